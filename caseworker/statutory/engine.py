@@ -207,7 +207,7 @@ class DeadlineEngine:
 
     def evaluate(self, facts: RequestFacts, today: date) -> RequestDeadlines:
         stage = stage_of(facts)
-        ended = stage == STAGE_CLOSED or stage == STAGE_ISSUED
+        ended = stage in (STAGE_CLOSED, STAGE_ISSUED)
         done_by_name = {
             "decision_to_assess": facts.decision_to_assess_on,
             "issue_decision": facts.decision_to_issue_on,

@@ -1,0 +1,229 @@
+"""The ``caseworker`` command: the desktop with no arguments, headless commands otherwise.
+
+Heavy modules are imported inside the commands that need them, so a nightly ``deadlines --json``
+starts in a fraction of a second.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections.abc import Sequence
+from datetime import date
+from pathlib import Path
+from typing import Any, NoReturn
+
+from caseworker import __version__
+from caseworker.errors import CaseworkerError, ValidationError
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+
+
+class Parser(argparse.ArgumentParser):
+    """argparse that reports a bad argument in one line (scripts read stderr line by line)."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(EXIT_USAGE, f"{self.prog}: error: {message}\n")
+
+
+def iso_date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date in the form YYYY-MM-DD") from None
+
+
+def build_parser() -> Parser:
+    p = Parser(prog="caseworker", description="EHC plan casework: deadlines, advice, letters and caseloads.")
+    p.add_argument("--version", action="version", version=f"caseworker {__version__}")
+    p.add_argument("--database", metavar="URL", help="database URL (default: CASEWORKER_DATABASE_URL, else "
+                   "the file in your user data folder)")
+    p.add_argument("--demo", action="store_true", help="use the demo database (built by 'caseworker demo')")
+    p.add_argument("--as", dest="as_user", metavar="USER", help="act as this staff username")
+    sub = p.add_subparsers(dest="command", parser_class=Parser)
+
+    imp = sub.add_parser("import", help="import a tracker spreadsheet (.csv or .xlsx)")
+    imp.add_argument("file", type=Path)
+    imp.add_argument("--skip-invalid", action="store_true", help="import the good rows; write the rest to "
+                     "the rejects file with reasons")
+    imp.add_argument("--rejects", type=Path, metavar="FILE", help="where rejected rows go (default: "
+                     "FILE.rejects.csv)")
+    imp.add_argument("--today", type=iso_date, metavar="YYYY-MM-DD", help=argparse.SUPPRESS)
+
+    dl = sub.add_parser("deadlines", help="every open request's statutory deadlines")
+    dl.add_argument("--json", action="store_true", help="the machine-readable report (INTERCHANGE.md)")
+    dl.add_argument("--today", type=iso_date, metavar="YYYY-MM-DD", help="the date to report as of")
+    dl.add_argument("--caseworker", metavar="USER", help="only this caseworker's requests")
+    dl.add_argument("--all", action="store_true", help="include issued and closed requests")
+
+    demo = sub.add_parser("demo", help="build the demo team's database")
+    demo.add_argument("--scale", choices=("county", "large"), default="county")
+    demo.add_argument("--today", type=iso_date, metavar="YYYY-MM-DD", help="date the demo around this day")
+
+    db = sub.add_parser("db", help="database administration")
+    db_sub = db.add_subparsers(dest="db_command", parser_class=Parser, required=True)
+    db_sub.add_parser("upgrade", help="bring the database schema up to date")
+    db_sub.add_parser("revision", help="print the database's schema revision")
+    return p
+
+
+def database_url(args: argparse.Namespace) -> str:
+    from caseworker.store.location import default_database_url, demo_database_url
+
+    if args.database:
+        return str(args.database)
+    if args.demo:
+        return demo_database_url()
+    return default_database_url()
+
+
+def today_of(args: argparse.Namespace) -> date:
+    from caseworker.clock import london_today
+
+    return getattr(args, "today", None) or london_today()
+
+
+def make_context(args: argparse.Namespace) -> Any:
+    from caseworker.context import AppContext, fixed_clock
+    from caseworker.holiday_cache import cached_calendar
+    from caseworker.statutory.engine import DeadlineEngine
+    from caseworker.store.database import open_database
+
+    return AppContext(db=open_database(database_url(args)), engine=DeadlineEngine(calendar=cached_calendar()),
+                      clock=fixed_clock(today_of(args)))
+
+
+def acting_user(ctx: Any, args: argparse.Namespace) -> Any:
+    from caseworker.services.actor import resolve_actor
+
+    with ctx.db.session() as s:
+        return resolve_actor(s, args.as_user)
+
+
+def cmd_deadlines(args: argparse.Namespace) -> int:
+    from caseworker.holiday_cache import cached_calendar
+    from caseworker.reports.deadlines import report_json, report_table
+    from caseworker.statutory.engine import DeadlineEngine
+
+    today = today_of(args)
+    facts = read_request_facts(database_url(args), open_only=not args.all, caseworker=args.caseworker)
+    engine = DeadlineEngine(calendar=cached_calendar())
+    deadlines = engine.evaluate_all(facts, today)
+    if args.json:
+        # Compact: the C encoder is several times faster than the indenting one at 5,000 requests.
+        sys.stdout.write(json.dumps(report_json(today, deadlines), ensure_ascii=False))
+        sys.stdout.write("\n")
+    else:
+        print(report_table(today, deadlines))
+    return EXIT_OK
+
+
+def read_request_facts(url: str, *, open_only: bool, caseworker: str | None) -> list[Any]:
+    """Read through the driver directly; build or migrate the schema first only when it needs it."""
+    from caseworker.store import reads
+    from caseworker.store.location import SCHEMA_REVISION
+
+    try:
+        conn, dialect = reads.connect(url)
+    except Exception:
+        conn = None
+    if conn is None or reads.stored_revision(conn) != SCHEMA_REVISION:
+        if conn is not None:
+            conn.close()
+        from caseworker.store.database import open_database
+
+        open_database(url).dispose()
+        conn, dialect = reads.connect(url)
+    try:
+        return reads.load_request_facts(conn, dialect, open_only=open_only, caseworker=caseworker)
+    finally:
+        conn.close()
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    from caseworker.services.importing import ImportFailed, import_tracker
+
+    if not args.file.exists():
+        print(f"caseworker: error: {args.file} does not exist", file=sys.stderr)
+        return EXIT_USAGE
+    ctx = make_context(args)
+    actor = acting_user(ctx, args)
+    try:
+        report = import_tracker(ctx, actor, args.file, skip_invalid=args.skip_invalid, rejects_path=args.rejects)
+    except ImportFailed as failed:
+        for problem in failed.problems:
+            print(str(problem), file=sys.stderr)
+        print(f"caseworker: import failed: {failed}; nothing was changed", file=sys.stderr)
+        return EXIT_FAILED
+    for line in report.summary_lines():
+        print(line)
+    return EXIT_OK
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from caseworker.demo import build_demo
+    from caseworker.services.actor import login_name
+
+    summary = build_demo(database_url(args) if (args.database or os.environ.get("CASEWORKER_DATABASE_URL"))
+                         else demo_url(), scale=args.scale, today=today_of(args), login=login_name())
+    print(summary.describe())
+    return EXIT_OK
+
+
+def demo_url() -> str:
+    from caseworker.store.location import demo_database_url
+
+    return demo_database_url()
+
+
+def cmd_db(args: argparse.Namespace) -> int:
+    from caseworker.store.database import open_database
+
+    db = open_database(database_url(args), migrate=False)
+    if args.db_command == "upgrade":
+        db.upgrade()
+    print(f"{db.describe()}: schema revision {db.stored_revision() or '(none)'}")
+    return EXIT_OK
+
+
+def cmd_desktop(args: argparse.Namespace) -> int:
+    import importlib.util
+
+    if importlib.util.find_spec("ui.app") is None:
+        print("caseworker: the desktop window is not part of this version yet; see 'caseworker --help' for the "
+              "headless commands", file=sys.stderr)
+        return EXIT_USAGE
+    has_display = any(os.environ.get(v) for v in ("DISPLAY", "WAYLAND_DISPLAY")) or sys.platform in (
+        "win32", "darwin") or os.environ.get("QT_QPA_PLATFORM") == "offscreen"
+    if not has_display:
+        print("caseworker: no display to open the desktop window on; use a headless command (see "
+              "'caseworker --help')", file=sys.stderr)
+        return EXIT_USAGE
+    from ui.app import run  # type: ignore[import-not-found]
+
+    return int(run(args))
+
+
+COMMANDS = {"deadlines": cmd_deadlines, "import": cmd_import, "demo": cmd_demo, "db": cmd_db}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    command = COMMANDS.get(args.command or "", cmd_desktop)
+    try:
+        return command(args)
+    except ValidationError as exc:
+        for p in exc.problems:
+            print(f"caseworker: {p.field}: {p.reason}", file=sys.stderr)
+        return EXIT_FAILED
+    except CaseworkerError as exc:
+        print(f"caseworker: {exc}", file=sys.stderr)
+        return EXIT_FAILED
+    except BrokenPipeError:
+        return EXIT_OK
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,99 @@
+"""The deadlines report: INTERCHANGE.md section 2's JSON, and a table for people."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from caseworker.statutory.engine import (
+    DUE_SOON,
+    EXEMPT,
+    LATE,
+    NOT_APPLICABLE,
+    OVERDUE,
+    RequestDeadlines,
+)
+
+ADVICE_SHORT = {"ep": "EP", "health": "Health", "social_care": "Social care", "education": "Education",
+                "other": "Other"}
+MILESTONE_SHORT = {"decision_to_assess": "Decide whether to assess", "issue_decision": "Decide whether to issue",
+                   "draft_latest_safe": "Send the draft", "final_plan": "Issue the final plan"}
+
+
+def _iso(d: date | None) -> str | None:
+    return None if d is None else d.isoformat()
+
+
+def case_json(d: RequestDeadlines) -> dict[str, Any]:
+    f = d.facts
+    return {
+        "reference": f.reference,
+        "child": f.child,
+        "caseworker": f.caseworker,
+        "received": f.received.isoformat(),
+        "stage": d.stage,
+        "earliest_final": _iso(d.earliest_final),
+        "milestones": [{"name": m.name, "due": m.due.isoformat(), "work_by": m.work_by.isoformat(),
+                        "done": _iso(m.done), "status": m.status} for m in d.milestones],
+        "advice": [{"kind": a.kind, "requested": a.requested.isoformat(), "due": a.due.isoformat(),
+                    "received": _iso(a.received), "status": a.status, "days_late": a.days_late}
+                   for a in d.advice],
+        "exceptions": [{"ground": e.ground, "recorded": e.recorded.isoformat(), "note": e.note}
+                       for e in f.exceptions],
+    }
+
+
+def report_json(today: date, deadlines: list[RequestDeadlines]) -> dict[str, Any]:
+    """The published report: cases sorted by reference."""
+    ordered = sorted(deadlines, key=lambda d: d.facts.reference)
+    return {"today": today.isoformat(), "cases": [case_json(d) for d in ordered]}
+
+
+def next_step(d: RequestDeadlines) -> tuple[str, date, date, str] | None:
+    """The first milestone still to do (title, due, work-by, status), or None when none is left."""
+    for m in d.milestones:
+        if m.done is None and m.status != NOT_APPLICABLE:
+            return MILESTONE_SHORT[m.name], m.due, m.work_by, m.status
+    return None
+
+
+def _day(d: date) -> str:
+    return d.strftime("%a %d %b %Y")
+
+
+def late_advice_text(d: RequestDeadlines) -> str:
+    return ", ".join(f"{ADVICE_SHORT.get(a.kind, a.kind)} {a.days_late}d" for a in d.advice if a.status == LATE)
+
+
+def report_table(today: date, deadlines: list[RequestDeadlines]) -> str:
+    """A fixed-width table a caseworker can read in a terminal or paste into an email."""
+    ordered = sorted(deadlines, key=lambda d: d.facts.reference)
+    overdue = sum(1 for d in ordered if any(m.status == OVERDUE for m in d.milestones))
+    soon = sum(1 for d in ordered if any(m.status == DUE_SOON for m in d.milestones))
+    late = sum(1 for d in ordered if any(a.status == LATE for a in d.advice))
+    exempt = sum(1 for d in ordered if any(m.status == EXEMPT for m in d.milestones))
+    lines = [
+        f"Deadlines on {_day(today)}: {len(ordered)} requests; {overdue} with a step overdue, "
+        f"{soon} with a step due within 7 days, {late} waiting on late advice, {exempt} with an exception.",
+        "",
+    ]
+    header = ("Reference", "Child", "Caseworker", "Stage", "Wk", "Next step", "Due", "Work by", "Status",
+              "Late advice")
+    rows: list[tuple[str, ...]] = []
+    for d in ordered:
+        f = d.facts
+        step = next_step(d)
+        week = str((today - f.received).days // 7)
+        if step is None:
+            title, due, work_by, status = "-", "", "", d.stage
+        else:
+            title, due_d, work_d, status = step
+            due, work_by = _day(due_d), _day(work_d)
+        rows.append((f.reference, f.child, f.caseworker or "(unallocated)", d.stage, week, title, due, work_by,
+                     status.replace("_", " "), late_advice_text(d) or "-"))
+    widths = [max(len(h), *(len(r[i]) for r in rows)) if rows else len(h) for i, h in enumerate(header)]
+    fmt = "  ".join(f"{{:<{w}}}" for w in widths)
+    lines.append(fmt.format(*header).rstrip())
+    lines.append(fmt.format(*("-" * w for w in widths)).rstrip())
+    lines.extend(fmt.format(*r).rstrip() for r in rows)
+    return "\n".join(lines)

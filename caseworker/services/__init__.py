@@ -1,0 +1,1 @@
+"""Use cases: each takes the acting user, checks permission, validates, writes, audits, commits."""

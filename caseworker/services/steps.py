@@ -1,0 +1,267 @@
+"""The steps of the 20-week process, each a command a caseworker records as it happens.
+
+Every function takes the application context and the acting staff member, and either commits the
+whole step (with its audit row) or raises ValidationError / PermissionDenied / ConflictError /
+NotFound having written nothing. Dates are checked against ``ctx.today()`` and the rest of the case.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from caseworker.context import AppContext
+from caseworker.errors import ConflictError, NotFound, Problem, ValidationError
+from caseworker.identifiers import IdentifierError, normalise_postcode, normalise_upn
+from caseworker.services.actor import Actor, require_allocator, require_writer
+from caseworker.services.casefile import (
+    change_case,
+    check_version,
+    load_case,
+    service_id,
+    staff_by_username,
+    validate_case,
+    writing,
+)
+from caseworker.store.audit import audit
+from caseworker.store.models import AdviceRequest, Allocation, Case, Child, Contact, StatutoryException
+
+
+@dataclass
+class NewRequest:
+    """What the team knows when a request for an EHC needs assessment arrives."""
+
+    forename: str
+    surname: str
+    date_of_birth: date
+    received: date
+    reference: str | None = None
+    request_source: str | None = None
+    upn: str | None = None
+    postcode: str | None = None
+    primary_need: str | None = None
+    caseworker: str | None = None
+    contact_name: str | None = None
+    contact_role: str = "parent"
+    contact_address: str | None = None
+    contact_postcode: str | None = None
+    contact_email: str | None = None
+    problems: list[Problem] = field(default_factory=list, repr=False)
+
+
+def _check_new_request(ctx: AppContext, req: NewRequest) -> list[Problem]:
+    p: list[Problem] = []
+    today = ctx.today()
+    if not req.forename.strip():
+        p.append(Problem("forename", "give the child's forename"))
+    if not req.surname.strip():
+        p.append(Problem("surname", "give the child's surname"))
+    if req.date_of_birth > today:
+        p.append(Problem("date_of_birth", "the date of birth is in the future"))
+    if req.received > today:
+        p.append(Problem("request_received", "the request cannot be received after today"))
+    if req.received < req.date_of_birth:
+        p.append(Problem("request_received", "the request is dated before the child was born"))
+    if req.request_source and req.request_source not in ctx.engine.rules.request_sources:
+        p.append(Problem("request_source", f"use one of {', '.join(ctx.engine.rules.request_sources)}"))
+    if req.primary_need and req.primary_need not in ctx.engine.rules.primary_needs:
+        p.append(Problem("primary_need", f"{req.primary_need!r} is not an SEN2 primary need code"))
+    for fld, value, check in (("upn", req.upn, normalise_upn), ("postcode", req.postcode, normalise_postcode),
+                              ("contact_postcode", req.contact_postcode, normalise_postcode)):
+        if value:
+            try:
+                check(value)
+            except IdentifierError as exc:
+                p.append(Problem(fld, str(exc)))
+    return p
+
+
+def next_reference(session: Session, year: int) -> str:
+    """The next free reference of the form EHC-YYYY-NNNN."""
+    prefix = f"EHC-{year}-"
+    count = session.scalar(select(func.count()).select_from(Case).where(Case.reference.like(f"{prefix}%")))
+    n = (count or 0) + 1
+    while session.scalar(select(Case.id).where(Case.reference == f"{prefix}{n:04d}")) is not None:
+        n += 1
+    return f"{prefix}{n:04d}"
+
+
+def register_request(ctx: AppContext, actor: Actor, req: NewRequest) -> int:
+    """Open a case for a new request; the 20-week clock starts on the day it was received."""
+    require_writer(actor)
+    problems = _check_new_request(ctx, req)
+    if problems:
+        raise ValidationError(problems)
+    with writing(ctx, "register request") as s:
+        reference = req.reference or next_reference(s, req.received.year)
+        if s.scalar(select(Case.id).where(Case.reference == reference)) is not None:
+            raise ValidationError(Problem("reference", f"{reference} is already in use"))
+        caseworker_id = staff_by_username(s, req.caseworker).id if req.caseworker else None
+        child = Child(forename=req.forename.strip(), surname=req.surname.strip(),
+                      date_of_birth=req.date_of_birth, primary_need=req.primary_need,
+                      upn=normalise_upn(req.upn) if req.upn else None,
+                      postcode=normalise_postcode(req.postcode) if req.postcode else None)
+        s.add(child)
+        s.flush()
+        if req.contact_name:
+            s.add(Contact(child_id=child.id, role=req.contact_role, name=req.contact_name,
+                          address=req.contact_address, email=req.contact_email, main_correspondent=True,
+                          postcode=normalise_postcode(req.contact_postcode) if req.contact_postcode else None))
+        case = Case(reference=reference, child_id=child.id, caseworker_id=caseworker_id,
+                    received_on=req.received, keyed_on=ctx.today(), request_source=req.request_source)
+        s.add(case)
+        s.flush()
+        if caseworker_id is not None:
+            s.add(Allocation(case_id=case.id, staff_id=caseworker_id, from_on=ctx.today(),
+                             reason="allocated on registration", by_id=actor.id))
+        audit(s, actor_id=actor.id, action="register_request", entity="case", entity_id=case.id,
+              case_id=case.id, after={"reference": reference, "child": f"{child.forename} {child.surname}",
+                                      "received_on": req.received, "caseworker_id": caseworker_id})
+        return case.id
+
+
+def record_decision_to_assess(ctx: AppContext, actor: Actor, case_id: int, assess: bool, on: date, *,
+                              expected_version: int | None = None) -> int:
+    def change(_s: Session, case: Case) -> None:
+        if case.decision_to_assess is not None:
+            raise ValidationError(Problem("decision_to_assess", "the decision to assess is already recorded"))
+        case.decision_to_assess, case.decision_to_assess_on = assess, on
+
+    return change_case(ctx, actor, case_id, "record_decision_to_assess", change,
+                       expected_version=expected_version)
+
+
+def request_advice(ctx: AppContext, actor: Actor, case_id: int, kind: str, requested_on: date, *,
+                   service: str | None = None, expected_version: int | None = None) -> int:
+    """Ask an adviser for advice; starts that adviser's own 6-week clock. Returns the advice id."""
+    if kind not in ctx.engine.rules.advice_kinds:
+        raise ValidationError(Problem("kind", f"{kind!r} is not a kind of advice"))
+    created: list[AdviceRequest] = []
+
+    def change(s: Session, case: Case) -> None:
+        if case.decision_to_assess is False:
+            raise ValidationError(Problem("kind", "the decision was not to assess; no advice is needed"))
+        advice = AdviceRequest(case_id=case.id, kind=kind, requested_on=requested_on,
+                               service_id=service_id(s, service, kind))
+        s.add(advice)
+        created.append(advice)
+
+    change_case(ctx, actor, case_id, "request_advice", change, expected_version=expected_version)
+    return created[0].id
+
+
+def record_advice_received(ctx: AppContext, actor: Actor, advice_id: int, received_on: date, *,
+                           expected_version: int | None = None) -> int:
+    require_writer(actor)
+    with writing(ctx, "record advice received") as s:
+        advice = s.get(AdviceRequest, advice_id)
+        if advice is None:
+            raise NotFound(f"there is no advice request with id {advice_id}")
+        if expected_version is not None and advice.version != expected_version:
+            raise ConflictError("this advice request was changed by someone else since you opened it; "
+                                "reload it and try again")
+        if advice.received_on is not None:
+            raise ValidationError(Problem("received", f"advice was already recorded as received on "
+                                                      f"{advice.received_on:%d %b %Y}"))
+        before = advice.received_on
+        advice.received_on = received_on
+        s.flush()
+        case = load_case(s, advice.case_id)
+        validate_case(ctx, case)
+        audit(s, actor_id=actor.id, action="record_advice_received", entity="advice_request",
+              entity_id=advice.id, case_id=case.id, before={"received_on": before},
+              after={"received_on": received_on})
+        return advice.version
+
+
+def record_decision_to_issue(ctx: AppContext, actor: Actor, case_id: int, issue: bool, on: date, *,
+                             expected_version: int | None = None) -> int:
+    def change(_s: Session, case: Case) -> None:
+        if case.decision_to_assess is not True:
+            raise ValidationError(Problem("decision_to_issue",
+                                          "record the decision to assess before the decision to issue"))
+        if case.decision_to_issue is not None:
+            raise ValidationError(Problem("decision_to_issue", "the decision to issue is already recorded"))
+        case.decision_to_issue, case.decision_to_issue_on = issue, on
+
+    return change_case(ctx, actor, case_id, "record_decision_to_issue", change,
+                       expected_version=expected_version)
+
+
+def record_draft_sent(ctx: AppContext, actor: Actor, case_id: int, sent_on: date, *,
+                      served_on: date | None = None, expected_version: int | None = None) -> int:
+    """Record the draft plan sent (and, for post, the deemed service date); starts the family's 15 days."""
+    def change(_s: Session, case: Case) -> None:
+        if case.decision_to_issue is not True:
+            raise ValidationError(Problem("draft_plan_sent",
+                                          "record the decision to issue a plan before the draft"))
+        case.draft_sent_on, case.draft_served_on = sent_on, served_on
+
+    return change_case(ctx, actor, case_id, "record_draft_sent", change, expected_version=expected_version)
+
+
+def record_final_plan(ctx: AppContext, actor: Actor, case_id: int, issued_on: date, *,
+                      expected_version: int | None = None) -> int:
+    def change(_s: Session, case: Case) -> None:
+        if case.draft_sent_on is None:
+            raise ValidationError(Problem("final_plan_issued", "record the draft plan before the final"))
+        case.final_issued_on = issued_on
+
+    return change_case(ctx, actor, case_id, "record_final_plan", change, expected_version=expected_version)
+
+
+def record_exception(ctx: AppContext, actor: Actor, case_id: int, ground: str, recorded_on: date,
+                     note: str = "", *, expected_version: int | None = None) -> int:
+    """Record an exception: it switches deadlines off without moving them (shown as exempt)."""
+    def change(s: Session, case: Case) -> None:
+        s.add(StatutoryException(case_id=case.id, ground=ground, recorded_on=recorded_on, note=note,
+                                 recorded_by_id=actor.id))
+
+    if ground not in ctx.engine.rules.exception_grounds:
+        raise ValidationError(Problem("exception_ground", f"{ground!r} is not a ground (use a, b, c or d)"))
+    return change_case(ctx, actor, case_id, f"record_exception_{ground}", change,
+                       expected_version=expected_version)
+
+
+def withdraw(ctx: AppContext, actor: Actor, case_id: int, on: date, reason: str, *,
+             expected_version: int | None = None) -> int:
+    def change(_s: Session, case: Case) -> None:
+        if not reason.strip():
+            raise ValidationError(Problem("withdrawn_reason", "say why the request was withdrawn"))
+        if case.withdrawn_on is not None:
+            raise ValidationError(Problem("withdrawn", "the request is already withdrawn"))
+        case.withdrawn_on, case.withdrawn_reason = on, reason.strip()
+
+    return change_case(ctx, actor, case_id, "withdraw", change, expected_version=expected_version)
+
+
+def reallocate(ctx: AppContext, actor: Actor, case_id: int, to_username: str, reason: str, *,
+               expected_version: int | None = None) -> int:
+    """Move a case to another caseworker (team leads and admins only); the history keeps both spells."""
+    require_allocator(actor)
+    if not reason.strip():
+        raise ValidationError(Problem("reason", "say why the case is moving"))
+    with writing(ctx, "reallocate") as s:
+        case = load_case(s, case_id)
+        check_version(case, expected_version)
+        to = staff_by_username(s, to_username)
+        if not to.active:
+            raise ValidationError(Problem("caseworker", f"{to.username} is not an active member of staff"))
+        if to.role == "read_only":
+            raise ValidationError(Problem("caseworker", f"{to.username} has a read-only role"))
+        if case.caseworker_id == to.id:
+            raise ValidationError(Problem("caseworker", f"the case is already with {to.username}"))
+        today = ctx.today()
+        current = s.scalar(select(Allocation).where(Allocation.case_id == case.id, Allocation.to_on.is_(None)))
+        if current is not None:
+            current.to_on = today
+        before = case.caseworker_id
+        case.caseworker_id = to.id
+        s.add(Allocation(case_id=case.id, staff_id=to.id, from_on=today, reason=reason.strip(), by_id=actor.id))
+        s.flush()
+        audit(s, actor_id=actor.id, action="reallocate", entity="case", entity_id=case.id, case_id=case.id,
+              before={"caseworker_id": before}, after={"caseworker_id": to.id, "reason": reason.strip()})
+        return case.version

@@ -1,0 +1,123 @@
+"""Which combinations of step dates are possible.
+
+Shared by the services (one step at a time) and the tracker import (a whole row at once), so a date
+the window refuses is refused by the import too. Field names are the tracker's column names, which
+are also the names the forms use, so a message can sit next to the right field.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from caseworker.errors import Problem
+from caseworker.statutory.engine import DeadlineEngine, RequestFacts
+
+ADVICE_FIELD = {"ep": "ep_advice", "health": "health_advice", "social_care": "social_care_advice",
+                "education": "education_advice", "other": "other_advice"}
+
+
+def _fmt(d: date) -> str:
+    return d.strftime("%d %b %Y").lstrip("0")
+
+
+def _not_after(problems: list[Problem], field: str, value: date | None, limit: date, what: str) -> None:
+    if value is not None and value > limit:
+        problems.append(Problem(field, f"{_fmt(value)} is after {what} ({_fmt(limit)})"))
+
+
+def _not_before(problems: list[Problem], field: str, value: date | None, limit: date | None,
+                what: str) -> None:
+    if value is not None and limit is not None and value < limit:
+        problems.append(Problem(field, f"{_fmt(value)} is before {what} ({_fmt(limit)})"))
+
+
+def check_request(facts: RequestFacts, today: date, engine: DeadlineEngine) -> list[Problem]:
+    """Every impossible or contradictory date in ``facts``; empty when the request is consistent."""
+    p: list[Problem] = []
+    received = facts.received
+    dated = {
+        "request_received": received,
+        "decision_to_assess_date": facts.decision_to_assess_on,
+        "decision_to_issue_date": facts.decision_to_issue_on,
+        "draft_plan_sent": facts.draft_sent,
+        "draft_plan_served": facts.draft_served,
+        "final_plan_issued": facts.final_issued,
+        "withdrawn": facts.withdrawn,
+    }
+    for field, value in dated.items():
+        _not_after(p, field, value, today, "today")
+        if field != "request_received":
+            _not_before(p, field, value, received, "the date the request was received")
+
+    _pair(p, "decision_to_assess", facts.decision_to_assess, facts.decision_to_assess_on)
+    _pair(p, "decision_to_issue", facts.decision_to_issue, facts.decision_to_issue_on)
+    _check_order(p, facts, engine)
+    _check_after_no(p, facts)
+    _check_advice(p, facts, today)
+    for e in facts.exceptions:
+        if e.ground not in engine.rules.exception_grounds:
+            p.append(Problem("exception_ground", f"{e.ground!r} is not a ground (use a, b, c or d)"))
+        _not_after(p, "exception_recorded", e.recorded, today, "today")
+        _not_before(p, "exception_recorded", e.recorded, received, "the date the request was received")
+    if facts.withdrawn is not None and facts.final_issued is not None:
+        p.append(Problem("withdrawn", "the final plan has been issued; a request cannot be withdrawn after that"))
+    return p
+
+
+def _pair(p: list[Problem], field: str, answer: bool | None, on: date | None) -> None:
+    if answer is not None and on is None:
+        p.append(Problem(f"{field}_date", "give the date the decision was notified"))
+    if answer is None and on is not None:
+        p.append(Problem(field, "give the decision (yes or no) for the date recorded"))
+
+
+def _check_order(p: list[Problem], facts: RequestFacts, engine: DeadlineEngine) -> None:
+    _not_before(p, "decision_to_issue_date", facts.decision_to_issue_on, facts.decision_to_assess_on,
+                "the decision to assess")
+    _not_before(p, "draft_plan_sent", facts.draft_sent, facts.decision_to_issue_on,
+                "the decision to issue a plan")
+    _not_before(p, "draft_plan_served", facts.draft_served, facts.draft_sent, "the draft was sent")
+    if facts.draft_served is not None and facts.draft_sent is None:
+        p.append(Problem("draft_plan_served", "a draft cannot be served before it is sent"))
+    earliest = engine.earliest_final(facts.served)
+    if facts.final_issued is not None and earliest is not None and facts.final_issued < earliest:
+        served = facts.served
+        assert served is not None
+        p.append(Problem(
+            "final_plan_issued",
+            f"{_fmt(facts.final_issued)} is inside the family's 15 days on the draft (they run to "
+            f"{_fmt(engine.family_comment_ends(served))}; the earliest lawful final date is {_fmt(earliest)})"))
+
+
+def _check_after_no(p: list[Problem], facts: RequestFacts) -> None:
+    if facts.decision_to_assess is False:
+        later = {
+            "decision_to_issue": facts.decision_to_issue is not None,
+            "draft_plan_sent": facts.draft_sent is not None,
+            "final_plan_issued": facts.final_issued is not None,
+        }
+        for field, present in later.items():
+            if present:
+                p.append(Problem(field, "the decision was not to assess, so there is no later step"))
+    if facts.decision_to_issue is False:
+        for field, value in (("draft_plan_sent", facts.draft_sent), ("final_plan_issued", facts.final_issued)):
+            if value is not None:
+                p.append(Problem(field, "the decision was not to issue a plan, so there is no draft or final"))
+    if facts.withdrawn is not None:
+        for field, value in (("decision_to_assess_date", facts.decision_to_assess_on),
+                             ("decision_to_issue_date", facts.decision_to_issue_on),
+                             ("draft_plan_sent", facts.draft_sent)):
+            if value is not None and value > facts.withdrawn:
+                p.append(Problem(field, f"{_fmt(value)} is after the request was withdrawn "
+                                        f"({_fmt(facts.withdrawn)})"))
+
+
+def _check_advice(p: list[Problem], facts: RequestFacts, today: date) -> None:
+    no_on = facts.decision_to_assess_on if facts.decision_to_assess is False else None
+    for a in facts.advice:
+        base = ADVICE_FIELD.get(a.kind, f"{a.kind}_advice")
+        _not_after(p, f"{base}_requested", a.requested, today, "today")
+        _not_before(p, f"{base}_requested", a.requested, facts.received, "the date the request was received")
+        _not_after(p, f"{base}_requested", a.requested, no_on or date.max, "the decision not to assess")
+        _not_after(p, f"{base}_received", a.received, today, "today")
+        _not_before(p, f"{base}_received", a.received, a.requested, "the advice was requested")

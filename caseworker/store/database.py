@@ -1,0 +1,123 @@
+"""Where the data lives and how to open it.
+
+Default: a SQLite file in the user's data directory, WAL and foreign keys on. A team shares one
+PostgreSQL database by setting ``CASEWORKER_DATABASE_URL``. Alembic builds both from the same
+migrations; start-up only reads the stored revision (a single-row query) and migrates when behind.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event, inspect, select, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session, sessionmaker
+
+from caseworker.store.location import (
+    SCHEMA_REVISION,
+    data_dir,
+    default_database_url,
+    demo_database_url,
+    sqlite_url,
+)
+from caseworker.store.models import AppMeta
+
+__all__ = ["Database", "DatabaseError", "data_dir", "default_database_url", "demo_database_url", "open_database",
+           "sqlite_url"]
+
+
+class DatabaseError(RuntimeError):
+    """The database cannot be used as it is; the message says why and what to do."""
+
+
+def normalise_url(url: str) -> str:
+    """Accept plain ``postgresql://`` URLs and use the psycopg 3 driver for them."""
+    parsed = make_url(url)
+    if parsed.drivername in ("postgresql", "postgres"):
+        parsed = parsed.set(drivername="postgresql+psycopg")
+    return parsed.render_as_string(hide_password=False)
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    cur = dbapi_connection.cursor()
+    cur.execute("PRAGMA foreign_keys=ON")
+    cur.execute("PRAGMA journal_mode=WAL")
+    cur.execute("PRAGMA synchronous=NORMAL")
+    cur.execute("PRAGMA busy_timeout=5000")
+    cur.close()
+
+
+def make_engine(url: str) -> Engine:
+    url = normalise_url(url)
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        if parsed.database and parsed.database != ":memory:":
+            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(url)
+        event.listen(engine, "connect", _sqlite_pragmas)
+        return engine
+    return create_engine(url, pool_pre_ping=True)
+
+
+class Database:
+    """An engine and its session factory, for one database URL."""
+
+    def __init__(self, url: str) -> None:
+        self.url = normalise_url(url)
+        self.engine = make_engine(self.url)
+        self.sessions = sessionmaker(self.engine, expire_on_commit=False)
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.engine.dialect.name == "sqlite"
+
+    def describe(self) -> str:
+        return make_url(self.url).render_as_string(hide_password=True)
+
+    @contextmanager
+    def session(self) -> Iterator[Session]:
+        """One unit of work: commits on success, rolls back on any error."""
+        with self.sessions() as s, s.begin():
+            yield s
+
+    def stored_revision(self) -> str | None:
+        """The schema revision recorded in the database, or None for an empty database."""
+        with self.engine.connect() as conn:
+            if not inspect(conn).has_table("alembic_version"):
+                return None
+            return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
+
+    def upgrade(self) -> None:
+        from caseworker.store.migrate import upgrade
+
+        upgrade(self.engine)
+
+    def ensure_schema(self) -> None:
+        """Cheap check at start-up; migrate an empty or older database, refuse a newer one."""
+        rev = self.stored_revision()
+        if rev == SCHEMA_REVISION:
+            return
+        from caseworker.store.migrate import known_revisions
+
+        if rev is not None and rev not in known_revisions():
+            raise DatabaseError(
+                f"The database at {self.describe()} is at schema revision {rev}, which this version "
+                "of Caseworker does not know. Use the newer version of Caseworker that updated it.")
+        self.upgrade()
+
+    def meta(self, key: str) -> str | None:
+        with self.sessions() as s:
+            return s.scalar(select(AppMeta.value).where(AppMeta.key == key))
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+
+def open_database(url: str | None = None, *, migrate: bool = True) -> Database:
+    db = Database(url or default_database_url())
+    if migrate:
+        db.ensure_schema()
+    return db

@@ -1,0 +1,39 @@
+"""Where the databases live. Imports nothing heavy, so quick commands start quickly."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+APP_NAME = "Caseworker"
+ENV_URL = "CASEWORKER_DATABASE_URL"
+ENV_DATA_DIR = "CASEWORKER_DATA_DIR"
+# The Alembic head this code expects; a test checks it matches the migrations folder.
+SCHEMA_REVISION = "0001_initial"
+
+
+def data_dir() -> Path:
+    import platformdirs
+
+    return Path(os.environ.get(ENV_DATA_DIR) or platformdirs.user_data_dir(APP_NAME, False))
+
+
+def cache_dir() -> Path:
+    import platformdirs
+
+    base = os.environ.get(ENV_DATA_DIR)
+    return Path(base) / "cache" if base else Path(platformdirs.user_cache_dir(APP_NAME, False))
+
+
+def sqlite_url(path: Path) -> str:
+    return f"sqlite:///{path}"
+
+
+def default_database_url() -> str:
+    """The user's real database: the environment's URL, else a file in the user data directory."""
+    return os.environ.get(ENV_URL) or sqlite_url(data_dir() / "caseworker.sqlite")
+
+
+def demo_database_url() -> str:
+    """The demo's own file, beside (never in) the user's real database."""
+    return sqlite_url(data_dir() / "caseworker-demo.sqlite")

@@ -1,0 +1,278 @@
+"""The case store: SQLAlchemy 2 typed models.
+
+Alembic owns the schema (migrations/); these classes describe it for the ORM. Every mutable row has a
+``version`` counter that SQLAlchemy checks on update, so a stale write fails instead of silently
+overwriting a colleague's change. Dates the law counts in days are ``Date``; moments are UTC.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    CheckConstraint,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column, relationship
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+ROLES = ("caseworker", "team_lead", "admin", "read_only")
+CONTACT_ROLES = ("parent", "carer", "young_person", "other")
+ADVICE_KINDS = ("ep", "health", "social_care", "education", "other")
+EXCEPTION_GROUNDS = ("a", "b", "c", "d")
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+
+
+class Versioned:
+    """Optimistic locking: SQLAlchemy adds ``WHERE version = :old`` to every UPDATE."""
+
+    version: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
+
+    @declared_attr.directive
+    def __mapper_args__(cls) -> dict[str, Any]:
+        return {"version_id_col": cls.__table__.c.version}  # type: ignore[attr-defined]
+
+
+
+class AppMeta(Base):
+    """Facts about the database itself (is it a demo; when it was built)."""
+
+    __tablename__ = "app_meta"
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[str] = mapped_column(Text, nullable=False)
+
+
+class Staff(Versioned, Base):
+    __tablename__ = "staff"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(64), unique=True, nullable=False)
+    display_name: Mapped[str] = mapped_column(String(200), nullable=False)
+    role: Mapped[str] = mapped_column(String(16), nullable=False, default="caseworker")
+    team: Mapped[str | None] = mapped_column(String(100))
+    email: Mapped[str | None] = mapped_column(String(200))
+    phone: Mapped[str | None] = mapped_column(String(50))
+    fte: Mapped[float] = mapped_column(Float, nullable=False, default=1.0)
+    capacity_points: Mapped[float | None] = mapped_column(Float)
+    active: Mapped[bool] = mapped_column(Boolean, nullable=False, default=True)
+    __table_args__ = (CheckConstraint(f"role IN {ROLES!r}", name="role"),)
+
+
+class School(Versioned, Base):
+    __tablename__ = "school"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    urn: Mapped[str | None] = mapped_column(String(10), unique=True)
+    name: Mapped[str] = mapped_column(String(200), nullable=False)
+    address: Mapped[str | None] = mapped_column(Text)
+    postcode: Mapped[str | None] = mapped_column(String(10))
+    email: Mapped[str | None] = mapped_column(String(200))
+
+
+class AdviceService(Versioned, Base):
+    """A service advice is asked of (an EP service, a health trust's designated officer, ...)."""
+
+    __tablename__ = "advice_service"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True, nullable=False)
+    kind: Mapped[str] = mapped_column(String(16), nullable=False)
+    address: Mapped[str | None] = mapped_column(Text)
+    postcode: Mapped[str | None] = mapped_column(String(10))
+    email: Mapped[str | None] = mapped_column(String(200))
+    lead_name: Mapped[str | None] = mapped_column(String(200))
+
+
+class Child(Versioned, Base):
+    __tablename__ = "child"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    forename: Mapped[str] = mapped_column(String(100), nullable=False)
+    surname: Mapped[str] = mapped_column(String(100), nullable=False)
+    date_of_birth: Mapped[date] = mapped_column(Date, nullable=False)
+    sex: Mapped[str | None] = mapped_column(String(1))
+    upn: Mapped[str | None] = mapped_column(String(13))
+    upn_unknown_reason: Mapped[str | None] = mapped_column(String(10))
+    nhs_number: Mapped[str | None] = mapped_column(String(10))
+    nhs_unknown_reason: Mapped[str | None] = mapped_column(String(200))
+    uln: Mapped[str | None] = mapped_column(String(10))
+    postcode: Mapped[str | None] = mapped_column(String(10))
+    primary_need: Mapped[str | None] = mapped_column(String(5))
+    school_id: Mapped[int | None] = mapped_column(ForeignKey("school.id"))
+    contacts: Mapped[list[Contact]] = relationship(back_populates="child", order_by="Contact.id")
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.forename} {self.surname}"
+
+
+class Contact(Versioned, Base):
+    """A person letters about the child may go to: parent, carer or the young person."""
+
+    __tablename__ = "contact"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    child_id: Mapped[int] = mapped_column(ForeignKey("child.id", ondelete="CASCADE"), nullable=False)
+    role: Mapped[str] = mapped_column(String(16), nullable=False)
+    name: Mapped[str] = mapped_column(String(200), nullable=False)
+    address: Mapped[str | None] = mapped_column(Text)
+    postcode: Mapped[str | None] = mapped_column(String(10))
+    email: Mapped[str | None] = mapped_column(String(200))
+    phone: Mapped[str | None] = mapped_column(String(50))
+    main_correspondent: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+    child: Mapped[Child] = relationship(back_populates="contacts")
+    __table_args__ = (
+        CheckConstraint(f"role IN {CONTACT_ROLES!r}", name="role"),
+        Index("ix_contact_child", "child_id"),
+    )
+
+
+class Case(Versioned, Base):
+    """One EHC needs assessment request (or a plan in place with no request on record).
+
+    The step dates live here, one column each, because the engine reads them all for every open
+    request and a single-table read is what makes the morning report instant at national scale.
+    """
+
+    __tablename__ = "ehc_case"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    reference: Mapped[str] = mapped_column(String(40), unique=True, nullable=False)
+    child_id: Mapped[int] = mapped_column(ForeignKey("child.id"), nullable=False)
+    caseworker_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
+    received_on: Mapped[date | None] = mapped_column(Date)
+    keyed_on: Mapped[date] = mapped_column(Date, nullable=False)
+    request_source: Mapped[str | None] = mapped_column(String(16))
+    decision_to_assess: Mapped[bool | None] = mapped_column(Boolean)
+    decision_to_assess_on: Mapped[date | None] = mapped_column(Date)
+    decision_to_issue: Mapped[bool | None] = mapped_column(Boolean)
+    decision_to_issue_on: Mapped[date | None] = mapped_column(Date)
+    draft_sent_on: Mapped[date | None] = mapped_column(Date)
+    draft_served_on: Mapped[date | None] = mapped_column(Date)
+    final_issued_on: Mapped[date | None] = mapped_column(Date)
+    withdrawn_on: Mapped[date | None] = mapped_column(Date)
+    withdrawn_reason: Mapped[str | None] = mapped_column(Text)
+    child: Mapped[Child] = relationship()
+    caseworker: Mapped[Staff | None] = relationship()
+    advice_requests: Mapped[list[AdviceRequest]] = relationship(
+        back_populates="case", order_by="AdviceRequest.id")
+    exceptions: Mapped[list[StatutoryException]] = relationship(
+        back_populates="case", order_by="StatutoryException.id")
+    __table_args__ = (
+        Index("ix_ehc_case_caseworker", "caseworker_id"),
+        Index("ix_ehc_case_child", "child_id"),
+    )
+
+
+class AdviceRequest(Versioned, Base):
+    """Advice asked of one adviser, with its own 6-week clock."""
+
+    __tablename__ = "advice_request"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("ehc_case.id", ondelete="CASCADE"), nullable=False)
+    kind: Mapped[str] = mapped_column(String(16), nullable=False)
+    service_id: Mapped[int | None] = mapped_column(ForeignKey("advice_service.id"))
+    requested_on: Mapped[date] = mapped_column(Date, nullable=False)
+    received_on: Mapped[date | None] = mapped_column(Date)
+    case: Mapped[Case] = relationship(back_populates="advice_requests")
+    service: Mapped[AdviceService | None] = relationship()
+    __table_args__ = (
+        CheckConstraint(f"kind IN {ADVICE_KINDS!r}", name="kind"),
+        Index("ix_advice_request_case", "case_id"),
+        Index("ix_advice_request_service_received", "service_id", "received_on"),
+    )
+
+
+class Consultation(Versioned, Base):
+    """A school or college consulted on being named in the plan (CFA s39)."""
+
+    __tablename__ = "consultation"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("ehc_case.id", ondelete="CASCADE"), nullable=False)
+    school_id: Mapped[int] = mapped_column(ForeignKey("school.id"), nullable=False)
+    sent_on: Mapped[date] = mapped_column(Date, nullable=False)
+    replied_on: Mapped[date | None] = mapped_column(Date)
+    __table_args__ = (Index("ix_consultation_case", "case_id"),)
+
+
+class StatutoryException(Versioned, Base):
+    """An exception (reg 5(4), 10(4), 13(3)) that switches deadlines off without moving them."""
+
+    __tablename__ = "statutory_exception"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("ehc_case.id", ondelete="CASCADE"), nullable=False)
+    ground: Mapped[str] = mapped_column(String(1), nullable=False)
+    recorded_on: Mapped[date] = mapped_column(Date, nullable=False)
+    note: Mapped[str] = mapped_column(Text, nullable=False, default="")
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
+    case: Mapped[Case] = relationship(back_populates="exceptions")
+    __table_args__ = (
+        CheckConstraint(f"ground IN {EXCEPTION_GROUNDS!r}", name="ground"),
+        Index("ix_statutory_exception_case", "case_id"),
+    )
+
+
+class Allocation(Base):
+    """Who held a case, from when to when, and why it moved (history is never rewritten)."""
+
+    __tablename__ = "allocation"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("ehc_case.id", ondelete="CASCADE"), nullable=False)
+    staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
+    from_on: Mapped[date] = mapped_column(Date, nullable=False)
+    to_on: Mapped[date | None] = mapped_column(Date)
+    reason: Mapped[str] = mapped_column(Text, nullable=False, default="")
+    by_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
+    __table_args__ = (Index("ix_allocation_case", "case_id"),)
+
+
+class AuditEvent(Base):
+    """One change: who, when, what, and the values before and after."""
+
+    __tablename__ = "audit_event"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
+    action: Mapped[str] = mapped_column(String(64), nullable=False)
+    entity: Mapped[str] = mapped_column(String(64), nullable=False)
+    entity_id: Mapped[int | None] = mapped_column(Integer)
+    case_id: Mapped[int | None] = mapped_column(ForeignKey("ehc_case.id", ondelete="SET NULL"))
+    before: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    after: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    __table_args__ = (Index("ix_audit_event_case", "case_id"),)
+
+
+__all__ = [
+    "ADVICE_KINDS",
+    "CONTACT_ROLES",
+    "EXCEPTION_GROUNDS",
+    "ROLES",
+    "AdviceRequest",
+    "AdviceService",
+    "Allocation",
+    "AppMeta",
+    "AuditEvent",
+    "Base",
+    "Case",
+    "Child",
+    "Consultation",
+    "Contact",
+    "School",
+    "Staff",
+    "StatutoryException",
+]

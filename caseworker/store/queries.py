@@ -1,0 +1,52 @@
+"""Reads for lists and reports: no per-row lazy loads.
+
+``load_request_facts`` is what the deadlines report and the dashboards stand on: three queries
+(cases, their advice, their exceptions) however many requests there are (see reads.py).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from typing import Any
+
+from sqlalchemy import and_, false, or_, select
+from sqlalchemy.orm import Session
+
+from caseworker.statutory.engine import RequestFacts
+from caseworker.statutory.risk import AdviceReturn
+from caseworker.store import reads
+from caseworker.store.models import AdviceRequest, AdviceService, Case, Staff
+
+
+def open_request_clause() -> Any:
+    """A request still running: received, not withdrawn, no "no" at either decision, no final yet."""
+    return and_(
+        Case.received_on.is_not(None),
+        Case.withdrawn_on.is_(None),
+        Case.final_issued_on.is_(None),
+        or_(Case.decision_to_assess.is_(None), Case.decision_to_assess.is_not(false())),
+        or_(Case.decision_to_issue.is_(None), Case.decision_to_issue.is_not(false())),
+    )
+
+
+def load_request_facts(session: Session, *, open_only: bool = True, caseworker: str | None = None,
+                       references: Sequence[str] | None = None) -> list[RequestFacts]:
+    """Every request (open ones by default) as engine input, sorted by reference."""
+    conn = session.connection().connection.driver_connection
+    return reads.load_request_facts(conn, reads.Dialect(session.get_bind().dialect.name), open_only=open_only,
+                                    caseworker=caseworker, references=references)
+
+
+def advice_returns(session: Session, since: date | None = None) -> list[AdviceReturn]:
+    """Advice that came back, per service, for the typical-turnaround figures."""
+    stmt = (select(AdviceService.name, AdviceRequest.requested_on, AdviceRequest.received_on)
+            .join(AdviceService, AdviceService.id == AdviceRequest.service_id)
+            .where(AdviceRequest.received_on.is_not(None)))
+    if since is not None:
+        stmt = stmt.where(AdviceRequest.received_on >= since)
+    return [AdviceReturn(name, req, rec) for name, req, rec in session.execute(stmt).tuples() if rec is not None]
+
+
+def staff_usernames(session: Session) -> set[str]:
+    return set(session.scalars(select(Staff.username)))
