@@ -1,0 +1,35 @@
+"""Promises about the shape of the code."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import caseworker
+from caseworker.store.location import SCHEMA_REVISION
+from caseworker.store.migrate import head_revision
+
+ROOT = Path(caseworker.__file__).parent
+
+
+def test_no_core_module_imports_qt() -> None:
+    # A fresh interpreter, so nothing else in the test run has imported Qt already.
+    script = (
+        "import importlib, pkgutil, sys, caseworker\n"
+        "for m in pkgutil.walk_packages(caseworker.__path__, 'caseworker.'):\n"
+        "    importlib.import_module(m.name)\n"
+        "print(sorted(n for n in sys.modules if n.split('.')[0] in ('PySide6', 'shiboken6', 'ui')))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
+
+
+def test_the_code_expects_the_newest_migration() -> None:
+    assert head_revision() == SCHEMA_REVISION
+
+
+def test_core_files_stay_readable() -> None:
+    long_files = {str(p.relative_to(ROOT)): n for p in ROOT.rglob("*.py")
+                  if (n := len(p.read_text("utf-8").splitlines())) > 500}
+    assert long_files == {}
