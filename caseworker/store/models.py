@@ -55,7 +55,7 @@ class Versioned:
 
 
 
-class AppMeta(Base):
+class AppMeta(Versioned, Base):
     """Facts about the database itself (is it a demo; when it was built)."""
 
     __tablename__ = "app_meta"
@@ -227,7 +227,7 @@ class StatutoryException(Versioned, Base):
     )
 
 
-class Allocation(Base):
+class Allocation(Versioned, Base):
     """Who held a case, from when to when, and why it moved (history is never rewritten)."""
 
     __tablename__ = "allocation"

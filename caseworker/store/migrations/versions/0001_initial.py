@@ -32,6 +32,7 @@ def upgrade() -> None:
         "app_meta",
         sa.Column("key", sa.String(length=64), nullable=False),
         sa.Column("value", sa.Text(), nullable=False),
+        sa.Column("version", sa.Integer(), nullable=False),
         sa.PrimaryKeyConstraint("key", name=op.f("pk_app_meta")),
     )
     op.create_table(
@@ -182,6 +183,7 @@ def upgrade() -> None:
         sa.Column("to_on", sa.Date(), nullable=True),
         sa.Column("reason", sa.Text(), nullable=False),
         sa.Column("by_id", sa.Integer(), nullable=True),
+        sa.Column("version", sa.Integer(), nullable=False),
         sa.ForeignKeyConstraint(["by_id"], ["staff.id"], name=op.f("fk_allocation_by_id_staff")),
         sa.ForeignKeyConstraint(
             ["case_id"],
