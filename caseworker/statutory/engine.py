@@ -126,14 +126,29 @@ def stage_of(facts: RequestFacts) -> str:
         return STAGE_ISSUED
     if facts.decision_to_issue is True or facts.draft_sent is not None:
         return STAGE_DRAFTING
-    if facts.decision_to_assess is True or facts.advice:
+    if facts.decision_to_assess is True:
         return STAGE_ASSESSMENT
+    # Advice asked before the decision (some teams do) does not make it an assessment yet.
     return STAGE_REQUEST
 
 
 def exception_applies(exceptions: list[ExceptionFacts], grounds: frozenset[str], on: date) -> bool:
     """True when an exception on one of ``grounds`` was on record by ``on``."""
     return any(e.recorded <= on and e.ground in grounds for e in exceptions)
+
+
+def ended_before(facts: RequestFacts, stage: str, name: str, due: date) -> bool:
+    """Whether the process ended before this milestone, so it no longer applies.
+
+    A "no" to assess ends every later step; a "no" to issue ends the draft and the final; an issued
+    final plan completes the process. A withdrawal ends the steps due on or after the day it came:
+    a deadline already missed before then stays missed.
+    """
+    if stage == STAGE_ISSUED or facts.decision_to_assess is False:
+        return True
+    if facts.decision_to_issue is False and name in ("draft_latest_safe", "final_plan"):
+        return True
+    return facts.withdrawn is not None and due >= facts.withdrawn
 
 
 def milestone_status(due: date, done: date | None, today: date, ended: bool,
@@ -182,8 +197,7 @@ class DeadlineEngine:
             (m.name, timedelta(days=offsets[m.name]), m.exception_grounds)
             for m in self.rules.milestones
         )
-        advice = self.rules.periods.get("advice")
-        self._advice_days = timedelta(days=advice.period.fixed_days or 42) if advice else timedelta(42)
+        self._advice_days = timedelta(days=self.rules.advice_days)
         comment = self.rules.periods.get("family_comment")
         self._comment = comment
         self._due_soon = timedelta(days=self.rules.due_soon_days)
@@ -207,7 +221,7 @@ class DeadlineEngine:
 
     def evaluate(self, facts: RequestFacts, today: date) -> RequestDeadlines:
         stage = stage_of(facts)
-        ended = stage in (STAGE_CLOSED, STAGE_ISSUED)
+        closing = stage in (STAGE_CLOSED, STAGE_ISSUED)
         done_by_name = {
             "decision_to_assess": facts.decision_to_assess_on,
             "issue_decision": facts.decision_to_issue_on,
@@ -222,6 +236,7 @@ class DeadlineEngine:
         for name, offset, grounds in self._steps:
             due = received + offset
             done = done_by_name[name]
+            ended = closing and done is None and ended_before(facts, stage, name, due)
             status = milestone_status(due, done, today, ended, exceptions, grounds, due_soon)
             milestones.append(Milestone(name, due, work_by(due), done, status))
         advice = []

@@ -73,6 +73,7 @@ class Rules:
     version: str
     milestones: tuple[Timescale, ...]
     periods: dict[str, Timescale]
+    advice_days: int
     milestone_offsets: dict[str, int]
     consultation_allowance_days: int
     due_soon_days: int
@@ -103,6 +104,10 @@ def _timescale(raw: dict[str, Any]) -> Timescale:
     name = raw.get("name")
     if not isinstance(name, str):
         raise RulesError(f"a timescale has no name: {raw!r}")
+    if not isinstance(raw.get("starts"), str):
+        raise RulesError(f"{name}: say when its clock starts ('starts')")
+    if not isinstance(raw.get("period"), dict):
+        raise RulesError(f"{name}: give its length ('period', in days, weeks or months)")
     counting = raw.get("counting", "within")
     if counting not in ("within", "beginning_with"):
         raise RulesError(f"{name}: counting must be 'within' or 'beginning_with', not {counting!r}")
@@ -110,7 +115,7 @@ def _timescale(raw: dict[str, Any]) -> Timescale:
         name=name,
         title=str(raw.get("title", name)),
         starts=str(raw["starts"]),
-        period=_period(raw.get("period", {}), name),
+        period=_period(raw["period"], name),
         counting=counting,
         law=str(raw.get("law", "")),
         exception_grounds=frozenset(raw.get("exception_grounds", ())),
@@ -152,7 +157,19 @@ def _milestone_offsets(milestones: tuple[Timescale, ...], allowance: int) -> dic
     return offsets
 
 
+def _advice_days(periods: dict[str, Timescale]) -> int:
+    advice = periods.get("advice")
+    if advice is None:
+        raise RulesError("periods: the advice period ('advice') is missing")
+    days = advice.period.fixed_days
+    if days is None or days <= 0:
+        raise RulesError("advice: the advice period must be a positive number of days or weeks")
+    return days
+
+
 def rules_from_dict(raw: dict[str, Any]) -> Rules:
+    if not isinstance(raw.get("milestones"), list):
+        raise RulesError("the table has no 'milestones' list")
     milestones = tuple(_timescale(m) for m in raw["milestones"])
     names = tuple(m.name for m in milestones)
     if names != MILESTONE_NAMES:
@@ -164,10 +181,12 @@ def rules_from_dict(raw: dict[str, Any]) -> Rules:
     for m in milestones:
         if not m.exception_grounds <= set(grounds):
             raise RulesError(f"{m.name}: unknown exception ground(s) {sorted(m.exception_grounds - set(grounds))}")
+    periods = {p.name: p for p in (_timescale(r) for r in raw.get("periods", []))}
     return Rules(
         version=str(raw.get("version", "")),
         milestones=milestones,
-        periods={p.name: p for p in (_timescale(r) for r in raw.get("periods", []))},
+        periods=periods,
+        advice_days=_advice_days(periods),
         milestone_offsets=_milestone_offsets(milestones, allowance),
         consultation_allowance_days=allowance,
         due_soon_days=int(raw.get("due_soon_days", 7)),
