@@ -153,10 +153,11 @@ def cmd_import(args: argparse.Namespace) -> int:
     try:
         report = import_tracker(ctx, actor, args.file, skip_invalid=args.skip_invalid, rejects_path=args.rejects)
     except ImportFailed as failed:
-        for problem in failed.problems:
-            print(str(problem), file=sys.stderr)
-        print(f"caseworker: import failed: {failed}; nothing was changed", file=sys.stderr)
+        for line in failed.lines():  # each problem as "row N, column C: reason", then a closing line
+            print(line, file=sys.stderr)
         return EXIT_FAILED
+    for line in report.problem_lines():  # rows rejected under --skip-invalid
+        print(line, file=sys.stderr)
     for line in report.summary_lines():
         print(line)
     return EXIT_OK

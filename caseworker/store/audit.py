@@ -43,7 +43,7 @@ def audit_many(session: Session, rows: Iterable[dict[str, Any]]) -> None:
     payload = [{**r, "at": at, "before": jsonable(r.get("before")), "after": jsonable(r.get("after"))}
                for r in rows]
     if payload:
-        session.execute(insert(AuditEvent), payload)
+        session.execute(insert(AuditEvent).execution_options(render_nulls=True), payload)
 
 
 def changes(before: dict[str, Any], after: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:

@@ -45,7 +45,7 @@ def advice_returns(session: Session, since: date | None = None) -> list[AdviceRe
             .where(AdviceRequest.received_on.is_not(None)))
     if since is not None:
         stmt = stmt.where(AdviceRequest.received_on >= since)
-    return [AdviceReturn(name, req, rec) for name, req, rec in session.execute(stmt).tuples() if rec is not None]
+    return [AdviceReturn(name, req, rec) for name, req, rec in session.execute(stmt).all() if rec is not None]
 
 
 def staff_usernames(session: Session) -> set[str]:

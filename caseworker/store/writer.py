@@ -65,16 +65,22 @@ def chunks(items: Sequence[T], size: int = CHUNK) -> Iterable[Sequence[T]]:
         yield items[i:i + size]
 
 
+def bulk_insert(model: Any) -> Any:
+    """A multi-row INSERT that sends blanks as NULL, so rows with different blank cells still go in one
+    statement (otherwise SQLAlchemy groups rows by which columns they fill: hundreds of statements)."""
+    return insert(model).execution_options(render_nulls=True)
+
+
 def _insert_returning_ids(session: Session, model: Any, rows: list[dict[str, Any]]) -> list[int]:
     if not rows:
         return []
-    stmt = insert(model).returning(model.id, sort_by_parameter_order=True)
+    stmt = bulk_insert(model).returning(model.id, sort_by_parameter_order=True)
     return list(session.scalars(stmt, rows))
 
 
 def ensure_staff(session: Session, usernames: set[str], summary: WriteSummary) -> dict[str, int]:
     """Staff ids by username; unknown usernames become inactive placeholders (reported)."""
-    known = dict(session.execute(select(Staff.username, Staff.id)).tuples().all())
+    known = dict(session.execute(select(Staff.username, Staff.id)).all())
     missing = sorted(u for u in usernames if u not in known)
     rows = [{"username": u, "display_name": u, "role": "caseworker", "active": False, "fte": 1.0}
             for u in missing]
@@ -121,7 +127,7 @@ def ensure_schools(session: Session, records: list[CaseRecord]) -> dict[str, int
 
 
 def ensure_services(session: Session, advice: Iterable[AdviceRecord]) -> dict[str, int]:
-    known = dict(session.execute(select(AdviceService.name, AdviceService.id)).tuples().all())
+    known = dict(session.execute(select(AdviceService.name, AdviceService.id)).all())
     wanted: dict[str, ServiceRecord] = {}
     for a in advice:
         if a.service and a.service not in known and a.service not in wanted:
@@ -134,7 +140,7 @@ def existing_case_ids(session: Session, references: list[str]) -> dict[str, int]
     found: dict[str, int] = {}
     for part in chunks(references):
         found.update(session.execute(
-            select(Case.reference, Case.id).where(Case.reference.in_(part))).tuples().all())
+            select(Case.reference, Case.id).where(Case.reference.in_(part))).all())
     return found
 
 
@@ -181,7 +187,7 @@ def _insert_new(session: Session, new: list[CaseRecord], staff: dict[str, int], 
     child_ids = _insert_returning_ids(session, Child, child_rows)
     contact_rows = [_contact_row(c, cid) for r, cid in zip(new, child_ids, strict=True) for c in r.contacts]
     if contact_rows:
-        session.execute(insert(Contact), contact_rows)
+        session.execute(bulk_insert(Contact), contact_rows)
     case_rows = []
     for r, cid in zip(new, child_ids, strict=True):
         row = _case_columns(r)
@@ -194,19 +200,19 @@ def _insert_new(session: Session, new: list[CaseRecord], staff: dict[str, int], 
          "service_id": services.get(a.service) if a.service else None}
         for r, kid in zip(new, case_ids, strict=True) for a in r.advice if a.requested is not None]
     if advice_rows:
-        session.execute(insert(AdviceRequest), advice_rows)
+        session.execute(bulk_insert(AdviceRequest), advice_rows)
     exception_rows = [
         {"case_id": kid, "ground": e.ground, "recorded_on": e.recorded, "note": e.note,
          "recorded_by_id": actor_id}
         for r, kid in zip(new, case_ids, strict=True) for e in r.exceptions]
     if exception_rows:
-        session.execute(insert(StatutoryException), exception_rows)
+        session.execute(bulk_insert(StatutoryException), exception_rows)
     allocation_rows = [
         {"case_id": kid, "staff_id": row["caseworker_id"], "from_on": r.received or r.final_issued or today,
          "reason": f"{action}: first allocation", "by_id": actor_id}
         for r, kid, row in zip(new, case_ids, case_rows, strict=True) if row["caseworker_id"] is not None]
     if allocation_rows:
-        session.execute(insert(Allocation), allocation_rows)
+        session.execute(bulk_insert(Allocation), allocation_rows)
     if audit_rows:
         audit_many(session, (
             {"actor_id": actor_id, "action": f"{action}.create", "entity": "case", "entity_id": kid,

@@ -1,0 +1,153 @@
+"""The checks that need a whole row, the rest of the file, or what is already stored.
+
+A re-imported reference keeps what is stored wherever its cell is blank, so its dates are checked as
+they will be after the import: the stored request with the row laid over it. The date rules
+themselves are ``statutory.validation.check_request``, the same rules the case window applies.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+
+from caseworker.io.columns import PARENT_DETAILS, REQUIRED_FOR_NEW, TrackerColumns, advice_columns
+from caseworker.io.rows import ParsedRow
+from caseworker.statutory.engine import AdviceFacts, DeadlineEngine, ExceptionFacts, RequestFacts
+from caseworker.statutory.validation import check_request
+from caseworker.store.records import CaseRecord
+
+PLAN_IN_PLACE_STEP = ("a plan in place (no request_received) has no assessment steps: give request_received, "
+                      "or leave this cell blank")
+
+
+@dataclass(slots=True)
+class StoredCases:
+    """What the database already holds for the references in a file."""
+
+    requests: dict[str, RequestFacts] = field(default_factory=dict)
+    plans_in_place: dict[str, date | None] = field(default_factory=dict)  # reference -> final issued
+
+    def __contains__(self, reference: object) -> bool:
+        return reference in self.requests or reference in self.plans_in_place
+
+
+def _fmt(d: date) -> str:
+    return d.strftime("%d %b %Y").lstrip("0")
+
+
+def _either(new: bool | None, old: bool | None) -> bool | None:
+    return new if new is not None else old
+
+
+def merged_facts(r: CaseRecord, stored: RequestFacts | None, stored_final: date | None) -> RequestFacts | None:
+    """The request as it will be stored after this row: the row's filled cells over the stored values.
+
+    ``None`` when there is no request date either way (a plan in place).
+    """
+    received = r.received or (stored.received if stored else None)
+    if received is None:
+        return None
+    s = stored or RequestFacts(r.reference, received, final_issued=stored_final)
+    advice = [AdviceFacts(a.kind, a.requested, a.received, a.service, a.id) for a in s.advice]
+    for a in r.advice:
+        current = next((x for x in advice if x.kind == a.kind), None)
+        if current is None:
+            if a.requested is not None:
+                advice.append(AdviceFacts(a.kind, a.requested, a.received, a.service))
+            continue
+        current.requested = a.requested or current.requested
+        current.received = a.received or current.received
+        current.service = a.service or current.service
+    exceptions = [ExceptionFacts(e.ground, e.recorded, e.note) for e in s.exceptions]
+    have = {(e.ground, e.recorded) for e in exceptions}
+    exceptions += [ExceptionFacts(e.ground, e.recorded, e.note) for e in r.exceptions
+                   if (e.ground, e.recorded) not in have]
+    return RequestFacts(
+        reference=r.reference, received=received, child=s.child, caseworker=r.caseworker or s.caseworker,
+        decision_to_assess=_either(r.decision_to_assess, s.decision_to_assess),
+        decision_to_assess_on=r.decision_to_assess_on or s.decision_to_assess_on,
+        decision_to_issue=_either(r.decision_to_issue, s.decision_to_issue),
+        decision_to_issue_on=r.decision_to_issue_on or s.decision_to_issue_on,
+        draft_sent=r.draft_sent or s.draft_sent, draft_served=r.draft_served or s.draft_served,
+        final_issued=r.final_issued or s.final_issued, withdrawn=r.withdrawn or s.withdrawn,
+        advice=advice, exceptions=exceptions, id=s.id,
+    )
+
+
+def check_rows(rows: Iterable[ParsedRow], stored: StoredCases, today: date, engine: DeadlineEngine,
+               columns: TrackerColumns) -> None:
+    """Add to each row the problems that need more than its own cells."""
+    seen: dict[str, int] = {}
+    for row in rows:
+        ref = row.reference
+        if ref is not None:
+            if ref in seen:
+                row.problem("reference", f"{ref} is also on row {seen[ref]}: a reference may appear only "
+                                         "once in a file")
+            else:
+                seen[ref] = row.number
+        check_row(row, stored, today, engine, columns)
+
+
+def check_row(row: ParsedRow, stored: StoredCases, today: date, engine: DeadlineEngine,
+              columns: TrackerColumns) -> None:
+    v = row.values
+    ref = row.reference
+    stored_request = stored.requests.get(ref) if ref is not None else None
+    if ref not in stored:
+        for column in REQUIRED_FOR_NEW:
+            if not row.given(column):
+                row.problem(column, "required for a new case")
+    born = v.get("date_of_birth")
+    if born is not None and born > today:
+        row.problem("date_of_birth", f"{_fmt(born)} is after today ({_fmt(today)})")
+    _check_pairs(row, stored_request, columns)
+
+    if row.given("request_received") or stored_request is not None:
+        if row.ok and row.record is not None:
+            facts = merged_facts(row.record, stored_request, stored.plans_in_place.get(ref or ""))
+            assert facts is not None
+            for p in check_request(facts, today, engine):
+                row.problem(p.field, p.reason)
+        return
+    _check_plan_in_place(row, stored.plans_in_place.get(ref or ""), today, columns)
+
+
+def _check_pairs(row: ParsedRow, stored: RequestFacts | None, columns: TrackerColumns) -> None:
+    """Cells that only make sense together with another one in the same row (or already stored)."""
+    given = row.given
+    if given("exception_ground") and not given("exception_recorded"):
+        row.problem("exception_recorded", "give the date the exception was recorded, with exception_ground")
+    if given("exception_recorded") and not given("exception_ground"):
+        row.problem("exception_ground", "give the ground (a, b, c or d) of the exception recorded")
+    if not given("parent_name"):
+        for column in PARENT_DETAILS:
+            if given(column):
+                row.problem(column, "give parent_name too: a contact's details need the person's name")
+    stored_kinds = {a.kind for a in stored.advice} if stored else set()
+    for kind in columns.advice_kinds:
+        requested, received, service = advice_columns(kind)
+        if given(requested) or kind in stored_kinds:
+            continue
+        if given(received):
+            row.problem(received, f"there is no {requested} date: advice is received only after it is "
+                                  "requested")
+        if given(service):
+            row.problem(service, f"give {requested} too: the date that service was asked for advice")
+
+
+def _check_plan_in_place(row: ParsedRow, stored_final: date | None, today: date,
+                         columns: TrackerColumns) -> None:
+    """No request date: allowed only for a plan issued before the tracker's history."""
+    final = row.values.get("final_plan_issued") or stored_final
+    if final is None:
+        if not row.given("final_plan_issued"):
+            row.problem("request_received", "required: the date the LA received the request (leave it blank "
+                                            "only for a plan already in place, with final_plan_issued)")
+        return
+    for column in columns.step_columns:
+        if row.given(column):
+            row.problem(column, PLAN_IN_PLACE_STEP)
+    if final > today:
+        row.problem("final_plan_issued", f"{_fmt(final)} is after today ({_fmt(today)})")

@@ -1,0 +1,107 @@
+"""The tracker's columns (INTERCHANGE.md section 1) and how each cell is read.
+
+The code lists (primary needs, request sources, exception grounds, advice kinds) come from the
+timescales table, so a council's corrected table changes what the import accepts without code changes.
+Text limits come from the database columns, so nothing valid here can fail on PostgreSQL later.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import partial
+from typing import Any
+
+from caseworker.io import cells
+from caseworker.statutory.rules import Rules
+from caseworker.store.models import AdviceService, Case, Child, Contact, School, Staff
+
+Parser = Callable[[Any], Any]
+
+REQUIRED = ("reference", "forename", "surname", "date_of_birth", "request_received")
+# Needed for a new case (a re-imported reference keeps what is stored when the cell is blank).
+REQUIRED_FOR_NEW = ("forename", "surname", "date_of_birth")
+PARENT_DETAILS = ("parent_address", "parent_postcode", "parent_email")
+DECISION_COLUMNS = ("decision_to_assess", "decision_to_assess_date", "decision_to_issue",
+                    "decision_to_issue_date")
+ADDRESS_LIMIT = 1000
+
+
+def _limit(column: Any) -> int:
+    length = column.type.length
+    assert isinstance(length, int)
+    return length
+
+
+def advice_columns(kind: str) -> tuple[str, str, str]:
+    """The requested, received and service columns of one advice kind."""
+    return f"{kind}_advice_requested", f"{kind}_advice_received", f"{kind}_advice_service"
+
+
+@dataclass(frozen=True, slots=True)
+class TrackerColumns:
+    """Every column the tracker knows, with its parser, for one timescales table."""
+
+    parsers: dict[str, Parser]
+    advice_kinds: tuple[str, ...]
+    # Columns whose values repeat down a tracker (dates, codes, services): parsed once per distinct value.
+    repeating: frozenset[str]
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return tuple(self.parsers)
+
+    @property
+    def step_columns(self) -> tuple[str, ...]:
+        """Columns of the assessment's steps: a plan in place has none of them."""
+        advice = tuple(c for k in self.advice_kinds for c in advice_columns(k))
+        return (*DECISION_COLUMNS, *advice, "draft_plan_sent", "exception_ground", "exception_recorded")
+
+    @classmethod
+    def from_rules(cls, rules: Rules) -> TrackerColumns:
+        text = cells.parse_text
+        date = cells.parse_date
+        yes_no = cells.parse_yes_no
+        needs = cells.code_lookup(tuple(rules.primary_needs))
+        sources = cells.code_lookup(rules.request_sources)
+        grounds = cells.code_lookup(tuple(rules.exception_grounds))
+        service = partial(text, limit=_limit(AdviceService.__table__.c.name))
+        parsers: dict[str, Parser] = {
+            "reference": partial(text, limit=_limit(Case.__table__.c.reference)),
+            "forename": partial(text, limit=_limit(Child.__table__.c.forename)),
+            "surname": partial(text, limit=_limit(Child.__table__.c.surname)),
+            "date_of_birth": date,
+            "upn": cells.parse_upn,
+            "nhs_number": cells.parse_nhs_number,
+            "uln": cells.parse_uln,
+            "postcode": cells.parse_postcode,
+            "primary_need": partial(cells.parse_code, codes=needs, what="an SEN2 primary need code"),
+            "school_urn": partial(cells.parse_urn, limit=_limit(School.__table__.c.urn)),
+            "school_name": partial(text, limit=_limit(School.__table__.c.name)),
+            "caseworker": partial(text, limit=_limit(Staff.__table__.c.username)),
+            "parent_name": partial(text, limit=_limit(Contact.__table__.c.name)),
+            "parent_address": partial(text, limit=ADDRESS_LIMIT),
+            "parent_postcode": cells.parse_postcode,
+            "parent_email": partial(cells.parse_email, limit=_limit(Contact.__table__.c.email)),
+            "request_received": date,
+            "request_source": partial(cells.parse_code, codes=sources, what="a request source"),
+            "decision_to_assess": yes_no,
+            "decision_to_assess_date": date,
+        }
+        kinds = tuple(rules.advice_kinds)
+        for kind in kinds:
+            requested, received, service_column = advice_columns(kind)
+            parsers[requested] = date
+            parsers[received] = date
+            parsers[service_column] = service
+        parsers.update({
+            "decision_to_issue": yes_no,
+            "decision_to_issue_date": date,
+            "draft_plan_sent": date,
+            "final_plan_issued": date,
+            "exception_ground": partial(cells.parse_code, codes=grounds, what="an exception ground"),
+            "exception_recorded": date,
+        })
+        unique = {"reference", "forename", "surname", "upn", "nhs_number", "uln", "parent_name",
+                  "parent_address", "parent_email"}
+        return cls(parsers, kinds, frozenset(parsers) - unique)

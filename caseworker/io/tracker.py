@@ -1,0 +1,198 @@
+"""Reading a tracker (INTERCHANGE.md section 1) into case records and row problems.
+
+``read_tracker`` reads the file and parses every row on its own: each cell is checked, and the row
+becomes a ``CaseRecord`` (``None`` where the cell was blank). ``checks.check_rows`` then adds the
+problems that need the whole row, the rest of the file and what is already stored. Nothing here
+touches the database.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from caseworker.io.cells import CellError, cell_text
+from caseworker.io.columns import REQUIRED, TrackerColumns, advice_columns
+from caseworker.io.rows import ParsedRow, RowProblem
+from caseworker.io.table import Table, read_table
+from caseworker.statutory.rules import Rules, default_rules
+from caseworker.store.records import (
+    AdviceRecord,
+    CaseRecord,
+    ContactRecord,
+    ExceptionRecord,
+)
+
+# The column a rejects file adds. Read back, it is an unknown column like any other (so a tracker's
+# own "reasons" column is never dropped silently); a rejects file of a rejects file replaces it.
+REASONS_COLUMN = "reasons"
+
+
+def column_letter(index: int) -> str:
+    """Spreadsheet letters for a 0-based column index: 0 -> A, 26 -> AA."""
+    letters = ""
+    index += 1
+    while index:
+        index, rem = divmod(index - 1, 26)
+        letters = chr(65 + rem) + letters
+    return letters
+
+
+@dataclass(slots=True)
+class Header:
+    index: dict[str, int]  # known column -> position in the row
+    unused: list[int]  # positions whose values are not imported (unknown or unnamed columns)
+    warnings: list[str] = field(default_factory=list)
+    problems: list[RowProblem] = field(default_factory=list)
+
+
+def map_header(table: Table, columns: TrackerColumns) -> Header:
+    """Known columns by position; unknown ones are a warning; missing or repeated required ones refuse."""
+    known = set(columns.names)
+    header = Header({}, [])
+    for i, raw in enumerate(table.header):
+        name = raw.strip()
+        key = name.lower()
+        if key in known:
+            if key in header.index:
+                header.problems.append(RowProblem(
+                    table.header_row, key,
+                    f"the column appears twice (columns {column_letter(header.index[key])} and "
+                    f"{column_letter(i)}); keep one"))
+            else:
+                header.index[key] = i
+            continue
+        header.unused.append(i)
+        if name:
+            header.warnings.append(
+                f"row {table.header_row}, column {name}: not a tracker column, so its values were not "
+                "imported")
+    for column in REQUIRED:
+        if column not in header.index:
+            header.problems.append(RowProblem(
+                table.header_row, column, "this required column is missing from the header row"))
+    return header
+
+
+@dataclass(slots=True)
+class TrackerRead:
+    table: Table
+    columns: TrackerColumns
+    rows: list[ParsedRow]
+    warnings: list[str]
+    problems: list[RowProblem]  # problems with the header: the file cannot be imported at all
+
+
+# Only these are memoised: among numbers True == 1 == 1.0, which must not share a parsed value.
+MEMO_TYPES = (str, datetime)
+# (position, column, parser, memo of parsed values for columns whose values repeat, else None)
+Plan = list[tuple[int, str, Any, dict[Any, Any] | None]]
+
+
+def parse_row(number: int, cells: Sequence[Any], plan: Plan, columns: TrackerColumns) -> ParsedRow:
+    """Each filled cell parsed by its column's parser; a cell that fails becomes a problem."""
+    row = ParsedRow(number, cells)
+    values = row.values
+    width = len(cells)
+    for i, column, parser, memo in plan:
+        if i >= width:
+            continue
+        value = cells[i]
+        if value is None or (type(value) is str and not value.strip()):
+            continue
+        if memo is not None and type(value) in MEMO_TYPES:
+            known = memo.get(value)
+            if known is not None:
+                values[column] = known
+                continue
+        try:
+            parsed = values[column] = parser(value)
+            if memo is not None and type(value) in MEMO_TYPES:
+                memo[value] = parsed
+        except CellError as exc:
+            row.bad.add(column)
+            row.problem(column, str(exc))
+    if "reference" not in values and "reference" not in row.bad:
+        row.problem("reference", "required: every row needs the case's reference")
+    row.record = to_record(values, columns)
+    return row
+
+
+def to_record(v: dict[str, Any], columns: TrackerColumns) -> CaseRecord:
+    """The record a row's parsed values describe (only what was filled in)."""
+    contacts = []
+    if "parent_name" in v:
+        contacts.append(ContactRecord(name=v["parent_name"], role="parent", address=v.get("parent_address"),
+                                      postcode=v.get("parent_postcode"), email=v.get("parent_email"),
+                                      main_correspondent=True))
+    advice = []
+    for kind in columns.advice_kinds:
+        requested, received, service = (v.get(c) for c in advice_columns(kind))
+        if requested is not None or received is not None or service is not None:
+            advice.append(AdviceRecord(kind, requested, received, service))
+    exceptions = []
+    if "exception_ground" in v and "exception_recorded" in v:
+        exceptions.append(ExceptionRecord(v["exception_ground"], v["exception_recorded"]))
+    get = v.get
+    return CaseRecord(
+        reference=get("reference") or "",
+        forename=get("forename"), surname=get("surname"), date_of_birth=get("date_of_birth"),
+        upn=get("upn"), nhs_number=get("nhs_number"), uln=get("uln"), postcode=get("postcode"),
+        primary_need=get("primary_need"), school_urn=get("school_urn"), school_name=get("school_name"),
+        caseworker=get("caseworker"), contacts=contacts,
+        received=get("request_received"), request_source=get("request_source"),
+        decision_to_assess=get("decision_to_assess"), decision_to_assess_on=get("decision_to_assess_date"),
+        decision_to_issue=get("decision_to_issue"), decision_to_issue_on=get("decision_to_issue_date"),
+        draft_sent=get("draft_plan_sent"), final_issued=get("final_plan_issued"),
+        advice=advice, exceptions=exceptions,
+    )
+
+
+def _unused_data_warnings(table: Table, header: Header) -> list[str]:
+    """Values under a column with no name (or beyond the header) would be lost silently: say so."""
+    positions = [i for i in header.unused if not table.header[i].strip()]
+    width = len(table.header)
+    found: set[int] = set()
+    for raw in table.rows:
+        cells = raw.cells
+        for i in positions:
+            if i < len(cells) and cell_text(cells[i]) is not None:
+                found.add(i)
+        for i in range(width, len(cells)):
+            if cell_text(cells[i]) is not None:
+                found.add(i)
+    return [f"row {table.header_row}, column {column_letter(i)}: has values but no column name, so they "
+            "were not imported" for i in sorted(found)]
+
+
+def parse_table(table: Table, rules: Rules | None = None) -> TrackerRead:
+    columns = TrackerColumns.from_rules(rules or default_rules())
+    header = map_header(table, columns)
+    warnings = header.warnings + _unused_data_warnings(table, header)
+    if header.problems:
+        return TrackerRead(table, columns, [], warnings, header.problems)
+    plan: Plan = [(i, c, columns.parsers[c], {} if c in columns.repeating else None)
+                  for c, i in header.index.items()]
+    rows = [parse_row(raw.number, raw.cells, plan, columns) for raw in table.rows]
+    return TrackerRead(table, columns, rows, warnings, [])
+
+
+def read_tracker(path: Path, rules: Rules | None = None) -> TrackerRead:
+    """Read and parse a tracker file; ``table.TableError`` when it cannot be read as a table."""
+    return parse_table(read_table(path), rules)
+
+
+def rejects_table(table: Table, rejected: Sequence[ParsedRow]) -> tuple[list[str], list[list[str]]]:
+    """The rejected rows with their original columns and a ``reasons`` column, ready to fix."""
+    keep = [i for i, name in enumerate(table.header) if name.strip().lower() != REASONS_COLUMN]
+    header = [table.header[i] for i in keep] + [REASONS_COLUMN]
+    out = []
+    for row in rejected:
+        cells = row.cells
+        values = [(cell_text(cells[i]) or "") if i < len(cells) else "" for i in keep]
+        values.append("; ".join(f"{p.column}: {p.reason}" for p in row.problems))
+        out.append(values)
+    return header, out
