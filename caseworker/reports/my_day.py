@@ -1,0 +1,134 @@
+"""A caseworker's morning: what is overdue, due this week, late, at risk or waiting.
+
+Pure: it reads the engine's results (and each advice service's recent turnaround) and sorts the work
+by urgency. The desktop's start page and any headless summary stand on the same lists.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from caseworker.reports.deadlines import ADVICE_SHORT, MILESTONE_SHORT
+from caseworker.statutory.engine import (
+    DUE_SOON,
+    LATE,
+    OVERDUE,
+    RequestDeadlines,
+)
+from caseworker.statutory.risk import advice_at_risk
+from caseworker.statutory.rules import Rules
+
+OVERDUE_STEPS = "overdue"
+DUE_THIS_WEEK = "due_this_week"
+LATE_EP = "late_ep"
+LATE_HEALTH = "late_health"
+LATE_OTHER_ADVICE = "late_other_advice"
+ADVICE_DUE_SOON = "advice_due_soon"
+AT_RISK = "at_risk"
+DRAFT_PAST_SAFE_DAY = "draft_past_safe_day"
+FINAL_WAITING = "final_waiting"
+
+SECTION_TITLES = {
+    OVERDUE_STEPS: "Overdue",
+    DUE_THIS_WEEK: "Due in the next 7 days",
+    LATE_EP: "Late EP advice",
+    LATE_HEALTH: "Late health advice",
+    LATE_OTHER_ADVICE: "Other late advice",
+    ADVICE_DUE_SOON: "Advice due in the next 7 days",
+    AT_RISK: "At risk of missing week 20",
+    DRAFT_PAST_SAFE_DAY: "Draft past its latest safe day",
+    FINAL_WAITING: "Final plan waiting for the family's 15 days",
+}
+SECTION_ORDER = tuple(SECTION_TITLES)
+
+
+@dataclass(frozen=True, slots=True)
+class WorkItem:
+    """One thing to act on, with enough to show it and open its case."""
+
+    section: str
+    case_id: int | None
+    reference: str
+    child: str
+    caseworker: str | None
+    what: str
+    due: date
+    work_by: date | None
+    days_late: int  # days past the due date; 0 when not yet due
+    days_left: int  # days until the due date; negative when past it
+    note: str = ""
+
+
+@dataclass
+class MyDay:
+    today: date
+    sections: dict[str, list[WorkItem]] = field(default_factory=lambda: {s: [] for s in SECTION_ORDER})
+
+    def count(self, section: str) -> int:
+        return len(self.sections[section])
+
+    @property
+    def total(self) -> int:
+        return sum(len(items) for items in self.sections.values())
+
+
+def _item(section: str, d: RequestDeadlines, what: str, due: date, work_by: date | None, today: date,
+          note: str = "") -> WorkItem:
+    f = d.facts
+    gap = (due - today).days
+    return WorkItem(section, f.id, f.reference, f.child, f.caseworker, what, due, work_by, max(0, -gap), gap, note)
+
+
+def _milestone_items(d: RequestDeadlines, today: date, out: MyDay) -> None:
+    for m in d.milestones:
+        if m.status == OVERDUE:
+            section = DRAFT_PAST_SAFE_DAY if m.name == "draft_latest_safe" else OVERDUE_STEPS
+            out.sections[section].append(_item(section, d, MILESTONE_SHORT[m.name], m.due, m.work_by, today))
+        elif m.status == DUE_SOON:
+            out.sections[DUE_THIS_WEEK].append(
+                _item(DUE_THIS_WEEK, d, MILESTONE_SHORT[m.name], m.due, m.work_by, today))
+
+
+def _advice_items(d: RequestDeadlines, today: date, out: MyDay) -> None:
+    for a in d.advice:
+        label = f"{ADVICE_SHORT.get(a.kind, a.kind)} advice" + (f" ({a.service})" if a.service else "")
+        if a.status == LATE:
+            section = {"ep": LATE_EP, "health": LATE_HEALTH}.get(a.kind, LATE_OTHER_ADVICE)
+            out.sections[section].append(_item(section, d, label, a.due, None, today,
+                                               f"asked {a.requested:%d %b %Y}"))
+        elif a.status == DUE_SOON:
+            out.sections[ADVICE_DUE_SOON].append(_item(ADVICE_DUE_SOON, d, label, a.due, None, today,
+                                                       f"asked {a.requested:%d %b %Y}"))
+
+
+def _risk_items(d: RequestDeadlines, today: date, turnaround: dict[str, int], rules: Rules, out: MyDay) -> None:
+    for risk in advice_at_risk(d, today, turnaround, rules):
+        label = f"{ADVICE_SHORT.get(risk.kind, risk.kind)} advice" + (f" ({risk.service})" if risk.service else "")
+        out.sections[AT_RISK].append(_item(
+            AT_RISK, d, label, risk.latest_safe_draft, None, today,
+            f"expected about {risk.expected:%d %b %Y}, after the latest safe draft day"))
+
+
+def _final_waiting(d: RequestDeadlines, today: date, out: MyDay) -> None:
+    if d.earliest_final is not None and d.facts.final_issued is None and today < d.earliest_final:
+        out.sections[FINAL_WAITING].append(_item(
+            FINAL_WAITING, d, "Final plan: the family's 15 days are running", d.earliest_final, None, today,
+            f"earliest lawful final date {d.earliest_final:%d %b %Y}"))
+
+
+def build_my_day(deadlines: list[RequestDeadlines], today: date, turnaround: dict[str, int],
+                 rules: Rules) -> MyDay:
+    """Every open request's work, in sections, most urgent first."""
+    out = MyDay(today)
+    for d in deadlines:
+        if not d.is_open:
+            continue
+        _milestone_items(d, today, out)
+        _advice_items(d, today, out)
+        _risk_items(d, today, turnaround, rules, out)
+        _final_waiting(d, today, out)
+    for items in out.sections.values():
+        # Most overdue first, then soonest due; the reference keeps ties stable.
+        items.sort(key=lambda i: (i.days_left, i.reference))
+    return out
