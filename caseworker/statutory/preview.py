@@ -1,0 +1,136 @@
+"""What a step would mean before it is saved: the date problems and the statutory consequence.
+
+The forms call these as the user types, so a date that the service would refuse is refused next to
+its field at once, with the same words, and the user sees what the step sets running.
+"""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from caseworker.errors import Problem
+from caseworker.statutory.engine import AdviceFacts, DeadlineEngine, ExceptionFacts, RequestFacts
+from caseworker.statutory.validation import check_request
+
+
+def fmt(d: date) -> str:
+    return f"{d:%a} {d.day} {d:%B %Y}"
+
+
+@dataclass(frozen=True)
+class Preview:
+    problems: list[Problem] = field(default_factory=list)
+    consequence: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def _check(facts: RequestFacts, today: date, engine: DeadlineEngine, consequence: str) -> Preview:
+    problems = check_request(facts, today, engine)
+    return Preview(problems, "" if problems else consequence)
+
+
+def _late_by(done: date, due: date) -> str:
+    return f" That is {(done - due).days} days after the deadline ({fmt(due)})." if done > due else ""
+
+
+def _dates(facts: RequestFacts, engine: DeadlineEngine) -> tuple[date, date, date]:
+    off = engine.rules.milestone_offsets
+    r = facts.received
+    return (r + timedelta(off["issue_decision"]), r + timedelta(off["draft_latest_safe"]),
+            r + timedelta(off["final_plan"]))
+
+
+def decision_to_assess(facts: RequestFacts, assess: bool, on: date, today: date,
+                       engine: DeadlineEngine) -> Preview:
+    f = copy.deepcopy(facts)
+    f.decision_to_assess, f.decision_to_assess_on = assess, on
+    due = facts.received + timedelta(engine.rules.milestone_offsets["decision_to_assess"])
+    _, safe, final = _dates(facts, engine)
+    if assess:
+        text = (f"Ask each adviser now: they have 6 weeks. The final plan is due {fmt(final)} (week 20); "
+                f"the latest safe day to send the draft is {fmt(safe)}.")
+    else:
+        text = ("The request closes. Tell the family in writing, with their right to appeal and to "
+                "mediation.")
+    return _check(f, today, engine, text + _late_by(on, due))
+
+
+def request_advice(facts: RequestFacts, kind: str, on: date, today: date, engine: DeadlineEngine) -> Preview:
+    f = copy.deepcopy(facts)
+    f.advice.append(AdviceFacts(kind, on))
+    due = engine.advice_due(on)
+    _, safe, _ = _dates(facts, engine)
+    text = f"Advice is due back by {fmt(due)} (6 weeks)."
+    if due > safe:
+        text += f" That is after the latest safe day to send the draft ({fmt(safe)}): week 20 is at risk."
+    return _check(f, today, engine, text)
+
+
+def advice_received(facts: RequestFacts, advice_id: int, on: date, today: date,
+                    engine: DeadlineEngine) -> Preview:
+    f = copy.deepcopy(facts)
+    target = next((a for a in f.advice if a.id == advice_id), None)
+    if target is None:
+        return Preview([Problem("received", "this advice request is not on the case")])
+    target.received = on
+    due = engine.advice_due(target.requested)
+    text = (f"On time: it was due by {fmt(due)}." if on <= due
+            else f"Received {(on - due).days} days late: it was due by {fmt(due)}.")
+    return _check(f, today, engine, text)
+
+
+def decision_to_issue(facts: RequestFacts, issue: bool, on: date, today: date,
+                      engine: DeadlineEngine) -> Preview:
+    f = copy.deepcopy(facts)
+    f.decision_to_issue, f.decision_to_issue_on = issue, on
+    issue_due, safe, final = _dates(facts, engine)
+    if issue:
+        text = f"Send the draft by {fmt(safe)} to keep the week-20 date of {fmt(final)}."
+    else:
+        text = ("The request closes. Tell the family in writing, with their right to appeal and to "
+                f"mediation; a decision not to issue is due by {fmt(issue_due)}.")
+    return _check(f, today, engine, text + (_late_by(on, issue_due) if not issue else ""))
+
+
+def draft_sent(facts: RequestFacts, sent: date, served: date | None, today: date,
+               engine: DeadlineEngine) -> Preview:
+    f = copy.deepcopy(facts)
+    f.draft_sent, f.draft_served = sent, served
+    start = served or sent
+    ends, earliest = engine.family_comment_ends(start), engine.earliest_final(start)
+    assert earliest is not None
+    _, _, final = _dates(facts, engine)
+    text = f"The family's 15 days run to {fmt(ends)}; the earliest lawful final date is {fmt(earliest)}."
+    if earliest > final:
+        text += f" That is after the week-20 date ({fmt(final)})."
+    return _check(f, today, engine, text)
+
+
+def final_plan(facts: RequestFacts, on: date, today: date, engine: DeadlineEngine) -> Preview:
+    f = copy.deepcopy(facts)
+    f.final_issued = on
+    _, _, final = _dates(facts, engine)
+    week = (on - facts.received).days // 7
+    text = (f"Issued in week {week}: within 20 weeks (due {fmt(final)})." if on <= final
+            else f"Issued in week {week}: {(on - final).days} days after the 20-week date ({fmt(final)}).")
+    return _check(f, today, engine, text + " Send it with the appeal rights.")
+
+
+def exception(facts: RequestFacts, ground: str, on: date, today: date, engine: DeadlineEngine) -> Preview:
+    f = copy.deepcopy(facts)
+    f.exceptions.append(ExceptionFacts(ground, on))
+    text = ("Deadlines missed from now on show as exempt ('as soon as practicable'); the dates do not move, "
+            "and later fixed periods (the family's 15 days) still apply. Tell the family which exception "
+            "applies.")
+    return _check(f, today, engine, text)
+
+
+def withdraw(facts: RequestFacts, on: date, today: date, engine: DeadlineEngine) -> Preview:
+    f = copy.deepcopy(facts)
+    f.withdrawn = on
+    return _check(f, today, engine, "The request closes; steps not yet due no longer apply.")
