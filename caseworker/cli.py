@@ -190,6 +190,7 @@ def cmd_db(args: argparse.Namespace) -> int:
 
 
 def cmd_desktop(args: argparse.Namespace) -> int:
+    import importlib
     import importlib.util
 
     if importlib.util.find_spec("ui.app") is None:
@@ -202,9 +203,9 @@ def cmd_desktop(args: argparse.Namespace) -> int:
         print("caseworker: no display to open the desktop window on; use a headless command (see "
               "'caseworker --help')", file=sys.stderr)
         return EXIT_USAGE
-    from ui.app import run  # type: ignore[import-not-found]
-
-    return int(run(args))
+    # Imported by name: the core never depends on the Qt layer, it only starts it.
+    desktop_app = importlib.import_module("ui.app")
+    return int(desktop_app.run(args))
 
 
 COMMANDS = {"deadlines": cmd_deadlines, "import": cmd_import, "demo": cmd_demo, "db": cmd_db}

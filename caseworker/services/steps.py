@@ -7,7 +7,7 @@ NotFound having written nothing. Dates are checked against ``ctx.today()`` and t
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import func, select
@@ -49,10 +49,9 @@ class NewRequest:
     contact_address: str | None = None
     contact_postcode: str | None = None
     contact_email: str | None = None
-    problems: list[Problem] = field(default_factory=list, repr=False)
 
 
-def _check_new_request(ctx: AppContext, req: NewRequest) -> list[Problem]:
+def check_new_request(ctx: AppContext, req: NewRequest) -> list[Problem]:
     p: list[Problem] = []
     today = ctx.today()
     if not req.forename.strip():
@@ -92,7 +91,7 @@ def next_reference(session: Session, year: int) -> str:
 def register_request(ctx: AppContext, actor: Actor, req: NewRequest) -> int:
     """Open a case for a new request; the 20-week clock starts on the day it was received."""
     require_writer(actor)
-    problems = _check_new_request(ctx, req)
+    problems = check_new_request(ctx, req)
     if problems:
         raise ValidationError(problems)
     with writing(ctx, "register request") as s:

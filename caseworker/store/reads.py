@@ -13,7 +13,7 @@ from datetime import date
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
-from caseworker.statutory.engine import AdviceFacts, ExceptionFacts, RequestFacts
+from caseworker.statutory.engine import AdviceFacts, ExceptionFacts, RequestFacts, collector_paused
 
 OPEN_REQUEST_SQL = (
     "c.received_on IS NOT NULL AND c.withdrawn_on IS NULL AND c.final_issued_on IS NULL"
@@ -95,6 +95,12 @@ def _filters(d: Dialect, open_only: bool, caseworker: str | None,
 def load_request_facts(conn: Any, d: Dialect, *, open_only: bool = True, caseworker: str | None = None,
                        references: Sequence[str] | None = None) -> list[RequestFacts]:
     """Requests (open ones by default) with their advice and exceptions, sorted by reference."""
+    with collector_paused():
+        return _load_request_facts(conn, d, open_only, caseworker, references)
+
+
+def _load_request_facts(conn: Any, d: Dialect, open_only: bool, caseworker: str | None,
+                        references: Sequence[str] | None) -> list[RequestFacts]:
     where, params = _filters(d, open_only, caseworker, references)
     cases_from = ("FROM ehc_case c JOIN child ch ON ch.id = c.child_id "
                   "LEFT JOIN staff s ON s.id = c.caseworker_id WHERE " + where)

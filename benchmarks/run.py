@@ -1,0 +1,67 @@
+"""Caseworker's performance promises, measured.
+
+    .venv/bin/python -m benchmarks.run              # large scale (20,000 plans, 5,000 open requests)
+    .venv/bin/python -m benchmarks.run --national   # and national scale (640,000 plans, 160,000 open)
+    .venv/bin/python -m benchmarks.run --quick      # large only, fewer repeats (a smoke run)
+
+Demo databases and the tracker files are cached under benchmarks/out/ (git-ignored). Exit code 1 when
+a measured figure misses its target; figures that are "not available" (a command not written yet)
+do not fail the run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import platform
+import sys
+import time
+
+from benchmarks import measures
+from benchmarks.datasets import TODAY, ensure_dataset, ensure_tracker
+from benchmarks.measures import Row
+
+
+def table(rows: list[Row]) -> str:
+    headers = ("measure", "measured", "target", "result")
+    cells = [(r.name, r.measured, r.target, r.verdict) for r in rows]
+    widths = [max(len(h), *(len(c[i]) for c in cells)) for i, h in enumerate(headers)]
+    line = "  ".join("-" * w for w in widths)
+    out = ["  ".join(h.ljust(w) for h, w in zip(headers, widths, strict=True)), line]
+    out += ["  ".join(c.ljust(w) for c, w in zip(cell, widths, strict=True)).rstrip() for cell in cells]
+    return "\n".join(out)
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(prog="python -m benchmarks.run", description=__doc__.split("\n\n")[0])
+    p.add_argument("--national", action="store_true", help="also measure at national scale (slow first build)")
+    p.add_argument("--quick", action="store_true", help="large scale only, fewer repeats")
+    args = p.parse_args(argv)
+    fast = 2 if args.quick else 5  # repeats of quick measures
+    slow = 1 if args.quick else 3  # repeats of measures that take seconds
+    started = time.perf_counter()
+
+    scales = ["large"] + (["national"] if args.national and not args.quick else [])
+    datasets = [ensure_dataset(s) for s in scales]
+    csv_path = ensure_tracker("csv")
+    xlsx_path = None if args.quick else ensure_tracker("xlsx")
+
+    rows: list[Row] = []
+    rows += measures.build_rows(datasets, measures.time_county_build())
+    rows += measures.import_rows(csv_path, xlsx_path, slow)
+    open_counts: dict[str, int] = {}
+    for d in datasets:
+        engine, open_counts[d.scale] = measures.engine_rows(d, fast if d.scale == "large" else slow)
+        rows += engine
+    for d in datasets:
+        rows += measures.cli_rows(d, fast if d.scale == "large" else slow, open_counts.get(d.scale))
+    rows.append(measures.runner_peak_row())
+
+    print(f"Caseworker benchmarks: today {TODAY.isoformat()}, Python {measures.python_version()}, "
+          f"{platform.machine()} {platform.system()}, {'quick' if args.quick else 'full'} run")
+    print(table(rows))
+    print(f"(total {time.perf_counter() - started:.1f} s; best of {fast} for quick measures, {slow} for slow ones)")
+    return 1 if any(r.passed is False for r in rows) else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,284 @@
+"""Writing the demo council to a database, safely.
+
+The demo only ever replaces a demo: a database holding anything and not marked as a demo is refused
+and left exactly as it was. A demo is marked in ``app_meta`` (``demo`` = ``1``, with its scale,
+``today`` and seed). Everything is written in one transaction through the same bulk path the tracker
+import uses (``write_cases``), so a failed build leaves no half-made demo behind.
+"""
+
+from __future__ import annotations
+
+import gc
+import time
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import create_engine, delete, func, inspect, select, table, text, update
+from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session
+
+from caseworker.demo.generate import DemoData, generate, scale_named
+from caseworker.errors import CaseworkerError
+from caseworker.statutory.engine import DeadlineEngine
+from caseworker.store.audit import audit
+from caseworker.store.database import Database, normalise_url, open_database
+from caseworker.store.models import AppMeta, Base, Case, Child, StatutoryException
+from caseworker.store.queries import load_request_facts
+from caseworker.store.records import CaseRecord
+from caseworker.store.writer import add_schools, add_services, add_staff, chunks, write_cases
+
+DEMO_KEYS = ("demo", "demo_scale", "demo_today", "demo_seed")
+UPN_NOT_YET_ASSIGNED = "UN1"  # SEN2: aged under 6 and not yet given a UPN (check)
+IGNORED_TABLES = frozenset({"alembic_version", "app_meta"})
+
+
+class DemoRefused(CaseworkerError):
+    """The target database holds real data (it is not a demo), so the demo will not replace it."""
+
+
+@dataclass
+class DemoSummary:
+    url: str
+    scale: str
+    today: date
+    seed: int
+    login: str
+    staff: int = 0
+    caseworkers: int = 0
+    plans: int = 0  # every plan issued: those in place before the history and those issued since
+    plans_in_place: int = 0
+    issued_recently: int = 0
+    open_requests: int = 0
+    closed: int = 0
+    by_stage: dict[str, int] = field(default_factory=dict)
+    late_ep: int = 0
+    late_health: int = 0
+    advice_received_late: int = 0
+    advice_due_this_week: int = 0
+    overdue_milestones: int = 0
+    milestones_due_this_week: int = 0
+    exceptions: int = 0
+    seconds: float = 0.0
+
+    def describe(self) -> str:
+        return "\n".join(self.lines())
+
+    def lines(self) -> list[str]:
+        stages = ", ".join(f"{k} {v:,}" for k, v in sorted(self.by_stage.items()))
+        return [
+            f"Demo database ({self.scale}, today {self.today.isoformat()}, seed {self.seed}): {self.url}",
+            f"  staff {self.staff:,} ({self.caseworkers:,} caseworkers); you are team lead {self.login!r}",
+            f"  plans {self.plans:,} ({self.plans_in_place:,} from before the history, "
+            f"{self.issued_recently:,} issued in the last year)",
+            f"  open requests {self.open_requests:,} ({stages}); closed {self.closed:,}",
+            f"  late advice: EP {self.late_ep:,}, health {self.late_health:,}; received late "
+            f"{self.advice_received_late:,}; advice due this week {self.advice_due_this_week:,}",
+            f"  milestones overdue {self.overdue_milestones:,}, due this week {self.milestones_due_this_week:,}; "
+            f"exceptions {self.exceptions:,}",
+            f"  built in {self.seconds:.1f} s",
+        ]
+
+
+def build_demo(url: str, *, scale: str = "county", today: date, login: str, seed: int = 2014) -> DemoSummary:
+    """Build (or rebuild) a deterministic demo SEND team at ``url``; refuse to touch real data."""
+    started = time.perf_counter()
+    spec = scale_named(scale)
+    if not login:
+        raise ValueError("give the login name of the team lead the demo is for")
+    prepare_target(url)
+    # Millions of short-lived objects and no reference cycles worth collecting: the cyclic collector
+    # would only rescan them (a third of a large build's time). Restored however the build ends.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        data = generate(spec, today=today, login=login, seed=seed)
+        db = open_database(url)
+        try:
+            _clear_demo(db)
+            with db.session() as session:
+                _write(session, data, login, seed, db.is_sqlite)
+            summary = summarise(db, data, login, seed)
+        finally:
+            db.dispose()
+    finally:
+        if collecting:
+            gc.enable()
+    summary.seconds = time.perf_counter() - started
+    return summary
+
+
+# ---------------------------------------------------------------- safety
+
+
+def _sqlite_path(url: str) -> Path | None:
+    parsed = make_url(normalise_url(url))
+    if parsed.get_backend_name() != "sqlite" or parsed.database in (None, "", ":memory:"):
+        return None
+    return Path(parsed.database)
+
+
+def describe_contents(url: str) -> tuple[dict[str, int], bool]:
+    """Rows per table that holds any (bookkeeping tables aside), and whether it is marked a demo.
+
+    Reads without migrating or changing any setting, so a refused database is left as it was.
+    """
+    path = _sqlite_path(url)
+    if path is not None and not path.exists():
+        return {}, False
+    engine = create_engine(normalise_url(url))
+    try:
+        with engine.connect() as conn:
+            names = inspect(conn).get_table_names()
+            rows = {}
+            for name in names:
+                if name in IGNORED_TABLES:
+                    continue
+                n = conn.execute(select(func.count()).select_from(table(name))).scalar_one()
+                if n:
+                    rows[name] = int(n)
+            is_demo = False
+            if "app_meta" in names:
+                flag = conn.execute(text("SELECT value FROM app_meta WHERE key = 'demo'")).scalar()
+                is_demo = flag == "1"
+            return rows, is_demo
+    except Exception as exc:  # not a database we can read: never replace it
+        raise DemoRefused(f"{_describe(url)} cannot be read as a Caseworker database ({exc.__class__.__name__}); "
+                          "the demo will not replace it. Choose another database for the demo.") from exc
+    finally:
+        engine.dispose()
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n:,} {word}{'' if n == 1 else 's'}"
+
+
+def _describe(url: str) -> str:
+    path = _sqlite_path(url)
+    if path is not None:
+        return f"The file {path}"
+    return "The database at " + make_url(normalise_url(url)).render_as_string(hide_password=True)
+
+
+def prepare_target(url: str) -> None:
+    """Refuse a database with real data; delete a previous demo's SQLite files."""
+    rows, is_demo = describe_contents(url)
+    if rows and not is_demo:
+        cases = rows.get(Case.__tablename__, 0)
+        held = (_plural(cases, "case") if cases
+                else ", ".join(f"{_plural(n, 'row')} in {t}" for t, n in sorted(rows.items())))
+        raise DemoRefused(f"{_describe(url)} holds {held} and is not a demo database, so the demo will "
+                          "not replace it. Build the demo in its own database (the default demo file, "
+                          "or another --database).")
+    path = _sqlite_path(url)
+    if path is not None and is_demo:
+        for suffix in ("", "-wal", "-shm", "-journal"):
+            try:
+                Path(f"{path}{suffix}").unlink(missing_ok=True)
+            except OSError as exc:  # Windows will not delete a file another program has open
+                raise DemoRefused(f"The previous demo {path} cannot be replaced while it is in use ({exc}); "
+                                  "close any Caseworker window using the demo and try again.") from exc
+
+
+def _clear_demo(db: Database) -> None:
+    """Empty a previous demo kept in a server database (SQLite demos were deleted as files)."""
+    with db.engine.connect() as conn:
+        flag = conn.execute(select(AppMeta.value).where(AppMeta.key == "demo")).scalar()
+    if flag != "1":
+        return
+    tables = [t for t in reversed(Base.metadata.sorted_tables)]
+    with db.engine.begin() as conn:
+        if db.engine.dialect.name == "postgresql":
+            names = ", ".join(db.engine.dialect.identifier_preparer.format_table(t) for t in tables)
+            conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+        else:
+            for t in tables:
+                conn.execute(t.delete())
+
+
+# ---------------------------------------------------------------- writing
+
+
+def _write(session: Session, data: DemoData, login: str, seed: int, sqlite: bool) -> None:
+    if sqlite:  # one big transaction on a file nobody else needs yet; it commits as a whole either way
+        session.execute(text("PRAGMA cache_size=-200000"))
+    staff_ids = add_staff(session, data.staff)
+    add_schools(session, data.school_records)
+    add_services(session, data.services)
+    actor = staff_ids[login]
+    for batch in _homogeneous(data.requests):
+        write_cases(session, batch, actor_id=actor, today=data.today, action="demo", audit_rows=False)
+    for plans in data.plan_batches():
+        for batch in _homogeneous(plans):
+            write_cases(session, batch, actor_id=actor, today=data.today, action="demo", audit_rows=False)
+    session.execute(update(Child).where(Child.upn.is_(None)).values(upn_unknown_reason=UPN_NOT_YET_ASSIGNED))
+    meta = {"demo": "1", "demo_scale": data.scale.name, "demo_today": data.today.isoformat(),
+            "demo_seed": str(seed)}
+    session.execute(delete(AppMeta).where(AppMeta.key.in_(DEMO_KEYS)))
+    session.add_all(AppMeta(key=k, value=v) for k, v in meta.items())
+    audit(session, actor_id=actor, action="demo.build", entity="database", entity_id=None,
+          after={**meta, "login": login})
+
+
+_CHILD_OPTIONAL = ("upn", "uln", "school_urn")
+_CASE_OPTIONAL = ("received", "decision_to_assess", "decision_to_issue", "draft_sent", "draft_served",
+                  "final_issued", "withdrawn", "caseworker")
+
+
+def _homogeneous(records: list[CaseRecord], size: int = 5_000) -> Iterator[list[CaseRecord]]:
+    """Batches whose rows leave the same columns empty.
+
+    SQLAlchemy's ORM bulk insert leaves a None out of the INSERT, so rows with different empty
+    columns go in separate statements; with RETURNING in parameter order that costs time quadratic
+    in the batch. Grouping the rows keeps every insert one statement (the writer can also pass
+    ``render_nulls=True``; then this grouping is merely harmless).
+    """
+    groups: dict[tuple[bool, ...], list[CaseRecord]] = {}
+    for r in records:
+        key = tuple(getattr(r, f) is None for f in _CHILD_OPTIONAL + _CASE_OPTIONAL)
+        groups.setdefault(key, []).append(r)
+    for key in sorted(groups):
+        yield from (list(part) for part in chunks(groups[key], size))
+
+
+# ---------------------------------------------------------------- summary
+
+
+def summarise(db: Database, data: DemoData, login: str, seed: int) -> DemoSummary:
+    today = data.today
+    s = DemoSummary(url=db.describe(), scale=data.scale.name, today=today, seed=seed, login=login)
+    s.staff = len(data.staff)
+    s.caseworkers = sum(1 for x in data.staff if x.role == "caseworker")
+    with db.sessions() as session:
+        s.plans = _count(session, Case.final_issued_on.is_not(None))
+        s.plans_in_place = _count(session, Case.final_issued_on.is_not(None), Case.received_on.is_(None))
+        s.issued_recently = s.plans - s.plans_in_place
+        s.exceptions = int(session.scalar(select(func.count()).select_from(StatutoryException)) or 0)
+        requests = _count(session, Case.received_on.is_not(None))
+        facts = load_request_facts(session)
+    results = DeadlineEngine().evaluate_all(facts, today)
+    s.open_requests = len(results)
+    s.closed = requests - s.open_requests - s.issued_recently
+    s.by_stage = dict(Counter(r.stage for r in results))
+    for r in results:
+        for m in r.milestones:
+            if m.status == "overdue":
+                s.overdue_milestones += 1
+            elif m.status == "due_soon":
+                s.milestones_due_this_week += 1
+        for a in r.advice:
+            if a.status == "late":
+                s.late_ep += a.kind == "ep"
+                s.late_health += a.kind == "health"
+            elif a.status == "received_late":
+                s.advice_received_late += 1
+            elif a.status == "due_soon":
+                s.advice_due_this_week += 1
+    return s
+
+
+def _count(session: Session, *where: Any) -> int:
+    return int(session.scalar(select(func.count()).select_from(Case).where(*where)) or 0)
