@@ -14,12 +14,14 @@ from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm.attributes import flag_modified
 from sqlalchemy.orm.exc import StaleDataError
 
 from caseworker.context import AppContext
 from caseworker.errors import ConflictError, NotFound, Problem, ValidationError
 from caseworker.services.actor import Actor, require_writer
 from caseworker.statutory.engine import AdviceFacts, ExceptionFacts, RequestFacts
+from caseworker.statutory.preconditions import STEP_FIELD, step_blocked
 from caseworker.statutory.validation import check_request
 from caseworker.store.audit import audit, changes
 from caseworker.store.models import AdviceRequest, AdviceService, Case, Staff
@@ -44,6 +46,13 @@ def facts_of(case: Case) -> RequestFacts:
         exceptions=[ExceptionFacts(e.ground, e.recorded_on, e.note) for e in case.exceptions],
         id=case.id,
     )
+
+
+def refuse_unless_possible(case: Case, step: str) -> None:
+    """Refuse a step the request's present state does not allow (the forms show the same words)."""
+    reason = step_blocked(facts_of(case), step)
+    if reason is not None:
+        raise ValidationError(Problem(STEP_FIELD[step], reason))
 
 
 def snapshot(case: Case) -> dict[str, Any]:
@@ -102,6 +111,9 @@ def change_case(ctx: AppContext, actor: Actor, case_id: int, action: str, change
             raise ValidationError(Problem("case", "this is a plan in place with no assessment request on record"))
         before = snapshot(case)
         change(s, case)
+        # Every step bumps the case's version, even one that only adds a row (advice, an exception),
+        # so two people recording steps on the same case at once cannot both succeed unseen.
+        flag_modified(case, "reference")
         s.flush()
         s.expire(case, ["advice_requests", "exceptions"])
         validate_case(ctx, case)

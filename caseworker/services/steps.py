@@ -12,6 +12,7 @@ from datetime import date
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import flag_modified
 
 from caseworker.context import AppContext
 from caseworker.errors import ConflictError, NotFound, Problem, ValidationError
@@ -21,6 +22,7 @@ from caseworker.services.casefile import (
     change_case,
     check_version,
     load_case,
+    refuse_unless_possible,
     service_id,
     staff_by_username,
     validate_case,
@@ -125,8 +127,7 @@ def register_request(ctx: AppContext, actor: Actor, req: NewRequest) -> int:
 def record_decision_to_assess(ctx: AppContext, actor: Actor, case_id: int, assess: bool, on: date, *,
                               expected_version: int | None = None) -> int:
     def change(_s: Session, case: Case) -> None:
-        if case.decision_to_assess is not None:
-            raise ValidationError(Problem("decision_to_assess", "the decision to assess is already recorded"))
+        refuse_unless_possible(case, "decision_to_assess")
         case.decision_to_assess, case.decision_to_assess_on = assess, on
 
     return change_case(ctx, actor, case_id, "record_decision_to_assess", change,
@@ -141,8 +142,7 @@ def request_advice(ctx: AppContext, actor: Actor, case_id: int, kind: str, reque
     created: list[AdviceRequest] = []
 
     def change(s: Session, case: Case) -> None:
-        if case.decision_to_assess is False:
-            raise ValidationError(Problem("kind", "the decision was not to assess; no advice is needed"))
+        refuse_unless_possible(case, "request_advice")
         advice = AdviceRequest(case_id=case.id, kind=kind, requested_on=requested_on,
                                service_id=service_id(s, service, kind))
         s.add(advice)
@@ -165,10 +165,13 @@ def record_advice_received(ctx: AppContext, actor: Actor, advice_id: int, receiv
         if advice.received_on is not None:
             raise ValidationError(Problem("received", f"advice was already recorded as received on "
                                                       f"{advice.received_on:%d %b %Y}"))
+        case = load_case(s, advice.case_id)
+        refuse_unless_possible(case, "advice_received")
         before = advice.received_on
         advice.received_on = received_on
+        flag_modified(case, "reference")  # the case's version moves with every step recorded on it
         s.flush()
-        case = load_case(s, advice.case_id)
+        s.expire(case, ["advice_requests"])
         validate_case(ctx, case)
         audit(s, actor_id=actor.id, action="record_advice_received", entity="advice_request",
               entity_id=advice.id, case_id=case.id, before={"received_on": before},
@@ -179,11 +182,7 @@ def record_advice_received(ctx: AppContext, actor: Actor, advice_id: int, receiv
 def record_decision_to_issue(ctx: AppContext, actor: Actor, case_id: int, issue: bool, on: date, *,
                              expected_version: int | None = None) -> int:
     def change(_s: Session, case: Case) -> None:
-        if case.decision_to_assess is not True:
-            raise ValidationError(Problem("decision_to_issue",
-                                          "record the decision to assess before the decision to issue"))
-        if case.decision_to_issue is not None:
-            raise ValidationError(Problem("decision_to_issue", "the decision to issue is already recorded"))
+        refuse_unless_possible(case, "decision_to_issue")
         case.decision_to_issue, case.decision_to_issue_on = issue, on
 
     return change_case(ctx, actor, case_id, "record_decision_to_issue", change,
@@ -194,9 +193,7 @@ def record_draft_sent(ctx: AppContext, actor: Actor, case_id: int, sent_on: date
                       served_on: date | None = None, expected_version: int | None = None) -> int:
     """Record the draft plan sent (and, for post, the deemed service date); starts the family's 15 days."""
     def change(_s: Session, case: Case) -> None:
-        if case.decision_to_issue is not True:
-            raise ValidationError(Problem("draft_plan_sent",
-                                          "record the decision to issue a plan before the draft"))
+        refuse_unless_possible(case, "draft_sent")
         case.draft_sent_on, case.draft_served_on = sent_on, served_on
 
     return change_case(ctx, actor, case_id, "record_draft_sent", change, expected_version=expected_version)
@@ -205,8 +202,7 @@ def record_draft_sent(ctx: AppContext, actor: Actor, case_id: int, sent_on: date
 def record_final_plan(ctx: AppContext, actor: Actor, case_id: int, issued_on: date, *,
                       expected_version: int | None = None) -> int:
     def change(_s: Session, case: Case) -> None:
-        if case.draft_sent_on is None:
-            raise ValidationError(Problem("final_plan_issued", "record the draft plan before the final"))
+        refuse_unless_possible(case, "final_plan")
         case.final_issued_on = issued_on
 
     return change_case(ctx, actor, case_id, "record_final_plan", change, expected_version=expected_version)
@@ -216,6 +212,7 @@ def record_exception(ctx: AppContext, actor: Actor, case_id: int, ground: str, r
                      note: str = "", *, expected_version: int | None = None) -> int:
     """Record an exception: it switches deadlines off without moving them (shown as exempt)."""
     def change(s: Session, case: Case) -> None:
+        refuse_unless_possible(case, "exception")
         s.add(StatutoryException(case_id=case.id, ground=ground, recorded_on=recorded_on, note=note,
                                  recorded_by_id=actor.id))
 
@@ -230,8 +227,7 @@ def withdraw(ctx: AppContext, actor: Actor, case_id: int, on: date, reason: str,
     def change(_s: Session, case: Case) -> None:
         if not reason.strip():
             raise ValidationError(Problem("withdrawn_reason", "say why the request was withdrawn"))
-        if case.withdrawn_on is not None:
-            raise ValidationError(Problem("withdrawn", "the request is already withdrawn"))
+        refuse_unless_possible(case, "withdraw")
         case.withdrawn_on, case.withdrawn_reason = on, reason.strip()
 
     return change_case(ctx, actor, case_id, "withdraw", change, expected_version=expected_version)

@@ -1,0 +1,325 @@
+"""The case record: header, deadlines and advice for a case built with the services, and every step run
+from the panel through its form, from the request to the plan issued.
+
+Set CASEWORKER_SCREENSHOTS=1 to refresh docs/screenshots/case-record.png and step-dialog.png.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+
+import pytest
+from PySide6.QtWidgets import QApplication
+from pytestqt.qtbot import QtBot
+
+from caseworker.services import steps
+from caseworker.store.models import Case, Child, Contact, School
+from caseworker.views.case_detail import load_case_detail
+from tests.gui.conftest import GUI_TODAY
+from ui.context import DesktopContext
+from ui.dialogs.advice import AdviceReceivedDialog, ExceptionDialog, RequestAdviceDialog
+from ui.dialogs.base import StepDialog
+from ui.dialogs.decisions import (
+    DecisionToAssessDialog,
+    DecisionToIssueDialog,
+    DraftSentDialog,
+    FinalPlanDialog,
+    WithdrawDialog,
+)
+from ui.panels.case_record import CaseRecordPanel
+
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+
+
+# --- cases built with the services (shared with the dialog tests) ----------------------------------------
+
+
+def new_case(desktop: DesktopContext, received: date = date(2024, 10, 14), **kw: object) -> int:
+    base: dict[str, object] = dict(forename="Amelia", surname="Jones", date_of_birth=date(2016, 5, 4),
+                                   received=received, caseworker="jsmith", upn="B801200005001",
+                                   primary_need="ASD", contact_name="Sarah Jones",
+                                   contact_address="12 Bath Street\nHereford", contact_postcode="HR1 2HQ",
+                                   contact_email="sarah.jones@example.org")
+    base.update(kw)
+    return steps.register_request(desktop.ctx, desktop.actor, steps.NewRequest(**base))  # type: ignore[arg-type]
+
+
+def mid_assessment_case(desktop: DesktopContext) -> int:
+    """Week 14 on 3 Mar 2025: EP advice 14 days late, social care received late, an exception (c)."""
+    ctx, jo = desktop.ctx, desktop.actor
+    cid = new_case(desktop, date(2024, 11, 25))
+    with ctx.db.session() as s:
+        school = School(urn="116789", name="Hillside Primary School", postcode="HR2 7AB")
+        s.add(school)
+        s.flush()
+        case = s.get(Case, cid)
+        assert case is not None
+        child = s.get(Child, case.child_id)
+        assert child is not None
+        child.school_id = school.id
+        s.add(Contact(child_id=child.id, role="parent", name="David Jones", address="4 Mill Lane\nLeominster",
+                      postcode="HR6 8AA", phone="01432 555 0192", main_correspondent=False))
+    steps.record_decision_to_assess(ctx, jo, cid, True, date(2025, 1, 3))
+    steps.request_advice(ctx, jo, cid, "ep", date(2025, 1, 6), service="County EP Service")
+    health = steps.request_advice(ctx, jo, cid, "health", date(2025, 1, 6), service="Wye Valley NHS Trust")
+    social = steps.request_advice(ctx, jo, cid, "social_care", date(2025, 1, 7), service="Children's Services")
+    school_advice = steps.request_advice(ctx, jo, cid, "education", date(2025, 1, 6),
+                                         service="Hillside Primary School")
+    steps.record_advice_received(ctx, jo, health, date(2025, 2, 10))
+    steps.record_advice_received(ctx, jo, social, date(2025, 2, 24))
+    steps.record_advice_received(ctx, jo, school_advice, date(2025, 1, 31))
+    steps.record_exception(ctx, jo, cid, "c", date(2025, 2, 3),
+                           "Family bereavement; Mrs Jones asked us to pause contact until March")
+    return cid
+
+
+def plan_in_place(desktop: DesktopContext) -> int:
+    with desktop.ctx.db.session() as s:
+        child = Child(forename="Noah", surname="Price", date_of_birth=date(2012, 9, 1), primary_need="SLCN")
+        s.add(child)
+        s.flush()
+        s.add(Contact(child_id=child.id, role="parent", name="Kim Price", main_correspondent=True))
+        case = Case(reference="EHC-2019-0042", child_id=child.id, keyed_on=date(2019, 6, 1),
+                    final_issued_on=date(2019, 5, 20))
+        s.add(case)
+        s.flush()
+        return case.id
+
+
+def open_panel(qtbot: QtBot, desktop: DesktopContext, case_id: int) -> CaseRecordPanel:
+    panel = CaseRecordPanel(desktop, case_id)
+    qtbot.addWidget(panel)
+    with qtbot.waitSignal(panel.loaded, timeout=10000):
+        panel.refresh()
+    return panel
+
+
+def submit(qtbot: QtBot, panel: CaseRecordPanel, dialog: StepDialog) -> None:
+    """Press OK on a panel's form and wait for the saved step to come back as a reload."""
+    assert dialog.ok.isEnabled(), dialog.problem_text() or dialog.consequence.text()
+    with qtbot.waitSignal(panel.loaded, timeout=10000):
+        dialog.ok.click()
+    assert not dialog.isVisible() and dialog.result() == StepDialog.DialogCode.Accepted
+
+
+def table_texts(table: object) -> list[list[str]]:
+    model = table.rows_model  # type: ignore[attr-defined]
+    return [[c.text(r) for c in model.columns] for r in model.rows()]
+
+
+# --- the record ------------------------------------------------------------------------------------------
+
+
+def test_the_title_is_a_placeholder_until_the_case_loads(qtbot: QtBot, desktop: DesktopContext) -> None:
+    cid = new_case(desktop)
+    panel = CaseRecordPanel(desktop, cid)
+    qtbot.addWidget(panel)
+    assert panel.case_id == cid and panel.title() == f"Case {cid}" and panel.available_steps() == set()
+    with qtbot.waitSignal(panel.title_changed, timeout=10000) as blocker:
+        panel.refresh()
+    assert blocker.args == ["EHC-2024-0001 Amelia Jones"] and panel.title() == "EHC-2024-0001 Amelia Jones"
+
+
+def test_the_record_shows_header_deadlines_and_advice(qtbot: QtBot, desktop: DesktopContext) -> None:
+    panel = open_panel(qtbot, desktop, mid_assessment_case(desktop))
+    header = panel.header
+    assert header.name.text() == "Amelia Jones" and header.reference.text() == "EHC-2024-0001"
+    assert header.week.text() == "Week 14 of 20"
+    assert header.stage.text() == "Assessment: gathering advice (advice is late)"
+    values = {k: v.text() for k, v in header.values.items()}
+    assert values == {"Age": "8 years", "Date of birth": "Wed 4 May 2016", "UPN": "B801200005001",
+                      "School": "Hillside Primary School", "Primary need": "ASD: Autistic spectrum disorder",
+                      "Caseworker": "Jo Smith", "Request received": "Mon 25 November 2024",
+                      "Final plan": "Due Mon 14 April 2025"}
+    assert table_texts(panel.deadlines_table)[:2] == [
+        ["Decision to assess", "6 Jan 2025", "6 Jan 2025", "3 Jan 2025", "Done on time",
+         "SEND Regulations 2014 reg 5(1)"],
+        ["Decision to issue", "17 Mar 2025", "17 Mar 2025", "Not yet", "Pending", "SEND Regulations 2014 reg 10(1)"]]
+    # The draft's latest safe day is a Sunday: work by the Friday before.
+    assert table_texts(panel.deadlines_table)[2][1:3] == ["23 Mar 2025", "21 Mar 2025"]
+    advice = {row[0]: row for row in table_texts(panel.advice_table)}
+    assert advice["EP (educational psychology)"] == ["EP (educational psychology)", "County EP Service", "6 Jan 2025",
+                                                     "17 Feb 2025", "Not yet", "Late", "14 days"]
+    assert advice["Social care"][5:] == ["Received late", "6 days"]
+    assert advice["Health (medical)"][5:] == ["Received", ""]
+    assert [panel.tabs.tabText(i) for i in range(5)] == [
+        "&Deadlines", "&Advice (4, 1 late)", "C&ontacts (2)", "E&xceptions (1)", "&History (10)"]
+    contacts = table_texts(panel.contacts_table)
+    assert contacts[0][:3] == ["Main correspondent", "Parent", "Sarah Jones"] and contacts[1][0] == ""
+    assert table_texts(panel.exceptions_table)[0][:2] == ["(c) Exceptional personal circumstances", "3 Feb 2025"]
+    history = table_texts(panel.history_table)
+    assert history[0][2] == "Record exception c" and history[-1][2] == "Register request"  # newest first
+    assert "Overdue: EP advice" in panel.timeline.accessibleDescription()
+    assert panel.available_steps() == {"request_advice", "advice_received", "decision_to_issue", "exception",
+                                       "withdraw"}
+    shown = {name for name, button in panel.buttons.items() if not button.isHidden()}
+    assert shown == panel.available_steps()
+
+
+def test_a_plan_in_place_shows_the_header_and_contacts_only(qtbot: QtBot, desktop: DesktopContext) -> None:
+    panel = open_panel(qtbot, desktop, plan_in_place(desktop))
+    assert panel.title() == "EHC-2019-0042 Noah Price"
+    assert not panel.no_assessment.isHidden() and panel.timeline.isHidden()
+    assert "no assessment request on record" in panel.no_assessment.text()
+    assert panel.header.week.text() == "No assessment on record"
+    assert panel.header.values["Final plan"].text() == "Issued Mon 20 May 2019"
+    assert [panel.tabs.isTabVisible(i) for i in range(5)] == [False, False, True, False, True]
+    assert table_texts(panel.contacts_table)[0][2] == "Kim Price"
+    assert panel.available_steps() == set() and panel.run_step("final_plan") is None
+
+
+def test_the_record_reloads_when_its_case_or_every_case_changes(qtbot: QtBot, desktop: DesktopContext) -> None:
+    cid = new_case(desktop)
+    other = new_case(desktop, forename="Ben")
+    panel = open_panel(qtbot, desktop, cid)
+    steps.record_decision_to_assess(desktop.ctx, desktop.actor, cid, True, date(2024, 11, 18))
+    with qtbot.assertNotEmitted(panel.loaded, wait=200):
+        desktop.data_changed.emit(other)
+    with qtbot.waitSignal(panel.loaded, timeout=10000):
+        desktop.data_changed.emit(0)
+    assert panel.detail is not None and panel.detail.stage == "assessment"
+
+
+def test_a_read_only_user_sees_the_steps_but_cannot_run_them(qtbot: QtBot, desktop: DesktopContext) -> None:
+    from tests.gui.conftest import add_staff
+
+    cid = new_case(desktop)
+    desktop.set_actor(add_staff(desktop.ctx, "viewer", "Val Viewer", "read_only"))
+    panel = open_panel(qtbot, desktop, cid)
+    button = panel.buttons["decision_to_assess"]
+    assert not button.isHidden() and not button.isEnabled() and "read only" in button.toolTip()
+    assert panel.run_step("decision_to_assess") is None
+
+
+# --- every step from the panel ---------------------------------------------------------------------------
+
+
+def test_running_each_step_moves_the_request_from_received_to_issued(qtbot: QtBot, desktop: DesktopContext) -> None:
+    cid = new_case(desktop, date(2024, 10, 14))  # week 20 ends on GUI_TODAY, 3 Mar 2025
+    panel = open_panel(qtbot, desktop, cid)
+    assert panel.detail is not None and panel.detail.stage == "request"
+
+    dialog = panel.run_step("decision_to_assess")
+    assert isinstance(dialog, DecisionToAssessDialog) and dialog.isVisible()
+    dialog.choice.set_value(True)
+    dialog.date.set_value(date(2024, 11, 18))
+    submit(qtbot, panel, dialog)
+    assert panel.detail.stage == "assessment"
+
+    dialog = panel.run_step("request_advice")
+    assert isinstance(dialog, RequestAdviceDialog)
+    dialog.kind.setCurrentIndex(dialog.kind.findData("ep"))
+    dialog.service.setEditText("County EP Service")
+    dialog.date.set_value(date(2024, 11, 19))
+    submit(qtbot, panel, dialog)
+    assert [(a.kind, a.service, a.status) for a in panel.detail.advice] == [("ep", "County EP Service", "late")]
+
+    dialog = panel.run_step("advice_received")
+    assert isinstance(dialog, AdviceReceivedDialog) and dialog.advice.count() == 1
+    dialog.date.set_value(date(2024, 12, 20))
+    submit(qtbot, panel, dialog)
+    assert panel.detail.advice[0].status == "received" and "advice_received" not in panel.available_steps()
+
+    dialog = panel.run_step("decision_to_issue")
+    assert isinstance(dialog, DecisionToIssueDialog)
+    dialog.choice.set_value(True)
+    dialog.date.set_value(date(2025, 1, 20))
+    submit(qtbot, panel, dialog)
+    assert panel.detail.stage == "drafting" and panel.available_steps() == {"draft_sent", "exception", "withdraw"}
+
+    dialog = panel.run_step("draft_sent")
+    assert isinstance(dialog, DraftSentDialog)
+    dialog.sent.set_value(date(2025, 1, 27))
+    submit(qtbot, panel, dialog)
+    assert "final_plan" in panel.available_steps()
+
+    dialog = panel.run_step("final_plan")
+    assert isinstance(dialog, FinalPlanDialog)
+    dialog.date.set_value(date(2025, 2, 17))
+    submit(qtbot, panel, dialog)
+    assert panel.detail.stage == "issued" and panel.available_steps() == set()
+    assert panel.header.week.text() == "Plan issued in week 18 of 20"
+    assert {m.name: m.status for m in panel.detail.deadlines.milestones} == {  # type: ignore[union-attr]
+        "decision_to_assess": "met", "issue_decision": "met", "draft_latest_safe": "met", "final_plan": "met"}
+    assert all(button.isHidden() for button in panel.buttons.values())
+
+
+def test_an_exception_and_a_withdrawal_from_the_panel(qtbot: QtBot, desktop: DesktopContext) -> None:
+    cid = new_case(desktop, date(2025, 1, 6))
+    panel = open_panel(qtbot, desktop, cid)
+    dialog = panel.run_step("exception")
+    assert isinstance(dialog, ExceptionDialog)
+    dialog.ground.setCurrentIndex(dialog.ground.findData("d"))
+    dialog.date.set_value(date(2025, 2, 10))
+    dialog.note.setText("Family abroad for six weeks")
+    submit(qtbot, panel, dialog)
+    assert [(e.ground, e.note) for e in panel.detail.exceptions] == [("d", "Family abroad for six weeks")]  # type: ignore[union-attr]
+    # The 6-week decision (due 17 Feb) is missed after the exception was recorded: exempt, not overdue.
+    assert panel.detail.deadlines.milestone("decision_to_assess").status == "exempt"  # type: ignore[union-attr]
+
+    dialog = panel.run_step("withdraw")
+    assert isinstance(dialog, WithdrawDialog) and not dialog.ok.isEnabled()  # a reason is needed
+    dialog.reason.setText("The family moved to Wales")
+    dialog.date.set_value(date(2025, 2, 24))
+    submit(qtbot, panel, dialog)
+    assert panel.detail.stage == "closed" and panel.header.week.text() == "Closed"  # type: ignore[union-attr]
+    assert panel.available_steps() == set()
+
+
+def test_a_second_step_request_raises_the_open_form(qtbot: QtBot, desktop: DesktopContext) -> None:
+    panel = open_panel(qtbot, desktop, new_case(desktop))
+    first = panel.run_step("decision_to_assess")
+    assert first is not None and panel.run_step("withdraw") is first
+    first.reject()
+    assert isinstance(panel.run_step("withdraw"), WithdrawDialog)
+
+
+# --- screenshots -----------------------------------------------------------------------------------------
+
+
+def test_screenshots_of_a_case_mid_assessment(qtbot: QtBot, desktop: DesktopContext, tmp_path: Path) -> None:
+    panel = open_panel(qtbot, desktop, mid_assessment_case(desktop))
+    panel.resize(1400, 850)
+    panel.show()
+    qtbot.waitExposed(panel)
+    panel.tabs.setCurrentIndex(1)
+    panel.advice_table.setFocus()
+    QApplication.processEvents()
+    record = panel.grab()
+    assert record.width() >= 1400 and not record.isNull()
+    record.save(str(tmp_path / "case-record.png"))
+    draft = _draft_out_case(desktop)
+    dialog = FinalPlanDialog(desktop, load_case_detail(desktop.ctx, draft, GUI_TODAY), panel)
+    dialog.date.set_value(date(2025, 3, 1))
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    dialog.date.setFocus()
+    QApplication.processEvents()
+    assert "earliest lawful final date is 4 Mar 2025" in dialog.problem_text()
+    dialog.grab().save(str(tmp_path / "step-dialog.png"))
+    if os.environ.get("CASEWORKER_SCREENSHOTS") == "1":
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        for name in ("case-record.png", "step-dialog.png"):
+            shutil.copyfile(tmp_path / name, SCREENSHOTS / name)
+
+
+def _draft_out_case(desktop: DesktopContext) -> int:
+    """A draft sent Tue 17 Feb 2025: the family's 15 days run to Mon 3 Mar, so the final is lawful from 4 Mar."""
+    ctx, jo = desktop.ctx, desktop.actor
+    cid = new_case(desktop, date(2024, 10, 21), forename="Oliver", surname="Hughes", upn=None)
+    steps.record_decision_to_assess(ctx, jo, cid, True, date(2024, 11, 25))
+    steps.record_decision_to_issue(ctx, jo, cid, True, date(2025, 2, 3))
+    steps.record_draft_sent(ctx, jo, cid, date(2025, 2, 17))
+    return cid
+
+
+@pytest.fixture(autouse=True)
+def _close_dialogs() -> Iterator[None]:
+    yield
+    for widget in QApplication.topLevelWidgets():
+        if isinstance(widget, StepDialog) and widget.isVisible():
+            widget.done(0)

@@ -1,0 +1,46 @@
+"""What every window part shares: the app context, the background runner, who is acting and whose
+work is on show. Built once in ``ui.app.run`` and passed down; no globals."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from PySide6.QtCore import QObject, Signal
+
+from caseworker.context import AppContext
+from caseworker.services.actor import Actor
+from ui.tasks import TaskRunner
+
+
+class DesktopContext(QObject):
+    data_changed = Signal(int)  # a case id whose data changed (0: many cases, reload everything)
+    actor_changed = Signal()
+    viewing_changed = Signal()
+
+    def __init__(self, ctx: AppContext, actor: Actor, *, is_demo: bool = False,
+                 runner: TaskRunner | None = None) -> None:
+        super().__init__()
+        self.ctx = ctx
+        self.runner = runner or TaskRunner(self)
+        self.actor = actor
+        self.is_demo = is_demo
+        # Whose work My day shows: a username, or None for the whole team (team leads only).
+        self.viewing: str | None = actor.username
+
+    def today(self) -> date:
+        return self.ctx.today()
+
+    def set_actor(self, actor: Actor) -> None:
+        self.actor = actor
+        self.viewing = actor.username
+        self.actor_changed.emit()
+        self.viewing_changed.emit()
+
+    def set_viewing(self, username: str | None) -> None:
+        if username != self.viewing:
+            self.viewing = username
+            self.viewing_changed.emit()
+
+    @property
+    def can_view_team(self) -> bool:
+        return self.actor.role in ("team_lead", "admin")

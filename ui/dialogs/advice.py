@@ -1,0 +1,196 @@
+"""The forms for advice (ask an adviser, record it received) and for recording an exception."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit, QWidget
+
+from caseworker.services import steps
+from caseworker.statutory import preview as pv
+from caseworker.statutory.preview import Preview
+from caseworker.views.advice_services import known_services
+from caseworker.views.case_detail import AdviceView, CaseDetail
+from ui.context import DesktopContext
+from ui.dialogs.base import StepDialog, alive
+from ui.dialogs.fields import DateEdit
+from ui.widgets.wording import ADVICE_LONG, long_date, short_date
+
+
+def _advice_field(suffix: str) -> Callable[[str], bool]:
+    return lambda field: field == suffix or field.endswith(f"_advice_{suffix}")
+
+
+class RequestAdviceDialog(StepDialog):
+    step = "request_advice"
+    heading = "Request advice"
+    ok_text = "Record the request"
+
+    def __init__(self, desktop: DesktopContext, detail: CaseDetail, parent: QWidget | None = None) -> None:
+        self._services: dict[str, list[str]] = {}
+        super().__init__(desktop, detail, parent)
+        ctx = desktop.ctx
+        desktop.runner.run(lambda: known_services(ctx), self._got_services, lambda _exc: None)
+
+    def build(self) -> None:
+        self.kind = QComboBox(self)
+        for code, title in self.desktop.ctx.engine.rules.advice_kinds.items():
+            self.kind.addItem(ADVICE_LONG.get(code, title), code)
+            self.kind.setItemData(self.kind.count() - 1, title, Qt.ItemDataRole.ToolTipRole)
+        self.add_row("&Kind of advice:", self.kind, ["kind"], accessible="Kind of advice")
+        self.service = QComboBox(self)
+        self.service.setEditable(True)
+        self.service.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        edit = self.service.lineEdit()
+        assert edit is not None  # an editable combo box always has one
+        edit.setPlaceholderText("The service asked, e.g. County EP Service")
+        edit.setMaxLength(200)
+        self.add_row("&Service:", self.service, ["service"], accessible="Service asked for advice")
+        self.date = DateEdit(self.today, self)
+        self.add_row("&Requested on:", self.date, _advice_field("requested"), accessible="Date advice was requested")
+        self.kind.currentIndexChanged.connect(self._kind_changed)
+        self.service.editTextChanged.connect(self.changed)
+        self.date.dateChanged.connect(self.changed)
+
+    def _got_services(self, services: dict[str, list[str]]) -> None:
+        if not alive(self):
+            return
+        self._services = services
+        self._fill_services()
+
+    def _fill_services(self) -> None:
+        typed = self.service.currentText()
+        self.service.blockSignals(True)
+        self.service.clear()
+        self.service.addItems(self._services.get(str(self.kind.currentData()), []))
+        self.service.setCurrentIndex(-1)
+        self.service.setEditText(typed)
+        self.service.blockSignals(False)
+
+    def _kind_changed(self) -> None:
+        if self.service.currentText() in [self.service.itemText(i) for i in range(self.service.count())]:
+            self.service.setEditText("")  # a service picked from the old kind's list does not carry over
+        self._fill_services()
+        self.changed()
+
+
+    def intro_text(self) -> str:
+        return ("Record a request for advice. Each adviser has their own 6 weeks from the day they receive the "
+                "request (SEND Regulations 2014 reg 8(1)); late EP and health advice is the commonest reason the "
+                "20-week date is missed.")
+
+    def preview(self) -> Preview | None:
+        return pv.request_advice(self.facts, str(self.kind.currentData()), self.date.value(), self.today,
+                                 self.desktop.ctx.engine)
+
+    def task(self) -> Callable[[], Any]:
+        ctx, actor, cid, ver = self.desktop.ctx, self.desktop.actor, self.detail.case_id, self.detail.version
+        kind, on, service = str(self.kind.currentData()), self.date.value(), self.service.currentText().strip()
+        return lambda: steps.request_advice(ctx, actor, cid, kind, on, service=service or None,
+                                            expected_version=ver)
+
+
+class AdviceReceivedDialog(StepDialog):
+    step = "advice_received"
+    heading = "Advice received"
+
+    def __init__(self, desktop: DesktopContext, detail: CaseDetail, parent: QWidget | None = None,
+                 advice_id: int | None = None) -> None:
+        self._preselect = advice_id
+        super().__init__(desktop, detail, parent)
+
+    def build(self) -> None:
+        self.advice = QComboBox(self)
+        self.add_row("&Which advice:", self.advice, ["received"], accessible="Which advice was received")
+        self.date = DateEdit(self.today, self)
+        self.add_row("&Received on:", self.date, _advice_field("received"), accessible="Date the advice arrived")
+        self._fill()
+        self.advice.currentIndexChanged.connect(self.changed)
+        self.date.dateChanged.connect(self.changed)
+
+    def outstanding(self) -> list[AdviceView]:
+        return [a for a in self.detail.advice if a.received is None]
+
+    def _fill(self) -> None:
+        keep = self.advice.currentData() or self._preselect
+        self.advice.blockSignals(True)
+        self.advice.clear()
+        for a in self.outstanding():
+            service = f", {a.service}" if a.service else ""
+            self.advice.addItem(f"{ADVICE_LONG.get(a.kind, a.kind)}{service}: requested {short_date(a.requested)}, "
+                                f"due {short_date(a.due)}", a.id)
+        index = self.advice.findData(keep) if keep is not None else -1
+        self.advice.setCurrentIndex(max(index, 0) if self.advice.count() else -1)
+        self.advice.blockSignals(False)
+
+    def detail_changed(self) -> None:
+        self._fill()
+
+    def chosen(self) -> AdviceView | None:
+        return next((a for a in self.detail.advice if a.id == self.advice.currentData()), None)
+
+    def intro_text(self) -> str:
+        return ("Record the day advice arrived. Each adviser's 6 weeks run from the day of the request "
+                "(SEND Regulations 2014 reg 8(1)).")
+
+    def missing(self) -> str | None:
+        return None if self.outstanding() else "No advice is waiting: every request on this case has been received."
+
+    def preview(self) -> Preview | None:
+        a = self.chosen()
+        if a is None:
+            return None
+        return pv.advice_received(self.facts, a.id, self.date.value(), self.today, self.desktop.ctx.engine)
+
+    def task(self) -> Callable[[], Any]:
+        a = self.chosen()
+        assert a is not None
+        ctx, actor, on, advice_id, ver = self.desktop.ctx, self.desktop.actor, self.date.value(), a.id, a.version
+        return lambda: steps.record_advice_received(ctx, actor, advice_id, on, expected_version=ver)
+
+
+class ExceptionDialog(StepDialog):
+    step = "exception"
+    heading = "Record an exception"
+
+    def build(self) -> None:
+        grounds = self.desktop.ctx.engine.rules.exception_grounds
+        self.ground = QComboBox(self)
+        for code, ground in grounds.items():
+            self.ground.addItem(f"({code}) {ground.get('title', code)}", code)
+        self.add_row("&Ground:", self.ground, ["exception_ground"], accessible="Exception ground")
+        self.ground_text = QLabel(self)
+        self.ground_text.setWordWrap(True)
+        self.ground_text.setTextFormat(Qt.TextFormat.PlainText)
+        self.ground_text.setAccessibleName("What the ground means")
+        self.form.addRow("", self.ground_text)
+        self.date = DateEdit(self.today, self)
+        self.add_row("&Recorded on:", self.date, ["exception_recorded"], accessible="Date the exception applies from")
+        self.note = QLineEdit(self)
+        self.note.setMaxLength(500)
+        self.note.setPlaceholderText("What happened, in a sentence the family could read")
+        self.add_row("&Note:", self.note, ["note"], accessible="Note about the exception")
+        self.ground.currentIndexChanged.connect(self._ground_changed)
+        self.date.dateChanged.connect(self.changed)
+        self._ground_changed()
+
+    def _ground_changed(self) -> None:
+        ground = self.desktop.ctx.engine.rules.exception_grounds.get(str(self.ground.currentData()), {})
+        self.ground_text.setText(f"{ground.get('text', '')}. ({ground.get('law', '')})")
+        self.changed()
+
+    def intro_text(self) -> str:
+        return ("The council need not meet a time limit when it is impractical for one of these reasons. An "
+                "exception switches a deadline off; it does not stop or extend the clock. Request received "
+                f"{long_date(self.facts.received)}.")
+
+    def preview(self) -> Preview | None:
+        return pv.exception(self.facts, str(self.ground.currentData()), self.date.value(), self.today,
+                            self.desktop.ctx.engine)
+
+    def task(self) -> Callable[[], Any]:
+        ctx, actor, cid, ver = self.desktop.ctx, self.desktop.actor, self.detail.case_id, self.detail.version
+        ground, on, note = str(self.ground.currentData()), self.date.value(), self.note.text().strip()
+        return lambda: steps.record_exception(ctx, actor, cid, ground, on, note, expected_version=ver)

@@ -1,0 +1,97 @@
+"""Small input widgets the step forms share: a date box, a yes/no choice and a problem label."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from PySide6.QtCore import QDate, Qt, Signal
+from PySide6.QtWidgets import QButtonGroup, QDateEdit, QHBoxLayout, QLabel, QRadioButton, QWidget
+
+from ui.status import status_colour, status_icon
+
+PROBLEM_STATUS = "overdue"  # the red cross: a problem is shown in words, with an icon, and in red
+
+
+class DateEdit(QDateEdit):
+    """A dd/MM/yyyy date with a calendar popup; ``value()`` is a ``datetime.date``."""
+
+    def __init__(self, value: date, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setCalendarPopup(True)
+        self.setDisplayFormat("dd/MM/yyyy")
+        self.setMinimumDate(QDate(1990, 1, 1))
+        self.setMaximumDate(QDate(2100, 12, 31))
+        self.setCorrectionMode(QDateEdit.CorrectionMode.CorrectToPreviousValue)
+        self.set_value(value)
+
+    def value(self) -> date:
+        picked = self.date().toPython()
+        assert isinstance(picked, date)
+        return picked
+
+    def set_value(self, value: date) -> None:
+        self.setDate(QDate(value.year, value.month, value.day))
+
+
+class YesNo(QWidget):
+    """Two radio buttons with no default: a statutory decision is never pre-filled."""
+
+    changed = Signal()
+
+    def __init__(self, yes: str, no: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        self.yes, self.no = QRadioButton(yes, self), QRadioButton(no, self)
+        self.group = QButtonGroup(self)
+        for button in (self.yes, self.no):
+            self.group.addButton(button)
+            layout.addWidget(button)
+            button.toggled.connect(lambda _checked: self.changed.emit())
+        layout.addStretch(1)
+
+    def value(self) -> bool | None:
+        if self.yes.isChecked():
+            return True
+        if self.no.isChecked():
+            return False
+        return None
+
+    def set_value(self, value: bool) -> None:
+        (self.yes if value else self.no).setChecked(True)
+
+    def setAccessibleName(self, name: str) -> None:
+        super().setAccessibleName(name)
+        self.yes.setAccessibleDescription(name)
+        self.no.setAccessibleDescription(name)
+
+
+class ProblemLabel(QWidget):
+    """What is wrong with one field: a red cross icon and the reason in red words; hidden when fine."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(4)
+        self.icon = QLabel(self)
+        self.icon.setPixmap(status_icon(PROBLEM_STATUS, 16).pixmap(16, 16))
+        self.icon.setAlignment(Qt.AlignmentFlag.AlignTop)
+        self.text = QLabel(self)
+        self.text.setWordWrap(True)
+        self.text.setTextFormat(Qt.TextFormat.PlainText)
+        self.text.setStyleSheet(f"color: {status_colour(PROBLEM_STATUS).name()};")
+        self.text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        layout.addWidget(self.icon)
+        layout.addWidget(self.text, 1)
+        self.setAccessibleName("Problem")
+        self.hide()
+
+    def set_reasons(self, reasons: list[str]) -> None:
+        words = "\n".join(f"{r[:1].upper()}{r[1:]}." if not r.endswith(".") else r for r in reasons)
+        self.text.setText(words)
+        self.setAccessibleDescription(words)
+        self.setVisible(bool(reasons))
+
+    def reasons(self) -> str:
+        return self.text.text() if not self.isHidden() else ""

@@ -1,0 +1,258 @@
+"""The main window: My day and Cases as fixed tabs, one tab per open case, menus for every step."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QByteArray, QSettings, Qt
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QComboBox,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QProgressBar,
+    QTabWidget,
+    QToolBar,
+    QWidget,
+)
+
+from caseworker.errors import CaseworkerError
+from caseworker.views.staff import StaffView, list_staff
+from ui.context import DesktopContext
+from ui.help_dialogs import show_about, show_rules
+from ui.panels.case_record import CaseRecordPanel
+from ui.panels.cases import CasesPanel
+from ui.panels.my_day import MyDayPanel
+from ui.step_menu import STEPS, add_step_actions
+
+WHOLE_TEAM = "__team__"
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, desktop: DesktopContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.desktop = desktop
+        self.setWindowTitle("Caseworker" + (" (demo)" if desktop.is_demo else ""))
+        self.setMinimumSize(900, 600)
+        self.resize(1400, 850)
+        self._staff: list[StaffView] = []
+        desktop.runner.default_error = self.show_error
+
+        self.tabs = QTabWidget(self)
+        self.tabs.setDocumentMode(True)
+        self.tabs.setTabsClosable(True)
+        self.tabs.setMovable(False)
+        self.tabs.setAccessibleName("Open pages")
+        self.tabs.tabCloseRequested.connect(self.close_tab)
+        self.tabs.currentChanged.connect(self._update_actions)
+        self.setCentralWidget(self.tabs)
+
+        self.my_day = MyDayPanel(desktop, self)
+        self.cases = CasesPanel(desktop, self)
+        for panel, title in ((self.my_day, "My day"), (self.cases, "Cases")):
+            index = self.tabs.addTab(panel, title)
+            self.tabs.tabBar().setTabButton(index, self.tabs.tabBar().ButtonPosition.RightSide, None)
+        self.my_day.open_case.connect(self.open_case)
+        self.cases.open_case.connect(self.open_case)
+
+        self._build_toolbar()
+        self._build_menus()
+        self._build_status_bar()
+        self._restore_layout()
+        desktop.actor_changed.connect(self._on_actor_changed)
+        self._load_staff()
+        self._update_actions()
+
+    # --- building ----------------------------------------------------------------------------------
+    def _build_toolbar(self) -> None:
+        bar = QToolBar("Main", self)
+        bar.setObjectName("main_toolbar")
+        bar.setMovable(False)
+        self.addToolBar(bar)
+        self.acting_as = QComboBox(self)
+        self.acting_as.setAccessibleName("Acting as")
+        self.acting_as.setToolTip("Demo only: choose which member of the team you are")
+        self.acting_as.activated.connect(self._choose_actor)
+        self.viewing = QComboBox(self)
+        self.viewing.setAccessibleName("Show work for")
+        self.viewing.activated.connect(self._choose_viewing)
+        self._acting_label = QLabel(" You are: ", self)
+        self._acting_action = bar.addWidget(self._acting_label)
+        self._acting_combo_action = bar.addWidget(self.acting_as)
+        bar.addWidget(QLabel("  Show work for: ", self))
+        bar.addWidget(self.viewing)
+        bar.addSeparator()
+        self.refresh_action = QAction("Refresh", self, shortcut=QKeySequence(QKeySequence.StandardKey.Refresh))
+        self.refresh_action.setShortcuts([QKeySequence(Qt.Key.Key_F5), QKeySequence("Ctrl+R")])
+        self.refresh_action.triggered.connect(lambda: self.desktop.data_changed.emit(0))
+        bar.addAction(self.refresh_action)
+        today = self.desktop.today()
+        self.today_label = QLabel(f"   Today: {today:%A} {today.day} {today:%B %Y}", self)
+        bar.addWidget(self.today_label)
+
+    def _build_menus(self) -> None:
+        menu = self.menuBar()
+        file_menu = menu.addMenu("&File")
+        quit_action = QAction("&Quit", self, shortcut=QKeySequence(QKeySequence.StandardKey.Quit))
+        quit_action.triggered.connect(self.close)
+        file_menu.addAction(quit_action)
+
+        view = menu.addMenu("&View")
+        self.show_my_day = QAction("&My day", self, shortcut=QKeySequence("Ctrl+1"))
+        self.show_my_day.triggered.connect(lambda: self.tabs.setCurrentWidget(self.my_day))
+        self.show_cases = QAction("&Cases", self, shortcut=QKeySequence("Ctrl+2"))
+        self.show_cases.triggered.connect(lambda: self.tabs.setCurrentWidget(self.cases))
+        self.find_action = QAction("&Find a case…", self, shortcut=QKeySequence(QKeySequence.StandardKey.Find))
+        self.find_action.triggered.connect(self.find_case)
+        self.close_case = QAction("C&lose case", self, shortcut=QKeySequence(QKeySequence.StandardKey.Close))
+        self.close_case.triggered.connect(lambda: self.close_tab(self.tabs.currentIndex()))
+        for action in (self.show_my_day, self.show_cases, self.find_action, self.refresh_action, self.close_case):
+            view.addAction(action)
+
+        case_menu = menu.addMenu("&Case")
+        self.step_actions = add_step_actions(self, case_menu, self.run_step)
+
+        help_menu = menu.addMenu("&Help")
+        rules = QAction("The statutory &timescales…", self,
+                        shortcut=QKeySequence(QKeySequence.StandardKey.HelpContents))
+        rules.triggered.connect(lambda: show_rules(self, self.desktop.ctx.engine.rules))
+        about = QAction("&About Caseworker", self)
+        about.triggered.connect(lambda: show_about(self))
+        help_menu.addAction(rules)
+        help_menu.addAction(about)
+
+    def _build_status_bar(self) -> None:
+        bar = self.statusBar()
+        self.busy = QProgressBar(self)
+        self.busy.setRange(0, 0)
+        self.busy.setMaximumWidth(120)
+        self.busy.setAccessibleName("Working")
+        self.busy.hide()
+        bar.addPermanentWidget(self.busy)
+        self.who = QLabel(self)
+        bar.addPermanentWidget(self.who)
+        self.desktop.runner.busy_changed.connect(self.busy.setVisible)
+        self._show_who()
+
+    # --- staff pickers -----------------------------------------------------------------------------
+    def _load_staff(self) -> None:
+        self.desktop.runner.run(lambda: list_staff(self.desktop.ctx), self._fill_staff)
+
+    def _fill_staff(self, staff: list[StaffView]) -> None:
+        self._staff = staff
+        self.acting_as.clear()
+        for s in staff:
+            self.acting_as.addItem(f"{s.display_name} ({s.role.replace('_', ' ')})", s.username)
+        self.acting_as.setCurrentIndex(max(0, self.acting_as.findData(self.desktop.actor.username)))
+        demo = self.desktop.is_demo
+        self._acting_action.setVisible(demo)
+        self._acting_combo_action.setVisible(demo)
+        self._fill_viewing()
+
+    def _fill_viewing(self) -> None:
+        self.viewing.clear()
+        me = self.desktop.actor
+        self.viewing.addItem(f"Me ({me.display_name})", me.username)
+        if self.desktop.can_view_team:
+            self.viewing.addItem("Whole team", WHOLE_TEAM)
+            for s in self._staff:
+                if s.username != me.username and s.role in ("caseworker", "team_lead"):
+                    self.viewing.addItem(s.display_name, s.username)
+        self.viewing.setEnabled(self.viewing.count() > 1)
+        current = self.desktop.viewing or WHOLE_TEAM
+        self.viewing.setCurrentIndex(max(0, self.viewing.findData(current)))
+
+    def _choose_actor(self, index: int) -> None:
+        username = self.acting_as.itemData(index)
+        chosen = next((s for s in self._staff if s.username == username), None)
+        if chosen is not None and chosen.username != self.desktop.actor.username:
+            self.desktop.set_actor(chosen.as_actor())
+
+    def _choose_viewing(self, index: int) -> None:
+        data = self.viewing.itemData(index)
+        self.desktop.set_viewing(None if data == WHOLE_TEAM else str(data))
+
+    def _on_actor_changed(self) -> None:
+        self._fill_viewing()
+        self._show_who()
+        self._update_actions()
+
+    def _show_who(self) -> None:
+        a = self.desktop.actor
+        db = self.desktop.ctx.db.describe()
+        self.who.setText(f"{a.display_name} ({a.role.replace('_', ' ')})  ·  {db}")
+
+    # --- cases -------------------------------------------------------------------------------------
+    def open_case(self, case_id: int) -> None:
+        for i in range(self.tabs.count()):
+            page = self.tabs.widget(i)
+            if isinstance(page, CaseRecordPanel) and page.case_id == case_id:
+                self.tabs.setCurrentIndex(i)
+                return
+        panel = CaseRecordPanel(self.desktop, case_id, self)
+        index = self.tabs.addTab(panel, panel.title())
+        panel.title_changed.connect(lambda text, p=panel: self._retitle(p, text))
+        self.tabs.setCurrentIndex(index)
+        panel.refresh()
+
+    def _retitle(self, panel: QWidget, text: str) -> None:
+        index = self.tabs.indexOf(panel)
+        if index >= 0:
+            self.tabs.setTabText(index, text)
+            self._update_actions()
+
+    def close_tab(self, index: int) -> None:
+        page = self.tabs.widget(index)
+        if isinstance(page, CaseRecordPanel):
+            self.tabs.removeTab(index)
+            page.deleteLater()
+
+    def current_case(self) -> CaseRecordPanel | None:
+        page = self.tabs.currentWidget()
+        return page if isinstance(page, CaseRecordPanel) else None
+
+    def find_case(self) -> None:
+        self.tabs.setCurrentWidget(self.cases)
+        self.cases.focus_search()
+
+    def run_step(self, name: str) -> None:
+        panel = self.current_case()
+        if panel is not None:
+            panel.run_step(name)
+
+    def _update_actions(self, *_: object) -> None:
+        if not hasattr(self, "step_actions"):
+            return  # the tab bar reports its first page before the menus exist
+        panel = self.current_case()
+        available = panel.available_steps() if panel is not None else set()
+        writer = self.desktop.actor.can_write
+        for name, action in self.step_actions.items():
+            action.setEnabled(writer and name in available)
+        self.close_case.setEnabled(panel is not None)
+
+    # --- errors and layout -------------------------------------------------------------------------
+    def show_error(self, exc: BaseException) -> None:
+        if isinstance(exc, CaseworkerError):
+            QMessageBox.warning(self, "Caseworker", str(exc))
+            return
+        QMessageBox.critical(self, "Something went wrong",
+                             f"{type(exc).__name__}: {exc}\n\nNothing was saved by the step that failed.")
+
+    def _restore_layout(self) -> None:
+        settings = QSettings()
+        geometry = settings.value("main_window/geometry")
+        if isinstance(geometry, QByteArray):
+            self.restoreGeometry(geometry)
+        state = settings.value("main_window/state")
+        if isinstance(state, QByteArray):
+            self.restoreState(state)
+        self.tabs.setCurrentIndex(int(settings.value("main_window/tab", 0) or 0) if self.tabs.count() else 0)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        settings = QSettings()
+        settings.setValue("main_window/geometry", self.saveGeometry())
+        settings.setValue("main_window/state", self.saveState())
+        settings.setValue("main_window/tab", min(self.tabs.currentIndex(), 1))
+        super().closeEvent(event)
+
+
+__all__ = ["STEPS", "MainWindow"]

@@ -1,0 +1,149 @@
+"""What the case list shows: its columns, its words for stages and dates, and its filter."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+
+from caseworker.reports.deadlines import ADVICE_SHORT
+from caseworker.views.case_list import STATUS_RANK, CaseRow
+from ui.status import status_icon, status_text
+from ui.table_model import Column
+
+STAGE_WORDS = {"request": "Request", "assessment": "Assessment", "drafting": "Drafting",
+               "issued": "Plan issued", "closed": "Closed", "plan": "Plan in place"}
+STAGE_ORDER = ("request", "assessment", "drafting", "issued", "closed", "plan")
+UNALLOCATED = "\x00unallocated"  # the caseworker filter's value for cases with no caseworker
+_LAST = date.max
+
+
+def day_text(d: date | None) -> str:
+    return "" if d is None else f"{d.day} {d:%b %Y}"
+
+
+def age_on(born: date, today: date) -> int:
+    return today.year - born.year - ((today.month, today.day) < (born.month, born.day))
+
+
+def stage_text(stage: str) -> str:
+    return STAGE_WORDS.get(stage, stage.replace("_", " ").capitalize())
+
+
+def late_advice_text(row: CaseRow) -> str:
+    return ", ".join(ADVICE_SHORT.get(kind, kind) for kind in row.late_advice)
+
+
+def due_words(due: date | None, today: date) -> str:
+    if due is None:
+        return ""
+    gap = (due - today).days
+    if gap < 0:
+        return f"{-gap} day{'s' if gap != -1 else ''} late"
+    if gap == 0:
+        return "due today"
+    return "due tomorrow" if gap == 1 else f"due in {gap} days"
+
+
+def case_columns(today: Callable[[], date], needs: dict[str, str]) -> list[Column[CaseRow]]:
+    """The list's columns; ``today`` is read when a cell is drawn so ages and "late" stay current."""
+    return [
+        Column("Reference", lambda r: r.reference, sort_key=lambda r: r.reference),
+        Column("Child", lambda r: r.child, sort_key=lambda r: (r.child.casefold(), r.reference)),
+        Column("Born (age)", lambda r: f"{day_text(r.date_of_birth)} ({age_on(r.date_of_birth, today())})",
+               sort_key=lambda r: (r.date_of_birth, r.reference)),
+        Column("UPN", lambda r: r.upn, sort_key=lambda r: (r.upn, r.reference)),
+        Column("School", lambda r: r.school, sort_key=lambda r: (r.school.casefold(), r.reference),
+               tooltip=lambda r: r.school),
+        Column("Need", lambda r: r.primary_need, sort_key=lambda r: (r.primary_need, r.reference),
+               tooltip=lambda r: needs.get(r.primary_need, r.primary_need)),
+        Column("Caseworker", lambda r: r.caseworker_name or "Unallocated",
+               sort_key=lambda r: (r.caseworker_name == "", r.caseworker_name.casefold(), r.reference)),
+        Column("Stage", lambda r: stage_text(r.stage), sort_key=lambda r: (STAGE_ORDER.index(r.stage)
+                                                                          if r.stage in STAGE_ORDER else 9,
+                                                                          r.reference)),
+        Column("Status", lambda r: status_text(r.status), icon=lambda r: status_icon(r.status),
+               sort_key=lambda r: (STATUS_RANK.get(r.status, 9), r.next_due or _LAST, r.reference)),
+        Column("Next step", lambda r: r.next_step, sort_key=lambda r: (r.next_step, r.reference)),
+        Column("Next due", lambda r: day_text(r.next_due), sort_key=lambda r: (r.next_due or _LAST, r.reference),
+               tooltip=lambda r: due_words(r.next_due, today())),
+        Column("Late advice", late_advice_text, tooltip=late_advice_text,
+               sort_key=lambda r: (not r.late_advice, r.late_advice, r.reference)),
+    ]
+
+
+# Starting widths: each column fits its sample (or its title); the last column stretches.
+COLUMN_SAMPLES = ("EHC-2025-0001", "Alexandru Dumitrescu", "17 May 2010 (14)", "N884200616000",
+                  "Greenfields Outreach", "SEMH", "Agnieszka Zielińska", "Assessment", "Late advice",
+                  "Decide whether to assess", "28 Sep 2025", "EP, Health")
+
+
+@dataclass(frozen=True)
+class CaseFilter:
+    """The search box and the filters, combined; empty values match everything."""
+
+    text: str = ""
+    stage: str = ""
+    caseworker: str = ""
+    status: str = ""
+    need: str = ""
+    late_advice_only: bool = False
+
+    @property
+    def is_empty(self) -> bool:
+        return self == CaseFilter()
+
+    def predicate(self) -> Callable[[CaseRow], bool] | None:
+        """One function per keystroke; the cheapest tests first, words all found in any order."""
+        if self.is_empty:
+            return None
+        words = self.text.casefold().split()
+        stage, status, need, late = self.stage, self.status, self.need, self.late_advice_only
+        caseworker = "" if self.caseworker == UNALLOCATED else self.caseworker
+        check_caseworker = bool(self.caseworker)
+        if not (stage or status or need or late or check_caseworker) and len(words) == 1:
+            word = words[0]
+            return lambda r: word in r.search_text
+
+        fields = bool(stage or status or need or late or check_caseworker)
+
+        def keep(r: CaseRow) -> bool:
+            text = r.search_text
+            for w in words:
+                if w not in text:
+                    return False
+            return not fields or (
+                (not stage or r.stage == stage) and (not status or r.status == status)
+                and (not need or r.primary_need == need) and (not late or bool(r.late_advice))
+                and (not check_caseworker or r.caseworker == caseworker))
+        return keep
+
+
+@dataclass(frozen=True)
+class FilterChoices:
+    """What each filter offers, as (words, value), worked out with the rows on the task runner."""
+
+    stages: list[tuple[str, str]]
+    caseworkers: list[tuple[str, str]]
+    statuses: list[tuple[str, str]]
+    needs: list[tuple[str, str]]
+
+
+def filter_choices(rows: list[CaseRow], needs: dict[str, str]) -> FilterChoices:
+    stages, people, statuses, codes = set(), set(), set(), set()
+    unallocated = False
+    for r in rows:
+        stages.add(r.stage)
+        statuses.add(r.status)
+        codes.add(r.primary_need)
+        if r.caseworker:
+            people.add((r.caseworker_name.casefold(), r.caseworker_name, r.caseworker))
+        else:
+            unallocated = True
+    ordered = [s for s in STAGE_ORDER if s in stages] + sorted(s for s in stages if s not in STAGE_ORDER)
+    return FilterChoices(
+        stages=[(stage_text(s), s) for s in ordered],
+        caseworkers=[(name, user) for _key, name, user in sorted(people)]
+        + ([("Unallocated", UNALLOCATED)] if unallocated else []),
+        statuses=[(status_text(s), s) for s in sorted(statuses, key=lambda s: (STATUS_RANK.get(s, 9), s))],
+        needs=[(f"{n}: {needs[n]}" if n in needs else n, n) for n in sorted(codes) if n])

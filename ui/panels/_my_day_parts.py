@@ -1,0 +1,257 @@
+"""My day's pieces: the background load, the work table's columns and words, and the section widgets."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from sqlalchemy import select
+
+from caseworker.context import AppContext
+from caseworker.reports.my_day import (
+    ADVICE_DUE_SOON,
+    AT_RISK,
+    DRAFT_PAST_SAFE_DAY,
+    DUE_THIS_WEEK,
+    FINAL_WAITING,
+    LATE_EP,
+    LATE_HEALTH,
+    LATE_OTHER_ADVICE,
+    OVERDUE_STEPS,
+    SECTION_TITLES,
+    MyDay,
+    WorkItem,
+)
+from caseworker.store.models import Staff
+from caseworker.views.my_day import load_my_day
+from ui.panels._cases_table import CaseTable
+from ui.status import status_colour, status_icon
+from ui.table_model import Column, Index, RowTableModel
+
+SHORT_TITLES = {OVERDUE_STEPS: "Overdue", DUE_THIS_WEEK: "Due this week", LATE_EP: "Late EP advice",
+                LATE_HEALTH: "Late health advice", LATE_OTHER_ADVICE: "Other late advice",
+                ADVICE_DUE_SOON: "Advice due soon", AT_RISK: "At risk", DRAFT_PAST_SAFE_DAY: "Draft past safe day",
+                FINAL_WAITING: "Final plan waiting"}
+# The status each section wears (icon, colour and the words of its summary); EP and health are loudest.
+SECTION_STATUS = {OVERDUE_STEPS: "overdue", DUE_THIS_WEEK: "due_soon", LATE_EP: "late_advice",
+                  LATE_HEALTH: "late_advice", LATE_OTHER_ADVICE: "late_advice", ADVICE_DUE_SOON: "due_soon",
+                  AT_RISK: "at_risk", DRAFT_PAST_SAFE_DAY: "overdue", FINAL_WAITING: "pending"}
+SECTION_HINTS = {
+    LATE_EP: "Educational psychology advice is past its 6-week deadline: chase the EP service today.",
+    LATE_HEALTH: "Health advice is past its 6-week deadline: chase the health service (or the DMO/DCO) today.",
+    AT_RISK: "The service usually takes longer than the time left before the latest safe day for the draft.",
+    FINAL_WAITING: "The family has 15 days to comment on the draft; the final plan cannot be issued before then.",
+}
+LOUD = frozenset({LATE_EP, LATE_HEALTH})
+MAX_VISIBLE_ROWS = 12  # a longer section scrolls inside its own table
+
+
+@dataclass(frozen=True)
+class MyDayLoad:
+    """What one background load hands back: the work and everyone's names."""
+
+    day: MyDay
+    names: dict[str, str]
+    viewing: str | None
+
+
+def load(ctx: AppContext, today: date, viewing: str | None) -> MyDayLoad:
+    """Runs on the task runner, never on the UI thread."""
+    day = load_my_day(ctx, today, viewing)
+    with ctx.db.sessions() as s:
+        names = {u: n for u, n in s.execute(select(Staff.username, Staff.display_name)).all()}
+    return MyDayLoad(day, names, viewing)
+
+
+def long_date(d: date) -> str:
+    return f"{d:%A} {d.day} {d:%B %Y}"
+
+
+def short_date(d: date | None) -> str:
+    return "" if d is None else f"{d:%a} {d.day} {d:%b %Y}"
+
+
+def when_words(item: WorkItem) -> str:
+    """How far off the due date is, in words: "3 days late", "due today", "due in 2 days"."""
+    left, late = item.days_left, item.days_late
+    if item.section == AT_RISK:  # the date is the latest safe day to send the draft
+        if late > 0:
+            return f"safe day {late} day{'s' if late != 1 else ''} ago"
+        return "safe day is today" if left == 0 else f"safe day in {left} day{'s' if left != 1 else ''}"
+    if late > 0:
+        return f"{late} day{'s' if late != 1 else ''} late"
+    if item.section == FINAL_WAITING:
+        return "can issue today" if left <= 0 else f"can issue in {left} day{'s' if left != 1 else ''}"
+    if left == 0:
+        return "due today"
+    return "due tomorrow" if left == 1 else f"due in {left} days"
+
+
+WORK_BY_TIP = "The due date is not a working day: have it done by this last working day before it."
+
+
+def work_by_text(item: WorkItem) -> str:
+    """The work-by date, only where it is earlier than the due date (a weekend or bank holiday)."""
+    return short_date(item.work_by) if item.work_by is not None and item.work_by != item.due else ""
+
+
+def item_status(item: WorkItem) -> str:
+    if item.section in (AT_RISK, FINAL_WAITING):
+        return SECTION_STATUS[item.section]
+    if item.days_late > 0:
+        return "late_advice" if item.section in (LATE_EP, LATE_HEALTH, LATE_OTHER_ADVICE) else "overdue"
+    return "due_soon"
+
+
+class ItemModel(RowTableModel[WorkItem]):
+    """The work rows, with each row's urgency also in colour (after its words and icon)."""
+
+    WHEN = 5
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if role == Qt.ItemDataRole.ForegroundRole and index.isValid() and index.column() == self.WHEN:
+            return status_colour(item_status(self.row(index.row())))
+        return super().data(index, role)
+
+
+def work_columns(names: dict[str, str]) -> list[Column[WorkItem]]:
+    """One set of columns for every section, so the sections line up down the page."""
+    return [
+        Column("Reference", lambda i: i.reference, sort_key=lambda i: i.reference),
+        Column("Child", lambda i: i.child, sort_key=lambda i: (i.child.casefold(), i.reference)),
+        Column("What", lambda i: i.what, sort_key=lambda i: (i.what, i.days_left, i.reference),
+               tooltip=lambda i: i.what),
+        Column("Due", lambda i: short_date(i.due), sort_key=lambda i: (i.due, i.reference),
+               tooltip=lambda i: "The statutory date"),
+        Column("Work by", work_by_text, sort_key=lambda i: (i.work_by or i.due, i.reference),
+               tooltip=lambda i: WORK_BY_TIP if work_by_text(i) else ""),
+        Column("When", when_words, sort_key=lambda i: (i.days_left, i.reference),
+               icon=lambda i: status_icon(item_status(i))),
+        Column("Caseworker", lambda i: names.get(i.caseworker, i.caseworker) if i.caseworker else "Unallocated",
+               sort_key=lambda i: (i.caseworker is None, names.get(i.caseworker or "", i.caseworker or "").casefold(),
+                                   i.days_left, i.reference)),
+        Column("Note", lambda i: i.note, tooltip=lambda i: i.note),
+    ]
+
+
+WORK_SAMPLES = ("EHC-2025-0001", "Alexandru Dumitrescu", "Health advice (Wye Valley NHS Trust)",
+                "Wed 28 Sep 2025", "Wed 28 Sep 2025", "safe day 12 days ago", "Agnieszka Zielińska", "")
+WORK_BY_COLUMN = 4
+CASEWORKER_COLUMN = 6
+
+
+class SummaryCard(QPushButton):
+    """A section's count and name; pressing it jumps to the section."""
+
+    chosen = Signal(str)
+
+    def __init__(self, section: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.section = section
+        self.setObjectName(f"card_{section}")
+        self.setCursor(Qt.CursorShape.PointingHandCursor)
+        self.setToolTip(SECTION_TITLES[section])
+        self.clicked.connect(self._chosen)
+        box = QVBoxLayout(self)
+        box.setContentsMargins(10, 6, 10, 6)
+        box.setSpacing(0)
+        self.number = QLabel("0", self)
+        font = self.number.font()
+        font.setPointSizeF(font.pointSizeF() * 1.8)
+        font.setBold(True)
+        self.number.setFont(font)
+        self.words = QLabel(SHORT_TITLES[section], self)
+        self.words.setWordWrap(True)
+        for label in (self.number, self.words):
+            label.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
+        box.addWidget(self.number)
+        box.addWidget(self.words)
+        self.set_count(0)
+
+    def _chosen(self) -> None:
+        self.chosen.emit(self.section)
+
+    def sizeHint(self) -> QSize:
+        layout = self.layout()
+        hint = layout.sizeHint() if layout is not None else super().sizeHint()
+        return QSize(max(hint.width(), 96), hint.height())
+
+    def set_count(self, n: int) -> None:
+        self.number.setText(f"{n:,}")
+        self.setEnabled(n > 0)
+        status = SECTION_STATUS[self.section]
+        colour = status_colour(status).name() if n > 0 else "palette(mid)"
+        loud = self.section in LOUD and n > 0
+        self.number.setStyleSheet(f"color: {colour};")
+        self.setStyleSheet(
+            f"QPushButton#{self.objectName()} {{ text-align: left; border: 1px solid palette(mid);"
+            f" border-left: 4px solid {colour}; border-radius: 4px; padding: 0;"
+            f" background: {'rgba(179, 38, 30, 0.08)' if loud else 'palette(base)'}; }}"
+            f" QPushButton#{self.objectName()}:focus {{ border: 2px solid palette(highlight);"
+            f" border-left: 4px solid {colour}; }}")
+        self.setAccessibleName(f"{SECTION_TITLES[self.section]}: {n}" + (". Go to the list" if n else ""))
+
+
+class Section(QFrame):
+    """A titled table of one section's work."""
+
+    def __init__(self, section: str, names: dict[str, str], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.section = section
+        self.setObjectName(f"section_{section}")
+        colour = status_colour(SECTION_STATUS[section]).name()
+        loud = section in LOUD
+        self.setStyleSheet(f"QFrame#{self.objectName()} {{ border-left: {6 if loud else 3}px solid {colour};"
+                           f" background: {'rgba(179, 38, 30, 0.06)' if loud else 'transparent'}; }}")
+        box = QVBoxLayout(self)
+        box.setContentsMargins(12, 8, 4, 8)
+        box.setSpacing(4)
+        head = QHBoxLayout()
+        icon = QLabel(self)
+        icon.setPixmap(status_icon(SECTION_STATUS[section], 20).pixmap(20, 20))
+        head.addWidget(icon)
+        self.title = QLabel(SECTION_TITLES[section], self)
+        font = self.title.font()
+        font.setPointSizeF(font.pointSizeF() * 1.25)
+        font.setBold(True)
+        self.title.setFont(font)
+        head.addWidget(self.title)
+        head.addStretch(1)
+        box.addLayout(head)
+        if section in SECTION_HINTS:
+            hint = QLabel(SECTION_HINTS[section], self)
+            hint.setWordWrap(True)
+            if loud:
+                hint.setStyleSheet(f"color: {colour}; font-weight: bold;")
+            box.addWidget(hint)
+        self.model = ItemModel(work_columns(names), self)
+        self.table = CaseTable(self.model, lambda i: i.case_id, self)
+        self.table.setAccessibleName(f"{SECTION_TITLES[section]} list")
+        self.table.setAccessibleDescription("Press Enter or double-click to open the case.")
+        self.table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.table.fit_columns(WORK_SAMPLES, icon_columns=(ItemModel.WHEN,))
+        self.table.setSortingEnabled(True)
+        self.table.sortByColumn(ItemModel.WHEN, Qt.SortOrder.AscendingOrder)  # the urgency order it came in
+        box.addWidget(self.table)
+
+    def set_items(self, items: list[WorkItem], show_caseworker: bool) -> None:
+        current = self.table.current_case()
+        self.model.set_rows(items)
+        self.table.setColumnHidden(CASEWORKER_COLUMN, not show_caseworker)
+        # Work-by only differs from the due date when that falls on a weekend or bank holiday.
+        self.table.setColumnHidden(WORK_BY_COLUMN, not any(work_by_text(i) for i in items))
+        n = len(items)
+        self.title.setText(f"{SECTION_TITLES[self.section]} ({n:,})")
+        self.table.setAccessibleName(f"{SECTION_TITLES[self.section]}: {n} item{'s' if n != 1 else ''}")
+        shown = min(n, MAX_VISIBLE_ROWS)
+        rows = self.table.verticalHeader().defaultSectionSize()
+        self.table.setFixedHeight(self.table.horizontalHeader().sizeHint().height() + shown * rows
+                                  + 2 * self.table.frameWidth())
+        widths = sum(self.table.columnWidth(c) for c in range(self.model.columnCount() - 1)
+                     if not self.table.isColumnHidden(c))
+        self.table.setMinimumWidth(widths + 160 + self.table.verticalScrollBar().sizeHint().width())
+        self.table.select_case(current)
+        self.setVisible(n > 0)

@@ -1,0 +1,248 @@
+"""One case, as a page of the main window: header, the 20-week timeline, the steps, and the detail tabs.
+
+The panel loads ``load_case_detail`` on the task runner (never on the UI thread) and reloads when
+``data_changed`` names its case (or 0, everything). Each step opens its form (ui.dialogs); the form
+saves through the service and announces the change, which brings the panel back here to reload.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from PySide6.QtCore import QModelIndex, Signal
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from caseworker.views.case_detail import CaseDetail, load_case_detail
+from ui.context import DesktopContext
+from ui.dialogs.base import StepDialog, alive
+from ui.dialogs.steps import available_steps, make_step_dialog
+from ui.panels._record_header import RecordHeader
+from ui.panels._record_tables import (
+    RecordTable,
+    advice_columns,
+    contact_columns,
+    deadline_columns,
+    exception_columns,
+    history_columns,
+)
+from ui.status import status_colour
+from ui.widgets.timeline import TimelineWidget
+from ui.widgets.wording import long_date
+
+# (step name, button text): the same names the Case menu uses (ui.step_menu).
+STEP_BUTTONS: tuple[tuple[str, str], ...] = (
+    ("decision_to_assess", "Decision to assess…"),
+    ("request_advice", "Request advice…"),
+    ("advice_received", "Advice received…"),
+    ("decision_to_issue", "Decision to issue…"),
+    ("draft_sent", "Draft plan sent…"),
+    ("final_plan", "Final plan issued…"),
+    ("exception", "Record an exception…"),
+    ("withdraw", "Withdraw the request…"),
+)
+NO_ASSESSMENT = "There is no assessment request on record for this case: it is a plan in place."
+
+
+class CaseRecordPanel(QWidget):
+    title_changed = Signal(str)  # also re-sent after every load, so the Case menu can re-check its steps
+    loaded = Signal()
+
+    def __init__(self, desktop: DesktopContext, case_id: int, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.desktop = desktop
+        self.case_id = case_id
+        self.detail: CaseDetail | None = None
+        self.dialog: StepDialog | None = None
+        self._title = f"Case {case_id}"
+        self._seq = 0
+        self.rules = desktop.ctx.engine.rules
+        self.setAccessibleName("Case record")
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(12, 10, 12, 10)
+        layout.setSpacing(8)
+        self.message = QLabel("Loading the case…", self)
+        self.message.setWordWrap(True)
+        self.message.setAccessibleName("Case record message")
+        layout.addWidget(self.message)
+        self.header = RecordHeader(self)
+        self.header.hide()
+        layout.addWidget(self.header)
+        self.no_assessment = QLabel(NO_ASSESSMENT, self)
+        self.no_assessment.setWordWrap(True)
+        self.no_assessment.hide()
+        layout.addWidget(self.no_assessment)
+        self.timeline = TimelineWidget(self, rules=self.rules)
+        self.timeline.hide()
+        layout.addWidget(self.timeline)
+        layout.addLayout(self._build_buttons())
+        self.tabs = QTabWidget(self)
+        self.tabs.setAccessibleName("Case details")
+        self._build_tabs()
+        self.tabs.hide()
+        layout.addWidget(self.tabs, 1)
+        desktop.data_changed.connect(self._on_data_changed)
+        desktop.actor_changed.connect(self._update_buttons)
+
+    def _build_buttons(self) -> QHBoxLayout:
+        row = QHBoxLayout()
+        row.setSpacing(6)
+        self.buttons: dict[str, QPushButton] = {}
+        self.steps_label = QLabel("Record a step:", self)
+        row.addWidget(self.steps_label)
+        for name, text in STEP_BUTTONS:
+            button = QPushButton(text, self)
+            button.setAccessibleName(text.rstrip("…"))
+            button.clicked.connect(lambda _=False, n=name: self.run_step(n))
+            button.hide()
+            row.addWidget(button)
+            self.buttons[name] = button
+        row.addStretch(1)
+        self.steps_label.hide()
+        return row
+
+    def _build_tabs(self) -> None:
+        deadlines = QWidget(self)
+        box = QVBoxLayout(deadlines)
+        self.deadlines_table = RecordTable(deadline_columns(self.rules), "Deadlines", deadlines)
+        self.deadlines_note = QLabel(deadlines)
+        self.deadlines_note.setWordWrap(True)
+        box.addWidget(self.deadlines_table, 1)
+        box.addWidget(self.deadlines_note)
+        self.advice_table = RecordTable(advice_columns(), "Advice", self)
+        self.advice_table.activated.connect(self._advice_activated)
+        self.contacts_table = RecordTable(contact_columns(), "Contacts", self)
+        self.exceptions_table = RecordTable(exception_columns(self.rules), "Exceptions", self)
+        self.history_table = RecordTable(history_columns(), "History, newest first", self)
+        for page, title in ((deadlines, "&Deadlines"), (self.advice_table, "&Advice"),
+                            (self.contacts_table, "C&ontacts"), (self.exceptions_table, "E&xceptions"),
+                            (self.history_table, "&History")):
+            self.tabs.addTab(page, title)
+
+    # --- loading -----------------------------------------------------------------------------------
+    def title(self) -> str:
+        return self._title
+
+    def refresh(self) -> None:
+        """Reload the case off the UI thread; a newer refresh wins over an older one still running."""
+        self._seq += 1
+        seq = self._seq
+        ctx, case_id, today = self.desktop.ctx, self.case_id, self.desktop.today()
+        self.desktop.runner.run(lambda: load_case_detail(ctx, case_id, today),
+                                lambda detail: self._loaded(seq, detail), lambda exc: self._load_failed(seq, exc))
+
+    def _loaded(self, seq: int, detail: CaseDetail) -> None:
+        if alive(self) and seq == self._seq:
+            self.show_detail(detail)
+
+    def _load_failed(self, seq: int, exc: BaseException) -> None:
+        if not alive(self) or seq != self._seq:
+            return
+        self.message.setText(f"The case could not be loaded: {exc}")
+        self.message.setStyleSheet(f"color: {status_colour('overdue').name()};")
+        self.message.show()
+
+    def _on_data_changed(self, case_id: int) -> None:
+        if case_id in (0, self.case_id):
+            self.refresh()
+
+    def show_detail(self, detail: CaseDetail) -> None:
+        """Fill every part of the record from one loaded case (UI thread; no database work)."""
+        self.detail = detail
+        today: date = self.desktop.today()
+        self.message.hide()
+        self.header.set_detail(detail, today, self.rules)
+        self.header.show()
+        has_clock = detail.deadlines is not None
+        self.no_assessment.setVisible(not has_clock)
+        self.timeline.set_detail(detail, today)
+        self.timeline.setVisible(has_clock)
+        d = detail.deadlines
+        self.deadlines_table.set_rows(d.milestones if d else [])
+        self.deadlines_note.setText(self._deadlines_note(detail))
+        self.advice_table.set_rows(detail.advice)
+        self.contacts_table.set_rows(sorted(detail.contacts, key=lambda c: not c.main_correspondent))
+        self.exceptions_table.set_rows(detail.exceptions)
+        self.history_table.set_rows(detail.history)
+        self._title_tabs(detail)
+        self.tabs.show()
+        self._update_buttons()
+        self._title = f"{detail.reference} {detail.child}"
+        self.title_changed.emit(self._title)
+        self.loaded.emit()
+
+    def _deadlines_note(self, detail: CaseDetail) -> str:
+        d = detail.deadlines
+        if d is None:
+            return ""
+        parts = []
+        if d.earliest_final is not None and d.facts.served is not None:
+            ends = self.desktop.ctx.engine.family_comment_ends(d.facts.served)
+            parts.append(f"The family's 15 days on the draft run to {long_date(ends)}; the earliest lawful final "
+                         f"date is {long_date(d.earliest_final)}.")
+        if any(m.status == "exempt" for m in d.milestones):
+            parts.append("An exempt step is not switched off for good: the council must act as soon as practicable.")
+        parts.append(f"Dates from the statutory timescales table (version {self.rules.version}); a work-by date is "
+                     "the last working day on or before the statutory date. Point at a row for the law.")
+        return " ".join(parts)
+
+    def _title_tabs(self, detail: CaseDetail) -> None:
+        has_clock = detail.deadlines is not None
+        late = sum(1 for a in detail.advice if a.status == "late")
+        overdue = sum(1 for m in (detail.deadlines.milestones if detail.deadlines else []) if m.status == "overdue")
+        titles = [
+            "&Deadlines" + (f" ({overdue} overdue)" if overdue else ""),
+            f"&Advice ({len(detail.advice)}" + (f", {late} late)" if late else ")"),
+            f"C&ontacts ({len(detail.contacts)})",
+            f"E&xceptions ({len(detail.exceptions)})",
+            f"&History ({len(detail.history)})",
+        ]
+        for i, title in enumerate(titles):
+            self.tabs.setTabText(i, title)
+        for i in (0, 1, 3):
+            self.tabs.setTabVisible(i, has_clock)
+        if not self.tabs.isTabVisible(self.tabs.currentIndex()):
+            self.tabs.setCurrentIndex(2)
+
+    # --- steps -------------------------------------------------------------------------------------
+    def available_steps(self) -> set[str]:
+        """The steps that make sense at the case's current stage (the Case menu enables these)."""
+        return available_steps(self.detail)
+
+    def _update_buttons(self) -> None:
+        steps = self.available_steps()
+        writer = self.desktop.actor.can_write
+        for name, button in self.buttons.items():
+            button.setVisible(name in steps)
+            button.setEnabled(writer)
+            button.setToolTip("" if writer else f"Your role ({self.desktop.actor.role.replace('_', ' ')}) "
+                                                "cannot change cases")
+        self.steps_label.setVisible(bool(steps))
+
+    def run_step(self, name: str, advice_id: int | None = None) -> StepDialog | None:
+        """Open the form for step ``name`` (window-modal, not blocking); returns it, or None if not now."""
+        if self.detail is None or name not in self.available_steps() or not self.desktop.actor.can_write:
+            return None
+        if self.dialog is not None and self.dialog.isVisible():
+            self.dialog.raise_()
+            self.dialog.activateWindow()
+            return self.dialog
+        if self.dialog is not None:
+            self.dialog.deleteLater()
+        self.dialog = make_step_dialog(name, self.desktop, self.detail, self, advice_id=advice_id)
+        self.dialog.open()
+        return self.dialog
+
+    def _advice_activated(self, index: QModelIndex) -> None:
+        advice = self.advice_table.rows_model.row(index.row())
+        if advice.received is None:
+            self.run_step("advice_received", advice.id)
+
+
+__all__ = ["STEP_BUTTONS", "CaseRecordPanel"]

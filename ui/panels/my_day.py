@@ -1,0 +1,210 @@
+"""My day: the page a caseworker opens every morning.
+
+What is overdue, due this week, late (EP and health advice each on their own), at risk or waiting,
+most urgent first. Loads on the task runner; the UI thread only resets each section's model.
+"""
+
+from __future__ import annotations
+
+import html
+from itertools import pairwise
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QShowEvent
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
+
+from caseworker.reports.my_day import SECTION_ORDER
+from ui.context import DesktopContext
+from ui.panels._my_day_parts import MyDayLoad, Section, SummaryCard, load, long_date
+
+EMPTY_TEXT = "Nothing overdue or due this week."
+EMPTY_MORE = "New work appears here as deadlines come near. Enjoy the quiet while it lasts."
+
+
+class MyDayPanel(QWidget):
+    open_case = Signal(int)
+    loaded = Signal()  # the sections show the newest data (tests and the status bar listen)
+
+    def __init__(self, desktop: DesktopContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.desktop = desktop
+        self._loading = False
+        self._again = False  # something changed while loading: load once more when this one ends
+        self._stale = False  # something changed while hidden: load when shown
+        self._has_loaded = False
+        self._names: dict[str, str] = {}  # shared with the sections' caseworker column
+        self.setAccessibleName("My day")
+
+        self.heading = QLabel(self)
+        font = self.heading.font()
+        font.setPointSizeF(font.pointSizeF() * 1.6)
+        font.setBold(True)
+        self.heading.setFont(font)
+        self.heading.setAccessibleName("My day heading")
+        self.whose = QLabel(self)
+        self.whose.setAccessibleName("Whose work")
+        self.busy = QLabel("Loading…", self)
+        self.busy.setAccessibleName("Loading")
+        self.busy.setStyleSheet("color: palette(mid); font-style: italic;")
+        self.busy.hide()
+        self.reload = QPushButton("&Refresh", self)
+        self.reload.setAccessibleName("Refresh My day")
+        self.reload.clicked.connect(self.refresh)
+
+        self.cards = {s: SummaryCard(s, self) for s in SECTION_ORDER}
+        for card in self.cards.values():
+            card.chosen.connect(self.show_section)
+        self.summary = QWidget(self)
+        self.summary.setAccessibleName("Summary")
+        cards = QHBoxLayout(self.summary)
+        cards.setContentsMargins(0, 0, 0, 0)
+        for card in self.cards.values():
+            cards.addWidget(card, 1)
+
+        content = QWidget()
+        content.setAccessibleName("My day sections")
+        self.empty = QLabel("Loading your work…", content)
+        self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty.setWordWrap(True)
+        self.empty.setAccessibleName("Status message")
+        self.empty.setMinimumHeight(160)
+        self.sections = {s: Section(s, self._names, content) for s in SECTION_ORDER}
+        column = QVBoxLayout(content)
+        column.setContentsMargins(0, 0, 8, 0)
+        column.setSpacing(14)
+        column.addWidget(self.empty)
+        for section in self.sections.values():
+            section.hide()
+            section.table.open_case.connect(self.open_case)
+            column.addWidget(section)
+        column.addStretch(1)
+        self.page = QScrollArea(self)
+        self.page.setWidgetResizable(True)
+        self.page.setFrameShape(QFrame.Shape.NoFrame)
+        self.page.setWidget(content)
+        self.page.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+
+        top = QHBoxLayout()
+        titles = QVBoxLayout()
+        titles.setSpacing(2)
+        titles.addWidget(self.heading)
+        titles.addWidget(self.whose)
+        top.addLayout(titles, 1)
+        top.addWidget(self.busy, 0, Qt.AlignmentFlag.AlignTop)
+        top.addWidget(self.reload, 0, Qt.AlignmentFlag.AlignTop)
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(self.summary)
+        layout.addSpacing(4)
+        layout.addWidget(self.page, 1)
+
+        order: list[QWidget] = [self.reload, *self.cards.values(), *(s.table for s in self.sections.values())]
+        for first, second in pairwise(order):
+            self.setTabOrder(first, second)
+
+        self._show_heading()
+        desktop.data_changed.connect(self._changed)
+        desktop.viewing_changed.connect(self._viewing_changed)
+        desktop.actor_changed.connect(self._viewing_changed)
+        self.refresh()
+
+    # --- loading -----------------------------------------------------------------------------------
+    def refresh(self) -> None:
+        """Load in the background; what is on screen stays until the new work arrives."""
+        self._stale = False
+        if self._loading:
+            self._again = True
+            return
+        self._loading = True
+        self.busy.show()
+        ctx, today, viewing = self.desktop.ctx, self.desktop.today(), self.desktop.viewing
+        self.desktop.runner.run(lambda: load(ctx, today, viewing), self._loaded, self._failed)
+
+    @property
+    def is_loading(self) -> bool:
+        return self._loading
+
+    def _changed(self, _case_id: int = 0) -> None:
+        if self.isVisible() or not self._has_loaded:
+            self.refresh()
+        else:
+            self._stale = True
+
+    def _viewing_changed(self) -> None:
+        self._show_heading()
+        self._changed()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if self._stale:
+            self.refresh()
+
+    def _finished(self) -> bool:
+        self._loading = False
+        if self._again:
+            self._again = False
+            self.refresh()
+            return False
+        self.busy.hide()
+        return True
+
+    def _loaded(self, result: MyDayLoad) -> None:
+        if not self._finished():
+            return  # newer work is on its way
+        self._names.clear()
+        self._names.update(result.names)
+        day = result.day
+        team = result.viewing is None
+        for key in SECTION_ORDER:
+            items = day.sections.get(key, [])
+            self.sections[key].set_items(items, show_caseworker=team)
+            self.cards[key].set_count(len(items))
+        self._has_loaded = True
+        self._show_heading(day.total)
+        self.empty.setVisible(day.total == 0)
+        self.summary.setVisible(day.total > 0)
+        self.empty.setText(f"<p style='font-size:16pt'><b>{EMPTY_TEXT}</b></p><p>{EMPTY_MORE}</p>")
+        self.loaded.emit()
+
+    def _failed(self, exc: BaseException) -> None:
+        self._finished()
+        self.empty.setText(f"<p>Could not load My day:</p><p>{html.escape(str(exc))}</p>")
+        self.empty.show()
+
+    def _show_heading(self, total: int | None = None) -> None:
+        self.heading.setText(f"My day \u2014 {long_date(self.desktop.today())}")
+        viewing = self.desktop.viewing
+        if viewing is None:
+            who = "Whole team"
+        elif viewing == self.desktop.actor.username:
+            who = self.desktop.actor.display_name
+        else:
+            who = self._names.get(viewing, viewing)
+        if total is not None:
+            who += f" \u00b7 {total:,} thing{'s' if total != 1 else ''} to look at" if total else ""
+        self.whose.setText(who)
+
+    # --- moving about ------------------------------------------------------------------------------
+    def show_section(self, key: str) -> None:
+        """Scroll a section to the top and put the keyboard in its table."""
+        section = self.sections[key]
+        if not section.isVisible():
+            return
+        parts: list[QWidget | None] = [*self.sections.values(), self.page.widget()]
+        for part in parts:
+            layout = part.layout() if part is not None else None
+            if layout is not None:
+                layout.activate()  # a load may have just resized the sections: place them now
+        self.page.verticalScrollBar().setValue(section.y())
+        section.table.enter_from_above()
+
+    def section_rows(self, key: str) -> list[object]:
+        return list(self.sections[key].model.rows())

@@ -1,0 +1,32 @@
+"""The Case menu: one action per step of the process, each with a keyboard shortcut."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QMenu, QWidget
+
+# (step name the case record understands, menu text, shortcut)
+STEPS: tuple[tuple[str, str, str], ...] = (
+    ("decision_to_assess", "Record the decision whether to &assess…", "Ctrl+Shift+A"),
+    ("request_advice", "&Request advice…", "Ctrl+Shift+R"),
+    ("advice_received", "Record advice recei&ved…", "Ctrl+Shift+V"),
+    ("decision_to_issue", "Record the decision whether to &issue…", "Ctrl+Shift+I"),
+    ("draft_sent", "Record the &draft plan sent…", "Ctrl+Shift+D"),
+    ("final_plan", "Record the &final plan issued…", "Ctrl+Shift+F"),
+    ("exception", "Record an e&xception…", "Ctrl+Shift+X"),
+    ("withdraw", "&Withdraw the request…", "Ctrl+Shift+W"),
+)
+
+
+def add_step_actions(parent: QWidget, menu: QMenu, run: Callable[[str], None]) -> dict[str, QAction]:
+    actions: dict[str, QAction] = {}
+    for name, text, keys in STEPS:
+        if name == "exception":  # the steps that change the course of a request stand apart
+            menu.addSeparator()
+        action = QAction(text, parent, shortcut=QKeySequence(keys))
+        action.triggered.connect(lambda _=False, n=name: run(n))
+        menu.addAction(action)
+        actions[name] = action
+    return actions
