@@ -5,7 +5,11 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 apt_packages=(
+  # Qt, offscreen and in a real window
   libegl1 libgl1 libxkbcommon0 libfontconfig1 libdbus-1-3 libglib2.0-0 fonts-dejavu-core
+  libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-image0 libxcb-render-util0 libxcb-shape0
+  libxcb-xkb1 libxkbcommon-x11-0
+  # letter checks (pdftotext, pdftoppm) and the PostgreSQL tests' throwaway cluster
   poppler-utils postgresql
 )
 missing=()
@@ -22,6 +26,8 @@ fi
 
 python=${PYTHON:-python3}
 [ -x .venv/bin/python ] || "$python" -m venv .venv
-.venv/bin/python -m pip install -q --upgrade pip >/dev/null
-.venv/bin/python -m pip install -q -e '.[dev]'
+# pip's notes about optional local package folders are noise here; real errors still stop the script.
+.venv/bin/python -m pip install -q --upgrade pip 2>&1 | grep -v "^WARNING: Location" || true
+.venv/bin/python -m pip install -q -e '.[dev]' 2>&1 | grep -v "^WARNING: Location" || true
+.venv/bin/python -c "import caseworker, PySide6" # fail here, clearly, if the install did not work
 echo "setup: ready (.venv)"

@@ -11,7 +11,6 @@ from __future__ import annotations
 import gc
 import time
 from collections import Counter
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -22,13 +21,13 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
 from caseworker.demo.generate import DemoData, generate, scale_named
+from caseworker.demo.history import write_history
 from caseworker.errors import CaseworkerError
 from caseworker.statutory.engine import DeadlineEngine
 from caseworker.store.audit import audit
 from caseworker.store.database import Database, normalise_url, open_database
 from caseworker.store.models import AppMeta, Base, Case, Child, StatutoryException
 from caseworker.store.queries import load_request_facts
-from caseworker.store.records import CaseRecord
 from caseworker.store.writer import add_schools, add_services, add_staff, chunks, write_cases
 
 DEMO_KEYS = ("demo", "demo_scale", "demo_today", "demo_seed")
@@ -209,11 +208,12 @@ def _write(session: Session, data: DemoData, login: str, seed: int, sqlite: bool
     add_schools(session, data.school_records)
     add_services(session, data.services)
     actor = staff_ids[login]
-    for batch in _homogeneous(data.requests):
-        write_cases(session, batch, actor_id=actor, today=data.today, action="demo", audit_rows=False)
+    for batch in chunks(data.requests, 5_000):
+        write_cases(session, list(batch), actor_id=actor, today=data.today, action="demo", audit_rows=False)
+    write_history(session, data.requests, actor)
     for plans in data.plan_batches():
-        for batch in _homogeneous(plans):
-            write_cases(session, batch, actor_id=actor, today=data.today, action="demo", audit_rows=False)
+        for batch in chunks(plans, 5_000):
+            write_cases(session, list(batch), actor_id=actor, today=data.today, action="demo", audit_rows=False)
     session.execute(update(Child).where(Child.upn.is_(None)).values(upn_unknown_reason=UPN_NOT_YET_ASSIGNED))
     meta = {"demo": "1", "demo_scale": data.scale.name, "demo_today": data.today.isoformat(),
             "demo_seed": str(seed)}
@@ -221,27 +221,6 @@ def _write(session: Session, data: DemoData, login: str, seed: int, sqlite: bool
     session.add_all(AppMeta(key=k, value=v) for k, v in meta.items())
     audit(session, actor_id=actor, action="demo.build", entity="database", entity_id=None,
           after={**meta, "login": login})
-
-
-_CHILD_OPTIONAL = ("upn", "uln", "school_urn")
-_CASE_OPTIONAL = ("received", "decision_to_assess", "decision_to_issue", "draft_sent", "draft_served",
-                  "final_issued", "withdrawn", "caseworker")
-
-
-def _homogeneous(records: list[CaseRecord], size: int = 5_000) -> Iterator[list[CaseRecord]]:
-    """Batches whose rows leave the same columns empty.
-
-    SQLAlchemy's ORM bulk insert leaves a None out of the INSERT, so rows with different empty
-    columns go in separate statements; with RETURNING in parameter order that costs time quadratic
-    in the batch. Grouping the rows keeps every insert one statement (the writer can also pass
-    ``render_nulls=True``; then this grouping is merely harmless).
-    """
-    groups: dict[tuple[bool, ...], list[CaseRecord]] = {}
-    for r in records:
-        key = tuple(getattr(r, f) is None for f in _CHILD_OPTIONAL + _CASE_OPTIONAL)
-        groups.setdefault(key, []).append(r)
-    for key in sorted(groups):
-        yield from (list(part) for part in chunks(groups[key], size))
 
 
 # ---------------------------------------------------------------- summary

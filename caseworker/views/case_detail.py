@@ -12,6 +12,7 @@ from sqlalchemy.orm import aliased, selectinload
 
 from caseworker.context import AppContext
 from caseworker.errors import NotFound
+from caseworker.reports.deadlines import ADVICE_SHORT
 from caseworker.services.casefile import facts_of
 from caseworker.statutory.engine import RequestDeadlines
 from caseworker.store.models import AdviceRequest, AuditEvent, Case, Child, School, Staff
@@ -85,7 +86,7 @@ class CaseDetail:
 
 
 FIELD_LABELS = {
-    "received_on": "request received", "decision_to_assess": "decision to assess",
+    "received_on": "received", "decision_to_assess": "decision to assess",
     "decision_to_assess_on": "assessment decision notified", "decision_to_issue": "decision to issue",
     "decision_to_issue_on": "issue decision notified", "draft_sent_on": "draft sent",
     "draft_served_on": "draft served", "final_issued_on": "final plan issued", "withdrawn_on": "withdrawn",
@@ -97,6 +98,8 @@ FIELD_LABELS = {
 def _value(key: str, value: Any, staff: dict[int, str]) -> str:
     if key == "caseworker_id" and isinstance(value, int):
         return staff.get(value, str(value))
+    if key == "kind" and isinstance(value, str):
+        return ADVICE_SHORT.get(value, value)
     if isinstance(value, bool):
         return "yes" if value else "no"
     if isinstance(value, str) and len(value) == 10 and value[4] == "-":
