@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 from caseworker.errors import CaseworkerError
 from caseworker.views.staff import StaffView, list_staff
 from ui.context import DesktopContext
+from ui.dialogs.new_request import NewRequestDialog
 from ui.help_dialogs import show_about, show_rules
 from ui.panels.case_record import CaseRecordPanel
 from ui.panels.cases import CasesPanel
@@ -35,6 +36,7 @@ class MainWindow(QMainWindow):
         self.setMinimumSize(900, 600)
         self.resize(1400, 850)
         self._staff: list[StaffView] = []
+        self.new_request_dialog: NewRequestDialog | None = None
         desktop.runner.default_error = self.show_error
 
         self.tabs = QTabWidget(self)
@@ -68,6 +70,12 @@ class MainWindow(QMainWindow):
         bar.setObjectName("main_toolbar")
         bar.setMovable(False)
         self.addToolBar(bar)
+        self.new_request_action = QAction("&New request…", self, shortcut=QKeySequence(QKeySequence.StandardKey.New))
+        keys = self.new_request_action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
+        self.new_request_action.setToolTip(f"Register a new request for an EHC needs assessment ({keys})")
+        self.new_request_action.triggered.connect(lambda _=False: self.new_request())
+        bar.addAction(self.new_request_action)
+        bar.addSeparator()
         self.acting_as = QComboBox(self)
         self.acting_as.setAccessibleName("Acting as")
         self.acting_as.setToolTip("Demo only: choose which member of the team you are")
@@ -85,16 +93,19 @@ class MainWindow(QMainWindow):
         bar.addSeparator()
         self.refresh_action = QAction("Refresh", self, shortcut=QKeySequence(QKeySequence.StandardKey.Refresh))
         self.refresh_action.setShortcuts([QKeySequence(Qt.Key.Key_F5), QKeySequence("Ctrl+R")])
-        self.refresh_action.triggered.connect(lambda: self.desktop.data_changed.emit(0))
+        self.refresh_action.triggered.connect(self.refresh_all)
         bar.addAction(self.refresh_action)
-        today = self.desktop.today()
-        self.today_label = QLabel(f"   Today: {today:%A} {today.day} {today:%B %Y}", self)
+        self.today_label = QLabel(self)
         bar.addWidget(self.today_label)
+        self._show_today()
 
     def _build_menus(self) -> None:
         menu = self.menuBar()
         file_menu = menu.addMenu("&File")
-        quit_action = QAction("&Quit", self, shortcut=QKeySequence(QKeySequence.StandardKey.Quit))
+        file_menu.addAction(self.new_request_action)
+        file_menu.addSeparator()
+        quit_action = QAction("&Quit", self)
+        quit_action.setShortcuts(QKeySequence.keyBindings(QKeySequence.StandardKey.Quit) or [QKeySequence("Ctrl+Q")])
         quit_action.triggered.connect(self.close)
         file_menu.addAction(quit_action)
 
@@ -105,7 +116,8 @@ class MainWindow(QMainWindow):
         self.show_cases.triggered.connect(lambda: self.tabs.setCurrentWidget(self.cases))
         self.find_action = QAction("&Find a case…", self, shortcut=QKeySequence(QKeySequence.StandardKey.Find))
         self.find_action.triggered.connect(self.find_case)
-        self.close_case = QAction("C&lose case", self, shortcut=QKeySequence(QKeySequence.StandardKey.Close))
+        self.close_case = QAction("C&lose case", self)
+        self.close_case.setShortcuts(QKeySequence.StandardKey.Close)  # every binding: Ctrl+W as well as Ctrl+F4
         self.close_case.triggered.connect(lambda: self.close_tab(self.tabs.currentIndex()))
         for action in (self.show_my_day, self.show_cases, self.find_action, self.refresh_action, self.close_case):
             view.addAction(action)
@@ -180,8 +192,19 @@ class MainWindow(QMainWindow):
 
     def _show_who(self) -> None:
         a = self.desktop.actor
-        db = self.desktop.ctx.db.describe()
-        self.who.setText(f"{a.display_name} ({a.role.replace('_', ' ')})  ·  {db}")
+        db = self.desktop.ctx.db
+        where = "Demo database" if self.desktop.is_demo else db.short_name()
+        self.who.setText(f"{a.display_name} ({a.role.replace('_', ' ')})  ·  {where}")
+        self.who.setToolTip(db.describe())
+
+    def _show_today(self) -> None:
+        today = self.desktop.today()
+        self.today_label.setText(f"   Today: {today:%A} {today.day} {today:%B %Y}")
+
+    def refresh_all(self) -> None:
+        """Reload every page (and the date: the app may have been open since yesterday)."""
+        self._show_today()
+        self.desktop.data_changed.emit(0)
 
     # --- cases -------------------------------------------------------------------------------------
     def open_case(self, case_id: int) -> None:
@@ -212,6 +235,20 @@ class MainWindow(QMainWindow):
         page = self.tabs.currentWidget()
         return page if isinstance(page, CaseRecordPanel) else None
 
+    def new_request(self) -> NewRequestDialog | None:
+        """Open the New request form (window-modal, not blocking); a saved request opens as a tab."""
+        if not self.desktop.actor.can_write:
+            return None
+        if self.new_request_dialog is not None and self.new_request_dialog.isVisible():
+            self.new_request_dialog.raise_()
+            return self.new_request_dialog
+        if self.new_request_dialog is not None:
+            self.new_request_dialog.deleteLater()
+        self.new_request_dialog = NewRequestDialog(self.desktop, self, staff=self._staff or None)
+        self.new_request_dialog.registered.connect(self.open_case)
+        self.new_request_dialog.open()
+        return self.new_request_dialog
+
     def find_case(self) -> None:
         self.tabs.setCurrentWidget(self.cases)
         self.cases.focus_search()
@@ -230,6 +267,7 @@ class MainWindow(QMainWindow):
         for name, action in self.step_actions.items():
             action.setEnabled(writer and name in available)
         self.close_case.setEnabled(panel is not None)
+        self.new_request_action.setEnabled(writer)
 
     # --- errors and layout -------------------------------------------------------------------------
     def show_error(self, exc: BaseException) -> None:
@@ -247,7 +285,8 @@ class MainWindow(QMainWindow):
         state = settings.value("main_window/state")
         if isinstance(state, QByteArray):
             self.restoreState(state)
-        self.tabs.setCurrentIndex(int(settings.value("main_window/tab", 0) or 0) if self.tabs.count() else 0)
+        tab = settings.value("main_window/tab", 0)
+        self.tabs.setCurrentIndex(int(tab) if isinstance(tab, int | str) and str(tab).isdigit() else 0)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         settings = QSettings()

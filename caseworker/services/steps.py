@@ -7,9 +7,11 @@ NotFound having written nothing. Dates are checked against ``ctx.today()`` and t
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date
 
+from dateutil.relativedelta import relativedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import flag_modified
@@ -53,6 +55,9 @@ class NewRequest:
     contact_email: str | None = None
 
 
+EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
+
+
 def check_new_request(ctx: AppContext, req: NewRequest) -> list[Problem]:
     p: list[Problem] = []
     today = ctx.today()
@@ -64,6 +69,13 @@ def check_new_request(ctx: AppContext, req: NewRequest) -> list[Problem]:
         p.append(Problem("date_of_birth", "the date of birth is in the future"))
     if req.received > today:
         p.append(Problem("request_received", "the request cannot be received after today"))
+    if relativedelta(req.received, req.date_of_birth).years > 25:
+        p.append(Problem("date_of_birth", "EHC plans are for children and young people up to 25"))
+    has_contact_details = any((req.contact_address, req.contact_postcode, req.contact_email))
+    if has_contact_details and not (req.contact_name or "").strip():
+        p.append(Problem("contact_name", "give the main contact's name, or clear their details"))
+    if req.contact_email and not EMAIL.fullmatch(req.contact_email.strip()):
+        p.append(Problem("contact_email", "an email address looks like name@example.org"))
     if req.received < req.date_of_birth:
         p.append(Problem("request_received", "the request is dated before the child was born"))
     if req.request_source and req.request_source not in ctx.engine.rules.request_sources:

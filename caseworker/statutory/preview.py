@@ -15,6 +15,10 @@ from caseworker.statutory.engine import AdviceFacts, DeadlineEngine, ExceptionFa
 from caseworker.statutory.validation import check_request
 
 
+def days(gap: timedelta) -> str:
+    return "1 day" if gap.days == 1 else f"{gap.days} days"
+
+
 def fmt(d: date) -> str:
     return f"{d:%a} {d.day} {d:%B %Y}"
 
@@ -35,7 +39,7 @@ def _check(facts: RequestFacts, today: date, engine: DeadlineEngine, consequence
 
 
 def _late_by(done: date, due: date) -> str:
-    return f" That is {(done - due).days} days after the deadline ({fmt(due)})." if done > due else ""
+    return f" That is {days(done - due)} after the deadline ({fmt(due)})." if done > due else ""
 
 
 def _dates(facts: RequestFacts, engine: DeadlineEngine) -> tuple[date, date, date]:
@@ -80,7 +84,7 @@ def advice_received(facts: RequestFacts, advice_id: int, on: date, today: date,
     target.received = on
     due = engine.advice_due(target.requested)
     text = (f"On time: it was due by {fmt(due)}." if on <= due
-            else f"Received {(on - due).days} days late: it was due by {fmt(due)}.")
+            else f"Received {days(on - due)} late: it was due by {fmt(due)}.")
     return _check(f, today, engine, text)
 
 
@@ -117,7 +121,7 @@ def final_plan(facts: RequestFacts, on: date, today: date, engine: DeadlineEngin
     _, _, final = _dates(facts, engine)
     week = (on - facts.received).days // 7
     text = (f"Issued in week {week}: within 20 weeks (due {fmt(final)})." if on <= final
-            else f"Issued in week {week}: {(on - final).days} days after the 20-week date ({fmt(final)}).")
+            else f"Issued in week {week}: {days(on - final)} after the 20-week date ({fmt(final)}).")
     return _check(f, today, engine, text + " Send it with the appeal rights.")
 
 

@@ -77,6 +77,13 @@ class Database:
     def describe(self) -> str:
         return make_url(self.url).render_as_string(hide_password=True)
 
+    def short_name(self) -> str:
+        """What to call the database in a status bar: the file name, or the server and database."""
+        url = make_url(self.url)
+        if self.is_sqlite:
+            return Path(url.database or "memory").name
+        return f"{url.database} on {url.host or 'localhost'}"
+
     @contextmanager
     def session(self) -> Iterator[Session]:
         """One unit of work: commits on success, rolls back on any error."""

@@ -1,0 +1,392 @@
+"""The New request form: register a request for an EHC needs assessment and start its 20-week clock.
+
+Checked as the user types with the service's ``check_new_request``: each problem beside its field, OK
+disabled until the form is right (a required field not reached yet is a hint, not an error), and below,
+what registering means. OK saves on the task runner; a refusal comes back beside the fields.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, timedelta
+from itertools import pairwise
+
+from PySide6.QtCore import QDate, Qt, Signal
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from caseworker.errors import CaseworkerError, Problem, ValidationError
+from caseworker.identifiers import IdentifierError, normalise_postcode, normalise_upn
+from caseworker.services import steps
+from caseworker.services.steps import NewRequest
+from caseworker.views.staff import StaffView, list_staff
+from ui.context import DesktopContext
+from ui.dialogs.base import FieldRow, alive, fields_named
+from ui.dialogs.fields import DateEdit, ProblemLabel
+from ui.widgets.wording import long_date
+
+HEADING = "New request for an EHC needs assessment"
+OK_TEXT = "&Register request"
+# Who asked for the assessment (the rules' request_sources), in words; an unknown code shows as itself.
+SOURCE_WORDS = {"parent": "A parent or carer", "young_person": "The young person",
+                "school": "A school, college or early-years setting", "health": "A health service",
+                "other": "Someone else (for example social care)"}
+CONTACT_ROLES = (("parent", "Parent"), ("carer", "Carer"), ("young_person", "The young person"))
+ALLOCATABLE = frozenset({"caseworker", "team_lead"})
+Choices = list[tuple[str, str | None]]
+
+
+def plural(n: int, word: str) -> str:
+    return f"{n} {word}{'s' if n != 1 else ''}"
+
+
+def tidy_text(edit: QLineEdit, tidy: Callable[[str], str]) -> None:
+    """Show a valid UPN or postcode as it will be saved; leave a wrong one as typed (its problem shows)."""
+    try:
+        value = tidy(edit.text()) if edit.text().strip() else ""
+    except IdentifierError:
+        return
+    if value != edit.text():
+        edit.setText(value)
+
+
+class BirthDateEdit(DateEdit):
+    """A date of birth with no default: it reads "Not given" until the user picks a date."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(date(1990, 1, 1), parent)
+        self.setSpecialValueText("Not given")
+        self.setDate(self.minimumDate())
+
+    def given(self) -> date | None:
+        return None if self.date() == self.minimumDate() else self.value()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        """Typing into "Not given" starts a date at the day: "04052016" reads 04/05/2016."""
+        if self.given() is None and event.text().isdigit():
+            self.setDate(QDate.currentDate())
+            self.setCurrentSection(DateEdit.Section.DaySection)
+            self.setSelectedSection(DateEdit.Section.DaySection)
+        super().keyPressEvent(event)
+
+
+class NewRequestDialog(QDialog):
+    """Register a new request; ``registered`` carries the new case's id once it is saved."""
+
+    registered = Signal(int)
+
+    def __init__(self, desktop: DesktopContext, parent: QWidget | None = None, *,
+                 staff: list[StaffView] | None = None) -> None:
+        super().__init__(parent)
+        self.desktop, self.today, self.rules = desktop, desktop.today(), desktop.ctx.engine.rules
+        self.rows: list[FieldRow] = []
+        self.touched: set[str] = set()  # required fields the user has been into: blank is then an error
+        self.case_id: int | None = None
+        self._names = {desktop.actor.username: desktop.actor.display_name}  # caseworkers' usernames to names
+        self._saving = self._refused = False
+        self.setWindowTitle(HEADING)
+        self.setAccessibleName(HEADING)
+        self.setMinimumWidth(880)
+        outer = QVBoxLayout(self)
+        intro = QLabel("Register a request for an EHC needs assessment. The 20-week clock starts on the day the "
+                       "council received the request, not the day it is keyed in: give the date on the letter, "
+                       "email or form.", self)
+        intro.setWordWrap(True)
+        intro.setAccessibleName("About this form")
+        outer.addWidget(intro)
+        columns = QHBoxLayout()
+        for groups in ((self._build_child(), self._build_request()), (self._build_contact(),)):
+            column = QVBoxLayout()
+            for group in groups:
+                column.addWidget(group)
+            column.addStretch(1)
+            columns.addLayout(column, 1)
+        outer.addLayout(columns)
+        self.general = ProblemLabel(self)
+        outer.addWidget(self.general)
+        self.consequence = c = QLabel(self)  # the step forms' consequence box
+        c.setWordWrap(True)
+        c.setTextFormat(Qt.TextFormat.PlainText)
+        c.setFrameShape(QLabel.Shape.StyledPanel)
+        c.setMargin(8)
+        c.setMinimumHeight(self.fontMetrics().height() * 3 + 16)
+        c.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+        c.setAccessibleName("What registering means")
+        c.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        outer.addWidget(c)
+        self.buttons = QDialogButtonBox(self)
+        self.ok = self.buttons.addButton(OK_TEXT, QDialogButtonBox.ButtonRole.AcceptRole)
+        self.cancel = self.buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
+        self.ok.setDefault(True)
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        outer.addWidget(self.buttons)
+        for first, second in pairwise([r.widget for r in self.rows] + [self.ok, self.cancel]):
+            self.setTabOrder(first, second)
+        self.forename.setFocus()
+        if staff:
+            self._fill_staff(staff)
+        else:  # the staff list loads off the UI thread; the acting caseworker is offered meanwhile
+            ctx = desktop.ctx
+            desktop.runner.run(lambda: list_staff(ctx), self._fill_staff, lambda _e: None)
+        self.revalidate()
+
+    # --- building ----------------------------------------------------------------------------------
+    def _group(self, title: str) -> tuple[QGroupBox, QFormLayout]:
+        box = QGroupBox(title, self)
+        form = QFormLayout(box)
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.DontWrapRows)
+        return box, form
+
+    def _row(self, form: QFormLayout, text: str, widget: QWidget, field: str, accessible: str) -> None:
+        label, problem, box = QLabel(text, self), ProblemLabel(self), QVBoxLayout()
+        label.setBuddy(widget)
+        box.setSpacing(2)
+        box.addWidget(widget)
+        box.addWidget(problem)
+        widget.setAccessibleName(accessible)
+        form.addRow(label, box)
+        self.rows.append(FieldRow(label, widget, problem, fields_named(field)))
+        signal = {QLineEdit: "textChanged", QComboBox: "currentIndexChanged", QPlainTextEdit: "textChanged"}
+        name = next((n for cls, n in signal.items() if isinstance(widget, cls)), "dateChanged")
+        getattr(widget, name).connect(lambda *_: self.changed(field))
+
+    def _line(self, form: QFormLayout, text: str, field: str, accessible: str, max_length: int,
+              placeholder: str = "", tidy: Callable[[str], str] | None = None) -> QLineEdit:
+        edit = QLineEdit(self)
+        edit.setMaxLength(max_length)
+        edit.setPlaceholderText(placeholder)
+        self._row(form, text, edit, field, accessible)
+        if tidy is not None:
+            edit.editingFinished.connect(lambda: tidy_text(edit, tidy))
+        return edit
+
+    def _combo(self, form: QFormLayout, text: str, field: str, accessible: str, items: Choices) -> QComboBox:
+        combo = QComboBox(self)
+        for words, code in items:
+            combo.addItem(words, code)
+        self._row(form, text, combo, field, accessible)
+        return combo
+
+    def _build_child(self) -> QGroupBox:
+        box, form = self._group("The child or young person")
+        self.forename = self._line(form, "&Forename:", "forename", "Child's forename", 100)
+        self.surname = self._line(form, "&Surname:", "surname", "Child's surname", 100)
+        self.date_of_birth = BirthDateEdit(self)
+        self._row(form, "Date of &birth:", self.date_of_birth, "date_of_birth", "Child's date of birth")
+        self.upn = self._line(form, "&UPN:", "upn", "Unique pupil number (optional)", 20,
+                              "Optional: 13 characters, for example B801200005001", normalise_upn)
+        self.postcode = self._line(form, "&Postcode:", "postcode", "Child's home postcode (optional)", 10,
+                                   "Optional", normalise_postcode)
+        needs: Choices = [("Not known yet", None)]
+        needs += [(f"{code}: {title}", code) for code, title in self.rules.primary_needs.items()]
+        self.primary_need = self._combo(form, "Primary &need:", "primary_need", "Primary need (optional)", needs)
+        return box
+
+    def _build_request(self) -> QGroupBox:
+        box, form = self._group("The request")
+        self.received = DateEdit(self.today, self)
+        self._row(form, "Recei&ved on:", self.received, "request_received", "Date the request was received")
+        sources: Choices = [("Choose who asked…", None)]
+        sources += [(SOURCE_WORDS.get(code, code.replace("_", " ").capitalize()), code)
+                    for code in self.rules.request_sources]
+        self.source = self._combo(form, "&Who asked:", "request_source", "Who asked for the assessment", sources)
+        self.caseworker = self._combo(form, "&Caseworker:", "caseworker", "Caseworker", [("Unallocated", None)])
+        me = self.desktop.actor
+        if me.role == "caseworker":
+            self.caseworker.addItem(f"{me.display_name} (caseworker)", me.username)
+            self.caseworker.setCurrentIndex(1)
+        return box
+
+    def _build_contact(self) -> QGroupBox:
+        box, form = self._group("Main contact")
+        form.addRow(QLabel("Letters about the request go to this person.", self))
+        self.contact_name = self._line(form, "N&ame:", "contact_name", "Main contact's name", 200)
+        self.contact_role = self._combo(form, "Re&lationship:", "contact_role", "Main contact's relationship",
+                                        [(words, code) for code, words in CONTACT_ROLES])
+        self.contact_address = QPlainTextEdit(self)
+        self.contact_address.setTabChangesFocus(True)
+        self.contact_address.setPlaceholderText("House number and street\nTown")
+        self.contact_address.setFixedHeight(self.contact_address.fontMetrics().lineSpacing() * 4 + 12)
+        self._row(form, "A&ddress:", self.contact_address, "contact_address", "Main contact's address")
+        self.contact_postcode = self._line(form, "Pos&tcode:", "contact_postcode", "Main contact's postcode", 10,
+                                           tidy=normalise_postcode)
+        self.contact_email = self._line(form, "&Email:", "contact_email", "Main contact's email", 200, "Optional")
+        return box
+
+    def _fill_staff(self, staff: list[StaffView]) -> None:
+        if not alive(self):
+            return  # the form was closed before the staff list arrived
+        chosen = self.caseworker.currentData()
+        self.caseworker.blockSignals(True)
+        while self.caseworker.count() > 1:
+            self.caseworker.removeItem(1)
+        for s in staff:
+            if s.active and s.role in ALLOCATABLE:
+                self._names[s.username] = s.display_name
+                self.caseworker.addItem(f"{s.display_name} ({s.role.replace('_', ' ')})", s.username)
+        self.caseworker.setCurrentIndex(max(0, self.caseworker.findData(chosen)))
+        self.caseworker.blockSignals(False)
+        self.revalidate()
+
+    # --- what is typed -----------------------------------------------------------------------------
+    def request(self) -> NewRequest:
+        """What the form says now (a blank date of birth stands in as the received date)."""
+        text = {name: getattr(self, name).text().strip() or None
+                for name in ("upn", "postcode", "contact_name", "contact_postcode", "contact_email")}
+        received = self.received.value()
+        return NewRequest(
+            forename=self.forename.text().strip(), surname=self.surname.text().strip(),
+            date_of_birth=self.date_of_birth.given() or received, received=received,
+            request_source=self.source.currentData(), primary_need=self.primary_need.currentData(),
+            caseworker=self.caseworker.currentData(), contact_role=self.contact_role.currentData() or "parent",
+            contact_address=self.contact_address.toPlainText().strip() or None, **text)
+
+    def problems(self) -> list[Problem]:
+        """The service's checks, less blanks the user has not reached yet."""
+        req = self.request()
+        found = [p for p in steps.check_new_request(self.desktop.ctx, req)
+                 if p.field not in ("forename", "surname") or p.field in self.touched]
+        if self.date_of_birth.given() is None:
+            found = [p for p in found if p.field != "date_of_birth"]
+        if not self.desktop.actor.can_write:
+            role = self.desktop.actor.role.replace("_", " ")
+            found.append(Problem("", f"your role ({role}) cannot register requests"))
+        return found
+
+    def missing(self) -> str | None:
+        """A hint while something required is still to give (not an error)."""
+        wanted = [words for words, absent in (
+            ("the child's forename", not self.forename.text().strip()),
+            ("the child's surname", not self.surname.text().strip()),
+            ("the child's date of birth", self.date_of_birth.given() is None),
+            ("who asked for the assessment", self.source.currentData() is None)) if absent]
+        words = ", ".join(wanted[:-1]) + " and " * (len(wanted) > 1) + "".join(wanted[-1:])
+        return f"Still to give: {words}." if wanted else None
+
+    def clock_text(self) -> str:
+        """The consequence: the day the 20-week clock starts and what falls due from it."""
+        received, offsets = self.received.value(), self.rules.milestone_offsets
+        decide = received + timedelta(days=offsets["decision_to_assess"])
+        final = received + timedelta(days=offsets["final_plan"])
+        text = (f"The 20-week clock starts on {long_date(received)}: decide whether to assess by "
+                f"{long_date(decide)}; the final plan is due {long_date(final)}.")
+        work_by = self.desktop.ctx.engine.calendar.work_by(decide)
+        if work_by != decide:
+            text += f" {long_date(decide)} is not a working day: decide by {long_date(work_by)}."
+        if decide < self.today:
+            text += f" The decision is already {plural((self.today - decide).days, 'day')} overdue."
+        elif received < self.today:
+            text += (f" Received {plural((self.today - received).days, 'day')} ago: "
+                     f"{plural((decide - self.today).days, 'day')} left to decide.")
+        who = self._names.get(self.caseworker.currentData() or "")
+        return text + (f"\n{who} will be the caseworker." if who
+                       else "\nThe case will be unallocated until a team lead allocates it.")
+
+    def changed(self, field: str) -> None:
+        self.touched.add(field)
+        if field == "request_source" and "contact_role" not in self.touched:
+            self.contact_role.blockSignals(True)  # a young person asking is usually the main contact too
+            young = self.source.currentData() == "young_person"
+            self.contact_role.setCurrentIndex(self.contact_role.findData("young_person" if young else "parent"))
+            self.contact_role.blockSignals(False)
+        self._refused = False
+        self.revalidate()
+
+    def show_problems(self, problems: list[Problem]) -> None:
+        left = list(problems)
+        for row in self.rows:
+            mine = [p for p in problems if row.matches(p.field)]
+            row.problem.set_reasons([p.reason for p in mine])
+            row.widget.setAccessibleDescription("; ".join(p.reason for p in mine))
+            left = [p for p in left if p not in mine]
+        self.general.set_reasons([p.reason for p in left])
+
+    def revalidate(self) -> None:
+        if not hasattr(self, "ok"):
+            return  # still building
+        problems, missing = self.problems(), self.missing()
+        self.show_problems(problems)
+        lines = []
+        if problems:
+            lines.append(f"Correct the problem{'s' if len(problems) > 1 else ''} shown above to register the "
+                         "request.")
+        elif missing:
+            lines.append(missing)
+        if not any(p.field == "request_received" for p in problems):
+            lines.append(self.clock_text())
+        self.consequence.setText("\n".join(lines))
+        self.consequence.setAccessibleDescription("\n".join(lines))
+        self.ok.setEnabled(not problems and not missing and not self._saving and not self._refused)
+        self._fit()
+
+    def _fit(self) -> None:
+        """Grow (never shrink) so a problem that wraps onto a second line is never cut off."""
+        layout = self.layout()
+        if layout is not None and self.isVisible():
+            layout.activate()
+            need = layout.totalHeightForWidth(self.width())
+            if need > self.height():
+                self.resize(self.width(), need)
+
+    def problem_text(self) -> str:
+        return "\n".join(t for t in [r.problem.reasons() for r in self.rows] + [self.general.reasons()] if t)
+
+    def row_problem(self, widget: QWidget) -> str:
+        return next(r.problem.reasons() for r in self.rows if r.widget is widget)
+
+    # --- saving ------------------------------------------------------------------------------------
+    def accept(self) -> None:
+        self.touched.update(("forename", "surname"))
+        self.revalidate()
+        if not self.ok.isEnabled():  # not right yet, or a save is already on its way
+            return
+        ctx, actor, req = self.desktop.ctx, self.desktop.actor, self.request()
+        self._set_saving(True)
+        self.desktop.runner.run(lambda: steps.register_request(ctx, actor, req), self._saved, self._failed,
+                                write=True)
+
+    def _set_saving(self, saving: bool) -> None:
+        self._saving = saving
+        self.ok.setText("Saving…" if saving else OK_TEXT)
+        self.cancel.setEnabled(not saving)
+        self.revalidate()
+
+    def _saved(self, case_id: int) -> None:
+        self.case_id = case_id
+        self.desktop.data_changed.emit(case_id)
+        if alive(self):
+            self._set_saving(False)
+            self.registered.emit(case_id)
+            super().accept()
+
+    def _failed(self, exc: BaseException) -> None:
+        if not alive(self):
+            return
+        self._set_saving(False)
+        self._refused = True
+        if isinstance(exc, ValidationError):
+            self.show_problems(exc.problems)
+        elif isinstance(exc, CaseworkerError):
+            self.general.set_reasons([str(exc)])
+        else:
+            self.general.set_reasons([f"Something went wrong ({type(exc).__name__}: {exc}). Nothing was saved."])
+        self.consequence.setText("Nothing was saved. Correct the problem shown above and try again.")
+        self.ok.setEnabled(False)
+
+    def done(self, result: int) -> None:
+        if not self._saving:  # Esc, Cancel and the close button wait for a save on its way
+            super().done(result)
