@@ -20,6 +20,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Text,
@@ -261,6 +262,8 @@ __all__ = [
     "ADVICE_KINDS",
     "CONTACT_ROLES",
     "EXCEPTION_GROUNDS",
+    "LETTER_STATUSES",
+    "ORGANISATION_KINDS",
     "ROLES",
     "AdviceRequest",
     "AdviceService",
@@ -269,10 +272,66 @@ __all__ = [
     "AuditEvent",
     "Base",
     "Case",
+    "CaseOrganisation",
     "Child",
     "Consultation",
     "Contact",
+    "LetterRecord",
+    "Organisation",
     "School",
     "Staff",
     "StatutoryException",
 ]
+
+
+ORGANISATION_KINDS = ("health_commissioner", "social_care", "other_la")
+LETTER_STATUSES = ("made", "sent", "void")
+
+
+class Organisation(Versioned, Base):
+    """A body letters may go to that is neither a school nor an advice service: the health
+    commissioner (ICB), children's social care, another local authority."""
+
+    __tablename__ = "organisation"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(24), nullable=False)
+    name: Mapped[str] = mapped_column(String(200), nullable=False)
+    address: Mapped[str | None] = mapped_column(Text)
+    postcode: Mapped[str | None] = mapped_column(String(10))
+    email: Mapped[str | None] = mapped_column(String(200))
+    __table_args__ = (CheckConstraint(f"kind IN {ORGANISATION_KINDS!r}", name="kind"),)
+
+
+class CaseOrganisation(Base):
+    """An organisation recorded on a case, so letters may be addressed to it (never a typed address)."""
+
+    __tablename__ = "case_organisation"
+    case_id: Mapped[int] = mapped_column(ForeignKey("ehc_case.id", ondelete="CASCADE"), primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), primary_key=True)
+
+
+class LetterRecord(Versioned, Base):
+    """A letter made for a case: what, to whom, by whom, when, and the exact PDF (never deleted)."""
+
+    __tablename__ = "letter"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("ehc_case.id"), nullable=False)
+    template_id: Mapped[str] = mapped_column(String(64), nullable=False)
+    template_version: Mapped[str] = mapped_column(String(32), nullable=False)
+    recipient_id: Mapped[str] = mapped_column(String(40), nullable=False)
+    recipient_name: Mapped[str] = mapped_column(String(200), nullable=False)
+    recipient_address: Mapped[str] = mapped_column(Text, nullable=False)
+    made_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
+    made_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
+    letter_date: Mapped[date] = mapped_column(Date, nullable=False)
+    pdf: Mapped[bytes] = mapped_column(LargeBinary, nullable=False)
+    sha256: Mapped[str] = mapped_column(String(64), nullable=False)
+    status: Mapped[str] = mapped_column(String(8), nullable=False, default="made")
+    status_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    status_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
+    void_reason: Mapped[str | None] = mapped_column(Text)
+    batch: Mapped[str | None] = mapped_column(String(40))
+    __table_args__ = (
+        CheckConstraint(f"status IN {LETTER_STATUSES!r}", name="status"),
+        Index("ix_letter_case", "case_id"),
+    )
