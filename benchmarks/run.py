@@ -6,7 +6,8 @@
 
 Demo databases and the tracker files are cached under benchmarks/out/ (git-ignored). Exit code 1 when
 a measured figure misses its target; figures that are "not available" (a command not written yet)
-do not fail the run.
+do not fail the run. The desktop is measured at the large scale only, in a child process on Qt's
+offscreen platform (benchmarks/desktop.py, benchmarks/desktop_probe.py); see docs/benchmarks.md.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ import platform
 import sys
 import time
 
-from benchmarks import measures
+from benchmarks import desktop, measures
 from benchmarks.datasets import TODAY, ensure_dataset, ensure_tracker
 from benchmarks.measures import Row
 
@@ -54,6 +55,7 @@ def main(argv: list[str] | None = None) -> int:
         rows += engine
     for d in datasets:
         rows += measures.cli_rows(d, fast if d.scale == "large" else slow, open_counts.get(d.scale))
+    rows += desktop.desktop_rows(datasets[0], slow)  # the desktop, large scale only
     rows.append(measures.runner_peak_row())
 
     print(f"Caseworker benchmarks: today {TODAY.isoformat()}, Python {measures.python_version()}, "

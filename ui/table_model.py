@@ -42,6 +42,7 @@ class RowTableModel(QAbstractTableModel, Generic[R]):
     def set_rows(self, rows: Sequence[R]) -> None:
         self.beginResetModel()
         self._all = list(rows)
+        self._sort_all()
         self._apply()
         self.endResetModel()
 
@@ -52,13 +53,15 @@ class RowTableModel(QAbstractTableModel, Generic[R]):
         self.endResetModel()
 
     def _apply(self) -> None:
-        rows = self._all if self._filter is None else [r for r in self._all if self._filter(r)]
+        """Filter the rows kept in display order; a filtered sorted list is still sorted."""
+        self._shown = self._all if self._filter is None else [r for r in self._all if self._filter(r)]
+
+    def _sort_all(self) -> None:
         if self._sort is not None:
             col, order = self._sort
             column = self.columns[col]
             key = column.sort_key or column.text
-            rows = sorted(rows, key=key, reverse=order == Qt.SortOrder.DescendingOrder)
-        self._shown = rows
+            self._all = sorted(self._all, key=key, reverse=order == Qt.SortOrder.DescendingOrder)
 
     # --- rows out ----------------------------------------------------------------------------------
     def row(self, index: int) -> R:
@@ -101,5 +104,6 @@ class RowTableModel(QAbstractTableModel, Generic[R]):
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         self.layoutAboutToBeChanged.emit()
         self._sort = (column, order)
+        self._sort_all()
         self._apply()
         self.layoutChanged.emit()
