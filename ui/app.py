@@ -69,9 +69,9 @@ def run(args: argparse.Namespace) -> int:
     from ui.gc_guard import UiThreadCollector
     from ui.main_window import MainWindow
 
-    collector = UiThreadCollector(app)
-    collector.start()
     desktop = DesktopContext(ctx, actor, is_demo=is_demo)
+    collector = UiThreadCollector(app, busy=lambda: desktop.runner.busy)
+    collector.start()
     if desktop.can_view_team and is_demo:
         desktop.set_viewing(None)  # a team lead's morning starts on the whole team's work
     window = MainWindow(desktop)

@@ -9,6 +9,7 @@ often, a full pass rarely (a full pass costs tens of milliseconds at a large cou
 from __future__ import annotations
 
 import gc
+from collections.abc import Callable
 
 from PySide6.QtCore import QObject, QTimer
 
@@ -17,8 +18,10 @@ FULL_EVERY_TICKS = 60
 
 
 class UiThreadCollector(QObject):
-    def __init__(self, parent: QObject | None = None, interval_ms: int = 1000) -> None:
+    def __init__(self, parent: QObject | None = None, interval_ms: int = 1000,
+                 busy: Callable[[], bool] = lambda: False) -> None:
         super().__init__(parent)
+        self._busy = busy
         self._ticks = 0
         self._timer = QTimer(self)
         self._timer.setInterval(interval_ms)
@@ -33,6 +36,8 @@ class UiThreadCollector(QObject):
         gc.enable()
 
     def tick(self) -> None:
+        if self._busy():
+            return  # a load is landing; collecting now would freeze the window as its rows arrive
         self._ticks += 1
         if self._ticks % FULL_EVERY_TICKS == 0:
             gc.collect()
