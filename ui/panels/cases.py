@@ -12,7 +12,7 @@ from datetime import date
 from typing import Any
 
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
-from PySide6.QtGui import QKeyEvent, QShowEvent
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -35,6 +35,7 @@ from ui.panels._cases_columns import (
     filter_choices,
 )
 from ui.panels._cases_table import CaseTable
+from ui.panels._reload import ReloadingPanel
 from ui.status import status_icon
 from ui.table_model import RowTableModel
 
@@ -56,17 +57,13 @@ def load(ctx: AppContext, today: date, needs: dict[str, str],
     return CasesLoad(today, rows, filter_choices(rows, needs))
 
 
-class CasesPanel(QWidget):
+class CasesPanel(ReloadingPanel):
     open_case = Signal(int)
     loaded = Signal()  # rows are in the table (tests and the status bar listen)
 
     def __init__(self, desktop: DesktopContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.desktop = desktop
-        self._loading = False
-        self._again = False  # a change arrived while loading: load once more when this one ends
-        self._stale = False  # a change arrived while hidden: load when shown
-        self._has_loaded = False
         # The columns read today through this box, not through self: no reference cycle, so the panel is
         # freed on the UI thread when it goes, never by the cycle collector on a worker thread.
         today_box = self._today_box = [desktop.today()]
@@ -142,48 +139,18 @@ class CasesPanel(QWidget):
             self.setTabOrder(first, second)
         self.setFocusProxy(self.search)
 
-        desktop.data_changed.connect(self._data_changed)
+        desktop.data_changed.connect(self._changed)
         self.refresh()
 
     # --- loading -----------------------------------------------------------------------------------
-    def refresh(self) -> None:
+    def _start_load(self) -> None:
         """Reload every row in the background; the table keeps its rows until the new ones arrive."""
-        self._stale = False
-        if self._loading:
-            self._again = True
-            return
-        self._loading = True
-        self.busy.show()
         ctx, today, needs = self.desktop.ctx, self.desktop.today(), self._needs
         header = self.table.horizontalHeader()
         column = self.model.columns[header.sortIndicatorSection()]
         order = (column.sort_key or column.text,
                  header.sortIndicatorOrder() == Qt.SortOrder.DescendingOrder)
         self.desktop.runner.run(lambda: load(ctx, today, needs, order), self._loaded, self._failed)
-
-    @property
-    def is_loading(self) -> bool:
-        return self._loading
-
-    def _data_changed(self, _case_id: int) -> None:
-        if self.isVisible() or not self._has_loaded:
-            self.refresh()
-        else:
-            self._stale = True
-
-    def showEvent(self, event: QShowEvent) -> None:
-        super().showEvent(event)
-        if self._stale:
-            self.refresh()
-
-    def _finished(self) -> bool:
-        self._loading = False
-        if self._again:
-            self._again = False
-            self.refresh()
-            return False
-        self.busy.hide()
-        return True
 
     def _loaded(self, result: CasesLoad) -> None:
         if not self._finished():

@@ -10,7 +10,6 @@ import html
 from itertools import pairwise
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -24,22 +23,19 @@ from PySide6.QtWidgets import (
 from caseworker.reports.my_day import SECTION_ORDER
 from ui.context import DesktopContext
 from ui.panels._my_day_parts import MyDayLoad, Section, SummaryCard, load, long_date
+from ui.panels._reload import ReloadingPanel
 
 EMPTY_TEXT = "Nothing overdue or due this week."
 EMPTY_MORE = "New work appears here as deadlines come near. Enjoy the quiet while it lasts."
 
 
-class MyDayPanel(QWidget):
+class MyDayPanel(ReloadingPanel):
     open_case = Signal(int)
     loaded = Signal()  # the sections show the newest data (tests and the status bar listen)
 
     def __init__(self, desktop: DesktopContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.desktop = desktop
-        self._loading = False
-        self._again = False  # something changed while loading: load once more when this one ends
-        self._stale = False  # something changed while hidden: load when shown
-        self._has_loaded = False
         self._names: dict[str, str] = {}  # shared with the sections' caseworker column
         self.setAccessibleName("My day")
 
@@ -117,44 +113,13 @@ class MyDayPanel(QWidget):
         self.refresh()
 
     # --- loading -----------------------------------------------------------------------------------
-    def refresh(self) -> None:
-        """Load in the background; what is on screen stays until the new work arrives."""
-        self._stale = False
-        if self._loading:
-            self._again = True
-            return
-        self._loading = True
-        self.busy.show()
+    def _start_load(self) -> None:
         ctx, today, viewing = self.desktop.ctx, self.desktop.today(), self.desktop.viewing
         self.desktop.runner.run(lambda: load(ctx, today, viewing), self._loaded, self._failed)
-
-    @property
-    def is_loading(self) -> bool:
-        return self._loading
-
-    def _changed(self, _case_id: int = 0) -> None:
-        if self.isVisible() or not self._has_loaded:
-            self.refresh()
-        else:
-            self._stale = True
 
     def _viewing_changed(self) -> None:
         self._show_heading()
         self._changed()
-
-    def showEvent(self, event: QShowEvent) -> None:
-        super().showEvent(event)
-        if self._stale:
-            self.refresh()
-
-    def _finished(self) -> bool:
-        self._loading = False
-        if self._again:
-            self._again = False
-            self.refresh()
-            return False
-        self.busy.hide()
-        return True
 
     def _loaded(self, result: MyDayLoad) -> None:
         if not self._finished():
