@@ -117,6 +117,8 @@ class Child(Versioned, Base):
     postcode: Mapped[str | None] = mapped_column(String(10))
     primary_need: Mapped[str | None] = mapped_column(String(5))
     school_id: Mapped[int | None] = mapped_column(ForeignKey("school.id"))
+    # From the end of compulsory school age letters go to the young person unless they ask otherwise.
+    letters_to_parent: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
     contacts: Mapped[list[Contact]] = relationship(back_populates="child", order_by="Contact.id")
 
     @property
@@ -239,6 +241,8 @@ class Allocation(Versioned, Base):
     to_on: Mapped[date | None] = mapped_column(Date)
     reason: Mapped[str] = mapped_column(Text, nullable=False, default="")
     by_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
+    # The family's change-of-caseworker letter was asked for with the move (it waits in "Letters to send").
+    family_letter: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
     __table_args__ = (Index("ix_allocation_case", "case_id"),)
 
 
@@ -331,7 +335,10 @@ class LetterRecord(Versioned, Base):
     status_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
     void_reason: Mapped[str | None] = mapped_column(Text)
     batch: Mapped[str | None] = mapped_column(String(40))
+    # What the letter answers, so the queue knows it is done: "advice:12", "exception:3", "allocation:7".
+    about: Mapped[str | None] = mapped_column(String(40))
     __table_args__ = (
         CheckConstraint(f"status IN {LETTER_STATUSES!r}", name="status"),
         Index("ix_letter_case", "case_id"),
+        Index("ix_letter_case_template", "case_id", "template_id"),
     )
