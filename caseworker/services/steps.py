@@ -246,8 +246,11 @@ def withdraw(ctx: AppContext, actor: Actor, case_id: int, on: date, reason: str,
 
 
 def reallocate(ctx: AppContext, actor: Actor, case_id: int, to_username: str, reason: str, *,
-               expected_version: int | None = None) -> int:
-    """Move a case to another caseworker (team leads and admins only); the history keeps both spells."""
+               expected_version: int | None = None, family_letter: bool = False) -> int:
+    """Move a case to another caseworker (team leads and admins only); the history keeps both spells.
+
+    ``family_letter`` asks for the change-of-caseworker letter: it then waits in "Letters to send".
+    """
     require_allocator(actor)
     if not reason.strip():
         raise ValidationError(Problem("reason", "say why the case is moving"))
@@ -267,8 +270,10 @@ def reallocate(ctx: AppContext, actor: Actor, case_id: int, to_username: str, re
             current.to_on = today
         before = case.caseworker_id
         case.caseworker_id = to.id
-        s.add(Allocation(case_id=case.id, staff_id=to.id, from_on=today, reason=reason.strip(), by_id=actor.id))
+        s.add(Allocation(case_id=case.id, staff_id=to.id, from_on=today, reason=reason.strip(), by_id=actor.id,
+                         family_letter=family_letter))
         s.flush()
         audit(s, actor_id=actor.id, action="reallocate", entity="case", entity_id=case.id, case_id=case.id,
-              before={"caseworker_id": before}, after={"caseworker_id": to.id, "reason": reason.strip()})
+              before={"caseworker_id": before},
+              after={"caseworker_id": to.id, "reason": reason.strip(), "family_letter": family_letter})
         return case.version
