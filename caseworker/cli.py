@@ -7,10 +7,11 @@ starts in a fraction of a second.
 from __future__ import annotations
 
 import argparse
+import importlib
 import json
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date
 from pathlib import Path
 from typing import Any, NoReturn
@@ -66,6 +67,8 @@ def build_parser() -> Parser:
     db_sub = db.add_subparsers(dest="db_command", parser_class=Parser, required=True)
     db_sub.add_parser("upgrade", help="bring the database schema up to date")
     db_sub.add_parser("revision", help="print the database's schema revision")
+    for module in COMMAND_MODULES:
+        COMMANDS.update(importlib.import_module(module).register(sub))
     return p
 
 
@@ -190,7 +193,6 @@ def cmd_db(args: argparse.Namespace) -> int:
 
 
 def cmd_desktop(args: argparse.Namespace) -> int:
-    import importlib
     import importlib.util
 
     if importlib.util.find_spec("ui.app") is None:
@@ -208,7 +210,10 @@ def cmd_desktop(args: argparse.Namespace) -> int:
     return int(desktop_app.run(args))
 
 
-COMMANDS = {"deadlines": cmd_deadlines, "import": cmd_import, "demo": cmd_demo, "db": cmd_db}
+Handler = Callable[[argparse.Namespace], int]
+COMMANDS: dict[str, Handler] = {"deadlines": cmd_deadlines, "import": cmd_import, "demo": cmd_demo, "db": cmd_db}
+# Command groups kept in their own modules (see caseworker/commands/__init__.py).
+COMMAND_MODULES: tuple[str, ...] = ()
 
 
 def main(argv: Sequence[str] | None = None) -> int:
