@@ -14,6 +14,8 @@ from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import replace
+from functools import lru_cache
+from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
 
@@ -21,6 +23,7 @@ from reportlab import rl_config
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
+from reportlab.lib.utils import ImageReader
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
     BaseDocTemplate,
@@ -155,12 +158,18 @@ def _address_block(canv: Canvas, letter: Letter) -> None:
         y -= leading
 
 
+@lru_cache(maxsize=4)
+def _logo(path: Path, mtime_ns: int) -> ImageReader:
+    """The council's logo decoded once (per file version), not once per letter in a batch."""
+    return ImageReader(str(path))
+
+
 def _letterhead(canv: Canvas, letter: Letter) -> None:
     c = letter.council
     top = PAGE_H - TOP_MARGIN
     x = LEFT
     if c.logo is not None:
-        canv.drawImage(str(c.logo), LEFT, top - 20 * mm, width=20 * mm, height=20 * mm, preserveAspectRatio=True,
+        canv.drawImage(_logo(c.logo, c.logo.stat().st_mtime_ns), LEFT, top - 20 * mm, width=20 * mm, height=20 * mm, preserveAspectRatio=True,
                        mask="auto")
         x = LEFT + 24 * mm
     canv.setFillColorRGB(*INK)
