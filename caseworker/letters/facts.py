@@ -169,22 +169,29 @@ def split_address(address: str) -> tuple[str, ...]:
     return tuple(p.strip() for p in parts if p.strip())
 
 
-def contact_recipient(contact: ContactView) -> Recipient | None:
+def contact_recipient(contact: ContactView, main: bool | None = None) -> Recipient | None:
     """The recipient a case contact is, or None when they cannot be written to (no address, or role 'other'
-    without being the main correspondent)."""
+    without being the main correspondent). ``main`` overrides the recorded main-correspondent mark."""
+    is_main = contact.main_correspondent if main is None else main
     kind = CONTACT_KINDS.get(contact.role)
-    if kind is None and contact.main_correspondent:
+    if kind is None and is_main:
         kind = "main_correspondent"
     lines = split_address(contact.address)
     if kind is None or not lines:
         return None
     return Recipient(id=f"contact:{contact.id}", kind=kind, name=contact.name, address_lines=lines,
-                     postcode=contact.postcode.strip(), main_correspondent=contact.main_correspondent)
+                     postcode=contact.postcode.strip(), main_correspondent=is_main)
+
+
+def _is_main(detail: CaseDetail, contact: ContactView) -> bool:
+    if detail.main_correspondent_id is None:
+        return contact.main_correspondent
+    return contact.id == detail.main_correspondent_id
 
 
 def contact_recipients(detail: CaseDetail) -> tuple[Recipient, ...]:
     """The case's own contacts who can be sent a letter, main correspondent first."""
-    found = [r for c in detail.contacts if (r := contact_recipient(c)) is not None]
+    found = [r for c in detail.contacts if (r := contact_recipient(c, _is_main(detail, c))) is not None]
     return tuple(sorted(found, key=lambda r: not r.main_correspondent))
 
 
@@ -200,7 +207,7 @@ def check_linked(detail: CaseDetail, recipient: Recipient, advice: AdviceView | 
         contact = next((c for c in detail.contacts if c.id == cid), None)
         if contact is None:
             raise LetterError(f"{where}: {recipient.id} is not a contact of this case")
-        expected = contact_recipient(contact)
+        expected = contact_recipient(contact, _is_main(detail, contact))
         if expected is None:
             raise LetterError(f"{where}: {recipient.id} has no postal address on record or cannot receive letters")
         if (recipient.kind, recipient.name, recipient.address_lines, recipient.postcode, recipient.addressee) != (
@@ -234,8 +241,10 @@ def facts_from_detail(detail: CaseDetail, recipient: Recipient, council: Council
     rules = engine.rules
     d = detail.deadlines
     case = CaseFacts(reference=detail.reference, stage=detail.stage, received=detail.received,
-                     caseworker_name=detail.caseworker_name or None, caseworker_phone=caseworker_phone,
-                     caseworker_email=caseworker_email, school=detail.school or None,
+                     caseworker_name=detail.caseworker_name or None,
+                     caseworker_phone=caseworker_phone or detail.caseworker_phone or None,
+                     caseworker_email=caseworker_email or detail.caseworker_email or None,
+                     school=detail.school or None,
                      final_issued=detail.final_issued)
     if d is not None:
         f = d.facts
@@ -262,6 +271,7 @@ def facts_from_detail(detail: CaseDetail, recipient: Recipient, council: Council
         exception = ExceptionLetterFacts(ground=e.ground, title=ground.get("title", e.title),
                                          text=ground.get("text", e.title), recorded=e.recorded)
     return LetterFacts(council=council, recipient=recipient,
-                       child=ChildFacts(name=detail.child, date_of_birth=detail.date_of_birth),
+                       child=ChildFacts(name=detail.child, date_of_birth=detail.date_of_birth,
+                                        first_name=detail.child_forename or None),
                        case=case, today=today, our_reference=our_reference or detail.reference,
                        advice=advice, exception=exception, reasons=tuple(r.strip() for r in reasons if r.strip()))

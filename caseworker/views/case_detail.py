@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
 from dateutil.relativedelta import relativedelta
 from sqlalchemy import select
-from sqlalchemy.orm import aliased, selectinload
+from sqlalchemy.orm import Session, aliased, selectinload
 
 from caseworker.context import AppContext
 from caseworker.errors import NotFound
+from caseworker.letters.correspondent import main_correspondent_id
 from caseworker.reports.deadlines import ADVICE_SHORT
 from caseworker.services.casefile import facts_of
 from caseworker.statutory.engine import RequestDeadlines
@@ -41,6 +43,7 @@ class AdviceView:
     received: date | None
     status: str
     days_late: int
+    service_id: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,6 +52,7 @@ class ExceptionView:
     title: str
     recorded: date
     note: str
+    id: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,6 +83,12 @@ class CaseDetail:
     contacts: tuple[ContactView, ...]
     exceptions: tuple[ExceptionView, ...]
     history: tuple[HistoryEntry, ...]
+    child_forename: str = ""
+    school_id: int | None = None
+    caseworker_phone: str = ""
+    caseworker_email: str = ""
+    letters_to_parent: bool = False  # a young person past school age asked for letters to go to their parent
+    main_correspondent_id: int | None = None  # the contact "the family" letters go to (see letters.correspondent)
 
     @property
     def stage(self) -> str:
@@ -128,40 +138,72 @@ def _as_utc(at: datetime) -> datetime:
     return at if at.tzinfo is not None else at.replace(tzinfo=UTC)
 
 
-def load_case_detail(ctx: AppContext, case_id: int, today: date) -> CaseDetail:
+HistoryRow = tuple[datetime, str | None, str, Any, Any]
+
+
+def load_case_detail(ctx: AppContext, case_id: int, today: date, *, with_history: bool = True) -> CaseDetail:
+    """The case as its record shows it; ``with_history=False`` skips the audit trail."""
+    found = load_case_details(ctx, [case_id], today, with_history=with_history)
+    if case_id not in found:
+        raise NotFound(f"there is no case with id {case_id}")
+    return found[case_id]
+
+
+def load_case_details(ctx: AppContext, case_ids: Sequence[int], today: date, *,
+                      with_history: bool = False) -> dict[int, CaseDetail]:
+    """Many cases in a few queries (a day's letters); ids that do not exist are left out."""
     with ctx.db.sessions() as s:
-        case = s.scalar(select(Case).where(Case.id == case_id).options(
+        cases = s.scalars(select(Case).where(Case.id.in_(list(case_ids))).options(
             selectinload(Case.advice_requests).selectinload(AdviceRequest.service),
             selectinload(Case.exceptions), selectinload(Case.child).selectinload(Child.contacts),
-            selectinload(Case.caseworker)))
-        if case is None:
-            raise NotFound(f"there is no case with id {case_id}")
-        school = s.get(School, case.child.school_id) if case.child.school_id else None
-        actor = aliased(Staff)
-        history = s.execute(
-            select(AuditEvent.at, actor.display_name, AuditEvent.action, AuditEvent.before, AuditEvent.after)
-            .outerjoin(actor, actor.id == AuditEvent.actor_id)
-            .where(AuditEvent.case_id == case_id).order_by(AuditEvent.id.desc())).all()
-        deadlines = ctx.engine.evaluate(facts_of(case), today) if case.received_on is not None else None
-        versions = {a.id: a.version for a in case.advice_requests}
-        staff = dict(s.execute(select(Staff.id, Staff.display_name)).all())
-        child = case.child
-        grounds = ctx.engine.rules.exception_grounds
-        return CaseDetail(
-            case_id=case.id, version=case.version, reference=case.reference, child=child.full_name,
-            date_of_birth=child.date_of_birth, age=relativedelta(today, child.date_of_birth).years,
-            upn=child.upn or "", school=school.name if school else "", primary_need=child.primary_need or "",
-            caseworker=case.caseworker.username if case.caseworker else "",
-            caseworker_name=case.caseworker.display_name if case.caseworker else "",
-            received=case.received_on, final_issued=case.final_issued_on, deadlines=deadlines,
-            advice=tuple(AdviceView(a.id or 0, versions.get(a.id or 0, 1), a.kind, a.service or "", a.requested,
-                                    a.due, a.received, a.status, a.days_late)
-                         for a in (deadlines.advice if deadlines else [])),
-            contacts=tuple(ContactView(c.id, c.role, c.name, c.address or "", c.postcode or "", c.email or "",
-                                       c.phone or "", c.main_correspondent) for c in child.contacts),
-            exceptions=tuple(ExceptionView(e.ground, grounds.get(e.ground, {}).get("title", e.ground),
-                                           e.recorded_on, e.note) for e in case.exceptions),
-            history=tuple(HistoryEntry(_as_utc(at), who or "system", action.replace("_", " "),
-                                       _summary(before, after, staff))
-                          for at, who, action, before, after in history),
-        )
+            selectinload(Case.caseworker))).all()
+        school_ids = {c.child.school_id for c in cases if c.child.school_id}
+        schools = dict(s.execute(select(School.id, School.name).where(School.id.in_(school_ids))).all()) \
+            if school_ids else {}
+        staff: dict[int, str] = dict(s.execute(select(Staff.id, Staff.display_name)).all()) if with_history else {}
+        details = {}
+        for case in cases:
+            history = _history(s, case.id) if with_history else []
+            details[case.id] = _detail(ctx, case, today, schools.get(case.child.school_id or 0, ""), history, staff)
+        return details
+
+
+def _history(s: Session, case_id: int) -> list[HistoryRow]:
+    actor = aliased(Staff)
+    rows = s.execute(
+        select(AuditEvent.at, actor.display_name, AuditEvent.action, AuditEvent.before, AuditEvent.after)
+        .outerjoin(actor, actor.id == AuditEvent.actor_id)
+        .where(AuditEvent.case_id == case_id).order_by(AuditEvent.id.desc())).all()
+    return [(at, who, action, before, after) for at, who, action, before, after in rows]
+
+
+def _detail(ctx: AppContext, case: Case, today: date, school: str, history: list[HistoryRow],
+            staff: dict[int, str]) -> CaseDetail:
+    deadlines = ctx.engine.evaluate(facts_of(case), today) if case.received_on is not None else None
+    versions = {a.id: a.version for a in case.advice_requests}
+    service_ids = {a.id: a.service_id for a in case.advice_requests}
+    child = case.child
+    grounds = ctx.engine.rules.exception_grounds
+    worker = case.caseworker
+    contacts = tuple(ContactView(c.id, c.role, c.name, c.address or "", c.postcode or "", c.email or "",
+                                 c.phone or "", c.main_correspondent) for c in child.contacts)
+    return CaseDetail(
+        case_id=case.id, version=case.version, reference=case.reference, child=child.full_name,
+        date_of_birth=child.date_of_birth, age=relativedelta(today, child.date_of_birth).years,
+        upn=child.upn or "", school=school, primary_need=child.primary_need or "",
+        caseworker=worker.username if worker else "", caseworker_name=worker.display_name if worker else "",
+        received=case.received_on, final_issued=case.final_issued_on, deadlines=deadlines,
+        advice=tuple(AdviceView(a.id or 0, versions.get(a.id or 0, 1), a.kind, a.service or "", a.requested,
+                                a.due, a.received, a.status, a.days_late, service_ids.get(a.id or 0))
+                     for a in (deadlines.advice if deadlines else [])),
+        contacts=contacts,
+        exceptions=tuple(ExceptionView(e.ground, grounds.get(e.ground, {}).get("title", e.ground),
+                                       e.recorded_on, e.note, e.id) for e in case.exceptions),
+        history=tuple(HistoryEntry(_as_utc(at), who or "system", action.replace("_", " "),
+                                   _summary(before, after, staff))
+                      for at, who, action, before, after in history),
+        child_forename=child.forename, school_id=child.school_id,
+        caseworker_phone=(worker.phone or "") if worker else "",
+        caseworker_email=(worker.email or "") if worker else "", letters_to_parent=child.letters_to_parent,
+        main_correspondent_id=main_correspondent_id(contacts, child.date_of_birth, child.letters_to_parent, today),
+    )

@@ -1,0 +1,95 @@
+"""What a case costs: its state from the deadline engine's view, and the points that state carries.
+
+Also which cases a balancing proposal must leave where they are (``protection``): work due within the
+protection window (overdue included), a case moved recently, or one the team lead pinned.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from caseworker.caseload.settings import (
+    ASSESSMENT_ADVICE_IN,
+    ASSESSMENT_ADVICE_OUTSTANDING,
+    DRAFTING,
+    PLAN,
+    REQUEST,
+    CaseloadSettings,
+)
+from caseworker.statutory.engine import (
+    NOT_APPLICABLE,
+    STAGE_ASSESSMENT,
+    STAGE_DRAFTING,
+    STAGE_ISSUED,
+    STAGE_REQUEST,
+    RequestDeadlines,
+)
+
+STATE_WORDS = {
+    REQUEST: "request (deciding whether to assess)",
+    ASSESSMENT_ADVICE_OUTSTANDING: "assessment, advice outstanding",
+    ASSESSMENT_ADVICE_IN: "assessment, all advice in",
+    DRAFTING: "drafting the plan",
+    PLAN: "plan in place",
+}
+MILESTONE_WORDS = {"decision_to_assess": "decision whether to assess", "issue_decision": "decision whether to issue",
+                   "draft_latest_safe": "draft plan", "final_plan": "final plan"}
+ADVICE_WORDS = {"ep": "EP advice", "health": "health advice", "social_care": "social care advice",
+                "education": "education advice", "other": "advice"}
+
+
+def state_of(deadlines: RequestDeadlines) -> str | None:
+    """The caseload state of a request, or None when it carries no load (withdrawn or declined)."""
+    stage = deadlines.stage
+    if stage == STAGE_REQUEST:
+        return REQUEST
+    if stage == STAGE_ASSESSMENT:
+        # No advice asked yet still means advice to get: the heavier half of the assessment is ahead.
+        if deadlines.advice and all(a.received is not None for a in deadlines.advice):
+            return ASSESSMENT_ADVICE_IN
+        return ASSESSMENT_ADVICE_OUTSTANDING
+    if stage == STAGE_DRAFTING:
+        return DRAFTING
+    if stage == STAGE_ISSUED:
+        return PLAN
+    return None
+
+
+def points_of(state: str | None, settings: CaseloadSettings) -> float:
+    return 0.0 if state is None else settings.points_for(state)
+
+
+def due_work(deadlines: RequestDeadlines, today: date, within_days: int) -> str | None:
+    """The first step or advice not done and due by ``today + within_days`` (overdue too), in words."""
+    if not deadlines.is_open:
+        return None
+    horizon = today + timedelta(days=within_days)
+    soonest: tuple[date, str] | None = None
+    for m in deadlines.milestones:
+        if m.done is None and m.status != NOT_APPLICABLE and m.due <= horizon and (
+                soonest is None or m.due < soonest[0]):
+            soonest = (m.due, MILESTONE_WORDS.get(m.name, m.name.replace("_", " ")))
+    for a in deadlines.advice:
+        if a.received is None and a.due <= horizon and (soonest is None or a.due < soonest[0]):
+            soonest = (a.due, ADVICE_WORDS.get(a.kind, "advice"))
+    if soonest is None:
+        return None
+    due, what = soonest
+    if due < today:
+        return f"{what} overdue since {due:%d %b %Y}"
+    return f"{what} due {due:%d %b %Y}"
+
+
+def protection(deadlines: RequestDeadlines | None, today: date, settings: CaseloadSettings, *,
+               moved_on: date | None = None, pinned: bool = False) -> str | None:
+    """Why a proposal must not move this case, or None when it may.
+
+    ``moved_on`` is the day it was last reallocated (not its first allocation).
+    """
+    if pinned:
+        return "pinned by the team lead"
+    if moved_on is not None and (today - moved_on).days < settings.protect_moved_within_days:
+        return f"reallocated on {moved_on:%d %b %Y}"
+    if deadlines is not None:
+        return due_work(deadlines, today, settings.protect_due_within_days)
+    return None
