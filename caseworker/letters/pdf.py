@@ -124,8 +124,28 @@ class LetterCanvas(Canvas):  # type: ignore[misc]
             self.setFont(FONT, 8.5)
             self.setFillColorRGB(*GREY)
             self.drawCentredString(PAGE_W / 2, 11 * mm, f"Page {seen[index]} of {totals[index]}")
+            self.stamp()
             super().showPage()
         super().save()
+
+    def stamp(self) -> None:
+        """Nothing on a real letter; a preview marks every page."""
+
+
+class PreviewCanvas(LetterCanvas):
+    """A preview is marked on every page so it cannot be mistaken for (or posted as) a logged letter."""
+
+    def stamp(self) -> None:
+        self.saveState()
+        self.setFillColorRGB(0.85, 0.1, 0.1, alpha=0.25)
+        self.setFont(BOLD, 46)
+        self.translate(PAGE_W / 2, PAGE_H / 2)
+        self.rotate(40)
+        self.drawCentredString(0, 0, PREVIEW_MARK)
+        self.restoreState()
+
+
+PREVIEW_MARK = "PREVIEW - NOT SENT"
 
 
 def _fit(canv: Canvas, text: str, font: str, size: float, width: float, smallest: float) -> float:
@@ -169,7 +189,8 @@ def _letterhead(canv: Canvas, letter: Letter) -> None:
     top = PAGE_H - TOP_MARGIN
     x = LEFT
     if c.logo is not None:
-        canv.drawImage(_logo(c.logo, c.logo.stat().st_mtime_ns), LEFT, top - 20 * mm, width=20 * mm, height=20 * mm, preserveAspectRatio=True,
+        logo = _logo(c.logo, c.logo.stat().st_mtime_ns)
+        canv.drawImage(logo, LEFT, top - 20 * mm, width=20 * mm, height=20 * mm, preserveAspectRatio=True,
                        mask="auto")
         x = LEFT + 24 * mm
     canv.setFillColorRGB(*INK)
@@ -332,7 +353,7 @@ def _binary_streams() -> Iterator[None]:
         rl_config.useA85 = was
 
 
-def render_many(letters: Iterable[Letter]) -> bytes:
+def render_many(letters: Iterable[Letter], *, preview: bool = False) -> bytes:
     """One PDF of many letters, in the given order: each starts on a new page and is numbered on its own
     ("Page 1 of 2", "Page 2 of 2", then "Page 1 of 1" ...), so a batch prints as whole letters."""
     register_fonts()
@@ -350,10 +371,11 @@ def render_many(letters: Iterable[Letter]) -> bytes:
     doc = _document(buf, items[0].title if one else f"Letters ({len(items)})", items[0].council.name,
                     items[0].template_id if one else "batch")
     with _binary_streams():
-        doc.build(story, canvasmaker=LetterCanvas)
+        doc.build(story, canvasmaker=PreviewCanvas if preview else LetterCanvas)
     return buf.getvalue()
 
 
-def render_pdf(letter: Letter) -> bytes:
-    """One letter as PDF bytes; the same letter always gives the same bytes."""
-    return render_many([letter])
+def render_pdf(letter: Letter, *, preview: bool = False) -> bytes:
+    """One letter as PDF bytes; the same letter always gives the same bytes. A preview is stamped
+    "PREVIEW - NOT SENT" on every page."""
+    return render_many([letter], preview=preview)

@@ -1,0 +1,281 @@
+"""Making letters from a case and keeping them: the letter log.
+
+A letter is asked for by template and recipient *id*; the addressee is always looked up among the
+people and organisations linked to that case (caseworker.views.letter_recipients), so a letter
+cannot carry another family's name or address. Every letter made is stored whole (the PDF and its
+SHA-256), with its template version, recipient, who and when; it can be marked sent or void, and
+reprinting returns the stored bytes. Nothing here deletes a letter.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import insert, select
+
+from caseworker.context import AppContext
+from caseworker.errors import NotFound, Problem, ValidationError
+from caseworker.letters import (
+    CouncilSettings,
+    Letter,
+    LetterError,
+    Recipient,
+    TemplateSet,
+    facts_from_detail,
+    load_council_settings,
+    load_templates,
+    render_pdf,
+)
+from caseworker.letters.errors import SettingsError
+from caseworker.services.actor import Actor, require_writer
+from caseworker.services.casefile import writing
+from caseworker.store.audit import audit, audit_many, now_utc
+from caseworker.store.location import data_dir
+from caseworker.store.models import LetterRecord
+from caseworker.views.letter_recipients import CaseLetters, load_case_letters, load_many_case_letters
+
+COUNCIL_ENV = "CASEWORKER_COUNCIL_SETTINGS"
+SERVICE_KINDS = frozenset({"advice_service"})
+
+
+@dataclass(frozen=True, slots=True)
+class LetterKit:
+    """What every letter needs besides the case: the templates and the council's settings."""
+
+    templates: TemplateSet
+    council: CouncilSettings
+
+
+def council_settings_path(*, demo: bool) -> Path | None:
+    """The council's settings file: $CASEWORKER_COUNCIL_SETTINGS, else council.toml in the user data folder.
+
+    Only a demo database may fall back to the shipped sample council (None); a real team's letters
+    must never go out on a fictional council's letterhead.
+    """
+    configured = os.environ.get(COUNCIL_ENV, "").strip()
+    if configured:
+        return Path(configured)
+    own = data_dir() / "council.toml"
+    if own.exists():
+        return own
+    if demo:
+        return None
+    raise SettingsError(f"letters need your council's settings: copy resources/letters/council.sample.toml to "
+                        f"{own} (or set {COUNCIL_ENV}) and fill in your council's details")
+
+
+def load_letter_kit(ctx: AppContext) -> LetterKit:
+    demo = ctx.db.meta("demo") == "1"
+    return LetterKit(templates=load_templates(rules=ctx.engine.rules),
+                     council=load_council_settings(council_settings_path(demo=demo)))
+
+
+@dataclass(frozen=True, slots=True)
+class LetterRequest:
+    """Which letter, to whom (an id from the case's recipients), and about what."""
+
+    template_id: str
+    recipient_id: str | None = None  # None: the adviser's service for advice letters, else the main correspondent
+    advice_id: int | None = None
+    exception_id: int | None = None
+    reasons: tuple[str, ...] = ()  # a decision's reasons, one per point (decisions not to assess or issue)
+    allocation_id: int | None = None  # the reallocation a change-of-caseworker letter tells the family about
+
+    @property
+    def about(self) -> str | None:
+        if self.advice_id is not None:
+            return f"advice:{self.advice_id}"
+        if self.exception_id is not None:
+            return f"exception:{self.exception_id}"
+        if self.allocation_id is not None:
+            return f"allocation:{self.allocation_id}"
+        return None
+
+
+@dataclass(frozen=True, slots=True)
+class MadeLetter:
+    id: int
+    case_id: int
+    reference: str
+    template_id: str
+    recipient_id: str
+    recipient_name: str
+    sha256: str
+    pdf: bytes
+
+
+def compose(case: CaseLetters, request: LetterRequest, kit: LetterKit, ctx: AppContext, today: date) -> Letter:
+    """The letter for ``request`` about ``case``, or a LetterError saying exactly why it cannot be made."""
+    template = kit.templates.get(request.template_id)
+    recipient = _recipient(case, request, set(template.recipients))
+    exception_index = None
+    if request.exception_id is not None:
+        exception_index = next((i for i, e in enumerate(case.detail.exceptions) if e.id == request.exception_id),
+                               None)
+        if exception_index is None:
+            raise LetterError(f"case {case.detail.reference}: there is no exception {request.exception_id}")
+    elif "exception.title" in template.needs and case.detail.exceptions:
+        exception_index = len(case.detail.exceptions) - 1  # the latest exception, when none is named
+    facts = facts_from_detail(case.detail, recipient, kit.council, today, ctx.engine, request.advice_id,
+                              exception_index, reasons=request.reasons)
+    return kit.templates.render(template.id, facts)
+
+
+def _recipient(case: CaseLetters, request: LetterRequest, allowed: set[str]) -> Recipient:
+    if request.recipient_id is not None:
+        return case.recipient(request.recipient_id)
+    if allowed & SERVICE_KINDS and request.advice_id is not None:
+        return case.service_for_advice(request.advice_id)
+    main = case.main_correspondent
+    if "main_correspondent" in allowed:
+        if main is None:
+            raise LetterError(f"case {case.detail.reference}: no contact with a postal address is recorded, so "
+                              "there is no main correspondent to write to")
+        return main
+    raise LetterError(f"case {case.detail.reference}: say who the {request.template_id} letter goes to "
+                      f"(one of: {', '.join(r.id for r in case.recipients)})")
+
+
+def preview_letter(ctx: AppContext, case_id: int, request: LetterRequest, kit: LetterKit) -> bytes:
+    """The letter as it would be made today, stamped PREVIEW on every page and not logged."""
+    today = ctx.today()
+    return render_pdf(compose(load_case_letters(ctx, case_id, today), request, kit, ctx, today), preview=True)
+
+
+def make_letter(ctx: AppContext, actor: Actor, case_id: int, request: LetterRequest, kit: LetterKit) -> MadeLetter:
+    """Make one letter, store it in the log and audit it; LetterError (nothing stored) if it cannot be made."""
+    made, problems = make_letters(ctx, actor, [(case_id, request)], kit)
+    if problems:
+        raise LetterError(problems[0].reason)
+    return made[0]
+
+
+@dataclass(frozen=True, slots=True)
+class LetterProblem:
+    case_id: int
+    reference: str
+    template_id: str
+    reason: str
+
+
+def make_letters(ctx: AppContext, actor: Actor, items: Sequence[tuple[int, LetterRequest]], kit: LetterKit, *,
+                 batch: str | None = None, progress: Callable[[int, int], bool] | None = None,
+                 ) -> tuple[list[MadeLetter], list[LetterProblem]]:
+    """Make many letters in order; those that cannot be made are reported, not half-made.
+
+    ``progress(done, total)`` is called after each letter; returning False cancels the batch, and then
+    nothing at all is logged. The letters made are stored in one transaction.
+    """
+    require_writer(actor)
+    today = ctx.today()
+    cases = load_many_case_letters(ctx, list(dict.fromkeys(cid for cid, _ in items)), today)
+    rendered: list[tuple[int, LetterRequest, Letter, bytes]] = []
+    problems: list[LetterProblem] = []
+    for n, (case_id, request) in enumerate(items, 1):
+        case = cases.get(case_id)
+        try:
+            if case is None:
+                raise LetterError(f"there is no case with id {case_id}")
+            letter = compose(case, request, kit, ctx, today)
+            rendered.append((case_id, request, letter, render_pdf(letter)))
+        except LetterError as exc:
+            problems.append(LetterProblem(case_id, case.detail.reference if case else str(case_id),
+                                          request.template_id, str(exc)))
+        if progress is not None and not progress(n, len(items)):
+            return [], []
+    return _store(ctx, actor, rendered, today, batch), problems
+
+
+def _store(ctx: AppContext, actor: Actor, rendered: list[tuple[int, LetterRequest, Letter, bytes]], today: date,
+           batch: str | None) -> list[MadeLetter]:
+    if not rendered:
+        return []
+    at = now_utc()
+    rows = [_log_row(case_id, request, letter, pdf, actor, at, today, batch)
+            for case_id, request, letter, pdf in rendered]
+    with writing(ctx, "make letters") as s:
+        ids = list(s.scalars(insert(LetterRecord).returning(LetterRecord.id, sort_by_parameter_order=True), rows))
+        audit_many(s, ({"actor_id": actor.id, "action": "letter.make", "entity": "letter", "entity_id": lid,
+                        "case_id": row["case_id"], "before": None,
+                        "after": {"template": row["template_id"], "to": row["recipient_name"],
+                                  "recipient_id": row["recipient_id"], "sha256": row["sha256"]}}
+                       for lid, row in zip(ids, rows, strict=True)))
+    return [MadeLetter(lid, case_id, letter.case_reference, letter.template_id, letter.recipient.id,
+                       letter.recipient.name, hashlib.sha256(pdf).hexdigest(), pdf)
+            for lid, (case_id, _, letter, pdf) in zip(ids, rendered, strict=True)]
+
+
+def _log_row(case_id: int, request: LetterRequest, letter: Letter, pdf: bytes, actor: Actor, at: datetime,
+             today: date, batch: str | None) -> dict[str, Any]:
+    r = letter.recipient
+    return {"case_id": case_id, "template_id": letter.template_id, "template_version": str(letter.template_version),
+            "recipient_id": r.id, "recipient_name": r.name,
+            "recipient_address": "\n".join([*r.address_lines, r.postcode]).strip(), "made_by_id": actor.id,
+            "made_at": at, "letter_date": today, "pdf": pdf, "sha256": hashlib.sha256(pdf).hexdigest(),
+            "status": "made", "batch": batch, "about": request.about, "version": 1}
+
+
+def stored_pdf(ctx: AppContext, letter_id: int) -> bytes:
+    """The letter exactly as it was made (a reprint is byte-for-byte the logged document)."""
+    with ctx.db.sessions() as s:
+        pdf = s.scalar(select(LetterRecord.pdf).where(LetterRecord.id == letter_id))
+    if pdf is None:
+        raise NotFound(f"there is no letter {letter_id}")
+    return pdf
+
+
+def record_reprint(ctx: AppContext, actor: Actor, letter_id: int) -> bytes:
+    """The stored letter, with the reprint noted in the case history."""
+    with ctx.db.session() as s:
+        row = s.get(LetterRecord, letter_id)
+        if row is None:
+            raise NotFound(f"there is no letter {letter_id}")
+        audit(s, actor_id=actor.id, action="letter.reprint", entity="letter", entity_id=row.id, case_id=row.case_id,
+              after={"template": row.template_id, "to": row.recipient_name})
+        return row.pdf
+
+
+# made -> sent, made -> void, sent -> void (returned undelivered, or sent in error); void is final.
+NEXT_STATUS = {"made": {"sent", "void"}, "sent": {"void"}, "void": set()}
+
+
+def mark_sent(ctx: AppContext, actor: Actor, letter_ids: Sequence[int]) -> int:
+    """Mark letters as posted; returns how many changed (letters already sent are left as they are)."""
+    return _set_status(ctx, actor, letter_ids, "sent", None)
+
+
+def mark_void(ctx: AppContext, actor: Actor, letter_id: int, reason: str) -> None:
+    """Void a letter (it stays in the log, marked void, with the reason)."""
+    if not reason.strip():
+        raise ValidationError(Problem("reason", "say why the letter is void"))
+    _set_status(ctx, actor, [letter_id], "void", reason.strip())
+
+
+def _set_status(ctx: AppContext, actor: Actor, letter_ids: Sequence[int], status: str, reason: str | None) -> int:
+    require_writer(actor)
+    changed = 0
+    with writing(ctx, f"mark letters {status}") as s:
+        rows = {r.id: r for r in s.scalars(select(LetterRecord).where(LetterRecord.id.in_(list(letter_ids))))}
+        for lid in letter_ids:
+            row = rows.get(lid)
+            if row is None:
+                raise NotFound(f"there is no letter {lid}")
+            if row.status == status and status == "sent":
+                continue
+            if status not in NEXT_STATUS[row.status]:
+                raise ValidationError(Problem("status", f"letter {lid} is {row.status}; it cannot be marked {status}"))
+            before = row.status
+            row.status, row.status_at, row.status_by_id = status, now_utc(), actor.id
+            if reason:
+                row.void_reason = reason
+            audit(s, actor_id=actor.id, action=f"letter.{status}", entity="letter", entity_id=row.id,
+                  case_id=row.case_id, before={"status": before},
+                  after={"status": status, "template": row.template_id, **({"reason": reason} if reason else {})})
+            changed += 1
+    return changed

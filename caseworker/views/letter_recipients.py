@@ -1,0 +1,129 @@
+"""Everyone a case's letters may go to, read from the case itself (never a typed-in address).
+
+The family are the child's contacts; the organisations are the child's school, schools consulted
+on being named, the services advice was asked of, and organisations recorded on the case (health
+commissioner, social care, another LA). A recipient id names one of them ("contact:12", "school:3").
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import select
+
+from caseworker.context import AppContext
+from caseworker.letters.errors import LetterError
+from caseworker.letters.facts import Recipient, contact_recipients, split_address
+from caseworker.store.models import AdviceService, CaseOrganisation, Consultation, Organisation, School
+from caseworker.views.case_detail import CaseDetail, load_case_details
+
+ORGANISATION_PREFIX = {"health_commissioner": "commissioner", "social_care": "social_care", "other_la": "la"}
+COLLEAGUE = "Dear colleague"
+
+
+@dataclass(frozen=True, slots=True)
+class CaseLetters:
+    """One case as letters see it: its detail and every recipient linked to it."""
+
+    detail: CaseDetail
+    recipients: tuple[Recipient, ...]
+
+    @property
+    def main_correspondent(self) -> Recipient | None:
+        return next((r for r in self.recipients if r.main_correspondent), None)
+
+    def recipient(self, recipient_id: str) -> Recipient:
+        """The linked recipient with this id; anything else is refused (a letter cannot go astray)."""
+        found = next((r for r in self.recipients if r.id == recipient_id), None)
+        if found is None:
+            known = ", ".join(r.id for r in self.recipients) or "none"
+            raise LetterError(f"case {self.detail.reference}: {recipient_id!r} is not linked to this case "
+                              f"(its recipients are: {known})")
+        return found
+
+    def service_for_advice(self, advice_id: int) -> Recipient:
+        advice = next((a for a in self.detail.advice if a.id == advice_id), None)
+        if advice is None:
+            raise LetterError(f"case {self.detail.reference}: there is no advice request {advice_id}")
+        if advice.service_id is None:
+            raise LetterError(f"case {self.detail.reference}: no service is recorded for the "
+                              f"{advice.kind} advice request, so there is no one to write to")
+        return self.recipient(f"service:{advice.service_id}")
+
+
+def load_case_letters(ctx: AppContext, case_id: int, today: date) -> CaseLetters:
+    found = load_many_case_letters(ctx, [case_id], today)
+    if case_id not in found:
+        raise LetterError(f"there is no case with id {case_id}")
+    return found[case_id]
+
+
+def load_many_case_letters(ctx: AppContext, case_ids: Sequence[int], today: date) -> dict[int, CaseLetters]:
+    """Several cases' letter recipients in a handful of queries (a batch of chase letters)."""
+    details = load_case_details(ctx, case_ids, today)
+    ids = list(details)
+    with ctx.db.sessions() as s:
+        school_ids = {d.school_id for d in details.values() if d.school_id}
+        consulted = s.execute(select(Consultation.case_id, Consultation.school_id)
+                              .where(Consultation.case_id.in_(ids))).all()
+        school_ids |= {sid for _, sid in consulted}
+        schools = {row.id: row for row in s.scalars(select(School).where(School.id.in_(school_ids)))} \
+            if school_ids else {}
+        service_ids = {a.service_id for d in details.values() for a in d.advice if a.service_id}
+        services = {row.id: row for row in s.scalars(select(AdviceService).where(AdviceService.id.in_(service_ids)))} \
+            if service_ids else {}
+        linked = s.execute(select(CaseOrganisation.case_id, Organisation)
+                           .join(Organisation, Organisation.id == CaseOrganisation.organisation_id)
+                           .where(CaseOrganisation.case_id.in_(ids)).order_by(Organisation.kind, Organisation.id)
+                           ).all()
+        out: dict[int, CaseLetters] = {}
+        for cid, detail in details.items():
+            found = list(contact_recipients(detail))
+            if detail.school_id and (school := schools.get(detail.school_id)) is not None:
+                found += _school(school, "school")
+            for case_id, sid in consulted:
+                if case_id == cid and sid != detail.school_id and (school := schools.get(sid)) is not None:
+                    found += _school(school, "school_consulted")
+            for sid in dict.fromkeys(a.service_id for a in detail.advice if a.service_id):
+                if (service := services.get(sid)) is not None:
+                    found += _service(service)
+            for case_id, org in linked:
+                if case_id == cid:
+                    found += _organisation(org)
+            out[cid] = CaseLetters(detail, tuple(_unique(found)))
+        return out
+
+
+def _unique(found: list[Recipient]) -> list[Recipient]:
+    by_id: dict[str, Recipient] = {}
+    for r in found:
+        by_id.setdefault(r.id, r)  # a school both attended and consulted is written to once, as the school
+    return list(by_id.values())
+
+
+def _school(school: School, kind: str) -> list[Recipient]:
+    lines = split_address(school.address or "")
+    if not lines:
+        return []  # a school with no postal address on record cannot be written to
+    return [Recipient(id=f"school:{school.id}", kind=kind, name=school.name, address_lines=lines,
+                      postcode=school.postcode or "", addressee="The Headteacher", salutation="Dear Headteacher")]
+
+
+def _service(service: AdviceService) -> list[Recipient]:
+    lines = split_address(service.address or "")
+    if not lines:
+        return []
+    lead = f"For the attention of {service.lead_name}" if service.lead_name else ""
+    return [Recipient(id=f"service:{service.id}", kind="advice_service", name=service.name, address_lines=lines,
+                      postcode=service.postcode or "", addressee=lead, salutation=COLLEAGUE)]
+
+
+def _organisation(org: Organisation) -> list[Recipient]:
+    lines = split_address(org.address or "")
+    prefix = ORGANISATION_PREFIX.get(org.kind)
+    if not lines or prefix is None:
+        return []
+    return [Recipient(id=f"{prefix}:{org.id}", kind=org.kind, name=org.name, address_lines=lines,
+                      postcode=org.postcode or "", salutation=COLLEAGUE)]

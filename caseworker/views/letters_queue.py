@@ -1,0 +1,161 @@
+"""Letters to send: the statutory letters a recent step calls for that nobody has made yet.
+
+Derived, not stored: a recorded step (request received, decision, advice asked for, draft, final,
+exception, a reallocation with the family letter asked for) within the last ``RECENT`` days whose
+letter is not in the log (void letters do not count), and every late advice request that has not
+been chased in the last ``CHASE_AGAIN`` days. Making the letter takes it off the list.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from sqlalchemy import ColumnElement, select
+from sqlalchemy.orm import Session
+
+from caseworker.context import AppContext
+from caseworker.reports.deadlines import ADVICE_SHORT
+from caseworker.services.letters import LetterRequest
+from caseworker.statutory.engine import LATE, RequestDeadlines
+from caseworker.store.models import Allocation, Case, Child, LetterRecord, Staff, StatutoryException
+from caseworker.store.queries import load_request_facts
+
+RECENT = timedelta(days=28)
+CHASE_AGAIN = timedelta(days=14)
+NEEDS_REASONS = frozenset({"decision_not_to_assess", "decision_not_to_issue"})
+
+
+@dataclass(frozen=True, slots=True)
+class QueuedLetter:
+    case_id: int
+    reference: str
+    child: str
+    caseworker: str  # username
+    template_id: str
+    since: date  # the step's date (for a chase: the advice's due date)
+    why: str
+    request: LetterRequest
+    days_late: int = 0
+
+    @property
+    def needs_reasons(self) -> bool:
+        """A decision letter cannot be made from the queue alone: the caseworker writes the reasons."""
+        return self.template_id in NEEDS_REASONS
+
+    @property
+    def key(self) -> tuple[int, str, str]:
+        return self.case_id, self.template_id, self.request.about or ""
+
+
+@dataclass(frozen=True, slots=True)
+class _Made:
+    """What the log already holds: (case, template, about) -> the latest letter date."""
+
+    latest: dict[tuple[int, str, str], date]
+
+    def has(self, case_id: int, template: str, about: str = "", since: date | None = None) -> bool:
+        made = self.latest.get((case_id, template, about))
+        return made is not None and (since is None or made >= since)
+
+
+def letters_to_send(ctx: AppContext, today: date, caseworker: str | None = None) -> list[QueuedLetter]:
+    """Everything waiting to be sent (for one caseworker, or the whole team), chases first, oldest first."""
+    with ctx.db.sessions() as s:
+        facts = load_request_facts(s, open_only=True, caseworker=caseworker)
+        made = _Made({(c, t, a or ""): d for c, t, a, d in s.execute(
+            select(LetterRecord.case_id, LetterRecord.template_id, LetterRecord.about, LetterRecord.letter_date)
+            .where(LetterRecord.status != "void", LetterRecord.letter_date >= today - RECENT - RECENT)
+            .order_by(LetterRecord.letter_date))})
+        extra = list(_recent_finals(s, today, caseworker)) + list(_recent_moves(s, today, caseworker)) + \
+            list(_recent_exceptions(s, today, caseworker))
+    queue: list[QueuedLetter] = []
+    for d in ctx.engine.evaluate_all(facts, today):
+        queue.extend(_chases(d, made, today))
+        queue.extend(_step_letters(d, made, today))
+    queue.extend(q for q in extra if not made.has(q.case_id, q.template_id, q.request.about or ""))
+    return sorted(queue, key=lambda q: (q.template_id != "advice_chase", q.since, q.reference, q.template_id))
+
+
+def _item(d: RequestDeadlines, template: str, since: date, why: str, request: LetterRequest | None = None,
+          days_late: int = 0) -> QueuedLetter:
+    f = d.facts
+    return QueuedLetter(f.id or 0, f.reference, f.child, f.caseworker or "", template, since, why,
+                        request or LetterRequest(template), days_late)
+
+
+def _chases(d: RequestDeadlines, made: _Made, today: date) -> Iterable[QueuedLetter]:
+    for a in d.advice:
+        if a.status != LATE or a.id is None:
+            continue
+        about = f"advice:{a.id}"
+        if made.has(d.facts.id or 0, "advice_chase", about, since=today - CHASE_AGAIN):
+            continue
+        kind = ADVICE_SHORT.get(a.kind, a.kind)
+        yield _item(d, "advice_chase", a.due, f"{kind} advice {a.days_late} days late ({a.service or 'no service'})",
+                    LetterRequest("advice_chase", advice_id=a.id), a.days_late)
+
+
+def _step_letters(d: RequestDeadlines, made: _Made, today: date) -> Iterable[QueuedLetter]:
+    f, cid, since = d.facts, d.facts.id or 0, today - RECENT
+    if f.received >= since and not made.has(cid, "acknowledgement"):
+        yield _item(d, "acknowledgement", f.received, "request received")
+    on = f.decision_to_assess_on
+    if on is not None and on >= since and f.decision_to_assess is not None:
+        template = "decision_to_assess" if f.decision_to_assess else "decision_not_to_assess"
+        if not made.has(cid, template):
+            yield _item(d, template, on, "decided to assess" if f.decision_to_assess else "decided not to assess")
+    for a in d.advice:
+        if a.id is not None and a.requested >= since and a.received is None and \
+                not made.has(cid, "advice_request", f"advice:{a.id}"):
+            kind = ADVICE_SHORT.get(a.kind, a.kind)
+            yield _item(d, "advice_request", a.requested, f"{kind} advice asked for ({a.service or 'no service'})",
+                        LetterRequest("advice_request", advice_id=a.id))
+    on = f.decision_to_issue_on
+    if on is not None and on >= since and f.decision_to_issue is False and not made.has(cid, "decision_not_to_issue"):
+        yield _item(d, "decision_not_to_issue", on, "decided not to issue a plan")
+    if f.draft_sent is not None and f.draft_sent >= since and not made.has(cid, "draft_plan_cover"):
+        yield _item(d, "draft_plan_cover", f.draft_sent, "draft plan sent")
+
+
+def _owner_filter(caseworker: str | None) -> list[ColumnElement[bool]]:
+    return [Staff.username == caseworker] if caseworker else []
+
+
+def _recent_finals(s: Session, today: date, caseworker: str | None) -> Iterable[QueuedLetter]:
+    """Plans issued recently (no longer open, so not in the open-request facts)."""
+    rows = s.execute(
+        select(Case.id, Case.reference, Child.forename, Child.surname, Staff.username, Case.final_issued_on)
+        .join(Child, Child.id == Case.child_id).outerjoin(Staff, Staff.id == Case.caseworker_id)
+        .where(Case.final_issued_on >= today - RECENT, Case.final_issued_on <= today, *_owner_filter(caseworker)))
+    for cid, ref, fore, sur, user, on in rows:
+        yield QueuedLetter(cid, ref, f"{fore} {sur}", user or "", "final_plan_cover", on or today, "final plan issued",
+                           LetterRequest("final_plan_cover"))
+
+
+def _recent_moves(s: Session, today: date, caseworker: str | None) -> Iterable[QueuedLetter]:
+    """Reallocations where the team lead asked for the family's change-of-caseworker letter."""
+    rows = s.execute(
+        select(Allocation.id, Case.id, Case.reference, Child.forename, Child.surname, Staff.username,
+               Allocation.from_on, Staff.display_name)
+        .join(Case, Case.id == Allocation.case_id).join(Child, Child.id == Case.child_id)
+        .join(Staff, Staff.id == Allocation.staff_id)
+        .where(Allocation.family_letter.is_(True), Allocation.from_on >= today - RECENT,
+               Allocation.to_on.is_(None), *_owner_filter(caseworker)))
+    for aid, cid, ref, fore, sur, user, on, name in rows:
+        yield QueuedLetter(cid, ref, f"{fore} {sur}", user or "", "change_of_caseworker", on,
+                           f"case moved to {name}", LetterRequest("change_of_caseworker", allocation_id=aid))
+
+
+def _recent_exceptions(s: Session, today: date, caseworker: str | None) -> Iterable[QueuedLetter]:
+    rows = s.execute(
+        select(StatutoryException.id, Case.id, Case.reference, Child.forename, Child.surname, Staff.username,
+               StatutoryException.recorded_on, StatutoryException.ground)
+        .join(Case, Case.id == StatutoryException.case_id).join(Child, Child.id == Case.child_id)
+        .outerjoin(Staff, Staff.id == Case.caseworker_id)
+        .where(StatutoryException.recorded_on >= today - RECENT, Case.final_issued_on.is_(None),
+               Case.withdrawn_on.is_(None), *_owner_filter(caseworker)))
+    for eid, cid, ref, fore, sur, user, on, ground in rows:
+        yield QueuedLetter(cid, ref, f"{fore} {sur}", user or "", "exception_notice", on,
+                           f"exception recorded (ground {ground})", LetterRequest("exception_notice", exception_id=eid))
