@@ -30,6 +30,7 @@ from caseworker.letters import (
     facts_from_detail,
     load_council_settings,
     load_templates,
+    render_many,
     render_pdf,
 )
 from caseworker.letters.errors import SettingsError
@@ -150,10 +151,10 @@ def preview_letter(ctx: AppContext, case_id: int, request: LetterRequest, kit: L
 
 def make_letter(ctx: AppContext, actor: Actor, case_id: int, request: LetterRequest, kit: LetterKit) -> MadeLetter:
     """Make one letter, store it in the log and audit it; LetterError (nothing stored) if it cannot be made."""
-    made, problems = make_letters(ctx, actor, [(case_id, request)], kit)
-    if problems:
-        raise LetterError(problems[0].reason)
-    return made[0]
+    batch = make_letters(ctx, actor, [(case_id, request)], kit)
+    if batch.problems:
+        raise LetterError(batch.problems[0].reason)
+    return batch.made[0]
 
 
 @dataclass(frozen=True, slots=True)
@@ -164,13 +165,22 @@ class LetterProblem:
     reason: str
 
 
+@dataclass(frozen=True, slots=True)
+class LetterBatch:
+    made: list[MadeLetter]
+    problems: list[LetterProblem]
+    combined: bytes | None = None  # every letter made, in order, each starting on a new page (for printing)
+    cancelled: bool = False
+
+
 def make_letters(ctx: AppContext, actor: Actor, items: Sequence[tuple[int, LetterRequest]], kit: LetterKit, *,
                  batch: str | None = None, progress: Callable[[int, int], bool] | None = None,
-                 ) -> tuple[list[MadeLetter], list[LetterProblem]]:
+                 combine: bool = False) -> LetterBatch:
     """Make many letters in order; those that cannot be made are reported, not half-made.
 
     ``progress(done, total)`` is called after each letter; returning False cancels the batch, and then
-    nothing at all is logged. The letters made are stored in one transaction.
+    nothing at all is logged. The letters made are stored in one transaction. ``combine`` also returns
+    one PDF of them all in order, each letter whole and numbered on its own, for a print run.
     """
     require_writer(actor)
     today = ctx.today()
@@ -188,8 +198,9 @@ def make_letters(ctx: AppContext, actor: Actor, items: Sequence[tuple[int, Lette
             problems.append(LetterProblem(case_id, case.detail.reference if case else str(case_id),
                                           request.template_id, str(exc)))
         if progress is not None and not progress(n, len(items)):
-            return [], []
-    return _store(ctx, actor, rendered, today, batch), problems
+            return LetterBatch([], [], cancelled=True)
+    combined = render_many([letter for _, _, letter, _ in rendered]) if combine and rendered else None
+    return LetterBatch(_store(ctx, actor, rendered, today, batch), problems, combined)
 
 
 def _store(ctx: AppContext, actor: Actor, rendered: list[tuple[int, LetterRequest, Letter, bytes]], today: date,
