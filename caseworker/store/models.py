@@ -76,6 +76,8 @@ class Staff(Versioned, Base):
     fte: Mapped[float] = mapped_column(Float, nullable=False, default=1.0)
     capacity_points: Mapped[float | None] = mapped_column(Float)
     active: Mapped[bool] = mapped_column(Boolean, nullable=False, default=True)
+    # When they joined the team: a new starter gets the lower default capacity (caseworker/caseload).
+    started_on: Mapped[date | None] = mapped_column(Date)
     __table_args__ = (CheckConstraint(f"role IN {ROLES!r}", name="role"),)
 
 
@@ -276,6 +278,7 @@ __all__ = [
     "AuditEvent",
     "Base",
     "Case",
+    "CasePin",
     "CaseOrganisation",
     "Child",
     "Consultation",
@@ -284,6 +287,7 @@ __all__ = [
     "Organisation",
     "School",
     "Staff",
+    "StaffAbsence",
     "StatutoryException",
 ]
 
@@ -342,3 +346,29 @@ class LetterRecord(Versioned, Base):
         Index("ix_letter_case", "case_id"),
         Index("ix_letter_case_template", "case_id", "template_id"),
     )
+
+
+class StaffAbsence(Versioned, Base):
+    """Leave, sickness or training, from and to (inclusive): capacity is 0 on those days."""
+
+    __tablename__ = "staff_absence"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    staff_id: Mapped[int] = mapped_column(ForeignKey("staff.id", ondelete="CASCADE"), nullable=False)
+    from_on: Mapped[date] = mapped_column(Date, nullable=False)
+    to_on: Mapped[date] = mapped_column(Date, nullable=False)
+    reason: Mapped[str] = mapped_column(Text, nullable=False, default="")
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
+    __table_args__ = (
+        CheckConstraint("to_on >= from_on", name="dates"),
+        Index("ix_staff_absence_staff", "staff_id"),
+    )
+
+
+class CasePin(Base):
+    """A case the team lead keeps with its caseworker: a balancing proposal never moves it."""
+
+    __tablename__ = "case_pin"
+    case_id: Mapped[int] = mapped_column(ForeignKey("ehc_case.id", ondelete="CASCADE"), primary_key=True)
+    pinned_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
+    pinned_on: Mapped[date] = mapped_column(Date, nullable=False)
+    note: Mapped[str] = mapped_column(Text, nullable=False, default="")

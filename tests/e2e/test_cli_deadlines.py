@@ -110,8 +110,8 @@ def test_version_and_schema_commands(tmp_path: Path) -> None:
     assert run("--version").stdout.strip().startswith("caseworker ")
     url = f"sqlite:///{tmp_path / 'new.sqlite'}"
     upgraded = run("--database", url, "db", "upgrade")
-    assert upgraded.returncode == 0 and "0003_letter_queue" in upgraded.stdout
-    assert "0003_letter_queue" in run("--database", url, "db", "revision").stdout
+    assert upgraded.returncode == 0 and "0004_caseload" in upgraded.stdout
+    assert "0004_caseload" in run("--database", url, "db", "revision").stdout
 
 
 def test_deadlines_on_a_new_database_creates_it_and_reports_nothing(tmp_path: Path) -> None:
