@@ -105,6 +105,7 @@ def generate(scale: Scale, *, today: date, login: str, seed: int) -> DemoData:
     by_kind = make_services(rng)
     services = [s.record for kind in by_kind.values() for s in kind]
     services.append(ServiceRecord(name=EARLY_YEARS_SERVICE, kind="education", email="early.years@example.gov.uk",
+                                  address="Hillside Children's Centre\nRoman Road\nHereford", postcode="HR1 1LE",
                                   lead_name=None))
     services.extend(ServiceRecord(name=s.name, kind="education", address=s.record.address,
                                   postcode=s.record.postcode, email=s.record.email) for s in schools)

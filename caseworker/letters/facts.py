@@ -223,6 +223,11 @@ def check_linked(detail: CaseDetail, recipient: Recipient, advice: AdviceView | 
                           f"not {recipient.name}")
 
 
+def _still_late(advice: AdviceView) -> int | None:
+    """Days late while the advice is still awaited; None once it has arrived (so it cannot be chased)."""
+    return advice.days_late if advice.received is None and advice.days_late > 0 else None
+
+
 def facts_from_detail(detail: CaseDetail, recipient: Recipient, council: CouncilSettings, today: date,
                       engine: DeadlineEngine, advice_id: int | None = None, exception_index: int | None = None,
                       *, our_reference: str | None = None, caseworker_phone: str | None = None,
@@ -261,7 +266,7 @@ def facts_from_detail(detail: CaseDetail, recipient: Recipient, council: Council
         advice = AdviceLetterFacts(kind=advice_view.kind, kind_title=rules.advice_kinds.get(advice_view.kind,
                                                                                            advice_view.kind),
                                    service=advice_view.service, requested=advice_view.requested, due=advice_view.due,
-                                   days_late=advice_view.days_late or None, received=advice_view.received)
+                                   days_late=_still_late(advice_view), received=advice_view.received)
     exception = None
     if exception_index is not None:
         if not 0 <= exception_index < len(detail.exceptions):

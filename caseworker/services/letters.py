@@ -109,6 +109,7 @@ class MadeLetter:
     recipient_name: str
     sha256: str
     pdf: bytes
+    about: str | None = None  # "advice:12": what the letter answers
 
 
 def compose(case: CaseLetters, request: LetterRequest, kit: LetterKit, ctx: AppContext, today: date) -> Letter:
@@ -163,6 +164,7 @@ class LetterProblem:
     reference: str
     template_id: str
     reason: str
+    about: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -196,7 +198,7 @@ def make_letters(ctx: AppContext, actor: Actor, items: Sequence[tuple[int, Lette
             rendered.append((case_id, request, letter, render_pdf(letter)))
         except LetterError as exc:
             problems.append(LetterProblem(case_id, case.detail.reference if case else str(case_id),
-                                          request.template_id, str(exc)))
+                                          request.template_id, str(exc), request.about))
         if progress is not None and not progress(n, len(items)):
             return LetterBatch([], [], cancelled=True)
     combined = render_many([letter for _, _, letter, _ in rendered]) if combine and rendered else None
@@ -218,8 +220,8 @@ def _store(ctx: AppContext, actor: Actor, rendered: list[tuple[int, LetterReques
                                   "recipient_id": row["recipient_id"], "sha256": row["sha256"]}}
                        for lid, row in zip(ids, rows, strict=True)))
     return [MadeLetter(lid, case_id, letter.case_reference, letter.template_id, letter.recipient.id,
-                       letter.recipient.name, hashlib.sha256(pdf).hexdigest(), pdf)
-            for lid, (case_id, _, letter, pdf) in zip(ids, rendered, strict=True)]
+                       letter.recipient.name, hashlib.sha256(pdf).hexdigest(), pdf, request.about)
+            for lid, (case_id, request, letter, pdf) in zip(ids, rendered, strict=True)]
 
 
 def _log_row(case_id: int, request: LetterRequest, letter: Letter, pdf: bytes, actor: Actor, at: datetime,

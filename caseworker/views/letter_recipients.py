@@ -29,6 +29,7 @@ class CaseLetters:
 
     detail: CaseDetail
     recipients: tuple[Recipient, ...]
+    no_address: tuple[tuple[str, str], ...] = ()  # (id, name) linked to the case but with no postal address
 
     @property
     def main_correspondent(self) -> Recipient | None:
@@ -37,6 +38,10 @@ class CaseLetters:
     def recipient(self, recipient_id: str) -> Recipient:
         """The linked recipient with this id; anything else is refused (a letter cannot go astray)."""
         found = next((r for r in self.recipients if r.id == recipient_id), None)
+        missing = next((name for rid, name in self.no_address if rid == recipient_id), None)
+        if found is None and missing is not None:
+            raise LetterError(f"case {self.detail.reference}: {missing} has no postal address on record; add it "
+                              "before writing to them")
         if found is None:
             known = ", ".join(r.id for r in self.recipients) or "none"
             raise LetterError(f"case {self.detail.reference}: {recipient_id!r} is not linked to this case "
@@ -81,6 +86,7 @@ def load_many_case_letters(ctx: AppContext, case_ids: Sequence[int], today: date
         out: dict[int, CaseLetters] = {}
         for cid, detail in details.items():
             found = list(contact_recipients(detail))
+            no_address = [(f"contact:{c.id}", c.name) for c in detail.contacts if not c.address.strip()]
             if detail.school_id and (school := schools.get(detail.school_id)) is not None:
                 found += _school(school, "school")
             for case_id, sid in consulted:
@@ -89,10 +95,12 @@ def load_many_case_letters(ctx: AppContext, case_ids: Sequence[int], today: date
             for sid in dict.fromkeys(a.service_id for a in detail.advice if a.service_id):
                 if (service := services.get(sid)) is not None:
                     found += _service(service)
+                    if not (service.address or "").strip():
+                        no_address.append((f"service:{sid}", service.name))
             for case_id, org in linked:
                 if case_id == cid:
                     found += _organisation(org)
-            out[cid] = CaseLetters(detail, tuple(_unique(found)))
+            out[cid] = CaseLetters(detail, tuple(_unique(found)), tuple(no_address))
         return out
 
 
