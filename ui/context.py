@@ -3,13 +3,18 @@ work is on show. Built once in ``ui.app.run`` and passed down; no globals."""
 
 from __future__ import annotations
 
+import threading
 from datetime import date
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal
 
 from caseworker.context import AppContext
 from caseworker.services.actor import Actor
 from ui.tasks import TaskRunner
+
+if TYPE_CHECKING:
+    from caseworker.services.letters import LetterKit
 
 
 class DesktopContext(QObject):
@@ -26,9 +31,24 @@ class DesktopContext(QObject):
         self.is_demo = is_demo
         # Whose work My day shows: a username, or None for the whole team (team leads only).
         self.viewing: str | None = actor.username
+        self._letter_kit: LetterKit | None = None
+        self._letter_kit_lock = threading.Lock()
 
     def today(self) -> date:
         return self.ctx.today()
+
+    def letter_kit(self) -> LetterKit:
+        """The letter templates and council settings, loaded once (call it on a worker thread).
+
+        A SettingsError (no council settings for a real database) is not remembered: once the file
+        is in place, Refresh finds it.
+        """
+        from caseworker.services.letters import load_letter_kit
+
+        with self._letter_kit_lock:
+            if self._letter_kit is None:
+                self._letter_kit = load_letter_kit(self.ctx)
+            return self._letter_kit
 
     def set_actor(self, actor: Actor) -> None:
         self.actor = actor
