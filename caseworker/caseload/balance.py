@@ -69,6 +69,9 @@ class Proposal:
     # whole team and for the worst team when moves stay within teams.
     bound_available: float
     bound_within_teams: float
+    # The best any set of moves could do under every rule here (teams, receivers' 100% ceiling), if
+    # cases could be split: what "close to the bound" is measured against when the rules bind.
+    bound_with_constraints: float
     unmovable: dict[str, float] = field(default_factory=dict)  # movable points a person without capacity keeps
 
     @property
@@ -117,6 +120,31 @@ def _bound(people: Sequence[Person], load: dict[str, float], protected: dict[str
     worst = max((utilisation(protected[p.username], p.capacity) for p in people
                  if p.capacity > 0 or not available), default=0.0)
     return max(utilisation(total, cap), worst)
+
+
+def _constrained_bound(people: Sequence[Person], load: dict[str, float], protected: dict[str, float]) -> float:
+    """The lowest U, over people with capacity, if points could be split: each keeps its protected
+    points, ends at most at U, and a receiver at most at max(100%, where it started). Work people
+    without capacity cannot hand on (nobody has room) stays with them and is left out."""
+    able = [p for p in people if p.capacity > 0]
+    if not able:
+        return 0.0
+    ceiling = {p.username: max(load[p.username], p.capacity) for p in able}
+    total = sum(load[p.username] for p in people) - sum(protected[p.username] for p in people if p.capacity <= 0)
+    share = min(total, sum(ceiling.values()))
+    lo = max(protected[p.username] / p.capacity for p in able)
+    hi = max([lo, *(ceiling[p.username] / p.capacity for p in able)])
+
+    def fits(u: float) -> bool:
+        return sum(min(u * p.capacity, ceiling[p.username]) for p in able) >= share - EPS
+
+    for _ in range(60):
+        mid = (lo + hi) / 2
+        if fits(mid):
+            hi = mid
+        else:
+            lo = mid
+    return hi if not fits(lo) else lo
 
 
 def _receivers(state: _State, group: list[str], target: float) -> list[tuple[float, str]]:
@@ -257,6 +285,8 @@ def propose_balance(people: Sequence[Person], items: Sequence[Item], *, across_t
     bound_available = _bound(people, load, protected, available=True)
     bound_within = max((_bound([by_name[u] for u in g], load, protected, available=True) for g in groups.values()),
                        default=0.0)
+    constrained = max((_constrained_bound([by_name[u] for u in g], load, protected) for g in groups.values()),
+                      default=0.0)
     finite = [start[u] for u in by_name if capacity[u] > 0]
     top = max([1.0, *finite])
 
@@ -300,5 +330,6 @@ def propose_balance(people: Sequence[Person], items: Sequence[Item], *, across_t
         capacity=capacity, load_before=load, load_after=after, protected_load=protected,
         largest_before=_largest(load, capacity), largest_after=_largest(after, capacity),
         bound=bound, bound_available=bound_available, bound_within_teams=bound_within,
+        bound_with_constraints=constrained,
         unmovable={u: base.movable_points(u) for u in skip if base.movable_points(u) > EPS},
     )

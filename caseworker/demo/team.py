@@ -118,10 +118,9 @@ def _staff(rng: random.Random, taken: set[str], role: str, team: str | None, ser
     if username is not None:
         taken.add(username)
     email_local = _unique_username(f"{first}.{last}", taken)
-    capacity = round(160 * fte) if role == "caseworker" else None
+    # Capacities and start dates are set once the cases exist (demo/staffing.py calibrates them).
     return StaffRecord(username=user, display_name=person.full_name, role=role, team=team,
-                       email=f"{email_local}@{STAFF_DOMAIN}", phone=landline(serial), fte=fte,
-                       capacity_points=capacity)
+                       email=f"{email_local}@{STAFF_DOMAIN}", phone=landline(serial), fte=fte)
 
 
 def make_team(rng: random.Random, caseworkers: int, team_leads: int, login: str) -> Team:

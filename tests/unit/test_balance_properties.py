@@ -56,9 +56,12 @@ def check_invariants(people: list[Person], items: list[Item], p: Proposal, acros
     assert p.largest_available_after <= max(p.largest_available_before, 1.0) + TOL
     # The books balance: every point is still held by someone.
     assert math.isclose(sum(p.load_after.values()), sum(p.load_before.values()), abs_tol=1e-6)
-    # The bound is a lower bound on what any proposal could achieve.
+    # The bounds are lower bounds on what any proposal could achieve.
     if math.isfinite(p.bound):
         assert p.largest_after >= p.bound - TOL
+    emptied = all(p.load_after[x.username] == p.protected_load[x.username] for x in people if x.capacity <= 0)
+    if emptied:
+        assert p.largest_available_after >= p.bound_with_constraints - 1e-6
 
 
 @relaxed
@@ -129,3 +132,4 @@ def test_a_balanced_team_gets_close_to_its_bound() -> None:
     p = propose_balance(people, items)
     assert p.largest_after - p.bound <= 0.02
     assert p.largest_after < p.largest_before
+    assert math.isclose(p.bound, p.bound_with_constraints)  # the team is under 100%: no ceiling binds
