@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 
 from caseworker.demo.generate import DemoData, generate, scale_named
 from caseworker.demo.history import write_history
+from caseworker.demo.organisations import write_organisations
 from caseworker.demo.staffing import write_staffing
 from caseworker.errors import CaseworkerError
 from caseworker.statutory.engine import DeadlineEngine
@@ -216,6 +217,7 @@ def _write(session: Session, data: DemoData, login: str, seed: int, sqlite: bool
         for batch in chunks(plans, 5_000):
             write_cases(session, list(batch), actor_id=actor, today=data.today, action="demo", audit_rows=False)
     session.execute(update(Child).where(Child.upn.is_(None)).values(upn_unknown_reason=UPN_NOT_YET_ASSIGNED))
+    write_organisations(session)
     write_staffing(session, data.team, data.today, staff_ids)
     meta = {"demo": "1", "demo_scale": data.scale.name, "demo_today": data.today.isoformat(),
             "demo_seed": str(seed)}

@@ -24,6 +24,7 @@ from caseworker.demo.team import (
     postcode,
 )
 from caseworker.identifiers import nhs_number_from, uln_from, upn_check_letter
+from caseworker.letters.correspondent import end_of_compulsory_school_age
 from caseworker.store.records import ContactRecord
 
 # SEN2 primary need of pupils with an EHC plan in England, roughly (per cent).
@@ -66,14 +67,6 @@ class DemoChild:
     def age_on(self, day: date) -> int:
         dob = self.date_of_birth
         return day.year - dob.year - ((day.month, day.day) < (dob.month, dob.day))
-
-
-def end_of_compulsory_school_age(dob: date) -> date:
-    """The last Friday in June of the school year in which the child turns 16."""
-    turns_16 = date(dob.year + 16, dob.month, 28 if (dob.month, dob.day) == (2, 29) else dob.day)
-    year = turns_16.year + 1 if turns_16.month >= 9 else turns_16.year
-    last = date(year, 6, 30)
-    return last - timedelta(days=(last.weekday() - 4) % 7)
 
 
 class Identifiers:

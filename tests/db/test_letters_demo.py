@@ -75,6 +75,8 @@ def test_every_case_has_exactly_one_main_correspondent_from_its_own_contacts(
         mains = [r for r in case.recipients if r.main_correspondent]
         assert len(mains) == 1, case.detail.reference
         assert mains[0].id in {f"contact:{c.id}" for c in case.detail.contacts}
+        assert [r.name for r in case.recipients if r.kind == "health_commissioner"] == [
+            "NHS Marches Integrated Care Board"]  # decisions and final plans are copied to the ICB
 
 
 def test_a_recipient_from_another_case_is_refused(demo: tuple[AppContext, dict[int, CaseLetters], LetterKit]) -> None:
