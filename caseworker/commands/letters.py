@@ -89,7 +89,7 @@ def make(args: argparse.Namespace) -> int:
 
 def chase(args: argparse.Namespace) -> int:
     from caseworker.cli import EXIT_FAILED, EXIT_OK, acting_user, make_context
-    from caseworker.services.letters import load_letter_kit, make_letters
+    from caseworker.services.letters import load_letter_kit, make_letters, stored_pdfs
     from caseworker.views.letters_queue import letters_to_send
 
     ctx = make_context(args)
@@ -100,11 +100,13 @@ def chase(args: argparse.Namespace) -> int:
         print("no late advice to chase")
         return EXIT_OK
     batch = make_letters(ctx, actor, [(q.case_id, q.request) for q in due], load_letter_kit(ctx),
-                         batch=f"chase-{today.isoformat()}", combine=True)
+                         batch=f"chase-{today.isoformat()}", combine=True, keep_pdfs=False)
     args.out.mkdir(parents=True, exist_ok=True)
-    for made in batch.made:
+    made_by_id = {m.id: m for m in batch.made}
+    for letter_id, pdf in stored_pdfs(ctx, list(made_by_id)):  # each file is the logged letter itself
+        made = made_by_id[letter_id]
         advice = (made.about or "").partition(":")[2]
-        _write(args.out / f"{made.reference}-advice-{advice}-chase.pdf", made.pdf)
+        _write(args.out / f"{made.reference}-advice-{advice}-chase.pdf", pdf)
     for p in batch.problems:
         print(f"caseworker: {p.reference}: {p.reason}", file=sys.stderr)
     if batch.combined is not None:

@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import insert, select
+from sqlalchemy.orm import Session
 
 from caseworker.context import AppContext
 from caseworker.errors import NotFound, Problem, ValidationError
@@ -175,53 +176,73 @@ class LetterBatch:
     cancelled: bool = False
 
 
+BATCH_CHUNK = 50  # letters rendered and written per step: memory stays flat however long the batch
+
+
+class _Cancelled(Exception):
+    pass
+
+
 def make_letters(ctx: AppContext, actor: Actor, items: Sequence[tuple[int, LetterRequest]], kit: LetterKit, *,
                  batch: str | None = None, progress: Callable[[int, int], bool] | None = None,
-                 combine: bool = False) -> LetterBatch:
+                 combine: bool = False, keep_pdfs: bool = True) -> LetterBatch:
     """Make many letters in order; those that cannot be made are reported, not half-made.
 
     ``progress(done, total)`` is called after each letter; returning False cancels the batch, and then
-    nothing at all is logged. The letters made are stored in one transaction. ``combine`` also returns
-    one PDF of them all in order, each letter whole and numbered on its own, for a print run.
+    nothing at all is logged (the batch is one transaction, written a chunk at a time). ``combine``
+    also returns one PDF of them all in order, each letter whole and numbered on its own, for a print
+    run. ``keep_pdfs=False`` leaves each MadeLetter's ``pdf`` empty (read them back with
+    ``stored_pdfs``), so a batch of thousands does not hold them all in memory.
     """
     require_writer(actor)
     today = ctx.today()
     cases = load_many_case_letters(ctx, list(dict.fromkeys(cid for cid, _ in items)), today)
-    rendered: list[tuple[int, LetterRequest, Letter, bytes]] = []
+    made: list[MadeLetter] = []
     problems: list[LetterProblem] = []
-    for n, (case_id, request) in enumerate(items, 1):
-        case = cases.get(case_id)
-        try:
-            if case is None:
-                raise LetterError(f"there is no case with id {case_id}")
-            letter = compose(case, request, kit, ctx, today)
-            rendered.append((case_id, request, letter, render_pdf(letter)))
-        except LetterError as exc:
-            problems.append(LetterProblem(case_id, case.detail.reference if case else str(case_id),
-                                          request.template_id, str(exc), request.about))
-        if progress is not None and not progress(n, len(items)):
-            return LetterBatch([], [], cancelled=True)
-    combined = render_many([letter for _, _, letter, _ in rendered]) if combine and rendered else None
-    return LetterBatch(_store(ctx, actor, rendered, today, batch), problems, combined)
+    to_print: list[Letter] = []
+    pending: list[tuple[int, LetterRequest, Letter, bytes]] = []
+    at = now_utc()
+    try:
+        with writing(ctx, "make letters") as s:
+            for n, (case_id, request) in enumerate(items, 1):
+                case = cases.get(case_id)
+                try:
+                    if case is None:
+                        raise LetterError(f"there is no case with id {case_id}")
+                    letter = compose(case, request, kit, ctx, today)
+                    pending.append((case_id, request, letter, render_pdf(letter)))
+                    if combine:
+                        to_print.append(letter)
+                except LetterError as exc:
+                    problems.append(LetterProblem(case_id, case.detail.reference if case else str(case_id),
+                                                  request.template_id, str(exc), request.about))
+                if len(pending) >= BATCH_CHUNK:
+                    made += _store(s, actor, pending, at, today, batch, keep_pdfs)
+                    pending = []
+                if progress is not None and not progress(n, len(items)):
+                    raise _Cancelled
+            made += _store(s, actor, pending, at, today, batch, keep_pdfs)
+    except _Cancelled:
+        return LetterBatch([], [], cancelled=True)
+    combined = render_many(to_print) if to_print else None
+    return LetterBatch(made, problems, combined)
 
 
-def _store(ctx: AppContext, actor: Actor, rendered: list[tuple[int, LetterRequest, Letter, bytes]], today: date,
-           batch: str | None) -> list[MadeLetter]:
+def _store(s: Session, actor: Actor, rendered: list[tuple[int, LetterRequest, Letter, bytes]], at: datetime,
+           today: date, batch: str | None, keep_pdfs: bool) -> list[MadeLetter]:
     if not rendered:
         return []
-    at = now_utc()
     rows = [_log_row(case_id, request, letter, pdf, actor, at, today, batch)
             for case_id, request, letter, pdf in rendered]
-    with writing(ctx, "make letters") as s:
-        ids = list(s.scalars(insert(LetterRecord).returning(LetterRecord.id, sort_by_parameter_order=True), rows))
-        audit_many(s, ({"actor_id": actor.id, "action": "letter.make", "entity": "letter", "entity_id": lid,
-                        "case_id": row["case_id"], "before": None,
-                        "after": {"template": row["template_id"], "to": row["recipient_name"],
-                                  "recipient_id": row["recipient_id"], "sha256": row["sha256"]}}
-                       for lid, row in zip(ids, rows, strict=True)))
+    ids = list(s.scalars(insert(LetterRecord).returning(LetterRecord.id, sort_by_parameter_order=True), rows))
+    audit_many(s, ({"actor_id": actor.id, "action": "letter.make", "entity": "letter", "entity_id": lid,
+                    "case_id": row["case_id"], "before": None,
+                    "after": {"template": row["template_id"], "to": row["recipient_name"],
+                              "recipient_id": row["recipient_id"], "sha256": row["sha256"]}}
+                   for lid, row in zip(ids, rows, strict=True)))
     return [MadeLetter(lid, case_id, letter.case_reference, letter.template_id, letter.recipient.id,
-                       letter.recipient.name, hashlib.sha256(pdf).hexdigest(), pdf, request.about)
-            for lid, (case_id, request, letter, pdf) in zip(ids, rendered, strict=True)]
+                       letter.recipient.name, row["sha256"], pdf if keep_pdfs else b"", request.about)
+            for lid, row, (case_id, request, letter, pdf) in zip(ids, rows, rendered, strict=True)]
 
 
 def _log_row(case_id: int, request: LetterRequest, letter: Letter, pdf: bytes, actor: Actor, at: datetime,
@@ -232,6 +253,18 @@ def _log_row(case_id: int, request: LetterRequest, letter: Letter, pdf: bytes, a
             "recipient_address": "\n".join([*r.address_lines, r.postcode]).strip(), "made_by_id": actor.id,
             "made_at": at, "letter_date": today, "pdf": pdf, "sha256": hashlib.sha256(pdf).hexdigest(),
             "status": "made", "batch": batch, "about": request.about, "version": 1}
+
+
+def stored_pdfs(ctx: AppContext, letter_ids: Sequence[int], chunk: int = BATCH_CHUNK) -> Iterator[tuple[int, bytes]]:
+    """(id, PDF) of each letter, in the order given, read a chunk at a time."""
+    for start in range(0, len(letter_ids), chunk):
+        part = list(letter_ids[start:start + chunk])
+        with ctx.db.sessions() as s:
+            found = dict(s.execute(select(LetterRecord.id, LetterRecord.pdf).where(LetterRecord.id.in_(part))).all())
+        for lid in part:
+            if lid not in found:
+                raise NotFound(f"there is no letter {lid}")
+            yield lid, found[lid]
 
 
 def stored_pdf(ctx: AppContext, letter_id: int) -> bytes:
