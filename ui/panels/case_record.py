@@ -32,6 +32,7 @@ from ui.panels._record_tables import (
     exception_columns,
     history_columns,
 )
+from ui.panels.case_letters import CaseLettersPanel
 from ui.status import status_colour
 from ui.widgets.timeline import TimelineWidget
 from ui.widgets.wording import long_date
@@ -124,6 +125,8 @@ class CaseRecordPanel(QWidget):
                             (self.contacts_table, "C&ontacts"), (self.exceptions_table, "E&xceptions"),
                             (self.history_table, "&History")):
             self.tabs.addTab(page, title)
+        self.letters = CaseLettersPanel(self.desktop, self.case_id, self)  # loads when first shown
+        self.tabs.addTab(self.letters, "&Letters")
 
     # --- loading -----------------------------------------------------------------------------------
     def title(self) -> str:

@@ -1,0 +1,324 @@
+"""The New letter form on a case's Letters tab: who it goes to, which letter, and what it is about.
+
+Recipients come only from the case (CaseLetters.recipients): there is no address box anywhere. The
+letters offered are those the chosen recipient may receive; advice letters name the advice request
+(choosing one moves the letter to that advice's service), an exception notice names the exception,
+and a decision not to assess or not to issue needs its reasons written, one point per line.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QPlainTextEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from caseworker.letters import LetterTemplate, Recipient
+from caseworker.services.letters import LetterKit, LetterRequest
+from caseworker.views.case_detail import AdviceView
+from caseworker.views.letter_recipients import CaseLetters
+from ui.dialogs.fields import ProblemLabel
+from ui.widgets.wording import ADVICE_LONG, short_date
+
+NEEDS_REASONS = frozenset({"decision_not_to_assess", "decision_not_to_issue"})
+FACT_WORDS = {
+    "advice.kind_title": "which advice it is", "advice.requested": "the date the advice was asked for",
+    "advice.due": "the date the advice is due", "advice.days_late": "how late the advice is",
+    "case.caseworker_email": "the caseworker's email address", "case.caseworker_name": "the caseworker",
+    "case.caseworker_phone": "the caseworker's phone number", "case.decision_due": "the decision due date",
+    "case.draft_latest_safe": "the date the draft must go by", "case.family_comment_end":
+    "the end of the family's 15 days on the draft", "case.final_due": "the final plan's due date",
+    "case.final_issued": "the date the final plan was issued", "case.received": "the date the request came in",
+    "exception.text": "the exception's wording", "exception.title": "the exception",
+    "reasons": "the reasons for the decision", "reply_by": "the date to reply by",
+}
+
+
+def plain_words(message: str, kit: LetterKit | None) -> str:
+    """A LetterError in a caseworker's words: the letter's title, not its id, and facts as words."""
+    def title(match: re.Match[str]) -> str:
+        template_id = match.group(1)
+        if kit is not None and template_id in kit.templates.templates:
+            return f"The \u201c{kit.templates.get(template_id).title}\u201d letter"
+        return "This letter"
+
+    text = re.sub(r"^template (\w+)", title, message.strip())
+    for fact, words in FACT_WORDS.items():
+        text = re.sub(rf"(?<![\w.]){re.escape(fact)}(?![\w.])", words, text)
+    return text
+
+
+def recipient_words(r: Recipient) -> str:
+    role = r.kind.replace("_", " ")
+    return f"{r.name} ({role}{', main correspondent' if r.main_correspondent else ''})"
+
+
+def address_words(r: Recipient) -> str:
+    lines = [r.addressee] if r.addressee else []
+    return ", ".join([*lines, r.name, *r.address_lines, r.postcode])
+
+
+def advice_words(a: AdviceView) -> str:
+    kind = ADVICE_LONG.get(a.kind, a.kind)
+    if a.received is not None:
+        when = f"received {short_date(a.received)}"
+    else:
+        when = f"due {short_date(a.due)}" + (f", {a.days_late} days late" if a.days_late else "")
+    return f"{kind} \u2014 {a.service or 'no service recorded'} \u2014 {when}"
+
+
+def needs_advice(t: LetterTemplate) -> bool:
+    return any(n.startswith("advice.") for n in t.needs)
+
+
+class NewLetterForm(QGroupBox):
+    preview_requested = Signal(object)  # LetterRequest
+    make_requested = Signal(object)  # LetterRequest
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__("New letter", parent)
+        self.case: CaseLetters | None = None
+        self.kit: LetterKit | None = None
+        self._filling = False
+        self.setAccessibleName("New letter")
+        form = QFormLayout()
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        self.recipient = self._combo("To (from the case's contacts and organisations)")
+        self.address = QLabel(self)
+        self.address.setWordWrap(True)
+        self.address.setTextFormat(Qt.TextFormat.PlainText)
+        self.address.setAccessibleName("The letter goes to")
+        self.template = self._combo("Letter")
+        self.advice = self._combo("Advice request")
+        self.exception = self._combo("Exception")
+        self.reasons = QPlainTextEdit(self)
+        self.reasons.setAccessibleName("Reasons")
+        self.reasons.setPlaceholderText("One reason per line: each line becomes a numbered point in the letter")
+        self.reasons.setTabChangesFocus(True)
+        self.reasons.setFixedHeight(self.fontMetrics().height() * 5 + 12)
+        self.reasons_problem = ProblemLabel(self)
+        reasons_cell = QWidget(self)
+        box = QVBoxLayout(reasons_cell)
+        box.setContentsMargins(0, 0, 0, 0)
+        box.addWidget(self.reasons)
+        box.addWidget(self.reasons_problem)
+        self.rows: dict[str, tuple[QLabel, QWidget]] = {}
+        for key, text, widget in (("recipient", "&To:", self.recipient), ("address", "", self.address),
+                                  ("template", "L&etter:", self.template), ("advice", "Advi&ce:", self.advice),
+                                  ("exception", "Exceptio&n:", self.exception),
+                                  ("reasons", "&Reasons:", reasons_cell)):
+            label = QLabel(text, self)
+            label.setBuddy(self.reasons if key == "reasons" else widget)
+            form.addRow(label, widget)
+            self.rows[key] = (label, widget)
+        self.problem = ProblemLabel(self)
+        self.preview_button = QPushButton("&Preview", self)
+        self.preview_button.setAccessibleName("Preview the letter")
+        self.preview_button.setToolTip("Show the letter as it would be made today, marked PREVIEW; nothing is logged")
+        self.make_button = QPushButton("&Make letter", self)
+        self.make_button.setAccessibleName("Make the letter")
+        self.make_button.setToolTip("Make the letter and record it in the case's letter log")
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        buttons.addWidget(self.preview_button)
+        buttons.addWidget(self.make_button)
+        outer = QVBoxLayout(self)
+        outer.addLayout(form)
+        outer.addWidget(self.problem)
+        outer.addLayout(buttons)
+        self.recipient.currentIndexChanged.connect(self._recipient_changed)
+        self.template.currentIndexChanged.connect(self._template_changed)
+        self.advice.currentIndexChanged.connect(self._advice_changed)
+        for combo in (self.exception,):
+            combo.currentIndexChanged.connect(self._clear_problems)
+        self.reasons.textChanged.connect(self._clear_problems)
+        self.preview_button.clicked.connect(lambda: self._ask(self.preview_requested))
+        self.make_button.clicked.connect(lambda: self._ask(self.make_requested))
+        self._show_rows(None)
+
+    def _combo(self, name: str) -> QComboBox:
+        combo = QComboBox(self)
+        combo.setAccessibleName(name)
+        combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        combo.setMinimumContentsLength(30)
+        return combo
+
+    # --- filling from the case ---------------------------------------------------------------------
+    def set_case(self, case: CaseLetters, kit: LetterKit, today: date) -> None:
+        """Fill the choices from a freshly loaded case, keeping what was chosen where it still exists."""
+        request = self.current_request() if self.case is not None else None
+        self.case, self.kit = case, kit
+        self._filling = True
+        try:
+            self.recipient.clear()
+            for r in case.recipients:  # the main correspondent comes first (the loader's order)
+                self.recipient.addItem(recipient_words(r), r.id)
+            if case.main_correspondent is not None:
+                self.recipient.setCurrentIndex(self.recipient.findData(case.main_correspondent.id))
+            self.advice.clear()
+            for a in sorted(case.detail.advice, key=lambda a: (a.received is not None, -a.days_late, a.due)):
+                self.advice.addItem(advice_words(a), a.id)
+            self.exception.clear()
+            for e in reversed(case.detail.exceptions):  # the latest first: the one a notice is usually about
+                self.exception.addItem(f"({e.ground}) {e.title} \u2014 recorded {short_date(e.recorded)}", e.id)
+        finally:
+            self._filling = False
+        self._recipient_changed()
+        if request is not None:
+            self.prefill(request)
+        self.setEnabled(bool(case.recipients))
+        if not case.recipients:
+            self.problem.set_reasons(["no one linked to this case has a postal address on record, so no letter "
+                                      "can be made: add the family's address on the case first"])
+
+    def prefill(self, request: LetterRequest) -> None:
+        """Choose what ``request`` names (from the Letters to send list, or to keep a choice on reload)."""
+        if self.case is None:
+            return
+        recipient_id = request.recipient_id
+        if recipient_id is None and request.advice_id is not None:
+            advice = next((a for a in self.case.detail.advice if a.id == request.advice_id), None)
+            recipient_id = f"service:{advice.service_id}" if advice and advice.service_id else None
+        if recipient_id is not None and self.recipient.findData(recipient_id) >= 0:
+            self.recipient.setCurrentIndex(self.recipient.findData(recipient_id))
+        if self.template.findData(request.template_id) >= 0:
+            self.template.setCurrentIndex(self.template.findData(request.template_id))
+        for combo, value in ((self.advice, request.advice_id), (self.exception, request.exception_id)):
+            if value is not None and combo.findData(value) >= 0:
+                combo.setCurrentIndex(combo.findData(value))
+        if request.reasons:
+            self.reasons.setPlainText("\n".join(request.reasons))
+
+    def _recipient_changed(self, *_: object) -> None:
+        if self._filling or self.case is None or self.kit is None:
+            return
+        r = self.chosen_recipient()
+        self.address.setText(f"Goes to: {address_words(r)}" if r else "")
+        keep = self.template.currentData()
+        self._filling = True
+        try:
+            self.template.clear()
+            for t in self.kit.templates.for_recipient(r) if r else []:
+                self.template.addItem(t.title, t.id)
+            if keep is not None and self.template.findData(keep) >= 0:
+                self.template.setCurrentIndex(self.template.findData(keep))
+        finally:
+            self._filling = False
+        self._template_changed()
+
+    def _template_changed(self, *_: object) -> None:
+        if self._filling:
+            return
+        t = self.chosen_template()
+        self._show_rows(t)
+        r = self.chosen_recipient()
+        if t is not None and needs_advice(t) and r is not None and r.kind == "advice_service":
+            self._choose_advice_for(r)  # the advice this service owes, late ones first
+        self._clear_problems()
+
+    def _choose_advice_for(self, r: Recipient) -> None:
+        if self.case is None:
+            return
+        current = self.advice.currentData()
+        owed = [a.id for a in self.case.detail.advice if f"service:{a.service_id}" == r.id]
+        if current in owed:
+            return
+        for i in range(self.advice.count()):
+            if self.advice.itemData(i) in owed:
+                self._filling = True
+                self.advice.setCurrentIndex(i)
+                self._filling = False
+                return
+
+    def _advice_changed(self, *_: object) -> None:
+        """An advice letter goes to the service the advice was asked of, unless the user picks otherwise."""
+        if self._filling or self.case is None:
+            return
+        advice = next((a for a in self.case.detail.advice if a.id == self.advice.currentData()), None)
+        if advice is not None and advice.service_id is not None:
+            index = self.recipient.findData(f"service:{advice.service_id}")
+            if index >= 0 and index != self.recipient.currentIndex():
+                self.recipient.setCurrentIndex(index)
+        self._clear_problems()
+
+    def _show_rows(self, t: LetterTemplate | None) -> None:
+        shown = {"advice": t is not None and needs_advice(t),
+                 "exception": t is not None and any(n.startswith("exception.") for n in t.needs),
+                 "reasons": t is not None and t.id in NEEDS_REASONS}
+        for key, visible in shown.items():
+            label, widget = self.rows[key]
+            label.setVisible(visible)
+            widget.setVisible(visible)
+
+    # --- reading the form --------------------------------------------------------------------------
+    def chosen_recipient(self) -> Recipient | None:
+        rid = self.recipient.currentData()
+        return next((r for r in self.case.recipients if r.id == rid), None) if self.case and rid else None
+
+    def chosen_template(self) -> LetterTemplate | None:
+        tid = self.template.currentData()
+        return self.kit.templates.get(tid) if self.kit is not None and tid else None
+
+    def reason_points(self) -> tuple[str, ...]:
+        return tuple(line.strip() for line in self.reasons.toPlainText().splitlines() if line.strip())
+
+    def current_request(self) -> LetterRequest | None:
+        t, r = self.chosen_template(), self.chosen_recipient()
+        if t is None or r is None:
+            return None
+        return LetterRequest(
+            t.id, recipient_id=r.id,
+            advice_id=self.advice.currentData() if needs_advice(t) else None,
+            exception_id=self.exception.currentData() if any(n.startswith("exception.") for n in t.needs) else None,
+            reasons=self.reason_points() if t.id in NEEDS_REASONS else ())
+
+    def check(self) -> LetterRequest | None:
+        """The request, or None with what is missing shown next to its field."""
+        self._clear_problems()
+        request = self.current_request()
+        if request is None:
+            self.problem.set_reasons(["choose who the letter goes to and which letter it is"])
+            return None
+        if request.template_id in NEEDS_REASONS and not request.reasons:
+            self.reasons_problem.set_reasons(["write the reasons for the decision, one point per line: the family "
+                                              "must be told why"])
+            self.reasons.setFocus()
+            return None
+        t = self.chosen_template()
+        if t is not None and needs_advice(t) and request.advice_id is None:
+            self.problem.set_reasons(["no advice has been asked for on this case yet"])
+            return None
+        if t is not None and request.exception_id is None and any(n.startswith("exception.") for n in t.needs):
+            self.problem.set_reasons(["no exception is recorded on this case"])
+            return None
+        return request
+
+    def show_letter_error(self, message: str) -> None:
+        self.problem.set_reasons([plain_words(message, self.kit)])
+
+    def problem_text(self) -> str:
+        return "\n".join(t for t in (self.reasons_problem.reasons(), self.problem.reasons()) if t)
+
+    def _ask(self, signal: Signal) -> None:
+        request = self.check()
+        if request is not None:
+            signal.emit(request)  # type: ignore[attr-defined]
+
+    def _clear_problems(self, *_: object) -> None:
+        self.problem.set_reasons([])
+        self.reasons_problem.set_reasons([])
+
+    def set_can_make(self, can: bool, why: str = "") -> None:
+        self.make_button.setEnabled(can)
+        self.make_button.setToolTip("Make the letter and record it in the case's letter log" if can else why)
