@@ -38,13 +38,26 @@ def test_an_older_database_is_migrated_on_start_and_keeps_its_data(db_url: str) 
     from caseworker.store.migrate import upgrade
 
     engine = create_engine(normalise_url(db_url))
-    upgrade(engine, "0001_initial")  # a database made by the first release
+    upgrade(engine, "0001_initial")  # a database made by the first release, in use: rows point at rows
     with engine.begin() as conn:
-        conn.execute(text("INSERT INTO staff (username, display_name, role, fte, active, version) "
-                          "VALUES ('jsmith', 'Jo Smith', 'caseworker', 1.0, TRUE, 1)"))
+        conn.execute(text("INSERT INTO staff (id, username, display_name, role, fte, active, version) "
+                          "VALUES (1, 'jsmith', 'Jo Smith', 'caseworker', 1.0, TRUE, 1)"))
+        conn.execute(text("INSERT INTO child (id, forename, surname, date_of_birth, version) "
+                          "VALUES (1, 'Zoë', 'Clarke', '2016-03-14', 1)"))
+        conn.execute(text("INSERT INTO contact (child_id, role, name, address, main_correspondent, version) "
+                          "VALUES (1, 'parent', 'Sam Clarke', '1 High Street', TRUE, 1)"))
+        conn.execute(text("INSERT INTO ehc_case (id, reference, child_id, caseworker_id, received_on, keyed_on, version) "
+                          "VALUES (1, 'EHC-1', 1, 1, '2025-01-06', '2025-01-06', 1)"))
+        conn.execute(text("INSERT INTO allocation (case_id, staff_id, from_on, reason, version) "
+                          "VALUES (1, 1, '2025-01-06', 'first', 1)"))
     engine.dispose()
     reopened = open_database(db_url)
     assert reopened.stored_revision() == SCHEMA_REVISION
     with reopened.engine.connect() as conn:
         assert conn.execute(text("SELECT display_name FROM staff")).scalar() == "Jo Smith"
+        row = conn.execute(text("SELECT c.reference, ch.forename, s.username FROM ehc_case c JOIN child ch ON "
+                                "ch.id = c.child_id JOIN staff s ON s.id = c.caseworker_id")).one()
+        assert tuple(row) == ("EHC-1", "Zoë", "jsmith")
+        if reopened.is_sqlite:  # foreign keys are enforced again after the migration
+            assert conn.execute(text("PRAGMA foreign_keys")).scalar() == 1
     reopened.dispose()

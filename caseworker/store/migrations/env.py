@@ -1,7 +1,7 @@
 """Alembic environment: the engine is handed in by caseworker.store.migrate."""
 
 from alembic import context
-from sqlalchemy import Engine, create_engine
+from sqlalchemy import Connection, Engine, create_engine
 
 from caseworker.store.models import Base
 
@@ -10,7 +10,8 @@ engine = config.attributes.get("engine")
 if not isinstance(engine, Engine):
     engine = create_engine(config.get_main_option("sqlalchemy.url") or "sqlite://")
 
-with engine.begin() as connection:
+
+def run(connection: Connection) -> None:
     context.configure(
         connection=connection,
         target_metadata=Base.metadata,
@@ -19,3 +20,24 @@ with engine.begin() as connection:
     )
     with context.begin_transaction():
         context.run_migrations()
+
+
+with engine.connect() as connection:
+    if connection.dialect.name != "sqlite":
+        with connection.begin():
+            run(connection)
+    else:
+        # SQLite alters a table by copying it and dropping the old one; with foreign keys enforced the drop
+        # fails on any table other rows point at (staff, child). Switch them off for the migration (the pragma
+        # only takes effect outside a transaction), then prove nothing was left dangling before going on.
+        connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
+        connection.commit()
+        try:
+            with connection.begin():
+                run(connection)
+                dangling = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+                if dangling:
+                    raise RuntimeError(f"the migration left rows pointing at missing rows: {dangling[:5]}")
+        finally:
+            connection.exec_driver_sql("PRAGMA foreign_keys=ON")
+            connection.commit()
