@@ -50,7 +50,7 @@ def main(argv: list[str]) -> int:
         cases = load_many_case_letters(ctx, ids, today)
         pdfs = [render_pdf(compose(c, LetterRequest("final_plan_cover"), kit, ctx, today)) for c in cases.values()]
         seconds = time.perf_counter() - started
-        info = subprocess.run(["pdfinfo", "-"], input=pdfs[0], capture_output=True, text=True).stdout if pdfs else ""
+        info = subprocess.run(["pdfinfo", "-"], input=pdfs[0], capture_output=True).stdout.decode() if pdfs else ""
         pages = next((int(line.split()[1]) for line in info.splitlines() if line.startswith("Pages:")), 0)
         result = {"seconds": seconds, "letters": len(pdfs), "pages": pages}
     sys.stdout.write(json.dumps(result) + "\n")
