@@ -16,13 +16,16 @@ from PySide6.QtWidgets import (
 )
 
 from caseworker.errors import CaseworkerError
+from caseworker.views.letters_queue import QueuedLetter
 from caseworker.views.staff import StaffView, list_staff
 from ui.context import DesktopContext
 from ui.dialogs.new_request import NewRequestDialog
 from ui.help_dialogs import show_about, show_rules
 from ui.panels.case_record import CaseRecordPanel
 from ui.panels.cases import CasesPanel
+from ui.panels.letters_queue import LettersQueuePanel
 from ui.panels.my_day import MyDayPanel
+from ui.panels.team_tab import attach_team_tab
 from ui.step_menu import STEPS, add_step_actions
 
 WHOLE_TEAM = "__team__"
@@ -50,14 +53,17 @@ class MainWindow(QMainWindow):
 
         self.my_day = MyDayPanel(desktop, self)
         self.cases = CasesPanel(desktop, self)
-        for panel, title in ((self.my_day, "My day"), (self.cases, "Cases")):
+        self.letters_queue = LettersQueuePanel(desktop, self)
+        for panel, title in ((self.my_day, "My day"), (self.cases, "Cases"), (self.letters_queue, "Letters to send")):
             index = self.tabs.addTab(panel, title)
             self.tabs.tabBar().setTabButton(index, self.tabs.tabBar().ButtonPosition.RightSide, None)
         self.my_day.open_case.connect(self.open_case)
         self.cases.open_case.connect(self.open_case)
+        self.letters_queue.open_letter.connect(self.open_letter)
 
         self._build_toolbar()
         self._build_menus()
+        self.team = attach_team_tab(self)  # team leads and admins only
         self._build_status_bar()
         self._restore_layout()
         desktop.actor_changed.connect(self._on_actor_changed)
@@ -114,12 +120,15 @@ class MainWindow(QMainWindow):
         self.show_my_day.triggered.connect(lambda: self.tabs.setCurrentWidget(self.my_day))
         self.show_cases = QAction("&Cases", self, shortcut=QKeySequence("Ctrl+2"))
         self.show_cases.triggered.connect(lambda: self.tabs.setCurrentWidget(self.cases))
+        self.show_letters = QAction("Letters to &send", self, shortcut=QKeySequence("Ctrl+3"))
+        self.show_letters.triggered.connect(lambda: self.tabs.setCurrentWidget(self.letters_queue))
         self.find_action = QAction("&Find a case…", self, shortcut=QKeySequence(QKeySequence.StandardKey.Find))
         self.find_action.triggered.connect(self.find_case)
         self.close_case = QAction("C&lose case", self)
         self.close_case.setShortcuts(QKeySequence.StandardKey.Close)  # every binding: Ctrl+W as well as Ctrl+F4
         self.close_case.triggered.connect(lambda: self.close_tab(self.tabs.currentIndex()))
-        for action in (self.show_my_day, self.show_cases, self.find_action, self.refresh_action, self.close_case):
+        for action in (self.show_my_day, self.show_cases, self.show_letters, self.find_action, self.refresh_action,
+                       self.close_case):
             view.addAction(action)
 
         case_menu = menu.addMenu("&Case")
@@ -218,6 +227,14 @@ class MainWindow(QMainWindow):
         panel.title_changed.connect(lambda text, p=panel: self._retitle(p, text))
         self.tabs.setCurrentIndex(index)
         panel.refresh()
+
+    def open_letter(self, item: QueuedLetter) -> None:
+        """Open a waiting letter's case on its Letters tab, with that letter chosen in the form."""
+        self.open_case(item.case_id)
+        panel = self.current_case()
+        if panel is not None:
+            panel.tabs.setCurrentWidget(panel.letters)
+            panel.letters.prefill(item.request)
 
     def _retitle(self, panel: QWidget, text: str) -> None:
         index = self.tabs.indexOf(panel)

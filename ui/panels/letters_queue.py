@@ -1,0 +1,369 @@
+"""Letters to send: the statutory letters recent steps call for, made and printed in one run.
+
+The list is derived by caseworker.views.letters_queue (a made letter drops off it). A batch is made on
+the task runner with a progress dialog whose Cancel stops it before anything is logged; then the one
+combined PDF (each letter whole, in the list's order) goes to the printer or a file. A refusal, whose
+reasons the caseworker must write, is made from the case's Letters tab instead.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+from datetime import datetime
+
+from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QProgressDialog,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from caseworker.errors import CaseworkerError
+from caseworker.letters import SettingsError
+from caseworker.services.letters import LetterBatch, LetterKit, make_letters, mark_sent
+from caseworker.views.letters_queue import QueuedLetter, letters_to_send
+from ui.context import DesktopContext
+from ui.dialogs.base import alive
+from ui.panels._record_tables import RecordTable
+from ui.panels._reload import ReloadingPanel
+from ui.printing import print_pdf, safe_file_name, save_pdf
+from ui.status import status_colour, status_icon
+from ui.table_model import Column
+from ui.widgets.wording import short_date
+
+OPEN_THE_CASE = "Open the case to write the reasons"
+
+
+@dataclass(frozen=True, slots=True)
+class QueueLoad:
+    kit: LetterKit
+    items: list[QueuedLetter]
+    viewing: str | None
+
+
+def queue_columns(titles: dict[str, str]) -> list[Column[QueuedLetter]]:
+    def todo(q: QueuedLetter) -> str:
+        return OPEN_THE_CASE if q.needs_reasons else "Ready to make"
+
+    return [
+        Column("Case", lambda q: q.reference),
+        Column("Child", lambda q: q.child),
+        Column("Letter", lambda q: titles.get(q.template_id, q.template_id), tooltip=lambda q: q.template_id),
+        Column("Why", lambda q: q.why, tooltip=lambda q: q.why),
+        Column("Since", lambda q: short_date(q.since), sort_key=lambda q: q.since),
+        Column("Caseworker", lambda q: q.caseworker),
+        Column("To do", todo, icon=lambda q: status_icon("at_risk" if q.needs_reasons else "pending"),
+               tooltip=lambda q: "A refusal must give the reasons: double-click to open the case's Letters tab"
+               if q.needs_reasons else "Can be made with the others selected"),
+    ]
+
+
+class _Progress(QObject):
+    """Carries the worker's progress to the UI thread (a queued signal) and its Cancel back (an Event)."""
+
+    step = Signal(int, int)
+
+    def __init__(self, parent: QObject) -> None:
+        super().__init__(parent)
+        self.cancel = threading.Event()
+
+    def report(self, done: int, total: int) -> bool:  # runs on the worker thread
+        self.step.emit(done, total)
+        return not self.cancel.is_set()
+
+
+class LettersQueuePanel(ReloadingPanel):
+    open_case = Signal(int)
+    open_letter = Signal(object)  # QueuedLetter: open its case on the Letters tab with the letter chosen
+    loaded = Signal()
+    batch_finished = Signal(object)  # LetterBatch (after printing or saving, if that was asked for)
+
+    def __init__(self, desktop: DesktopContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.desktop = desktop
+        self.kit: LetterKit | None = None
+        self.last_batch: LetterBatch | None = None
+        self.progress: QProgressDialog | None = None
+        self._relay: _Progress | None = None
+        self.setAccessibleName("Letters to send")
+        self.heading = QLabel("Letters to send", self)
+        font = self.heading.font()
+        font.setPointSizeF(font.pointSizeF() * 1.6)
+        font.setBold(True)
+        self.heading.setFont(font)
+        self.whose = QLabel(self)
+        self.whose.setAccessibleName("Whose letters")
+        self.busy = QLabel("Loading…", self)
+        self.busy.setStyleSheet("color: palette(mid); font-style: italic;")
+        self.busy.hide()
+        self.reload = QPushButton("&Refresh", self)
+        self.reload.setAccessibleName("Refresh Letters to send")
+        self.reload.clicked.connect(self.refresh)
+        self.message = QLabel(self)
+        self.message.setWordWrap(True)
+        self.message.setTextFormat(Qt.TextFormat.PlainText)
+        self.message.setAccessibleName("Letters to send message")
+        self.table = RecordTable(queue_columns({}), "Letters waiting to be made", self)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.table.doubleClicked.connect(lambda index: self.open_letter.emit(self.table.rows_model.row(index.row())))
+        self.table.selectionModel().selectionChanged.connect(lambda *_: self._update_buttons())
+        self.select_ready = QPushButton("Select all &ready", self)
+        self.select_ready.clicked.connect(self.select_all_ready)
+        self.make_print = QPushButton("&Make and print selected…", self)
+        self.make_print.clicked.connect(lambda: self.make_selected("print"))
+        self.make_save = QPushButton("Make selected and sa&ve as PDF…", self)
+        self.make_save.clicked.connect(lambda: self.make_selected("save"))
+        for button in (self.select_ready, self.make_print, self.make_save):
+            button.setAccessibleName(button.text().replace("&", "").rstrip("…"))
+        self._build_result()
+        top = QHBoxLayout()
+        titles = QVBoxLayout()
+        titles.addWidget(self.heading)
+        titles.addWidget(self.whose)
+        top.addLayout(titles, 1)
+        top.addWidget(self.busy, 0, Qt.AlignmentFlag.AlignTop)
+        top.addWidget(self.reload, 0, Qt.AlignmentFlag.AlignTop)
+        actions = QHBoxLayout()
+        actions.addWidget(self.select_ready)
+        actions.addStretch(1)
+        actions.addWidget(self.make_save)
+        actions.addWidget(self.make_print)
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(self.message)
+        layout.addWidget(self.table, 1)
+        layout.addLayout(actions)
+        layout.addWidget(self.result)
+        desktop.data_changed.connect(self._changed)
+        desktop.viewing_changed.connect(self._changed)
+        desktop.actor_changed.connect(self._update_buttons)
+        self._stale = True  # load when first shown, not while the window opens on My day
+        self._update_buttons()
+
+    def _build_result(self) -> None:
+        self.result = QFrame(self)
+        self.result.setFrameShape(QFrame.Shape.StyledPanel)
+        self.result.setAccessibleName("The last batch")
+        box = QVBoxLayout(self.result)
+        self.result_text = QLabel(self.result)
+        self.result_text.setWordWrap(True)
+        self.result_text.setTextFormat(Qt.TextFormat.PlainText)
+        self.problems = QListWidget(self.result)
+        self.problems.setAccessibleName("Letters that could not be made")
+        self.problems.setMaximumHeight(self.fontMetrics().height() * 6)
+        self.print_again = QPushButton("&Print the batch…", self.result)
+        self.print_again.clicked.connect(lambda: self.print_batch())
+        self.save_batch_button = QPushButton("&Save batch as PDF…", self.result)
+        self.save_batch_button.clicked.connect(lambda: self.save_batch())
+        self.mark_sent_button = QPushButton(self.result)
+        self.mark_sent_button.clicked.connect(self.mark_batch_sent)
+        row = QHBoxLayout()
+        row.addWidget(self.result_text, 1)
+        row.addWidget(self.print_again)
+        row.addWidget(self.save_batch_button)
+        row.addWidget(self.mark_sent_button)
+        box.addLayout(row)
+        box.addWidget(self.problems)
+        self.result.hide()
+
+    # --- loading -----------------------------------------------------------------------------------
+    def _start_load(self) -> None:
+        desktop, today, viewing = self.desktop, self.desktop.today(), self.desktop.viewing
+        self.desktop.runner.run(lambda: QueueLoad(desktop.letter_kit(), letters_to_send(desktop.ctx, today, viewing),
+                                                  viewing), self._loaded, self._failed)
+
+    def _loaded(self, data: QueueLoad) -> None:
+        if not alive(self) or not self._finished():
+            return
+        self._has_loaded = True
+        self.kit = data.kit
+        self.table.rows_model.columns = queue_columns(dict(data.kit.templates.titles()))
+        self.table.set_rows(data.items)
+        self.table.setColumnHidden(5, data.viewing is not None and data.viewing == self.desktop.actor.username)
+        ready = sum(1 for q in data.items if not q.needs_reasons)
+        who = "Whole team" if data.viewing is None else \
+            ("Your cases" if data.viewing == self.desktop.actor.username else f"Cases of {data.viewing}")
+        self.whose.setText(f"{who} \u00b7 {len(data.items)} letter{'s' if len(data.items) != 1 else ''} waiting, "
+                           f"{ready} ready to make")
+        self.message.setText("" if data.items else "Nothing to send: every letter a recent step calls for is made.")
+        self.message.setStyleSheet("")
+        self.message.setVisible(not data.items)
+        self.table.setEnabled(True)
+        self._update_buttons()
+        self.loaded.emit()
+
+    def _failed(self, exc: BaseException) -> None:
+        if not alive(self):
+            return
+        self._finished()
+        prefix = "Letters cannot be made yet" if isinstance(exc, SettingsError) else "Could not load the letters"
+        detail = str(exc) if isinstance(exc, CaseworkerError) else f"{type(exc).__name__}: {exc}"
+        self.message.setText(f"{prefix}: {detail}.")
+        self.message.setStyleSheet(f"color: {status_colour('overdue').name()};")
+        self.message.show()
+        self.table.rows_model.set_rows([])
+        self.table.setEnabled(False)
+        self.kit = None
+        self._update_buttons()
+        self.loaded.emit()
+
+    # --- choosing ----------------------------------------------------------------------------------
+    def rows(self) -> list[QueuedLetter]:
+        return self.table.rows_model.rows()
+
+    def selected(self) -> list[QueuedLetter]:
+        """The chosen letters in the list's order (the order they are made and printed in)."""
+        rows = sorted({i.row() for i in self.table.selectionModel().selectedRows()})
+        return [self.table.rows_model.row(r) for r in rows]
+
+    def select_rows(self, which: list[int]) -> None:
+        self.table.clearSelection()
+        flag = self.table.selectionModel().SelectionFlag
+        for r in which:
+            self.table.selectionModel().select(self.table.rows_model.index(r, 0), flag.Select | flag.Rows)
+
+    def select_all_ready(self) -> None:
+        self.select_rows([i for i, q in enumerate(self.rows()) if not q.needs_reasons])
+
+    def _update_buttons(self) -> None:
+        writer = self.desktop.actor.can_write
+        ready = [q for q in self.selected() if not q.needs_reasons]
+        can = writer and self.kit is not None and bool(ready) and self.progress is None
+        why = "" if writer else f"Your role ({self.desktop.actor.role.replace('_', ' ')}) cannot make letters"
+        for button, text in ((self.make_print, "&Make and print"), (self.make_save, "Make and sa&ve")):
+            button.setEnabled(can)
+            button.setToolTip(why)
+            button.setText(f"{text} {len(ready)} selected…" if ready else f"{text} selected…")
+        self.select_ready.setEnabled(self.kit is not None and any(not q.needs_reasons for q in self.rows()))
+
+    # --- making ------------------------------------------------------------------------------------
+    def make_selected(self, then: str = "print") -> None:
+        """Make the selected letters in one batch; ``then`` is "print", "save" or "" (nothing more)."""
+        chosen = self.selected()
+        items = [q for q in chosen if not q.needs_reasons]
+        skipped = len(chosen) - len(items)
+        if not items or self.kit is None or not self.desktop.actor.can_write or self.progress is not None:
+            return
+        ctx, actor, kit = self.desktop.ctx, self.desktop.actor, self.kit
+        relay = self._relay = _Progress(self)
+        self.progress = QProgressDialog(f"Making {len(items)} letters…", "Cancel", 0, len(items), self)
+        self.progress.setWindowTitle("Making letters")
+        self.progress.setWindowModality(Qt.WindowModality.WindowModal)
+        self.progress.setAutoClose(False)
+        self.progress.setAutoReset(False)
+        self.progress.setMinimumDuration(0)
+        self.progress.canceled.connect(relay.cancel.set)
+        self.progress.canceled.connect(lambda: self.progress and self.progress.setLabelText("Cancelling…"))
+        relay.step.connect(self._step)
+        batch_name = f"queue {actor.username} {datetime.now():%Y-%m-%d %H:%M:%S}"
+        requests = [(q.case_id, q.request) for q in items]
+        self._update_buttons()
+        self.desktop.runner.run(
+            lambda: make_letters(ctx, actor, requests, kit, batch=batch_name, progress=relay.report, combine=True),
+            lambda batch: self._made(batch, items, skipped, then), self._make_failed, write=True)
+
+    def _step(self, done: int, total: int) -> None:
+        if self.progress is not None and not self.progress.wasCanceled():
+            self.progress.setValue(done)
+            self.progress.setLabelText(f"Made {done} of {total} letters…")
+
+    def _close_progress(self) -> None:
+        if self.progress is not None:
+            self.progress.reset()
+            self.progress.hide()
+            self.progress.deleteLater()
+        self.progress = None
+        if self._relay is not None:
+            self._relay.deleteLater()
+        self._relay = None
+
+    def _made(self, batch: LetterBatch, items: list[QueuedLetter], skipped: int, then: str) -> None:
+        if not alive(self):
+            return
+        self._close_progress()
+        self.problems.clear()
+        if batch.cancelled:
+            self.last_batch = None
+            self._show_result("Cancelled: no letters were made and nothing was logged.", [])
+            self._update_buttons()
+            self.batch_finished.emit(batch)
+            return
+        self.last_batch = batch
+        words = [f"Made and logged {len(batch.made)} letter{'s' if len(batch.made) != 1 else ''}."]
+        if batch.problems:
+            words.append(f"{len(batch.problems)} could not be made (below); they stay on the list.")
+        if skipped:
+            words.append(f"{skipped} need their reasons written: open the case (double-click) to make them.")
+        self._show_result(" ".join(words), [f"{p.reference}: {p.reason}" for p in batch.problems])
+        if batch.made:
+            self.desktop.data_changed.emit(0)  # the list, and any open case's letter log, reload
+        if batch.combined and then == "print":
+            self.print_batch()
+        elif batch.combined and then == "save":
+            self.save_batch()
+        self.batch_finished.emit(batch)
+
+    def _make_failed(self, exc: BaseException) -> None:
+        if not alive(self):
+            return
+        self._close_progress()
+        detail = str(exc) if isinstance(exc, CaseworkerError) else f"{type(exc).__name__}: {exc}"
+        self._show_result(f"No letters were made: {detail}.", [])
+        self._update_buttons()
+
+    def _show_result(self, text: str, problems: list[str]) -> None:
+        self.result_text.setText(text)
+        self.problems.clear()
+        self.problems.addItems(problems)
+        self.problems.setVisible(bool(problems))
+        made = len(self.last_batch.made) if self.last_batch else 0
+        has_pdf = self.last_batch is not None and self.last_batch.combined is not None
+        self.print_again.setVisible(has_pdf)
+        self.save_batch_button.setVisible(has_pdf)
+        self.mark_sent_button.setText(f"Mark &these {made} letter{'s' if made != 1 else ''} as sent")
+        self.mark_sent_button.setVisible(made > 0)
+        self.mark_sent_button.setEnabled(made > 0 and self.desktop.actor.can_write)
+        self.result.show()
+
+    # --- after the batch ---------------------------------------------------------------------------
+    def _batch_title(self) -> str:
+        n = len(self.last_batch.made) if self.last_batch else 0
+        return f"Letters to send: {n} letter{'s' if n != 1 else ''}, {self.desktop.today():%d %B %Y}"
+
+    def print_batch(self) -> bool:
+        batch = self.last_batch
+        if batch is None or batch.combined is None:
+            return False
+        printed = print_pdf(self, batch.combined, self._batch_title())
+        if printed:
+            self.result_text.setText(self.result_text.text() + " Sent to the printer: once posted, mark them sent.")
+        return printed
+
+    def save_batch(self) -> None:
+        batch = self.last_batch
+        if batch is not None and batch.combined is not None:
+            save_pdf(self, batch.combined, safe_file_name("letters", f"{self.desktop.today():%Y-%m-%d}",
+                                                          f"{len(batch.made)}-letters"))
+
+    def mark_batch_sent(self) -> None:
+        batch = self.last_batch
+        if batch is None or not batch.made or not self.desktop.actor.can_write:
+            return
+        ctx, actor, ids = self.desktop.ctx, self.desktop.actor, [m.id for m in batch.made]
+        self.mark_sent_button.setEnabled(False)
+        self.desktop.runner.run(lambda: mark_sent(ctx, actor, ids), self._marked, self._make_failed, write=True)
+
+    def _marked(self, changed: int) -> None:
+        self.desktop.data_changed.emit(0)
+        if alive(self):
+            self.mark_sent_button.setText(f"Marked {changed} letter{'s' if changed != 1 else ''} as sent")
+
+
+__all__ = ["OPEN_THE_CASE", "LettersQueuePanel", "QueueLoad", "queue_columns"]
