@@ -1,0 +1,186 @@
+"""The Team tab: who sees it, the bars in words, and the team lead's journeys: drag cases onto a colleague,
+cover an absence, accept some of a balancing proposal. A screenshot of the county demo's team view.
+
+Set CASEWORKER_SCREENSHOTS=1 to refresh docs/screenshots/team.png.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QPointF, Qt
+from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent
+from PySide6.QtWidgets import QApplication
+from pytestqt.qtbot import QtBot
+from sqlalchemy import func, select
+
+from caseworker.context import AppContext
+from caseworker.services.actor import resolve_actor
+from caseworker.store.models import Allocation, AuditEvent, Case, Staff
+from tests.db.test_caseload_services import build_team
+from tests.gui.builders import county_demo, open_window, wait_idle
+from tests.gui.conftest import GUI_TODAY
+from ui.context import DesktopContext
+from ui.dialogs.absence import AbsenceDialog
+from ui.dialogs.balance import BalanceDialog
+from ui.dialogs.reallocate import ReallocateDialog
+from ui.main_window import MainWindow
+from ui.panels.team import TeamPanel
+from ui.panels.team_parts import LOAD_COLUMN
+
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+WAIT = 10000
+
+
+def holders(ctx: AppContext) -> dict[str, str]:
+    with ctx.db.sessions() as s:
+        rows = s.execute(select(Case.reference, Staff.username).join(Staff, Staff.id == Case.caseworker_id))
+        return {ref: user for ref, user in rows}
+
+
+def moves_made(ctx: AppContext) -> int:
+    with ctx.db.sessions() as s:
+        return int(s.scalar(select(func.count()).select_from(AuditEvent).where(AuditEvent.action == "reallocate"))
+                   or 0)
+
+
+def as_lead(qtbot: QtBot, desktop: DesktopContext, tmp_path: Path) -> tuple[MainWindow, TeamPanel]:
+    build_team(desktop.ctx.db, GUI_TODAY)
+    with desktop.ctx.db.sessions() as s:
+        desktop.set_actor(resolve_actor(s, "alead"))
+    window, failed = open_window(qtbot, desktop, tmp_path)
+    panel = window.team
+    window.tabs.setCurrentWidget(panel)
+    qtbot.waitUntil(lambda: panel.team is not None and not panel.is_loading, timeout=WAIT)
+    wait_idle(qtbot, desktop)
+    assert failed.errors == []
+    return window, panel
+
+
+def person_row(panel: TeamPanel, username: str) -> int:
+    return next(i for i, p in enumerate(panel.people.rows()) if p.username == username)
+
+
+def test_only_team_leads_and_admins_see_the_team_tab(qtbot: QtBot, desktop: DesktopContext, tmp_path: Path) -> None:
+    window, _ = open_window(qtbot, desktop, tmp_path)
+    titles = [window.tabs.tabText(i) for i in range(window.tabs.count())]
+    assert "Team" not in titles
+    with desktop.ctx.db.sessions() as s:
+        desktop.set_actor(resolve_actor(s, "alead"))
+    assert "Team" in [window.tabs.tabText(i) for i in range(window.tabs.count())]
+    with desktop.ctx.db.sessions() as s:
+        desktop.set_actor(resolve_actor(s, "jsmith"))
+    assert "Team" not in [window.tabs.tabText(i) for i in range(window.tabs.count())]
+    wait_idle(qtbot, desktop)
+
+
+def test_each_caseworkers_load_shows_in_words_most_loaded_first(qtbot: QtBot, desktop: DesktopContext,
+                                                                tmp_path: Path) -> None:
+    _, panel = as_lead(qtbot, desktop, tmp_path)
+    words = [(p.display_name, panel.people.data(panel.people.index(i, LOAD_COLUMN)))
+             for i, p in enumerate(panel.people.rows())]
+    assert words[:2] == [("Ali Away", "no capacity critical"), ("Sam Patel", "123% critical")]
+    assert ("Jo Khan", "50% under") in words
+    ali = person_row(panel, "ali")
+    assert panel.people.data(panel.people.index(ali, 7)) == "absent to 12 Mar"
+    assert panel.people.data(panel.people.index(ali, 5)) == "0"  # overdue
+    panel.select_person("sam")
+    assert panel.cases.rowCount() == 61 and panel.cases_title.text().startswith("<b>Sam Patel</b>: 61 cases")
+
+
+def test_dragging_cases_onto_a_colleague_moves_them_with_a_reason(qtbot: QtBot, desktop: DesktopContext,
+                                                                  tmp_path: Path) -> None:
+    _, panel = as_lead(qtbot, desktop, tmp_path)
+    panel.select_person("sam")
+    refs = [panel.cases.row(r).reference for r in (0, 1)]
+    selection = panel.cases_table.selectionModel()
+    panel.cases_table.selectRow(0)
+    selection.select(panel.cases.index(1, 0), selection.SelectionFlag.Select | selection.SelectionFlag.Rows)
+    assert panel.reassign.isEnabled()
+    mime = panel.cases.mimeData(panel.cases_table.selectionModel().selectedIndexes())
+    view = panel.people_table
+    target = view.visualRect(panel.people.index(person_row(panel, "jo"), 0)).center()
+    # What Qt sends the colleague's row as the cases are dragged in, over it, and let go.
+    buttons, keys, move = Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, Qt.DropAction.MoveAction
+    QApplication.sendEvent(view.viewport(), QDragEnterEvent(target, move, mime, buttons, keys))
+    QApplication.sendEvent(view.viewport(), QDragMoveEvent(target, move, mime, buttons, keys))
+    with qtbot.waitSignal(panel.dialog_opened, timeout=WAIT) as opened:
+        QApplication.sendEvent(view.viewport(), QDropEvent(QPointF(target), move, mime, buttons, keys))
+    dialog = opened.args[0]
+    assert isinstance(dialog, ReallocateDialog)
+    assert dialog.to.currentData() == "jo" and "Jo Khan would be at 52% (under)" in dialog.after.text()
+    assert not dialog.ok.isEnabled() and dialog.problem.reasons() == "Say why the cases are moving."
+    dialog.reason.setText("Sam is over capacity")
+    dialog.letter.setChecked(True)
+    assert dialog.ok.isEnabled() and dialog.ok.text() == "Move 2 cases"
+    with qtbot.waitSignal(panel.loaded, timeout=WAIT):
+        dialog.ok.click()
+    wait_idle(qtbot, desktop)
+    assert [holders(desktop.ctx)[r] for r in refs] == ["jo", "jo"]
+    with desktop.ctx.db.sessions() as s:
+        assert s.scalar(select(func.count()).select_from(Allocation).where(Allocation.family_letter.is_(True))) == 2
+    assert panel.team is not None and panel.team.person("jo").cases == 52
+
+
+def test_a_lead_accepts_some_of_a_balancing_proposal(qtbot: QtBot, desktop: DesktopContext, tmp_path: Path) -> None:
+    _, panel = as_lead(qtbot, desktop, tmp_path)
+    with qtbot.waitSignal(panel.dialog_opened, timeout=WAIT) as opened:
+        panel.balance.click()
+    dialog = opened.args[0]
+    assert isinstance(dialog, BalanceDialog)
+    n = dialog.model.rowCount()
+    assert n == len(dialog.proposal.moves) > 2 and dialog.ok.text() == f"Make the moves: {n} cases"
+    text = dialog.figures.text()
+    assert text.startswith("Largest utilisation now: unbounded (someone away holds work). ")
+    assert "Among people at work: 123% now, 31% with every move; bound 28%." in text
+    assert text.endswith("so the best possible here is 31%.")  # North: 184 points over 600 (Kim is South)
+    dialog.tick_none.click()
+    assert not dialog.ok.isEnabled()
+    dialog.tick_all.click()
+    dialog.model.item(0, 0).setCheckState(Qt.CheckState.Unchecked)
+    assert dialog.ok.text() == f"Make the moves: {n - 1} cases"
+    skipped = dialog.proposal.moves[0]
+    with qtbot.waitSignal(panel.loaded, timeout=WAIT):
+        dialog.ok.click()
+    wait_idle(qtbot, desktop)
+    assert moves_made(desktop.ctx) == n - 1
+    assert holders(desktop.ctx)[skipped.reference] == skipped.from_user
+
+
+def test_covering_an_absence_from_the_team_tab(qtbot: QtBot, desktop: DesktopContext, tmp_path: Path) -> None:
+    _, panel = as_lead(qtbot, desktop, tmp_path)
+    with qtbot.waitSignal(panel.dialog_opened, timeout=WAIT) as opened:
+        panel.cover.click()
+    dialog = opened.args[0]
+    assert isinstance(dialog, AbsenceDialog) and dialog.absent() == "ali"
+    assert dialog.preview.count() == 1 and "to Jo Smith: Cover for Ali Away" in dialog.preview.item(0).text()
+    with qtbot.waitSignal(panel.loaded, timeout=WAIT):
+        dialog.ok.click()
+    wait_idle(qtbot, desktop)
+    assert moves_made(desktop.ctx) == 1 and panel.team is not None and panel.team.person("jsmith").cases == 1
+
+
+@pytest.mark.parametrize("scale", ["county"])
+def test_screenshot_of_the_team_view(qtbot: QtBot, tmp_path: Path, scale: str) -> None:
+    """The county demo's team as its lead sees it on 3 March 2025, with the most loaded person's cases."""
+    ctx, lead = county_demo(tmp_path, GUI_TODAY)
+    desktop = DesktopContext(ctx, lead, is_demo=True)
+    try:
+        window, failed = open_window(qtbot, desktop, tmp_path / "settings")
+        window.tabs.setCurrentWidget(window.team)
+        qtbot.waitUntil(lambda: window.team.team is not None and not window.team.is_loading, timeout=WAIT)
+        wait_idle(qtbot, desktop)
+        panel = window.team
+        bands = {p.band for p in panel.people.rows()}
+        assert {"critical", "under"} <= bands and panel.balance.isEnabled() and panel.cover.isEnabled()
+        panel.people_table.selectRow(0)
+        QApplication.processEvents()
+        out = SCREENSHOTS if os.environ.get("CASEWORKER_SCREENSHOTS") == "1" else tmp_path
+        out.mkdir(parents=True, exist_ok=True)
+        assert window.grab().save(str(out / "team.png"))
+        assert failed.errors == []
+    finally:
+        desktop.runner.wait()
+        ctx.db.dispose()

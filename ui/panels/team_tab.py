@@ -1,0 +1,53 @@
+"""The Team tab's place in the main window: shown to team leads and admins (who can move work), hidden
+from everyone else; View > Team (Ctrl+4) goes to it. Kept here so the main window only attaches it."""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QMainWindow, QTabWidget
+
+from ui.context import DesktopContext
+from ui.panels.team import TeamPanel
+
+TITLE = "Team"
+
+
+class HasTabs(Protocol):
+    desktop: DesktopContext
+    tabs: QTabWidget
+
+    def open_case(self, case_id: int) -> None: ...
+
+
+def attach_team_tab(window: HasTabs) -> TeamPanel:
+    assert isinstance(window, QMainWindow)
+    panel = TeamPanel(window.desktop, window)
+    panel.open_case.connect(window.open_case)
+    show = QAction("&Team", window, shortcut=QKeySequence("Ctrl+4"))
+    show.setObjectName("show_team")
+    show.triggered.connect(lambda: window.tabs.setCurrentWidget(panel) if window.tabs.indexOf(panel) >= 0 else None)
+    for action in window.menuBar().actions():
+        if action.text() == "&View" and action.menu() is not None:
+            action.menu().addAction(show)  # type: ignore[union-attr]
+
+    def place() -> None:
+        lead = window.desktop.can_view_team
+        index = window.tabs.indexOf(panel)
+        show.setVisible(lead)
+        if lead and index < 0:
+            # After the fixed pages (those without a close button), before any open case.
+            bar = window.tabs.tabBar()
+            at = next((i for i in range(window.tabs.count())
+                       if bar.tabButton(i, bar.ButtonPosition.RightSide) is not None), window.tabs.count())
+            index = window.tabs.insertTab(at, panel, TITLE)
+            bar.setTabButton(index, bar.ButtonPosition.RightSide, None)
+            panel.refresh()
+        elif not lead and index >= 0:
+            window.tabs.removeTab(index)
+
+    window.desktop.actor_changed.connect(place)
+    place()
+    panel.show_action = show  # type: ignore[attr-defined]
+    return panel
