@@ -17,7 +17,7 @@ import platform
 import sys
 import time
 
-from benchmarks import desktop, letters, measures
+from benchmarks import caseload, desktop, letters, measures
 from benchmarks.datasets import TODAY, ensure_dataset, ensure_tracker
 from benchmarks.measures import Row
 
@@ -55,6 +55,7 @@ def main(argv: list[str] | None = None) -> int:
         rows += engine
     for d in datasets:
         rows += measures.cli_rows(d, fast if d.scale == "large" else slow, open_counts.get(d.scale))
+    rows += caseload.caseload_rows(datasets[0], fast)  # the balancing proposal, large scale
     rows += desktop.desktop_rows(datasets[0], slow)  # the desktop, large scale only
     rows += letters.letters_rows(datasets[0], slow)
     rows.append(measures.runner_peak_row())
