@@ -113,9 +113,28 @@ class MadeLetter:
     about: str | None = None  # "advice:12": what the letter answers
 
 
+# A decision letter must say what was decided: it can only be made once that decision is recorded.
+DECISION_LETTERS = {"decision_to_assess": ("decision_to_assess", True, "a decision to assess"),
+                    "decision_not_to_assess": ("decision_to_assess", False, "a decision not to assess"),
+                    "decision_not_to_issue": ("decision_to_issue", False, "a decision not to issue a plan")}
+
+
+def check_decision(case: CaseLetters, template_id: str) -> None:
+    """Refuse a decision letter that does not match the decision recorded on the case."""
+    if template_id not in DECISION_LETTERS:
+        return
+    field, wanted, words = DECISION_LETTERS[template_id]
+    d = case.detail.deadlines
+    recorded = getattr(d.facts, field) if d is not None else None
+    if recorded is not wanted:
+        raise LetterError(f"case {case.detail.reference}: {words} is not recorded, so this letter would tell the "
+                          "family something that has not been decided; record the decision first")
+
+
 def compose(case: CaseLetters, request: LetterRequest, kit: LetterKit, ctx: AppContext, today: date) -> Letter:
     """The letter for ``request`` about ``case``, or a LetterError saying exactly why it cannot be made."""
     template = kit.templates.get(request.template_id)
+    check_decision(case, template.id)
     recipient = _recipient(case, request, set(template.recipients))
     exception_index = None
     if request.exception_id is not None:

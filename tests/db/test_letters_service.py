@@ -94,8 +94,13 @@ def test_a_preview_is_stamped_and_not_logged(ctx: AppContext, caseworker: Actor,
 def test_decision_not_to_assess_needs_reasons_and_carries_the_rights(ctx: AppContext, caseworker: Actor,
                                                                       kit: svc.LetterKit) -> None:
     cid = make_case(ctx, caseworker)
+    with pytest.raises(LetterError, match="not to assess is not recorded"):  # a letter cannot run ahead of the case
+        svc.make_letter(ctx, caseworker, cid, svc.LetterRequest("decision_not_to_assess", reasons=("x",)), kit)
+    steps.record_decision_to_assess(ctx, caseworker, cid, False, date(2025, 2, 10))
     with pytest.raises(LetterError, match="reasons"):
         svc.make_letter(ctx, caseworker, cid, svc.LetterRequest("decision_not_to_assess"), kit)
+    with pytest.raises(LetterError, match="to assess is not recorded"):
+        svc.make_letter(ctx, caseworker, cid, svc.LetterRequest("decision_to_assess"), kit)
     reasons = ("School is meeting Zoë's needs through SEN support.",)
     made = svc.make_letter(ctx, caseworker, cid, svc.LetterRequest("decision_not_to_assess", reasons=reasons), kit)
     text = " ".join(pdf_text(made.pdf).split())
