@@ -1,13 +1,17 @@
-"""The import's time budget: a fresh 5,000-row tracker in at most 2 s end to end (SQLite)."""
+"""A large council's tracker (5,000 realistic rows) reads, checks and imports whole.
+
+The time budget (at most 2 s end to end) is measured by ``python -m benchmarks.run``, not here: a timed
+test fails on a busy machine and passes on a fast one without saying anything about the code."""
 
 from __future__ import annotations
 
 import csv
 import random
-import time
 from collections.abc import Iterator
 from datetime import date, timedelta
 from pathlib import Path
+
+from sqlalchemy import func, select
 
 from caseworker.context import AppContext, fixed_clock
 from caseworker.identifiers import nhs_number_from, uln_from, upn_check_letter
@@ -17,6 +21,7 @@ from caseworker.services.actor import resolve_actor
 from caseworker.services.importing import import_tracker
 from caseworker.statutory.engine import DeadlineEngine
 from caseworker.store.database import open_database
+from caseworker.store.models import AdviceRequest, Case
 
 TODAY = date(2025, 6, 2)
 ROWS = 5000
@@ -73,32 +78,24 @@ def write_tracker(path: Path, n: int) -> Path:
     return path
 
 
-def test_reading_and_checking_5000_rows_takes_well_under_a_second(tmp_path: Path) -> None:
+def test_5000_realistic_rows_read_and_check_clean(tmp_path: Path) -> None:
     path = write_tracker(tmp_path / "tracker.csv", ROWS)
     engine = DeadlineEngine()
-    best = 9.9
-    for _ in range(2):
-        started = time.perf_counter()
-        read = read_tracker(path, engine.rules)
-        check_rows(read.rows, StoredCases(), TODAY, engine, read.columns)
-        best = min(best, time.perf_counter() - started)
+    read = read_tracker(path, engine.rules)
+    check_rows(read.rows, StoredCases(), TODAY, engine, read.columns)
+    assert len(read.rows) == ROWS
     assert all(r.ok for r in read.rows), [str(p) for r in read.rows for p in r.problems][:5]
-    assert best < 0.8, f"reading and checking took {best:.2f} s"
 
 
-def test_a_fresh_5000_row_csv_imports_within_2_seconds(tmp_path: Path) -> None:
+def test_a_fresh_5000_row_csv_imports_whole(tmp_path: Path) -> None:
     path = write_tracker(tmp_path / "tracker.csv", ROWS)
-    best = 9.9
-    for attempt in range(2):  # best of two fresh databases: a busy machine should not fail the build
-        db = open_database(f"sqlite:///{tmp_path}/t{attempt}.sqlite")
-        ctx = AppContext(db, clock=fixed_clock(TODAY))
-        with db.session() as s:
-            actor = resolve_actor(s, "lead")
-        started = time.perf_counter()
-        report = import_tracker(ctx, actor, path)
-        best = min(best, time.perf_counter() - started)
-        db.dispose()
-        assert (report.added, report.rejected) == (ROWS, 0)
-        if best <= 2.0:
-            break
-    assert best <= 2.0, f"importing {ROWS:,} rows took {best:.2f} s"
+    db = open_database(f"sqlite:///{tmp_path}/t.sqlite")
+    ctx = AppContext(db, clock=fixed_clock(TODAY))
+    with db.session() as s:
+        actor = resolve_actor(s, "lead")
+    report = import_tracker(ctx, actor, path)
+    assert (report.added, report.rejected) == (ROWS, 0)
+    with db.sessions() as s:
+        assert s.scalar(select(func.count()).select_from(Case)) == ROWS
+        assert s.scalar(select(func.count()).select_from(AdviceRequest)) > ROWS  # four advisers on most requests
+    db.dispose()
