@@ -46,8 +46,8 @@ def test_an_older_database_is_migrated_on_start_and_keeps_its_data(db_url: str) 
                           "VALUES (1, 'Zoë', 'Clarke', '2016-03-14', 1)"))
         conn.execute(text("INSERT INTO contact (child_id, role, name, address, main_correspondent, version) "
                           "VALUES (1, 'parent', 'Sam Clarke', '1 High Street', TRUE, 1)"))
-        conn.execute(text("INSERT INTO ehc_case (id, reference, child_id, caseworker_id, received_on, keyed_on, version) "
-                          "VALUES (1, 'EHC-1', 1, 1, '2025-01-06', '2025-01-06', 1)"))
+        conn.execute(text("INSERT INTO ehc_case (id, reference, child_id, caseworker_id, received_on, keyed_on, "
+                          "version) VALUES (1, 'EHC-1', 1, 1, '2025-01-06', '2025-01-06', 1)"))
         conn.execute(text("INSERT INTO allocation (case_id, staff_id, from_on, reason, version) "
                           "VALUES (1, 1, '2025-01-06', 'first', 1)"))
     engine.dispose()
