@@ -11,6 +11,7 @@ import os
 import shutil
 import subprocess
 from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -19,11 +20,12 @@ from PySide6.QtWidgets import QApplication, QLineEdit
 from pytestqt.qtbot import QtBot
 
 import ui.printing
+from caseworker.services import steps
 from caseworker.services.letters import COUNCIL_ENV, LetterRequest, make_letter, stored_pdf
 from caseworker.store.models import AdviceService, AuditEvent
 from caseworker.views.letter_log import letter_log
 from tests.gui.conftest import add_staff
-from tests.gui.test_case_record import SCREENSHOTS, mid_assessment_case
+from tests.gui.test_case_record import SCREENSHOTS, mid_assessment_case, new_case
 from ui.context import DesktopContext
 from ui.dialogs.letter_void import VoidLetterDialog
 from ui.panels.case_letters import CaseLettersPanel
@@ -46,6 +48,13 @@ def letters_case(desktop: DesktopContext) -> int:
         for n, service in enumerate(s.query(AdviceService).order_by(AdviceService.id), 1):
             service.address = f"{n} Service Road\nHereford"
             service.postcode = "HR1 1AA"
+    return cid
+
+
+def refusal_case(desktop: DesktopContext) -> int:
+    """A request the council decided not to assess (24 Feb 2025): the family must be told why."""
+    cid = new_case(desktop, date(2025, 1, 13), forename="Ben", surname="Carter", upn=None)
+    steps.record_decision_to_assess(desktop.ctx, desktop.actor, cid, False, date(2025, 2, 24))
     return cid
 
 
@@ -154,7 +163,7 @@ def test_preview_shows_the_letter_stamped_and_logs_nothing(qtbot: QtBot, desktop
 
 
 def test_a_refusal_cannot_be_made_without_its_reasons(qtbot: QtBot, desktop: DesktopContext) -> None:
-    cid = letters_case(desktop)
+    cid = refusal_case(desktop)
     panel = open_letters(qtbot, desktop, cid)
     choose(panel.form.template, "decision_not_to_assess")
     assert panel.form.reasons.isVisible()
@@ -163,7 +172,7 @@ def test_a_refusal_cannot_be_made_without_its_reasons(qtbot: QtBot, desktop: Des
     assert "write the reasons for the decision" in panel.form.reasons_problem.reasons().lower()
     desktop.runner.wait()
     assert letter_log(desktop.ctx, cid) == []
-    panel.form.reasons.setPlainText("Hillside Primary meets Amelia's needs from its own resources.\n\n"
+    panel.form.reasons.setPlainText("Ben's school meets his needs from its own resources.\n\n"
                                     "Progress since September shows the support is working.")
     make_through_the_form(qtbot, panel)
     assert [e.template_id for e in letter_log(desktop.ctx, cid)] == ["decision_not_to_assess"]

@@ -29,6 +29,7 @@ from caseworker.errors import CaseworkerError
 from caseworker.letters import SettingsError
 from caseworker.services.letters import LetterBatch, LetterKit, make_letters, mark_sent
 from caseworker.views.letters_queue import QueuedLetter, letters_to_send
+from caseworker.views.staff import list_staff
 from ui.context import DesktopContext
 from ui.dialogs.base import alive
 from ui.panels._record_tables import RecordTable
@@ -46,9 +47,10 @@ class QueueLoad:
     kit: LetterKit
     items: list[QueuedLetter]
     viewing: str | None
+    names: dict[str, str]  # username -> the name the team knows them by
 
 
-def queue_columns(titles: dict[str, str]) -> list[Column[QueuedLetter]]:
+def queue_columns(titles: dict[str, str], names: dict[str, str]) -> list[Column[QueuedLetter]]:
     def todo(q: QueuedLetter) -> str:
         return OPEN_THE_CASE if q.needs_reasons else "Ready to make"
 
@@ -58,7 +60,7 @@ def queue_columns(titles: dict[str, str]) -> list[Column[QueuedLetter]]:
         Column("Letter", lambda q: titles.get(q.template_id, q.template_id), tooltip=lambda q: q.template_id),
         Column("Why", lambda q: q.why, tooltip=lambda q: q.why),
         Column("Since", lambda q: short_date(q.since), sort_key=lambda q: q.since),
-        Column("Caseworker", lambda q: q.caseworker),
+        Column("Caseworker", lambda q: names.get(q.caseworker, q.caseworker)),
         Column("To do", todo, icon=lambda q: status_icon("at_risk" if q.needs_reasons else "pending"),
                tooltip=lambda q: "A refusal must give the reasons: double-click to open the case's Letters tab"
                if q.needs_reasons else "Can be made with the others selected"),
@@ -75,7 +77,10 @@ class _Progress(QObject):
         self.cancel = threading.Event()
 
     def report(self, done: int, total: int) -> bool:  # runs on the worker thread
-        self.step.emit(done, total)
+        try:
+            self.step.emit(done, total)
+        except RuntimeError:  # the window was closed mid-batch: stop, and nothing is logged
+            return False
         return not self.cancel.is_set()
 
 
@@ -106,15 +111,19 @@ class LettersQueuePanel(ReloadingPanel):
         self.reload = QPushButton("&Refresh", self)
         self.reload.setAccessibleName("Refresh Letters to send")
         self.reload.clicked.connect(self.refresh)
+        self.hint = QLabel("The letters recent steps call for that are not made yet. Select them and make them "
+                           "in one batch: each is logged, then printed whole, in this order. A refusal needs its "
+                           "reasons: double-click it to open the case.", self)
+        self.hint.setWordWrap(True)
         self.message = QLabel(self)
         self.message.setWordWrap(True)
         self.message.setTextFormat(Qt.TextFormat.PlainText)
         self.message.setAccessibleName("Letters to send message")
-        self.table = RecordTable(queue_columns({}), "Letters waiting to be made", self)
+        self.table = RecordTable(queue_columns({}, {}), "Letters waiting to be made", self)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.table.doubleClicked.connect(lambda index: self.open_letter.emit(self.table.rows_model.row(index.row())))
         self.table.selectionModel().selectionChanged.connect(lambda *_: self._update_buttons())
-        self.select_ready = QPushButton("Select all &ready", self)
+        self.select_ready = QPushButton("Select all rea&dy", self)
         self.select_ready.clicked.connect(self.select_all_ready)
         self.make_print = QPushButton("&Make and print selected…", self)
         self.make_print.clicked.connect(lambda: self.make_selected("print"))
@@ -137,6 +146,7 @@ class LettersQueuePanel(ReloadingPanel):
         actions.addWidget(self.make_print)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
+        layout.addWidget(self.hint)
         layout.addWidget(self.message)
         layout.addWidget(self.table, 1)
         layout.addLayout(actions)
@@ -176,20 +186,24 @@ class LettersQueuePanel(ReloadingPanel):
     # --- loading -----------------------------------------------------------------------------------
     def _start_load(self) -> None:
         desktop, today, viewing = self.desktop, self.desktop.today(), self.desktop.viewing
-        self.desktop.runner.run(lambda: QueueLoad(desktop.letter_kit(), letters_to_send(desktop.ctx, today, viewing),
-                                                  viewing), self._loaded, self._failed)
+        def load() -> QueueLoad:
+            names = {s.username: s.display_name for s in list_staff(desktop.ctx)}
+            return QueueLoad(desktop.letter_kit(), letters_to_send(desktop.ctx, today, viewing), viewing, names)
+
+        self.desktop.runner.run(load, self._loaded, self._failed)
 
     def _loaded(self, data: QueueLoad) -> None:
         if not alive(self) or not self._finished():
             return
         self._has_loaded = True
         self.kit = data.kit
-        self.table.rows_model.columns = queue_columns(dict(data.kit.templates.titles()))
+        self.table.rows_model.columns = queue_columns(dict(data.kit.templates.titles()), data.names)
         self.table.set_rows(data.items)
         self.table.setColumnHidden(5, data.viewing is not None and data.viewing == self.desktop.actor.username)
         ready = sum(1 for q in data.items if not q.needs_reasons)
         who = "Whole team" if data.viewing is None else \
-            ("Your cases" if data.viewing == self.desktop.actor.username else f"Cases of {data.viewing}")
+            ("Your cases" if data.viewing == self.desktop.actor.username else
+             f"Cases of {data.names.get(data.viewing, data.viewing)}")
         self.whose.setText(f"{who} \u00b7 {len(data.items)} letter{'s' if len(data.items) != 1 else ''} waiting, "
                            f"{ready} ready to make")
         self.message.setText("" if data.items else "Nothing to send: every letter a recent step calls for is made.")
@@ -262,6 +276,7 @@ class LettersQueuePanel(ReloadingPanel):
         self.progress.canceled.connect(relay.cancel.set)
         self.progress.canceled.connect(lambda: self.progress and self.progress.setLabelText("Cancelling…"))
         relay.step.connect(self._step)
+        self.progress.show()  # at once: even a short batch shows that something is happening
         batch_name = f"queue {actor.username} {datetime.now():%Y-%m-%d %H:%M:%S}"
         requests = [(q.case_id, q.request) for q in items]
         self._update_buttons()
@@ -301,7 +316,8 @@ class LettersQueuePanel(ReloadingPanel):
             words.append(f"{len(batch.problems)} could not be made (below); they stay on the list.")
         if skipped:
             words.append(f"{skipped} need their reasons written: open the case (double-click) to make them.")
-        self._show_result(" ".join(words), [f"{p.reference}: {p.reason}" for p in batch.problems])
+        self._show_result(" ".join(words), [f"{p.reference}: {p.reason.removeprefix(f'case {p.reference}: ')}"
+                                            for p in batch.problems])
         if batch.made:
             self.desktop.data_changed.emit(0)  # the list, and any open case's letter log, reload
         if batch.combined and then == "print":
