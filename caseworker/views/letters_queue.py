@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from sqlalchemy import ColumnElement, select
+from sqlalchemy import ColumnElement, and_, or_, select
 from sqlalchemy.orm import Session
 
 from caseworker.context import AppContext
@@ -64,6 +64,10 @@ def letters_to_send(ctx: AppContext, today: date, caseworker: str | None = None)
     """Everything waiting to be sent (for one caseworker, or the whole team), chases first, oldest first."""
     with ctx.db.sessions() as s:
         facts = load_request_facts(s, open_only=True, caseworker=caseworker)
+        # A refusal closes the request, but its letter is still to be sent.
+        refused = sorted(set(_recent_refusals(s, today, caseworker)) - {f.reference for f in facts})
+        if refused:
+            facts += load_request_facts(s, open_only=False, references=refused)
         made = _Made({(c, t, a or ""): d for c, t, a, d in s.execute(
             select(LetterRecord.case_id, LetterRecord.template_id, LetterRecord.about, LetterRecord.letter_date)
             .where(LetterRecord.status != "void", LetterRecord.letter_date >= today - RECENT - RECENT)
@@ -132,6 +136,16 @@ def _recent_finals(s: Session, today: date, caseworker: str | None) -> Iterable[
     for cid, ref, fore, sur, user, on in rows:
         yield QueuedLetter(cid, ref, f"{fore} {sur}", user or "", "final_plan_cover", on or today, "final plan issued",
                            LetterRequest("final_plan_cover"))
+
+
+def _recent_refusals(s: Session, today: date, caseworker: str | None) -> list[str]:
+    """References of requests closed in the last ``RECENT`` days by a decision not to assess or not to issue."""
+    since = today - RECENT
+    refused = or_(and_(Case.decision_to_assess.is_(False), Case.decision_to_assess_on >= since),
+                  and_(Case.decision_to_issue.is_(False), Case.decision_to_issue_on >= since))
+    stmt = select(Case.reference).outerjoin(Staff, Staff.id == Case.caseworker_id).where(
+        refused, Case.withdrawn_on.is_(None), *_owner_filter(caseworker))
+    return list(s.scalars(stmt))
 
 
 def _recent_moves(s: Session, today: date, caseworker: str | None) -> Iterable[QueuedLetter]:

@@ -206,3 +206,14 @@ def test_a_real_database_needs_the_council_s_own_settings(ctx: AppContext, tmp_p
     monkeypatch.delenv(svc.COUNCIL_ENV, raising=False)
     with pytest.raises(SettingsError, match=r"council\.toml"):
         svc.load_letter_kit(ctx)
+
+
+def test_a_refusal_closes_the_request_but_its_letter_waits_until_made(ctx: AppContext, caseworker: Actor,
+                                                                      kit: svc.LetterKit) -> None:
+    cid = make_case(ctx, caseworker, received=date(2025, 1, 20))
+    steps.record_decision_to_assess(ctx, caseworker, cid, False, date(2025, 2, 24))
+    waiting = [q for q in letters_to_send(ctx, ctx.today()) if q.case_id == cid]
+    assert [(q.template_id, q.needs_reasons) for q in waiting] == [("decision_not_to_assess", True)]
+    svc.make_letter(ctx, caseworker, cid, svc.LetterRequest("decision_not_to_assess", reasons=("Needs met.",)), kit)
+    assert not [q for q in letters_to_send(ctx, ctx.today()) if q.case_id == cid]
+    assert not [q for q in letters_to_send(ctx, date(2025, 4, 1)) if q.case_id == cid]  # and none once it is old

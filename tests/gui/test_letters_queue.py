@@ -19,9 +19,8 @@ from pytestqt.qtbot import QtBot
 
 import ui.printing
 from caseworker.services import steps
-from caseworker.services.letters import COUNCIL_ENV, LetterBatch, LetterRequest
+from caseworker.services.letters import COUNCIL_ENV, LetterBatch
 from caseworker.views.letter_log import letter_log
-from caseworker.views.letters_queue import QueuedLetter
 from tests.gui.builders import open_window, wait_idle
 from tests.gui.conftest import add_staff
 from tests.gui.test_case_letters import SAMPLE_COUNCIL, letters_case, refusal_case
@@ -146,8 +145,6 @@ def test_problems_are_listed_and_stay_on_the_list(qtbot: QtBot, desktop: Desktop
     assert "1 could not be made" in panel.result_text.text()
 
 
-@pytest.mark.xfail(strict=True, reason="core: letters_to_send reads open requests only, and a request refused "
-                   "(decision_to_assess or decision_to_issue False) is not open, so its letter is never listed")
 def test_a_refusal_recorded_today_is_listed(qtbot: QtBot, desktop: DesktopContext) -> None:
     refusal_case(desktop)
     panel = open_queue(qtbot, desktop)
@@ -162,17 +159,14 @@ def test_a_refusal_is_made_from_the_case_which_double_click_opens(qtbot: QtBot, 
     panel = window.letters_queue
     with qtbot.waitSignal(panel.loaded, timeout=WAIT):
         window.show_letters.trigger()
-    # The core does not list refusals yet (see the xfail above): put one on the list as it would be.
-    waiting = QueuedLetter(refusal, "EHC-2025-0001", "Ben Carter", "jsmith", "decision_not_to_assess",
-                           date(2025, 2, 24), "decided not to assess", LetterRequest("decision_not_to_assess"))
-    panel.table.set_rows([waiting, *panel.rows()])
-    assert texts(panel)[0][2:] == ["Decision not to carry out an EHC needs assessment", "decided not to assess",
+    row = next(i for i, q in enumerate(panel.rows()) if q.template_id == "decision_not_to_assess")
+    assert texts(panel)[row][2:] == ["Decision not to carry out an EHC needs assessment", "decided not to assess",
                                    "24 Feb 2025", "Jo Smith", OPEN_THE_CASE]
-    panel.select_rows([0])
+    panel.select_rows([row])
     assert not panel.make_print.isEnabled()  # a refusal needs its reasons: not from the list
     panel.select_all_ready()
     assert [q.template_id for q in panel.selected()] == ["advice_chase", "exception_notice"]
-    index = panel.table.rows_model.index(0, 1)
+    index = panel.table.rows_model.index(row, 1)
     where = panel.table.visualRect(index).center()
     qtbot.mouseClick(panel.table.viewport(), Qt.MouseButton.LeftButton, pos=where)
     qtbot.mouseDClick(panel.table.viewport(), Qt.MouseButton.LeftButton, pos=where)
