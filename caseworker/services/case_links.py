@@ -39,6 +39,25 @@ def list_organisations(ctx: AppContext) -> list[OrganisationView]:
         return [OrganisationView(o.id, o.kind, o.name, o.address or "", o.postcode or "") for o in rows]
 
 
+@dataclass(frozen=True, slots=True)
+class SchoolView:
+    id: int
+    name: str
+    postcode: str
+    has_address: bool
+
+
+def list_schools(ctx: AppContext) -> list[SchoolView]:
+    with ctx.db.sessions() as s:
+        rows = s.execute(select(School.id, School.name, School.postcode, School.address).order_by(School.name)).all()
+    return [SchoolView(i, n, p or "", bool((a or "").strip())) for i, n, p, a in rows]
+
+
+def linked_organisation_ids(ctx: AppContext, case_id: int) -> set[int]:
+    with ctx.db.sessions() as s:
+        return set(s.scalars(select(CaseOrganisation.organisation_id).where(CaseOrganisation.case_id == case_id)))
+
+
 def add_organisation(ctx: AppContext, actor: Actor, kind: str, name: str, address: str, postcode: str,
                      email: str = "") -> int:
     """Add a body to the council's list (team leads and admins: it becomes a possible letter recipient)."""

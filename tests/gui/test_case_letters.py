@@ -311,3 +311,37 @@ def _close_dialogs() -> Iterator[None]:
     for widget in QApplication.topLevelWidgets():
         if isinstance(widget, VoidLetterDialog) and widget.isVisible():
             widget.done(0)
+
+
+def test_an_organisation_or_consulted_school_is_added_from_the_councils_lists(qtbot: QtBot,
+                                                                             desktop: DesktopContext) -> None:
+    from caseworker.store.models import Organisation, School
+
+    cid = letters_case(desktop)
+    with desktop.ctx.db.session() as s:
+        s.add(Organisation(kind="health_commissioner", name="NHS Marches ICB", address="Kingsway House\nHereford",
+                           postcode="HR1 2ER"))
+        s.add(School(name="Riverside Special School", address="Mill Lane\nMarchford", postcode="MF2 4QT"))
+    panel = open_letters(qtbot, desktop, cid)
+    dialog = panel.add_recipient()
+    qtbot.waitUntil(lambda: dialog.organisation.count() == 1, timeout=WAIT)
+    assert dialog.use_org.isChecked()
+    with qtbot.waitSignal(panel.loaded, timeout=WAIT):
+        dialog.ok.click()
+    offered = [panel.form.recipient.itemText(i) for i in range(panel.form.recipient.count())]
+    assert "NHS Marches ICB (health commissioner)" in offered
+    dialog = panel.add_recipient()
+    qtbot.waitUntil(lambda: dialog.school.count() > 0, timeout=WAIT)
+    assert not dialog.use_org.isEnabled()  # the only organisation is already on the case
+    dialog.school.setEditText("Nowhere Academy")  # not on the council's list: refused, nothing recorded
+    dialog.ok.click()
+    assert "Choose a school from the list" in dialog.problem.reasons()
+    dialog.school.setCurrentIndex(dialog.school.findText("Riverside Special School (MF2 4QT)"))
+    dialog.sent_on.set_value(date(2030, 1, 1))
+    dialog.ok.click()
+    qtbot.waitUntil(lambda: "future" in dialog.problem.reasons(), timeout=WAIT)  # the service's refusal, kept open
+    dialog.sent_on.set_value(desktop.today())
+    with qtbot.waitSignal(panel.loaded, timeout=WAIT):
+        dialog.ok.click()
+    offered = [panel.form.recipient.itemText(i) for i in range(panel.form.recipient.count())]
+    assert "Riverside Special School (school consulted)" in offered

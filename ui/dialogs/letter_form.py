@@ -85,6 +85,7 @@ def needs_advice(t: LetterTemplate) -> bool:
 class NewLetterForm(QGroupBox):
     preview_requested = Signal(object)  # LetterRequest
     make_requested = Signal(object)  # LetterRequest
+    add_recipient_requested = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__("New letter", parent)
@@ -129,7 +130,13 @@ class NewLetterForm(QGroupBox):
         self.make_button = QPushButton("&Make letter", self)
         self.make_button.setAccessibleName("Make the letter")
         self.make_button.setToolTip("Make the letter and record it in the case's letter log")
+        self.add_recipient = QPushButton("Add a reci&pient…", self)
+        self.add_recipient.setAccessibleName("Add a recipient to the case")
+        self.add_recipient.setToolTip("Record an organisation on the case, or a school consulted, so letters "
+                                      "can go to them")
+        self.add_recipient.clicked.connect(self.add_recipient_requested)
         buttons = QHBoxLayout()
+        buttons.addWidget(self.add_recipient)
         buttons.addStretch(1)
         buttons.addWidget(self.preview_button)
         buttons.addWidget(self.make_button)

@@ -40,6 +40,7 @@ from caseworker.views.letter_log import LetterLogEntry, letter_log
 from caseworker.views.letter_recipients import CaseLetters, load_case_letters
 from ui.context import DesktopContext
 from ui.dialogs.base import alive
+from ui.dialogs.case_recipient import AddRecipientDialog
 from ui.dialogs.letter_form import NewLetterForm
 from ui.dialogs.letter_void import VoidLetterDialog
 from ui.panels._record_tables import RecordTable
@@ -116,6 +117,8 @@ class CaseLettersPanel(QWidget):
         self.form = NewLetterForm(self)
         self.form.preview_requested.connect(self.preview)
         self.form.make_requested.connect(self.make)
+        self.form.add_recipient_requested.connect(self.add_recipient)
+        self.recipient_dialog: AddRecipientDialog | None = None
         self._build_made_bar()
         self.log = RecordTable(log_columns({}), "Letter log, newest first", self)
         self.log.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
@@ -379,6 +382,12 @@ class CaseLettersPanel(QWidget):
         if alive(self):
             self.log_heading.setText(f"<b>Letter log</b>: <span style='color:{status_colour('overdue').name()}'>"
                                      f"{exc if isinstance(exc, CaseworkerError) else type(exc).__name__}</span>")
+
+    def add_recipient(self) -> AddRecipientDialog:
+        reference = self.data.case.detail.reference if self.data is not None else ""
+        self.recipient_dialog = AddRecipientDialog(self.desktop, self.case_id, reference, self)
+        self.recipient_dialog.open()
+        return self.recipient_dialog
 
     def _update_buttons(self) -> None:
         writer = self.desktop.actor.can_write
