@@ -52,6 +52,7 @@ class CaseLoad:
     next_what: str
     overdue: bool
     late_advice: int
+    pinned: bool = False  # the team lead keeps it with its caseworker
 
     @property
     def state_words(self) -> str:
@@ -188,7 +189,7 @@ def read_team_caseload(conn: Any, d: reads.Dialect, engine: Any, today: date,
         cases.append(CaseLoad(cid, ref, f"{forename} {surname}", username.get(owner_id, ""), state,
                               points_of(state, settings),
                               protection(dl, today, settings, moved_on=moved.get(cid), pinned=cid in pinned),
-                              due, what, overdue, late))
+                              due, what, overdue, late, cid in pinned))
     cur.close()
     return TeamCaseload(today, settings, _people(staff, cases, today, settings),
                         cases, {s.username: absences.get(s.id, ()) for s in staff})

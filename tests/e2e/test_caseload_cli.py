@@ -110,3 +110,25 @@ def test_council_settings_change_the_points(team_url: str, tmp_path: Path) -> No
     out = run("--database", team_url, "caseload", "--json", "--today", TODAY, "--settings", str(f))
     people = {p["username"]: p for p in json.loads(out.stdout)["people"]}
     assert people["sam"]["points"] == 30 + 31 and json.loads(out.stdout)["settings"] == str(f)
+
+
+def test_absence_and_pin_are_recorded_by_a_team_lead_and_respected_by_balance(team_url: str) -> None:
+    refused = run("--database", team_url, "--as", "viewer", "absence", "--staff", "jo", "--from", "2025-03-01",
+                  "--to", "2025-03-07")
+    assert refused.returncode == 1 and "team lead" in refused.stderr
+    backwards = run("--database", team_url, "--as", "alead", "absence", "--staff", "jo", "--from", "2025-03-07",
+                    "--to", "2025-03-01")
+    assert backwards.returncode == 1 and "cannot end before it starts" in backwards.stderr
+    before = json.loads(run("--database", team_url, "balance", "--json", "--today", TODAY).stdout)
+    moved = before["moves"][0]["reference"]
+    pinned = run("--database", team_url, "--as", "alead", "pin", "--case", moved, "--note", "family asked")
+    assert pinned.returncode == 0, pinned.stderr
+    after = json.loads(run("--database", team_url, "balance", "--json", "--today", TODAY).stdout)
+    assert moved not in {m["reference"] for m in after["moves"]}
+    assert run("--database", team_url, "--as", "alead", "unpin", "--case", moved).returncode == 0
+    away = run("--database", team_url, "--as", "alead", "absence", "--staff", "jo", "--from", "2025-03-01",
+               "--to", "2025-03-07", "--reason", "Sickness")
+    assert away.returncode == 0, away.stderr
+    people = {p["username"]: p for p in json.loads(run("--database", team_url, "caseload", "--json", "--today",
+                                                       TODAY).stdout)["people"]}
+    assert people["jo"]["capacity"] == 0

@@ -7,6 +7,7 @@ Set CASEWORKER_SCREENSHOTS=1 to refresh docs/screenshots/team.png.
 from __future__ import annotations
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -19,6 +20,7 @@ from sqlalchemy import func, select
 from caseworker.context import AppContext
 from caseworker.services.actor import resolve_actor
 from caseworker.store.models import Allocation, AuditEvent, Case, Staff
+from caseworker.views.caseload import propose
 from tests.db.test_caseload_services import build_team
 from tests.gui.builders import county_demo, open_window, wait_idle
 from tests.gui.conftest import GUI_TODAY
@@ -26,6 +28,7 @@ from ui.context import DesktopContext
 from ui.dialogs.absence import AbsenceDialog
 from ui.dialogs.balance import BalanceDialog
 from ui.dialogs.reallocate import ReallocateDialog
+from ui.dialogs.record_absence import RecordAbsenceDialog
 from ui.main_window import MainWindow
 from ui.panels.team import TeamPanel
 from ui.panels.team_parts import LOAD_COLUMN
@@ -161,6 +164,45 @@ def test_covering_an_absence_from_the_team_tab(qtbot: QtBot, desktop: DesktopCon
         dialog.ok.click()
     wait_idle(qtbot, desktop)
     assert moves_made(desktop.ctx) == 1 and panel.team is not None and panel.team.person("jsmith").cases == 1
+
+
+def test_recording_an_absence_takes_capacity_away(qtbot: QtBot, desktop: DesktopContext, tmp_path: Path) -> None:
+    _, panel = as_lead(qtbot, desktop, tmp_path)
+    panel.select_person("jo")
+    with qtbot.waitSignal(panel.dialog_opened, timeout=WAIT) as opened:
+        panel.absence.click()
+    dialog = opened.args[0]
+    assert isinstance(dialog, RecordAbsenceDialog) and dialog.who.currentData() == "jo"
+    dialog.ends.set_value(GUI_TODAY - timedelta(days=1))  # ends before it starts: refused beside the field
+    assert not dialog.ok.isEnabled() and "cannot end before it starts" in dialog.ends_problem.reasons()
+    dialog.ends.set_value(GUI_TODAY + timedelta(days=9))
+    with qtbot.waitSignal(panel.loaded, timeout=WAIT):
+        dialog.ok.click()
+    assert panel.team is not None
+    jo = panel.team.person("jo")
+    assert jo.capacity == 0 and jo.absence is not None and jo.band == "critical"
+
+
+def test_a_pinned_case_stays_out_of_the_balancing_proposal(qtbot: QtBot, desktop: DesktopContext,
+                                                           tmp_path: Path) -> None:
+    _, panel = as_lead(qtbot, desktop, tmp_path)
+    panel.select_person("sam")
+    movable = [i for i, c in enumerate(panel.cases.rows()) if c.protected is None]
+    panel.cases_table.selectRow(movable[0])
+    chosen = panel.chosen_cases()[0]
+    assert panel.pin.isEnabled() and not panel.unpin.isEnabled()
+    with qtbot.waitSignal(panel.loaded, timeout=WAIT):
+        panel.pin.click()
+    assert panel.team is not None
+    pinned = next(c for c in panel.team.cases if c.case_id == chosen.case_id)
+    assert pinned.pinned and pinned.protected == "pinned by the team lead"
+    assert chosen.reference not in {m.reference for m in propose(panel.team).moves}
+    panel.select_person("sam")
+    row = next(i for i, c in enumerate(panel.cases.rows()) if c.case_id == chosen.case_id)
+    panel.cases_table.selectRow(row)
+    with qtbot.waitSignal(panel.loaded, timeout=WAIT):
+        panel.unpin.click()
+    assert not next(c for c in panel.team.cases if c.case_id == chosen.case_id).pinned
 
 
 @pytest.mark.parametrize("scale", ["county"])

@@ -22,11 +22,13 @@ from PySide6.QtWidgets import (
 )
 
 from caseworker.caseload import Proposal, percent, utilisation
-from caseworker.views.caseload import TeamCaseload, load_team_caseload, propose
+from caseworker.services.caseload import pin_case, unpin_case
+from caseworker.views.caseload import CaseLoad, TeamCaseload, load_team_caseload, propose
 from ui.context import DesktopContext
 from ui.dialogs.absence import AbsenceDialog
 from ui.dialogs.balance import BalanceDialog
 from ui.dialogs.reallocate import ReallocateDialog
+from ui.dialogs.record_absence import RecordAbsenceDialog
 from ui.panels._reload import ReloadingPanel
 from ui.panels.team_parts import LOAD_COLUMN, CasesModel, LoadBarDelegate, PeopleModel
 
@@ -75,6 +77,13 @@ class TeamPanel(ReloadingPanel):
         self.reload.clicked.connect(self.refresh)
         self.reassign = QPushButton("Re&assign selected…", self)
         self.reassign.clicked.connect(lambda: self.reassign_cases(self.selected_cases()))
+        self.absence = QPushButton("Record a&n absence…", self)
+        self.absence.clicked.connect(lambda: self.record_absence(self.current_person()))
+        self.pin = QPushButton("P&in (keep with them)", self)
+        self.pin.setToolTip("A balancing proposal never moves a pinned case")
+        self.pin.clicked.connect(lambda: self.set_pinned(self.selected_cases(), True))
+        self.unpin = QPushButton("&Unpin", self)
+        self.unpin.clicked.connect(lambda: self.set_pinned(self.selected_cases(), False))
         self.cover = QPushButton("C&over an absence…", self)
         self.cover.clicked.connect(lambda: self.cover_absence())
         self.balance = QPushButton("&Propose balance…", self)
@@ -112,7 +121,7 @@ class TeamPanel(ReloadingPanel):
         titles.addWidget(self.summary)
         top.addLayout(titles, 1)
         top.addWidget(self.busy, 0, Qt.AlignmentFlag.AlignTop)
-        for b in (self.reload, self.reassign, self.cover, self.balance):
+        for b in (self.reload, self.reassign, self.absence, self.cover, self.balance):
             top.addWidget(b, 0, Qt.AlignmentFlag.AlignTop)
         options = QHBoxLayout()
         options.addWidget(self.read_only)
@@ -121,7 +130,11 @@ class TeamPanel(ReloadingPanel):
         lower = QWidget(self)
         lower_box = QVBoxLayout(lower)
         lower_box.setContentsMargins(0, 0, 0, 0)
-        lower_box.addWidget(self.cases_title)
+        title_row = QHBoxLayout()
+        title_row.addWidget(self.cases_title, 1)
+        title_row.addWidget(self.pin)
+        title_row.addWidget(self.unpin)
+        lower_box.addLayout(title_row)
         lower_box.addWidget(self.cases_table)
         split = QSplitter(Qt.Orientation.Vertical, self)
         split.addWidget(self.people_table)
@@ -197,15 +210,22 @@ class TeamPanel(ReloadingPanel):
         self._update_buttons()
 
     def selected_cases(self) -> list[int]:
+        return [c.case_id for c in self.chosen_cases()]
+
+    def chosen_cases(self) -> list[CaseLoad]:
         rows = {i.row() for i in self.cases_table.selectionModel().selectedRows()}
-        return [self.cases.row(r).case_id for r in sorted(rows)]
+        return [self.cases.row(r) for r in sorted(rows)]
 
     def _update_buttons(self, *_: object) -> None:
         lead = self.desktop.actor.can_reallocate
         ready = self.team is not None
         self.people.accept_drops = self.cases.allow_drag = lead
         self.read_only.setVisible(not lead)
-        self.reassign.setEnabled(lead and ready and bool(self.selected_cases()))
+        chosen = self.chosen_cases()
+        self.reassign.setEnabled(lead and ready and bool(chosen))
+        self.absence.setEnabled(lead and ready)
+        self.pin.setEnabled(lead and any(not c.pinned for c in chosen))
+        self.unpin.setEnabled(lead and any(c.pinned for c in chosen))
         self.cover.setEnabled(lead and ready and any(p.absence or p.next_absence for p in self.team.people)
                               if self.team is not None else False)
         self.balance.setEnabled(lead and ready)
@@ -231,6 +251,32 @@ class TeamPanel(ReloadingPanel):
         dialog = AbsenceDialog(self.desktop, self.team, username, self)
         self._show(dialog)
         return dialog
+
+    def record_absence(self, username: str | None = None) -> RecordAbsenceDialog | None:
+        if self.team is None or not self.desktop.actor.can_reallocate:
+            return None
+        dialog = RecordAbsenceDialog(self.desktop, self.team, username, self)
+        self._show(dialog)
+        return dialog
+
+    def set_pinned(self, case_ids: list[int], pinned: bool) -> None:
+        """Pin (or unpin) the chosen cases: a balancing proposal leaves pinned cases where they are."""
+        if not case_ids or not self.desktop.actor.can_reallocate:
+            return
+        desktop, actor = self.desktop, self.desktop.actor
+        change = pin_case if pinned else unpin_case
+
+        def run() -> None:
+            for cid in case_ids:
+                change(desktop.ctx, actor, cid)
+
+        self.pin.setEnabled(False)
+        self.unpin.setEnabled(False)
+        desktop.runner.run(run, lambda _r: desktop.data_changed.emit(0), self._pin_failed, write=True)
+
+    def _pin_failed(self, exc: BaseException) -> None:
+        self._update_buttons()
+        self.summary.setText(f"Could not change the pin: {html.escape(str(exc))}")
 
     def propose_balance(self) -> None:
         """Work the proposal out off the UI thread, then show it for the lead to accept all, some or none."""
