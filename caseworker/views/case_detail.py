@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -17,7 +17,7 @@ from caseworker.letters.correspondent import main_correspondent_id
 from caseworker.reports.deadlines import ADVICE_SHORT
 from caseworker.services.casefile import facts_of
 from caseworker.statutory.engine import RequestDeadlines
-from caseworker.store.models import AdviceRequest, AuditEvent, Case, Child, School, Staff
+from caseworker.store.models import AdviceRequest, Allocation, AuditEvent, Case, Child, School, Staff
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,6 +56,17 @@ class ExceptionView:
 
 
 @dataclass(frozen=True, slots=True)
+class AllocationView:
+    """One spell of the case with a caseworker (history is never rewritten)."""
+
+    caseworker: str  # display name; "" when nobody held it
+    from_on: date
+    to_on: date | None  # None: still with them
+    reason: str
+    by: str
+
+
+@dataclass(frozen=True, slots=True)
 class HistoryEntry:
     at: datetime
     who: str
@@ -89,6 +100,7 @@ class CaseDetail:
     caseworker_email: str = ""
     letters_to_parent: bool = False  # a young person past school age asked for letters to go to their parent
     main_correspondent_id: int | None = None  # the contact "the family" letters go to (see letters.correspondent)
+    allocations: tuple[AllocationView, ...] = ()  # newest first
 
     @property
     def stage(self) -> str:
@@ -161,11 +173,26 @@ def load_case_details(ctx: AppContext, case_ids: Sequence[int], today: date, *,
         schools = dict(s.execute(select(School.id, School.name).where(School.id.in_(school_ids))).all()) \
             if school_ids else {}
         staff: dict[int, str] = dict(s.execute(select(Staff.id, Staff.display_name)).all()) if with_history else {}
+        spells = _allocations(s, [c.id for c in cases]) if with_history else {}
         details = {}
         for case in cases:
             history = _history(s, case.id) if with_history else []
-            details[case.id] = _detail(ctx, case, today, schools.get(case.child.school_id or 0, ""), history, staff)
+            detail = _detail(ctx, case, today, schools.get(case.child.school_id or 0, ""), history, staff)
+            details[case.id] = replace(detail, allocations=tuple(spells.get(case.id, ())))
         return details
+
+
+def _allocations(s: Session, case_ids: list[int]) -> dict[int, list[AllocationView]]:
+    holder, mover = aliased(Staff), aliased(Staff)
+    rows = s.execute(
+        select(Allocation.case_id, holder.display_name, Allocation.from_on, Allocation.to_on, Allocation.reason,
+               mover.display_name)
+        .outerjoin(holder, holder.id == Allocation.staff_id).outerjoin(mover, mover.id == Allocation.by_id)
+        .where(Allocation.case_id.in_(case_ids)).order_by(Allocation.case_id, Allocation.id.desc())).all()
+    out: dict[int, list[AllocationView]] = {}
+    for cid, who, starts, ends, reason, by in rows:
+        out.setdefault(cid, []).append(AllocationView(who or "", starts, ends, reason or "", by or "system"))
+    return out
 
 
 def _history(s: Session, case_id: int) -> list[HistoryRow]:

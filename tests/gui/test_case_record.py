@@ -184,6 +184,26 @@ def test_the_record_reloads_when_its_case_or_every_case_changes(qtbot: QtBot, de
     assert panel.detail is not None and panel.detail.stage == "assessment"
 
 
+def test_allocation_history_and_who_letters_go_to_after_school_age(qtbot: QtBot, desktop: DesktopContext) -> None:
+    from tests.gui.conftest import add_staff
+
+    cid = new_case(desktop, date_of_birth=date(2008, 5, 4))  # compulsory school age ended 28 June 2024
+    lead = add_staff(desktop.ctx, "tlead", "Terry Lead", "team_lead")
+    add_staff(desktop.ctx, "pnew", "Pat New", "caseworker")
+    steps.reallocate(desktop.ctx, lead, cid, "pnew", "Jo Smith is on long-term leave")
+    with desktop.ctx.db.session() as s:
+        child_id = s.get(Case, cid).child_id  # type: ignore[union-attr]
+        s.add(Contact(child_id=child_id, role="young_person", name="Amelia Jones", address="4 Castle Street\nHereford",
+                      postcode="HR1 2NW"))
+    panel = open_panel(qtbot, desktop, cid)
+    spells = table_texts(panel.allocations_table)
+    assert [row[0] for row in spells] == ["Pat New", "Jo Smith"]
+    assert spells[0][2:] == ["now", "Jo Smith is on long-term leave", "Terry Lead"]
+    contacts = table_texts(panel.contacts_table)
+    assert contacts[0][:3] == ["Main correspondent", "Young person", "Amelia Jones"]  # 18 now: she is written to
+    assert contacts[1][0] == ""  # her mother was marked when the request came in, years ago
+
+
 def test_a_read_only_user_sees_the_steps_but_cannot_run_them(qtbot: QtBot, desktop: DesktopContext) -> None:
     from tests.gui.conftest import add_staff
 

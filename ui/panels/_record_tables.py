@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date
 from typing import Any
 
 from PySide6.QtCore import Qt
@@ -10,7 +11,7 @@ from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidge
 
 from caseworker.statutory.engine import Milestone
 from caseworker.statutory.rules import Rules
-from caseworker.views.case_detail import AdviceView, ContactView, ExceptionView, HistoryEntry
+from caseworker.views.case_detail import AdviceView, AllocationView, ContactView, ExceptionView, HistoryEntry
 from ui.status import status_icon
 from ui.table_model import Column, RowTableModel
 from ui.widgets.wording import (
@@ -89,6 +90,18 @@ def exception_columns(rules: Rules) -> list[Column[ExceptionView]]:
         Column("Recorded", lambda e: short_date(e.recorded), sort_key=lambda e: e.recorded, tooltip=tip),
         Column("Law", lambda e: rules.exception_grounds.get(e.ground, {}).get("law", ""), tooltip=tip),
         Column("Note", lambda e: e.note, tooltip=tip),
+    ]
+
+
+def allocation_columns() -> list[Column[AllocationView]]:
+    return [
+        Column("Caseworker", lambda a: a.caseworker or "(not allocated)",
+               icon=lambda a: status_icon("met") if a.to_on is None else None),
+        Column("From", lambda a: short_date(a.from_on), sort_key=lambda a: a.from_on),
+        Column("To", lambda a: short_date(a.to_on) if a.to_on else "now",
+               sort_key=lambda a: a.to_on or date.max),
+        Column("Why", lambda a: a.reason, tooltip=lambda a: a.reason),
+        Column("Moved by", lambda a: a.by),
     ]
 
 

@@ -7,6 +7,7 @@ saves through the service and announces the change, which brings the panel back 
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
 from PySide6.QtCore import QModelIndex, Signal
@@ -27,6 +28,7 @@ from ui.panels._record_header import RecordHeader
 from ui.panels._record_tables import (
     RecordTable,
     advice_columns,
+    allocation_columns,
     contact_columns,
     deadline_columns,
     exception_columns,
@@ -121,9 +123,10 @@ class CaseRecordPanel(QWidget):
         self.contacts_table = RecordTable(contact_columns(), "Contacts", self)
         self.exceptions_table = RecordTable(exception_columns(self.rules), "Exceptions", self)
         self.history_table = RecordTable(history_columns(), "History, newest first", self)
+        self.allocations_table = RecordTable(allocation_columns(), "Allocation history, newest first", self)
         for page, title in ((deadlines, "&Deadlines"), (self.advice_table, "&Advice"),
                             (self.contacts_table, "C&ontacts"), (self.exceptions_table, "E&xceptions"),
-                            (self.history_table, "&History")):
+                            (self.history_table, "&History"), (self.allocations_table, "Allocation histor&y")):
             self.tabs.addTab(page, title)
         self.letters = CaseLettersPanel(self.desktop, self.case_id, self)  # loads when first shown
         self.tabs.addTab(self.letters, "&Letters")
@@ -170,9 +173,12 @@ class CaseRecordPanel(QWidget):
         self.deadlines_table.set_rows(d.milestones if d else [])
         self.deadlines_note.setText(self._deadlines_note(detail))
         self.advice_table.set_rows(detail.advice)
-        self.contacts_table.set_rows(sorted(detail.contacts, key=lambda c: not c.main_correspondent))
+        # Show who letters go to today (the school-age rule), not only who was marked when recorded.
+        contacts = [replace(c, main_correspondent=c.id == detail.main_correspondent_id) for c in detail.contacts]
+        self.contacts_table.set_rows(sorted(contacts, key=lambda c: not c.main_correspondent))
         self.exceptions_table.set_rows(detail.exceptions)
         self.history_table.set_rows(detail.history)
+        self.allocations_table.set_rows(detail.allocations)
         self._title_tabs(detail)
         self.tabs.show()
         self._update_buttons()
@@ -205,6 +211,7 @@ class CaseRecordPanel(QWidget):
             f"C&ontacts ({len(detail.contacts)})",
             f"E&xceptions ({len(detail.exceptions)})",
             f"&History ({len(detail.history)})",
+            f"Allocation histor&y ({len(detail.allocations)})",
         ]
         for i, title in enumerate(titles):
             self.tabs.setTabText(i, title)
