@@ -19,7 +19,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from caseworker.errors import CaseworkerError, ValidationError
 from caseworker.services import case_links
 from caseworker.services.case_links import ORGANISATION_TITLES, OrganisationView, SchoolView
 from ui.context import DesktopContext
@@ -141,9 +140,4 @@ class AddRecipientDialog(QDialog):
         if not alive(self):
             return
         self.ok.setEnabled(True)
-        if isinstance(exc, ValidationError):
-            self.problem.set_reasons([p.reason for p in exc.problems])
-        elif isinstance(exc, CaseworkerError):
-            self.problem.set_reasons([str(exc)])
-        else:
-            raise exc
+        self.problem.show_refusal(exc)

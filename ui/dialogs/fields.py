@@ -7,6 +7,7 @@ from datetime import date
 from PySide6.QtCore import QDate, Qt, Signal
 from PySide6.QtWidgets import QButtonGroup, QDateEdit, QHBoxLayout, QLabel, QRadioButton, QWidget
 
+from caseworker.errors import CaseworkerError, ValidationError
 from ui.status import status_colour, status_icon
 
 PROBLEM_STATUS = "overdue"  # the red cross: a problem is shown in words, with an icon, and in red
@@ -95,3 +96,12 @@ class ProblemLabel(QWidget):
 
     def reasons(self) -> str:
         return self.text.text() if not self.isHidden() else ""
+
+    def show_refusal(self, exc: BaseException) -> None:
+        """A service's refusal in its own words; anything unexpected said plainly (nothing was saved)."""
+        if isinstance(exc, ValidationError):
+            self.set_reasons([p.reason for p in exc.problems])
+        elif isinstance(exc, CaseworkerError):
+            self.set_reasons([str(exc)])
+        else:
+            self.set_reasons([f"something went wrong ({type(exc).__name__}: {exc}); nothing was changed"])

@@ -5,7 +5,6 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QPlainTextEdit, QVBoxLayout, QWidget
 
-from caseworker.errors import CaseworkerError, ValidationError
 from caseworker.services.letters import mark_void
 from caseworker.views.letter_log import LetterLogEntry
 from ui.context import DesktopContext
@@ -76,12 +75,7 @@ class VoidLetterDialog(QDialog):
             return
         self._saving = False
         self.ok.setEnabled(True)
-        if isinstance(exc, ValidationError):
-            self.problem.set_reasons([p.reason for p in exc.problems])
-        elif isinstance(exc, CaseworkerError):
-            self.problem.set_reasons([str(exc)])
-        else:
-            self.problem.set_reasons([f"something went wrong ({type(exc).__name__}: {exc}); nothing was changed"])
+        self.problem.show_refusal(exc)
 
     def reject(self) -> None:
         if not self._saving:

@@ -7,7 +7,6 @@ from datetime import timedelta
 
 from PySide6.QtWidgets import QComboBox, QDialog, QDialogButtonBox, QFormLayout, QLabel, QVBoxLayout, QWidget
 
-from caseworker.errors import CaseworkerError, ValidationError
 from caseworker.services.caseload import record_absence
 from caseworker.views.caseload import TeamCaseload
 from ui.context import DesktopContext
@@ -86,9 +85,4 @@ class RecordAbsenceDialog(QDialog):
         if not alive(self):
             return
         self.ok.setEnabled(True)
-        if isinstance(exc, ValidationError):
-            self.problem.set_reasons([p.reason for p in exc.problems])
-        elif isinstance(exc, CaseworkerError):
-            self.problem.set_reasons([str(exc)])
-        else:
-            raise exc
+        self.problem.show_refusal(exc)
