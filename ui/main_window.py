@@ -60,6 +60,8 @@ class MainWindow(QMainWindow):
         self.my_day.open_case.connect(self.open_case)
         self.cases.open_case.connect(self.open_case)
         self.letters_queue.open_letter.connect(self.open_letter)
+        # Count the letters waiting once My day is in, so the tab says how many before anyone opens it.
+        self.my_day.loaded.connect(self._count_letters_once)
 
         self._build_toolbar()
         self._build_menus()
@@ -227,6 +229,11 @@ class MainWindow(QMainWindow):
         panel.title_changed.connect(lambda text, p=panel: self._retitle(p, text))
         self.tabs.setCurrentIndex(index)
         panel.refresh()
+
+    def _count_letters_once(self) -> None:
+        self.my_day.loaded.disconnect(self._count_letters_once)
+        if not self.letters_queue.is_loading and not self.letters_queue.has_loaded:
+            self.letters_queue.refresh()
 
     def open_letter(self, item: QueuedLetter) -> None:
         """Open a waiting letter's case on its Letters tab, with that letter chosen in the form."""

@@ -36,6 +36,10 @@ class ReloadingPanel(QWidget):
     def is_loading(self) -> bool:
         return self._loading
 
+    @property
+    def has_loaded(self) -> bool:
+        return self._has_loaded
+
     def _changed(self, _case_id: int = 0) -> None:
         if self.isVisible() or not self._has_loaded:
             self.refresh()

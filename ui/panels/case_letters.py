@@ -19,7 +19,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QPushButton,
     QSplitter,
-    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -48,6 +47,7 @@ from ui.printing import print_pdf, safe_file_name, save_pdf
 from ui.status import status_colour, status_icon
 from ui.table_model import Column
 from ui.widgets.pdf_view import PdfViewer
+from ui.widgets.tabs import set_own_tab_text
 from ui.widgets.wording import local_time, short_date
 
 STATUS_LOOK = {"made": ("Made", "pending"), "sent": ("Sent", "met"), "void": ("Void", "closed")}
@@ -228,10 +228,7 @@ class CaseLettersPanel(QWidget):
 
     def _retitle_tab(self, count: int) -> None:
         """Show the number of letters on the record's tab, as its other tabs show their counts."""
-        parent = self.parentWidget()
-        tabs = parent.parentWidget() if parent is not None else None
-        if isinstance(tabs, QTabWidget) and (index := tabs.indexOf(self)) >= 0:
-            tabs.setTabText(index, f"&Letters ({count})")
+        set_own_tab_text(self, f"&Letters ({count})")
 
     def _failed(self, seq: int, exc: BaseException) -> None:
         if not alive(self) or seq != self._seq:

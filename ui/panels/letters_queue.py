@@ -37,6 +37,7 @@ from ui.panels._reload import ReloadingPanel
 from ui.printing import print_pdf, safe_file_name, save_pdf
 from ui.status import status_colour, status_icon
 from ui.table_model import Column
+from ui.widgets.tabs import set_own_tab_text
 from ui.widgets.wording import short_date
 
 OPEN_THE_CASE = "Open the case to write the reasons"
@@ -206,6 +207,7 @@ class LettersQueuePanel(ReloadingPanel):
              f"Cases of {data.names.get(data.viewing, data.viewing)}")
         self.whose.setText(f"{who} \u00b7 {len(data.items)} letter{'s' if len(data.items) != 1 else ''} waiting, "
                            f"{ready} ready to make")
+        set_own_tab_text(self, f"Letters to send ({len(data.items)})" if data.items else "Letters to send")
         self.message.setText("" if data.items else "Nothing to send: every letter a recent step calls for is made.")
         self.message.setStyleSheet("")
         self.message.setVisible(not data.items)
