@@ -137,11 +137,13 @@ def test_a_lead_accepts_some_of_a_balancing_proposal(qtbot: QtBot, desktop: Desk
     n = dialog.model.rowCount()
     assert n == len(dialog.proposal.moves) > 2 and dialog.ok.text() == f"Make the moves: {n} cases"
     text = dialog.figures.text()
-    assert text.startswith("Largest utilisation now: unbounded (someone away holds work). ")
-    assert "Among people at work: 123% now, 31% with every move; bound 28%." in text
-    assert text.endswith("so the best possible here is 31%.")  # North: 184 points over 600 (Kim is South)
+    assert text.startswith("Someone away holds work that cannot move")  # Ali, absent, with a decision due
+    assert "Largest utilisation at work: 123% now, 31% with every move, 31% with the moves ticked." in text
+    assert "Bound: 28%," in text
+    assert text.endswith("the best possible is 31%.")  # North: 184 points over 600 (Kim is South)
     dialog.tick_none.click()
     assert not dialog.ok.isEnabled()
+    assert "123% with the moves ticked" in dialog.figures.text()
     dialog.tick_all.click()
     dialog.model.item(0, 0).setCheckState(Qt.CheckState.Unchecked)
     assert dialog.ok.text() == f"Make the moves: {n - 1} cases"

@@ -96,30 +96,38 @@ class BalanceDialog(MovesDialog):
         chosen = [self.proposal.moves[r] for r in self.ticked()] if hasattr(self, "model") else []
         return [PlannedMove(m.case_id, m.to_user, m.reason, m.from_user) for m in chosen]
 
-    def largest_with_ticked(self) -> float:
+    def largest_with_ticked(self, *, at_work: bool = False) -> float:
+        """The largest utilisation if only the ticked moves are made (``at_work``: people with capacity only)."""
         load = dict(self.proposal.load_before)
         for r in self.ticked():
             m = self.proposal.moves[r]
             load[m.from_user] -= m.points
             load[m.to_user] += m.points
         cap = self.proposal.capacity
-        return max((math.inf if cap[u] <= 0 and load[u] > 0 else (load[u] / cap[u] if cap[u] > 0 else 0.0))
+        return max((load[u] / cap[u] if cap[u] > 0 else (math.inf if load[u] > 0 and not at_work else 0.0))
                    for u in load) if load else 0.0
+
+    def figures_text(self) -> str:
+        p = self.proposal
+        rules = (f"Under the rules here (moves within teams, nobody taking work past 100%) the best possible is "
+                 f"{percent(p.bound_with_constraints)}.")
+        bound_words = "the larger of the team's load over its capacity and what anyone must keep in protected cases"
+        if math.isinf(p.largest_before) or math.isinf(p.bound):
+            lines = ["Someone away holds work that cannot move (due soon or overdue), so the team's largest "
+                     "utilisation has no finite value either way; these figures are for the people at work.",
+                     f"Largest utilisation at work: {percent(p.largest_available_before)} now, "
+                     f"{percent(p.largest_available_after)} with every move, "
+                     f"{percent(self.largest_with_ticked(at_work=True))} with the moves ticked.",
+                     f"Bound: {percent(p.bound_available)}, {bound_words}."]
+        else:
+            lines = [f"Largest utilisation: {figure(p.largest_before)} now, {figure(p.largest_after)} with every "
+                     f"move, {figure(self.largest_with_ticked())} with the moves ticked.",
+                     f"Bound: {figure(p.bound)}, {bound_words}."]
+        if p.bound_with_constraints > p.bound_available + 0.005:
+            lines[-1] += " " + rules
+        return "\n".join(lines)
 
     def revalidate(self, *_: object) -> None:
         if hasattr(self, "figures"):
-            p = self.proposal
-            lines = [f"Largest utilisation now: {figure(p.largest_before)}. "
-                     f"With every move: {figure(p.largest_after)}. "
-                     f"With the moves ticked: {figure(self.largest_with_ticked())}.",
-                     f"Bound: {figure(p.bound)}, the larger of the team's load over its capacity and what anyone "
-                     "must keep in protected cases."]
-            if math.isinf(p.largest_before) or math.isinf(p.bound):
-                lines.append(f"Among people at work: {percent(p.largest_available_before)} now, "
-                             f"{percent(p.largest_available_after)} with every move; bound "
-                             f"{percent(p.bound_available)}.")
-            if p.bound_with_constraints > p.bound_available + 0.005:
-                lines.append(f"Moves stay within teams and nobody taking work goes above 100%, so the best "
-                             f"possible here is {percent(p.bound_with_constraints)}.")
-            self.figures.setText("\n".join(lines))
+            self.figures.setText(self.figures_text())
         super().revalidate()

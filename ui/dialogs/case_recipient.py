@@ -40,11 +40,11 @@ class AddRecipientDialog(QDialog):
         self.desktop, self.case_id = desktop, case_id
         self.setWindowTitle(f"Add a recipient: {reference}")
         self.setAccessibleName("Add a recipient")
-        self.setMinimumWidth(560)
+        self.setMinimumWidth(620)
         intro = QLabel("Letters only go to people and organisations recorded on the case. Choose one from the "
                        "council's lists; to change an address, change it in those lists.", self)
         intro.setWordWrap(True)
-        self.use_org = QRadioButton("An &organisation (health commissioner, social care, another council)", self)
+        self.use_org = QRadioButton("An &organisation: health commissioner, social care, another council", self)
         self.use_school = QRadioButton("A &school or college consulted on being named in the plan", self)
         group = QButtonGroup(self)
         for b in (self.use_org, self.use_school):
@@ -96,7 +96,7 @@ class AddRecipientDialog(QDialog):
         self.school.setCurrentIndex(-1)
         if not choices.organisations:
             self.use_org.setEnabled(False)
-            self.use_org.setText(self.use_org.text() + " (all on the council's list are already on this case)")
+            self.organisation.addItem("Every organisation on the council's list is already on this case")
         (self.use_org if choices.organisations else self.use_school).setChecked(True)
         self._changed()
 
