@@ -82,6 +82,13 @@ def letters_to_send(ctx: AppContext, today: date, caseworker: str | None = None)
     return sorted(queue, key=lambda q: (q.template_id != "advice_chase", q.since, q.reference, q.template_id))
 
 
+def letters_due_for_case(ctx: AppContext, case_id: int, today: date) -> list[QueuedLetter]:
+    """What "Letters to send" lists for this one case (its caseworker's list, filtered)."""
+    with ctx.db.sessions() as s:
+        owner = s.scalar(select(Staff.username).join(Case, Case.caseworker_id == Staff.id).where(Case.id == case_id))
+    return [q for q in letters_to_send(ctx, today, owner) if q.case_id == case_id]
+
+
 def _item(d: RequestDeadlines, template: str, since: date, why: str, request: LetterRequest | None = None,
           days_late: int = 0) -> QueuedLetter:
     f = d.facts

@@ -345,3 +345,15 @@ def test_an_organisation_or_consulted_school_is_added_from_the_councils_lists(qt
         dialog.ok.click()
     offered = [panel.form.recipient.itemText(i) for i in range(panel.form.recipient.count())]
     assert "Riverside Special School (school consulted)" in offered
+
+
+def test_the_tab_says_what_is_waiting_and_prepares_it(qtbot: QtBot, desktop: DesktopContext) -> None:
+    panel = open_letters(qtbot, desktop, letters_case(desktop))  # EP advice 14 days late, an exception recorded
+    assert panel.due.text().startswith("Waiting to be sent for this case: Advice overdue: reminder (EP advice 14 "
+                                       "days late")
+    assert panel.form.recipient.currentText() == "Sarah Jones (parent, main correspondent)"  # nothing chosen for you
+    panel.due_button.click()
+    assert panel.form.template.currentData() == "advice_chase"
+    assert panel.form.recipient.currentText() == "County EP Service (advice service)"
+    make_through_the_form(qtbot, panel)
+    assert "Advice overdue" not in panel.due.text()  # made: no longer waiting

@@ -37,6 +37,7 @@ from caseworker.services.letters import (
 )
 from caseworker.views.letter_log import LetterLogEntry, letter_log
 from caseworker.views.letter_recipients import CaseLetters, load_case_letters
+from caseworker.views.letters_queue import QueuedLetter, letters_due_for_case
 from ui.context import DesktopContext
 from ui.dialogs.base import alive
 from ui.dialogs.case_recipient import AddRecipientDialog
@@ -59,6 +60,7 @@ class LettersLoad:
     kit: LetterKit
     case: CaseLetters
     log: list[LetterLogEntry]
+    due: list[QueuedLetter]  # what Letters to send lists for this case
 
 
 def status_words(e: LetterLogEntry) -> str:
@@ -141,6 +143,18 @@ class CaseLettersPanel(QWidget):
         left = QWidget(self)
         column = QVBoxLayout(left)
         column.setContentsMargins(0, 0, 0, 0)
+        self.due = QLabel(self)
+        self.due.setWordWrap(True)
+        self.due.setTextFormat(Qt.TextFormat.PlainText)
+        self.due.setAccessibleName("Letters waiting for this case")
+        self.due_button = QPushButton("Prepare it", self)
+        self.due_button.setAccessibleName("Prepare the letter waiting for this case")
+        self.due_button.clicked.connect(self.prepare_due)
+        self.due_button.hide()
+        due_row = QHBoxLayout()
+        due_row.addWidget(self.due, 1)
+        due_row.addWidget(self.due_button, 0, Qt.AlignmentFlag.AlignTop)
+        column.addLayout(due_row)
         column.addWidget(self.form)
         column.addWidget(self.made_bar)
         column.addWidget(self.log_heading)
@@ -189,7 +203,8 @@ class CaseLettersPanel(QWidget):
 
         def load() -> LettersLoad:
             kit = desktop.letter_kit()
-            return LettersLoad(kit, load_case_letters(desktop.ctx, case_id, today), letter_log(desktop.ctx, case_id))
+            return LettersLoad(kit, load_case_letters(desktop.ctx, case_id, today), letter_log(desktop.ctx, case_id),
+                               letters_due_for_case(desktop.ctx, case_id, today))
 
         self.desktop.runner.run(load, lambda data: self._loaded(seq, data), lambda exc: self._failed(seq, exc))
 
@@ -217,6 +232,7 @@ class CaseLettersPanel(QWidget):
         if self._pending_request is not None:
             self.form.prefill(self._pending_request)
             self._pending_request = None
+        self._show_due(data)
         titles = dict(data.kit.templates.titles())
         self.log.rows_model.columns = log_columns(titles)
         self.log.set_rows(data.log)
@@ -225,6 +241,19 @@ class CaseLettersPanel(QWidget):
         self._retitle_tab(len(data.log))
         self._update_buttons()
         self.loaded.emit()
+
+    def _show_due(self, data: LettersLoad) -> None:
+        titles = dict(data.kit.templates.titles())
+        waiting = [f"{titles.get(q.template_id, q.template_id)} ({q.why})" for q in data.due]
+        self.due.setText("Waiting to be sent for this case: " + "; ".join(waiting) if waiting else
+                         "Nothing is waiting to be sent for this case.")
+        self.due_button.setVisible(bool(waiting))
+        self.due_button.setText(f"Prepare the {'first ' if len(waiting) > 1 else ''}one")
+
+    def prepare_due(self) -> None:
+        """Choose the first letter waiting for this case in the form (recipient, letter, advice)."""
+        if self.data is not None and self.data.due:
+            self.prefill(self.data.due[0].request)
 
     def _retitle_tab(self, count: int) -> None:
         """Show the number of letters on the record's tab, as its other tabs show their counts."""
