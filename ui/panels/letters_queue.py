@@ -287,9 +287,12 @@ class LettersQueuePanel(ReloadingPanel):
             lambda batch: self._made(batch, items, skipped, then), self._make_failed, write=True)
 
     def _step(self, done: int, total: int) -> None:
-        if self.progress is not None and not self.progress.wasCanceled():
-            self.progress.setValue(done)
-            self.progress.setLabelText(f"Made {done} of {total} letters…")
+        # A modal progress dialog runs the event loop inside setValue, where the batch can finish and close
+        # it: hold our own reference and set the label first.
+        progress = self.progress
+        if progress is not None and alive(progress) and not progress.wasCanceled():
+            progress.setLabelText(f"Made {done} of {total} letters…")
+            progress.setValue(done)
 
     def _close_progress(self) -> None:
         if self.progress is not None:
