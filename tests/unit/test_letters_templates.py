@@ -285,3 +285,23 @@ def test_the_letters_a_recipient_can_be_sent() -> None:
     assert {"draft_plan_cover", "final_plan_cover", "change_of_caseworker"} <= family
     assert "advice_chase" not in family
     assert {t.id for t in TEMPLATES.for_recipient(sample_service())} == {"advice_request", "advice_chase"}
+
+
+@pytest.mark.parametrize(("days_on", "says"), [
+    (0, "we need to send the family a draft plan by"),
+    (130, "That date has passed"),  # past the latest safe draft day, before week 20
+    (150, "already waiting longer than the law allows"),  # past week 20
+])
+def test_a_chase_speaks_of_the_family_s_dates_as_they_stand(days_on: int, says: str) -> None:
+    from datetime import timedelta
+
+    from caseworker.letters import load_council_settings, load_templates
+    from caseworker.letters.samples import SAMPLE_TODAY, sample_facts, sample_service
+
+    council = load_council_settings()
+    facts = sample_facts(council, recipient=sample_service())
+    received = facts.case.received
+    assert received is not None
+    later = received + timedelta(days=days_on) if days_on else SAMPLE_TODAY
+    letter = load_templates().render("advice_chase", replace(facts, today=max(later, SAMPLE_TODAY)))
+    assert says in " ".join(letter.text().split())

@@ -248,7 +248,7 @@ class CaseLettersPanel(QWidget):
         self.due.setText("Waiting to be sent for this case: " + "; ".join(waiting) if waiting else
                          "Nothing is waiting to be sent for this case.")
         self.due_button.setVisible(bool(waiting))
-        self.due_button.setText(f"Prepare the {'first ' if len(waiting) > 1 else ''}one")
+        self.due_button.setText("Prepare the first" if len(waiting) > 1 else "Prepare it")
 
     def prepare_due(self) -> None:
         """Choose the first letter waiting for this case in the form (recipient, letter, advice)."""
