@@ -64,15 +64,8 @@ def caseload_table(team: Any) -> str:
     header = ("Name", "Team", "Cases", "Points", "Capacity", "Load", "Band", "Overdue", "Late advice", "Note")
     rows = []
     for p in team.people:
-        note = []
-        if p.absence is not None:
-            note.append(f"absent to {p.absence.ends:%d %b}")
-        elif p.next_absence is not None:
-            note.append(f"away from {p.next_absence.starts:%d %b}")
-        if p.new_starter:
-            note.append("new starter")
         rows.append((p.display_name, p.team or "-", f"{p.cases:,}", f"{p.points:,.0f}", f"{p.capacity:,.0f}",
-                     percent(p.utilisation), p.band, str(p.overdue), str(p.late_advice), ", ".join(note)))
+                     percent(p.utilisation), p.band, str(p.overdue), str(p.late_advice), p.note))
     widths = [max(len(h), *(len(r[i]) for r in rows)) if rows else len(h) for i, h in enumerate(header)]
     fmt = "  ".join(f"{{:<{w}}}" for w in widths)
     lines = [f"Caseloads on {team.today:%a %d %b %Y} (points: {team.settings.source})", "",

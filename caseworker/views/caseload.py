@@ -96,6 +96,20 @@ class PersonLoad:
             return "without a capacity"
         return None
 
+    @property
+    def note(self) -> str:
+        """What a team lead should know beside the figures: away, new, inactive."""
+        notes = []
+        if self.absence is not None:
+            notes.append(f"absent to {self.absence.ends:%d %b}")
+        elif self.next_absence is not None:
+            notes.append(f"away {self.next_absence.starts:%d %b} to {self.next_absence.ends:%d %b}")
+        if self.new_starter:
+            notes.append("new starter")
+        if not self.active:
+            notes.append("inactive")
+        return ", ".join(notes)
+
 
 @dataclass(frozen=True)
 class TeamCaseload:

@@ -49,6 +49,17 @@ class FieldRow:
     matches: Matcher
 
 
+def show_problems(rows: list[FieldRow], general: ProblemLabel, problems: list[Problem]) -> None:
+    """Each problem beside the field it names (and read out with it); the rest under the form."""
+    left = list(problems)
+    for row in rows:
+        mine = [p for p in problems if row.matches(p.field)]
+        row.problem.set_reasons([p.reason for p in mine])
+        row.widget.setAccessibleDescription("; ".join(p.reason for p in mine))
+        left = [p for p in left if p not in mine]
+    general.set_reasons([p.reason for p in left])
+
+
 def alive(obj: QObject) -> bool:
     """False once Qt has deleted the widget (a task can finish after its window was closed)."""
     return shiboken6.isValid(obj)
@@ -196,13 +207,7 @@ class StepDialog(QDialog):
         self.revalidate()
 
     def show_problems(self, problems: list[Problem]) -> None:
-        left = list(problems)
-        for row in self.rows:
-            mine = [p for p in problems if row.matches(p.field)]
-            row.problem.set_reasons([p.reason for p in mine])
-            row.widget.setAccessibleDescription("; ".join(p.reason for p in mine))
-            left = [p for p in left if p not in mine]
-        self.general.set_reasons([p.reason for p in left])
+        show_problems(self.rows, self.general, problems)
 
     def revalidate(self) -> None:
         if not hasattr(self, "ok"):

@@ -33,7 +33,7 @@ from caseworker.services import steps
 from caseworker.services.steps import NewRequest
 from caseworker.views.staff import StaffView, list_staff
 from ui.context import DesktopContext
-from ui.dialogs.base import FieldRow, alive, fields_named
+from ui.dialogs.base import FieldRow, alive, fields_named, show_problems
 from ui.dialogs.fields import DateEdit, ProblemLabel
 from ui.widgets.wording import long_date
 
@@ -307,13 +307,7 @@ class NewRequestDialog(QDialog):
         self.revalidate()
 
     def show_problems(self, problems: list[Problem]) -> None:
-        left = list(problems)
-        for row in self.rows:
-            mine = [p for p in problems if row.matches(p.field)]
-            row.problem.set_reasons([p.reason for p in mine])
-            row.widget.setAccessibleDescription("; ".join(p.reason for p in mine))
-            left = [p for p in left if p not in mine]
-        self.general.set_reasons([p.reason for p in left])
+        show_problems(self.rows, self.general, problems)
 
     def revalidate(self) -> None:
         if not hasattr(self, "ok"):

@@ -27,19 +27,6 @@ def load_words(p: PersonLoad) -> str:
     return f"{percent(p.utilisation)} {BAND_LOOK[p.band][0]}"
 
 
-def note_words(p: PersonLoad) -> str:
-    notes = []
-    if p.absence is not None:
-        notes.append(f"absent to {p.absence.ends:%d %b}")
-    elif p.next_absence is not None:
-        notes.append(f"away {p.next_absence.starts:%d %b} to {p.next_absence.ends:%d %b}")
-    if p.new_starter:
-        notes.append("new starter")
-    if not p.active:
-        notes.append("inactive")
-    return ", ".join(notes)
-
-
 PEOPLE_COLUMNS: list[Column[PersonLoad]] = [
     Column("Caseworker", lambda p: p.display_name),
     Column("Team", lambda p: p.team or "-"),
@@ -49,7 +36,7 @@ PEOPLE_COLUMNS: list[Column[PersonLoad]] = [
     Column("Points", lambda p: f"{p.points:,.0f} / {p.capacity:,.0f}", lambda p: p.points, align_right=True),
     Column("Overdue", lambda p: str(p.overdue), lambda p: p.overdue, align_right=True),
     Column("Late advice", lambda p: str(p.late_advice), lambda p: p.late_advice, align_right=True),
-    Column("Note", note_words),
+    Column("Note", lambda p: p.note),
 ]
 
 CASE_COLUMNS: list[Column[CaseLoad]] = [
