@@ -253,7 +253,7 @@ def facts_from_detail(detail: CaseDetail, recipient: Recipient, council: Council
                      final_issued=detail.final_issued)
     if d is not None:
         f = d.facts
-        served = f.served
+        served = d.served
         case = replace(
             case,
             decision_due=d.milestone("decision_to_assess").due, decision_to_assess_on=f.decision_to_assess_on,

@@ -1,4 +1,4 @@
-"""The deadlines report: INTERCHANGE.md section 2's JSON, and a table for people."""
+"""The deadlines report: the published JSON (version 2, docs/deadlines-json.md), and a table for people."""
 
 from __future__ import annotations
 
@@ -10,9 +10,11 @@ from caseworker.statutory.engine import (
     EXEMPT,
     LATE,
     NOT_APPLICABLE,
-    OVERDUE,
+    DeadlineEngine,
     RequestDeadlines,
 )
+
+JSON_VERSION = 2
 
 ADVICE_SHORT = {"ep": "EP", "health": "Health", "social_care": "Social care", "education": "Education",
                 "other": "Other"}
@@ -24,7 +26,7 @@ def _iso(d: date | None) -> str | None:
     return None if d is None else d.isoformat()
 
 
-def case_json(d: RequestDeadlines) -> dict[str, Any]:
+def case_json(d: RequestDeadlines, engine: DeadlineEngine) -> dict[str, Any]:
     f = d.facts
     return {
         "reference": f.reference,
@@ -34,19 +36,23 @@ def case_json(d: RequestDeadlines) -> dict[str, Any]:
         "stage": d.stage,
         "earliest_final": _iso(d.earliest_final),
         "milestones": [{"name": m.name, "due": m.due.isoformat(), "work_by": m.work_by.isoformat(),
-                        "done": _iso(m.done), "status": m.status} for m in d.milestones],
-        "advice": [{"kind": a.kind, "requested": a.requested.isoformat(), "due": a.due.isoformat(),
-                    "received": _iso(a.received), "status": a.status, "days_late": a.days_late}
+                        "done": _iso(m.done), "status": m.status, "binding": m.binding} for m in d.milestones],
+        "advice": [{"kind": a.kind, "requested": a.requested.isoformat(), "sent_by": a.sent_by,
+                    "due": a.due.isoformat(), "received": _iso(a.received), "status": a.status,
+                    "days_late": a.days_late}
                    for a in d.advice],
-        "exceptions": [{"ground": e.ground, "recorded": e.recorded.isoformat(), "note": e.note}
-                       for e in f.exceptions],
+        "exceptions": [{"ground": e.ground, "from": e.start.isoformat(), "to": _iso(e.ended),
+                        "recorded": e.recorded.isoformat(), "note": e.note,
+                        "applies_to": engine.applies_to(e.ground, f.received)}
+                       for e in sorted(f.exceptions, key=lambda e: e.start)],
     }
 
 
-def report_json(today: date, deadlines: list[RequestDeadlines]) -> dict[str, Any]:
+def report_json(today: date, deadlines: list[RequestDeadlines], engine: DeadlineEngine) -> dict[str, Any]:
     """The published report: cases sorted by reference."""
     ordered = sorted(deadlines, key=lambda d: d.facts.reference)
-    return {"today": today.isoformat(), "cases": [case_json(d) for d in ordered]}
+    return {"version": JSON_VERSION, "today": today.isoformat(),
+            "cases": [case_json(d, engine) for d in ordered]}
 
 
 def next_step(d: RequestDeadlines) -> tuple[str, date, date, str] | None:
@@ -68,7 +74,7 @@ def late_advice_text(d: RequestDeadlines) -> str:
 def report_table(today: date, deadlines: list[RequestDeadlines]) -> str:
     """A fixed-width table a caseworker can read in a terminal or paste into an email."""
     ordered = sorted(deadlines, key=lambda d: d.facts.reference)
-    overdue = sum(1 for d in ordered if any(m.status == OVERDUE for m in d.milestones))
+    overdue = sum(1 for d in ordered if any(m.breached for m in d.milestones))
     soon = sum(1 for d in ordered if any(m.status == DUE_SOON for m in d.milestones))
     late = sum(1 for d in ordered if any(a.status == LATE for a in d.advice))
     exempt = sum(1 for d in ordered if any(m.status == EXEMPT for m in d.milestones))

@@ -80,14 +80,23 @@ def _item(section: str, d: RequestDeadlines, what: str, due: date, work_by: date
     return WorkItem(section, f.id, f.reference, f.child, f.caseworker, what, due, work_by, max(0, -gap), gap, note)
 
 
+def cannot_be_met_note(d: RequestDeadlines) -> str:
+    """What to say of a week 20 the family's 15 days have put out of reach ("" when it can be met)."""
+    if d.final_cannot_be_met is None:
+        return ""
+    return f"cannot be met: earliest lawful final {d.final_cannot_be_met:%d %b %Y}"
+
+
 def _milestone_items(d: RequestDeadlines, today: date, out: MyDay) -> None:
     for m in d.milestones:
+        note = cannot_be_met_note(d) if m.name == "final_plan" else ""
         if m.status == OVERDUE:
-            section = DRAFT_PAST_SAFE_DAY if m.name == "draft_latest_safe" else OVERDUE_STEPS
-            out.sections[section].append(_item(section, d, MILESTONE_SHORT[m.name], m.due, m.work_by, today))
+            # Only a binding date is overdue in law; the draft's latest safe day is the team's own plan.
+            section = OVERDUE_STEPS if m.binding else DRAFT_PAST_SAFE_DAY
+            out.sections[section].append(_item(section, d, MILESTONE_SHORT[m.name], m.due, m.work_by, today, note))
         elif m.status == DUE_SOON:
             out.sections[DUE_THIS_WEEK].append(
-                _item(DUE_THIS_WEEK, d, MILESTONE_SHORT[m.name], m.due, m.work_by, today))
+                _item(DUE_THIS_WEEK, d, MILESTONE_SHORT[m.name], m.due, m.work_by, today, note))
 
 
 def _advice_items(d: RequestDeadlines, today: date, out: MyDay) -> None:

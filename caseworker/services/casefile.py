@@ -27,8 +27,8 @@ from caseworker.store.audit import audit, changes
 from caseworker.store.models import AdviceRequest, AdviceService, Case, Staff
 
 CASE_FIELDS = ("received_on", "request_source", "decision_to_assess", "decision_to_assess_on",
-               "decision_to_issue", "decision_to_issue_on", "draft_sent_on", "draft_served_on",
-               "final_issued_on", "withdrawn_on", "withdrawn_reason", "caseworker_id")
+               "decision_to_issue", "decision_to_issue_on", "draft_sent_on", "draft_sent_by", "draft_served_on",
+               "final_issued_on", "withdrawn_on", "withdrawn_reason", "caseworker_id", "named_setting_id")
 
 
 def facts_of(case: Case) -> RequestFacts:
@@ -40,10 +40,12 @@ def facts_of(case: Case) -> RequestFacts:
         decision_to_assess=case.decision_to_assess, decision_to_assess_on=case.decision_to_assess_on,
         decision_to_issue=case.decision_to_issue, decision_to_issue_on=case.decision_to_issue_on,
         draft_sent=case.draft_sent_on, draft_served=case.draft_served_on, final_issued=case.final_issued_on,
-        withdrawn=case.withdrawn_on,
-        advice=[AdviceFacts(a.kind, a.requested_on, a.received_on, a.service.name if a.service else None, a.id)
+        withdrawn=case.withdrawn_on, draft_sent_by=case.draft_sent_by,
+        advice=[AdviceFacts(a.kind, a.requested_on, a.received_on, a.service.name if a.service else None, a.id,
+                            a.sent_by, a.excused_ground)
                 for a in case.advice_requests],
-        exceptions=[ExceptionFacts(e.ground, e.recorded_on, e.note) for e in case.exceptions],
+        exceptions=[ExceptionFacts(e.ground, e.recorded_on, e.note, e.began_on, e.ended_on)
+                    for e in case.exceptions],
         id=case.id,
     )
 

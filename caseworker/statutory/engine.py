@@ -1,7 +1,8 @@
 """The deadline engine: pure functions from a request's facts and ``today`` to its deadlines.
 
-No I/O and no clock: the caller passes ``today``. The statuses and their order of precedence are the
-ones INTERCHANGE.md section 2 publishes; the dates come from the timescales table (rules.py).
+No I/O and no clock: the caller passes ``today``. The statuses, their order of precedence and when an
+exception excuses a deadline are set out in docs/law.md (the 20-week assessment, exceptions) and published
+in docs/deadlines-json.md; the dates come from the timescales table (rules.py).
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from caseworker.statutory.calendar import WorkingCalendar, default_calendar
-from caseworker.statutory.rules import Rules, default_rules
+from caseworker.statutory.rules import Rules, Timescale, default_rules
 
 # Milestone statuses, in the order the report decides them.
 NOT_APPLICABLE = "not_applicable"
@@ -28,6 +29,11 @@ PENDING = "pending"
 RECEIVED = "received"
 RECEIVED_LATE = "received_late"
 LATE = "late"
+EXCUSED = "excused"
+
+# Ways a request or a draft can go; post arrives on the second working day after posting.
+POST = "post"
+POSTAL_DELIVERY_WORKING_DAYS = 2
 
 # Stages of a request.
 STAGE_REQUEST = "request"
@@ -45,6 +51,9 @@ class AdviceFacts:
     received: date | None = None
     service: str | None = None
     id: int | None = None
+    sent_by: str = "email"
+    # A reg 8(2) excuse recorded on the request: the adviser need not meet the 6 weeks.
+    excused_ground: str | None = None
 
 
 @dataclass(slots=True)
@@ -52,6 +61,12 @@ class ExceptionFacts:
     ground: str
     recorded: date
     note: str = ""
+    began: date | None = None  # when the circumstances began; unknown means the day it was recorded
+    ended: date | None = None  # when they ended; None while they continue
+
+    @property
+    def start(self) -> date:
+        return self.began or self.recorded
 
 
 @dataclass(slots=True)
@@ -67,17 +82,13 @@ class RequestFacts:
     decision_to_issue: bool | None = None
     decision_to_issue_on: date | None = None
     draft_sent: date | None = None
-    draft_served: date | None = None
+    draft_served: date | None = None  # recorded only when service differs from the default
     final_issued: date | None = None
     withdrawn: date | None = None
     advice: list[AdviceFacts] = field(default_factory=list)
     exceptions: list[ExceptionFacts] = field(default_factory=list)
     id: int | None = None
-
-    @property
-    def served(self) -> date | None:
-        """Served defaults to sent unless deemed service was recorded."""
-        return self.draft_served or self.draft_sent
+    draft_sent_by: str = "email"
 
 
 @dataclass(slots=True)
@@ -87,6 +98,13 @@ class Milestone:
     work_by: date
     done: date | None
     status: str
+    # Whether the law fixes this date; a late non-binding milestone is later than planned, not a breach.
+    binding: bool = True
+
+    @property
+    def breached(self) -> bool:
+        """Overdue in law: past a binding date with nothing done and nothing excusing it."""
+        return self.status == OVERDUE and self.binding
 
 
 @dataclass(slots=True)
@@ -99,6 +117,8 @@ class AdviceDeadline:
     days_late: int
     service: str | None = None
     id: int | None = None
+    sent_by: str = "email"
+    delivered: date | None = None  # the day the adviser received the request: their 6 weeks run from it
 
 
 @dataclass(slots=True)
@@ -108,6 +128,10 @@ class RequestDeadlines:
     earliest_final: date | None
     milestones: list[Milestone]
     advice: list[AdviceDeadline]
+    served: date | None = None  # the draft's service day (deemed for post)
+    # Set when the final plan is still to issue and the family's 15 days end after its due date: the
+    # earliest day it may lawfully be issued (from the draft's service, or a draft sent today).
+    final_cannot_be_met: date | None = None
 
     def milestone(self, name: str) -> Milestone:
         for m in self.milestones:
@@ -135,9 +159,19 @@ def stage_of(facts: RequestFacts) -> str:
     return STAGE_REQUEST
 
 
-def exception_applies(exceptions: list[ExceptionFacts], grounds: frozenset[str], on: date) -> bool:
-    """True when an exception on one of ``grounds`` was on record by ``on``."""
-    return any(e.recorded <= on and e.ground in grounds for e in exceptions)
+def excuses(e: ExceptionFacts, grounds: frozenset[str], due: date, received: date) -> bool:
+    """Whether one exception excuses a late milestone (docs/law.md#exceptions).
+
+    Its ground must be one the law gives for that milestone, its circumstances must have begun on or
+    before the due date (what arose after a deadline was missed cannot have made it impractical), and
+    they must not have ended before the request arrived. When it was recorded does not matter.
+    """
+    return e.ground in grounds and e.start <= due and (e.ended is None or e.ended >= received)
+
+
+def exception_excuses(exceptions: list[ExceptionFacts], grounds: frozenset[str], due: date,
+                      received: date) -> bool:
+    return any(excuses(e, grounds, due, received) for e in exceptions)
 
 
 def ended_before(facts: RequestFacts, stage: str, name: str, due: date) -> bool:
@@ -154,56 +188,96 @@ def ended_before(facts: RequestFacts, stage: str, name: str, due: date) -> bool:
     return facts.withdrawn is not None and due >= facts.withdrawn
 
 
-def milestone_status(due: date, done: date | None, today: date, ended: bool,
-                     exceptions: list[ExceptionFacts], grounds: frozenset[str],
+def milestone_status(due: date, done: date | None, today: date, ended: bool, excused: bool,
                      due_soon: timedelta) -> str:
-    """The status of one milestone, decided in the published order."""
+    """The status of one milestone, decided in the published order.
+
+    ``excused``: an exception on record excuses this milestone if it is late. Before the due date the
+    ordinary status shows, so the team still sees the date it aims for.
+    """
     if done is None:
         if ended:
             return NOT_APPLICABLE
         if today > due:
-            if exceptions and exception_applies(exceptions, grounds, today):
-                return EXEMPT
-            return OVERDUE
+            return EXEMPT if excused else OVERDUE
         return DUE_SOON if due - today <= due_soon else PENDING
     if done <= due:
         return MET
-    if exceptions and exception_applies(exceptions, grounds, done):
-        return EXEMPT
-    return MET_LATE
+    return EXEMPT if excused else MET_LATE
 
 
-def advice_status(due: date, received: date | None, today: date,
-                  due_soon: timedelta) -> tuple[str, int]:
+def advice_status(due: date, received: date | None, today: date, due_soon: timedelta,
+                  excused: bool = False) -> tuple[str, int]:
     """Status and days late of one advice request's own 6-week clock."""
     if received is not None:
         if received <= due:
             return RECEIVED, 0
         return RECEIVED_LATE, (received - due).days
+    if excused:
+        return EXCUSED, 0
     if today > due:
         return LATE, (today - due).days
     return (DUE_SOON if due - today <= due_soon else PENDING), 0
 
 
-class DeadlineEngine:
-    """Evaluates requests against one timescales table and one working calendar.
+@dataclass(frozen=True, slots=True)
+class _Step:
+    """One milestone compiled for a regime: its offset from receipt, the grounds that excuse it and
+    whether it binds (``only_if_no``: binds unless the decision it asks for was "yes")."""
 
-    Built once and reused: it compiles the table into day offsets so that evaluating a request is a
-    handful of date additions (the whole of a large council's open work in well under 100 ms).
+    name: str
+    offset: timedelta
+    grounds: frozenset[str]
+    binding: str
+
+
+@dataclass(frozen=True, slots=True)
+class _Regime:
+    effective_from: date
+    rules: Rules
+    steps: tuple[_Step, ...]
+
+
+def _compile(rules: Rules) -> _Regime:
+    offsets = rules.milestone_offsets
+    steps = tuple(_Step(m.name, timedelta(days=offsets[m.name]), m.exception_grounds, m.binding)
+                  for m in rules.milestones)
+    return _Regime(rules.effective_from, rules, steps)
+
+
+class DeadlineEngine:
+    """Evaluates requests against the timescales tables and one working calendar.
+
+    Built once and reused: it compiles each table into day offsets so that evaluating a request is a
+    handful of date additions (the whole of a large council's open work in well under 100 ms). Several
+    regimes may sit side by side (``later``): a request is judged by the one in force on the day it was
+    received. ``rules`` is the base regime, and its words (kinds, grounds, titles) serve them all.
     """
 
-    def __init__(self, rules: Rules | None = None, calendar: WorkingCalendar | None = None) -> None:
+    def __init__(self, rules: Rules | None = None, calendar: WorkingCalendar | None = None,
+                 later: tuple[Rules, ...] = ()) -> None:
         self.rules = rules or default_rules()
         self.calendar = calendar or default_calendar()
-        offsets = self.rules.milestone_offsets
-        self._steps = tuple(
-            (m.name, timedelta(days=offsets[m.name]), m.exception_grounds)
-            for m in self.rules.milestones
-        )
+        regimes = sorted((_compile(r) for r in (self.rules, *later)), key=lambda r: r.effective_from)
+        self._regimes = tuple(regimes)
         self._advice_days = timedelta(days=self.rules.advice_days)
-        comment = self.rules.periods.get("family_comment")
-        self._comment = comment
+        self._comment: Timescale | None = self.rules.periods.get("family_comment")
         self._due_soon = timedelta(days=self.rules.due_soon_days)
+
+    def regime_for(self, received: date) -> Rules:
+        """The rules in force on the day a request was received."""
+        return self._regime(received).rules
+
+    def _regime(self, received: date) -> _Regime:
+        chosen = self._regimes[0]
+        for regime in self._regimes[1:]:
+            if regime.effective_from <= received:
+                chosen = regime
+        return chosen
+
+    def applies_to(self, ground: str, received: date) -> list[str]:
+        """The milestones an exception on ``ground`` can excuse in law, in the report's order."""
+        return [step.name for step in self._regime(received).steps if ground in step.grounds]
 
     def earliest_final(self, served: date | None) -> date | None:
         """The first day the final plan may lawfully be issued after the draft was served."""
@@ -219,8 +293,21 @@ class DeadlineEngine:
             return served + timedelta(days=14)
         return self._comment.last_day(served)
 
-    def advice_due(self, requested: date) -> date:
-        return requested + self._advice_days
+    def delivered(self, sent: date, sent_by: str) -> date:
+        """The day something sent reaches its reader: the same day, or for post the second working day."""
+        if sent_by == POST:
+            return self.calendar.add_working_days(sent, POSTAL_DELIVERY_WORKING_DAYS)
+        return sent
+
+    def draft_served(self, facts: RequestFacts) -> date | None:
+        """The draft's service day: as recorded, else deemed from how it was sent."""
+        if facts.draft_sent is None:
+            return None
+        return facts.draft_served or self.delivered(facts.draft_sent, facts.draft_sent_by)
+
+    def advice_due(self, requested: date, sent_by: str = "email") -> date:
+        """The adviser's last day: 6 weeks from the day they received the request (reg 8(1))."""
+        return self.delivered(requested, sent_by) + self._advice_days
 
     def evaluate(self, facts: RequestFacts, today: date) -> RequestDeadlines:
         stage = stage_of(facts)
@@ -231,24 +318,43 @@ class DeadlineEngine:
             "draft_latest_safe": facts.draft_sent,
             "final_plan": facts.final_issued,
         }
+        answer_by_name = {"decision_to_assess": facts.decision_to_assess, "issue_decision": facts.decision_to_issue}
         work_by = self.calendar.work_by
         received = facts.received
         exceptions = facts.exceptions
         due_soon = self._due_soon
         milestones = []
-        for name, offset, grounds in self._steps:
-            due = received + offset
-            done = done_by_name[name]
-            ended = closing and done is None and ended_before(facts, stage, name, due)
-            status = milestone_status(due, done, today, ended, exceptions, grounds, due_soon)
-            milestones.append(Milestone(name, due, work_by(due), done, status))
-        advice = []
-        for a in facts.advice:
-            due = a.requested + self._advice_days
-            status, late = advice_status(due, a.received, today, due_soon)
-            advice.append(AdviceDeadline(a.kind, a.requested, due, a.received, status, late,
-                                         a.service, a.id))
-        return RequestDeadlines(facts, stage, self.earliest_final(facts.served), milestones, advice)
+        for step in self._regime(received).steps:
+            due = received + step.offset
+            done = done_by_name[step.name]
+            ended = closing and done is None and ended_before(facts, stage, step.name, due)
+            excused = bool(exceptions) and exception_excuses(exceptions, step.grounds, due, received)
+            status = milestone_status(due, done, today, ended, excused, due_soon)
+            binding = step.binding == "always" or (
+                step.binding == "only_if_no" and answer_by_name.get(step.name) is not True)
+            milestones.append(Milestone(step.name, due, work_by(due), done, status, binding))
+        advice = [self._advice(a, today) for a in facts.advice]
+        served = self.draft_served(facts)
+        result = RequestDeadlines(facts, stage, self.earliest_final(served), milestones, advice, served)
+        result.final_cannot_be_met = self._final_cannot_be_met(result, today)
+        return result
+
+    def _advice(self, a: AdviceFacts, today: date) -> AdviceDeadline:
+        delivered = self.delivered(a.requested, a.sent_by) if a.sent_by == POST else a.requested
+        due = delivered + self._advice_days
+        status, late = advice_status(due, a.received, today, self._due_soon, a.excused_ground is not None)
+        return AdviceDeadline(a.kind, a.requested, due, a.received, status, late, a.service, a.id,
+                              a.sent_by, delivered)
+
+    def _final_cannot_be_met(self, d: RequestDeadlines, today: date) -> date | None:
+        """The earliest lawful final day when it falls after week 20, for a final still to issue."""
+        final = d.milestone("final_plan")
+        if final.done is not None or final.status == NOT_APPLICABLE or not d.is_open:
+            return None
+        earliest = d.earliest_final if d.served is not None else self.earliest_final(today)
+        if earliest is None or earliest <= final.due:
+            return None
+        return max(earliest, today)
 
     def evaluate_all(self, requests: list[RequestFacts], today: date) -> list[RequestDeadlines]:
         evaluate = self.evaluate

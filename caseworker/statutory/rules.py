@@ -2,7 +2,8 @@
 
 The table lives in ``timescales.json`` beside this module so that a rule marked *(check)* can be
 corrected without touching code: a council may point ``load_rules`` at its own copy. The engine,
-the tooltips, the letters and the reports all read the same table.
+the tooltips, the letters and the reports all read the same table. Each table carries the day it took
+effect, so a future regime can sit beside today's (docs/law.md#sources).
 """
 
 from __future__ import annotations
@@ -17,6 +18,9 @@ from typing import Any
 from dateutil.relativedelta import relativedelta
 
 MILESTONE_NAMES = ("decision_to_assess", "issue_decision", "draft_latest_safe", "final_plan")
+# Whether the law fixes a milestone's date: always, never (a planning date), or only when the decision
+# it asks for is "no" (reg 10(1) binds a decision not to issue; a late "yes" is not a breach).
+BINDING = ("always", "never", "only_if_no")
 
 
 class RulesError(ValueError):
@@ -55,6 +59,7 @@ class Timescale:
     exception_grounds: frozenset[str]
     check: str | None = None
     less_consultation_allowance: bool = False
+    binding: str = "always"
 
     def last_day(self, start: date) -> date:
         """The last compliant day for a clock started on ``start``."""
@@ -71,6 +76,7 @@ class Rules:
     """The whole table, with the four assessment milestones compiled to day offsets from receipt."""
 
     version: str
+    effective_from: date
     milestones: tuple[Timescale, ...]
     periods: dict[str, Timescale]
     advice_days: int
@@ -81,6 +87,7 @@ class Rules:
     turnaround_window: int
     turnaround_min_returns: int
     exception_grounds: dict[str, dict[str, str]]
+    advice_excuses: dict[str, dict[str, str]]
     advice_kinds: dict[str, str]
     primary_needs: dict[str, str]
     request_sources: tuple[str, ...]
@@ -111,6 +118,9 @@ def _timescale(raw: dict[str, Any]) -> Timescale:
     counting = raw.get("counting", "within")
     if counting not in ("within", "beginning_with"):
         raise RulesError(f"{name}: counting must be 'within' or 'beginning_with', not {counting!r}")
+    binding = raw.get("binding", "always")
+    if binding not in BINDING:
+        raise RulesError(f"{name}: binding must be one of {', '.join(BINDING)}, not {binding!r}")
     return Timescale(
         name=name,
         title=str(raw.get("title", name)),
@@ -121,6 +131,7 @@ def _timescale(raw: dict[str, Any]) -> Timescale:
         exception_grounds=frozenset(raw.get("exception_grounds", ())),
         check=raw.get("check"),
         less_consultation_allowance=bool(raw.get("less_consultation_allowance", False)),
+        binding=binding,
     )
 
 
@@ -167,6 +178,16 @@ def _advice_days(periods: dict[str, Timescale]) -> int:
     return days
 
 
+def _effective_from(raw: dict[str, Any]) -> date:
+    value = raw.get("effective_from")
+    if not isinstance(value, str):
+        raise RulesError("say from when the table is in force ('effective_from', YYYY-MM-DD)")
+    try:
+        return date.fromisoformat(value)
+    except ValueError as exc:
+        raise RulesError(f"effective_from: {value!r} is not a date (YYYY-MM-DD)") from exc
+
+
 def rules_from_dict(raw: dict[str, Any]) -> Rules:
     if not isinstance(raw.get("milestones"), list):
         raise RulesError("the table has no 'milestones' list")
@@ -184,6 +205,7 @@ def rules_from_dict(raw: dict[str, Any]) -> Rules:
     periods = {p.name: p for p in (_timescale(r) for r in raw.get("periods", []))}
     return Rules(
         version=str(raw.get("version", "")),
+        effective_from=_effective_from(raw),
         milestones=milestones,
         periods=periods,
         advice_days=_advice_days(periods),
@@ -194,6 +216,7 @@ def rules_from_dict(raw: dict[str, Any]) -> Rules:
         turnaround_window=int(raw.get("turnaround_window", 20)),
         turnaround_min_returns=int(raw.get("turnaround_min_returns", 5)),
         exception_grounds=grounds,
+        advice_excuses=dict(raw.get("advice_excuses", {})),
         advice_kinds=dict(raw.get("advice_kinds", {})),
         primary_needs=dict(raw.get("primary_needs", {})),
         request_sources=tuple(raw.get("request_sources", ())),

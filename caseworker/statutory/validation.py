@@ -7,13 +7,17 @@ are also the names the forms use, so a message can sit next to the right field.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 from caseworker.errors import Problem
-from caseworker.statutory.engine import DeadlineEngine, RequestFacts
+from caseworker.statutory.engine import DeadlineEngine, ExceptionFacts, RequestFacts
 
 ADVICE_FIELD = {"ep": "ep_advice", "health": "health_advice", "social_care": "social_care_advice",
                 "education": "education_advice", "other": "other_advice"}
+
+
+# A served date weeks after sending is a typing slip, not a slow post.
+MAX_SERVICE_DELAY = timedelta(days=14)
 
 
 def _fmt(d: date) -> str:
@@ -45,7 +49,9 @@ def check_request(facts: RequestFacts, today: date, engine: DeadlineEngine) -> l
         "withdrawn": facts.withdrawn,
     }
     for field, value in dated.items():
-        _not_after(p, field, value, today, "today")
+        # A recorded service date may lie ahead: it is the deemed delivery of a draft already posted.
+        if field != "draft_plan_served":
+            _not_after(p, field, value, today, "today")
         if field != "request_received":
             _not_before(p, field, value, received, "the date the request was received")
 
@@ -55,13 +61,24 @@ def check_request(facts: RequestFacts, today: date, engine: DeadlineEngine) -> l
     _check_after_no(p, facts)
     _check_advice(p, facts, today)
     for e in facts.exceptions:
-        if e.ground not in engine.rules.exception_grounds:
-            p.append(Problem("exception_ground", f"{e.ground!r} is not a ground (use a, b, c or d)"))
-        _not_after(p, "exception_recorded", e.recorded, today, "today")
-        _not_before(p, "exception_recorded", e.recorded, received, "the date the request was received")
+        _check_exception(p, e, received, today, engine)
     if facts.withdrawn is not None and facts.final_issued is not None:
         p.append(Problem("withdrawn", "the final plan has been issued; a request cannot be withdrawn after that"))
     return p
+
+
+def _check_exception(p: list[Problem], e: ExceptionFacts, received: date, today: date,
+                     engine: DeadlineEngine) -> None:
+    """An exception's own dates. Circumstances may have begun (or even ended) before the request: the
+    engine then decides what, if anything, they excuse (docs/law.md#exceptions)."""
+    if e.ground not in engine.rules.exception_grounds:
+        p.append(Problem("exception_ground", f"{e.ground!r} is not a ground (use a, b, c or d)"))
+    _not_after(p, "exception_recorded", e.recorded, today, "today")
+    _not_before(p, "exception_recorded", e.recorded, received, "the date the request was received")
+    _not_after(p, "exception_from", e.began, e.recorded, "the day it was recorded")
+    if e.ended is not None:
+        _not_after(p, "exception_to", e.ended, today, "today (leave it blank while the circumstances go on)")
+        _not_before(p, "exception_to", e.ended, e.start, "the day the circumstances began")
 
 
 def _pair(p: list[Problem], field: str, answer: bool | None, on: date | None) -> None:
@@ -79,9 +96,12 @@ def _check_order(p: list[Problem], facts: RequestFacts, engine: DeadlineEngine) 
     _not_before(p, "draft_plan_served", facts.draft_served, facts.draft_sent, "the draft was sent")
     if facts.draft_served is not None and facts.draft_sent is None:
         p.append(Problem("draft_plan_served", "a draft cannot be served before it is sent"))
-    earliest = engine.earliest_final(facts.served)
+    if facts.draft_served is not None and facts.draft_sent is not None:
+        _not_after(p, "draft_plan_served", facts.draft_served, facts.draft_sent + MAX_SERVICE_DELAY,
+                   f"{MAX_SERVICE_DELAY.days} days after it was sent")
+    served = engine.draft_served(facts)
+    earliest = engine.earliest_final(served)
     if facts.final_issued is not None and earliest is not None and facts.final_issued < earliest:
-        served = facts.served
         assert served is not None
         p.append(Problem(
             "final_plan_issued",

@@ -25,6 +25,7 @@ from sqlalchemy import (
     String,
     Text,
 )
+from sqlalchemy import false as sa_false
 from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column, relationship
 
 NAMING = {
@@ -39,6 +40,17 @@ ROLES = ("caseworker", "team_lead", "admin", "read_only")
 CONTACT_ROLES = ("parent", "carer", "young_person", "other")
 ADVICE_KINDS = ("ep", "health", "social_care", "education", "other")
 EXCEPTION_GROUNDS = ("a", "b", "c", "d")
+# How a request or a draft went out: the adviser's or family's clock runs from receipt (docs/law.md#counting).
+SENT_BY = ("email", "portal", "hand", "post")
+# Reg 8(2): why an adviser need not meet the 6 weeks (docs/law.md#advice).
+ADVICE_EXCUSES = ("exceptional", "absent", "missed_appointment")
+# Who an adviser answers to: reg 8 binds health bodies, other councils and youth offending teams only.
+ADVICE_BODIES = ("council", "health", "other_la", "yot", "school", "other")
+REG8_BODIES = frozenset({"health", "other_la", "yot"})
+# The kind of setting named in section I of a plan; s43 (the admission duty) applies to the first five.
+SETTING_KINDS = ("maintained", "academy", "fe_college", "nmss", "s41_independent", "independent", "early_years",
+                 "other")
+CONSULTATION_REPLIES = ("agrees", "declines", "other")
 
 
 class Base(DeclarativeBase):
@@ -89,6 +101,8 @@ class School(Versioned, Base):
     address: Mapped[str | None] = mapped_column(Text)
     postcode: Mapped[str | None] = mapped_column(String(10))
     email: Mapped[str | None] = mapped_column(String(200))
+    kind: Mapped[str | None] = mapped_column(String(20))
+    __table_args__ = (CheckConstraint(f"kind IN {SETTING_KINDS!r}", name="kind"),)
 
 
 class AdviceService(Versioned, Base):
@@ -102,6 +116,13 @@ class AdviceService(Versioned, Base):
     postcode: Mapped[str | None] = mapped_column(String(10))
     email: Mapped[str | None] = mapped_column(String(200))
     lead_name: Mapped[str | None] = mapped_column(String(200))
+    body: Mapped[str] = mapped_column(String(16), nullable=False, default="council", server_default="council")
+    __table_args__ = (CheckConstraint(f"body IN {ADVICE_BODIES!r}", name="body"),)
+
+    @property
+    def bound_by_reg8(self) -> bool:
+        """Whether the law itself (reg 8) requires this adviser to answer within 6 weeks."""
+        return self.body in REG8_BODIES
 
 
 class Child(Versioned, Base):
@@ -169,6 +190,8 @@ class Case(Versioned, Base):
     decision_to_issue_on: Mapped[date | None] = mapped_column(Date)
     draft_sent_on: Mapped[date | None] = mapped_column(Date)
     draft_served_on: Mapped[date | None] = mapped_column(Date)
+    draft_sent_by: Mapped[str] = mapped_column(String(8), nullable=False, default="email", server_default="email")
+    named_setting_id: Mapped[int | None] = mapped_column(ForeignKey("school.id"))
     final_issued_on: Mapped[date | None] = mapped_column(Date)
     withdrawn_on: Mapped[date | None] = mapped_column(Date)
     withdrawn_reason: Mapped[str | None] = mapped_column(Text)
@@ -178,7 +201,10 @@ class Case(Versioned, Base):
         back_populates="case", order_by="AdviceRequest.id")
     exceptions: Mapped[list[StatutoryException]] = relationship(
         back_populates="case", order_by="StatutoryException.id")
+    named_setting: Mapped[School | None] = relationship(foreign_keys=[named_setting_id])
+    existing_advice: Mapped[list[ExistingAdvice]] = relationship(order_by="ExistingAdvice.id")
     __table_args__ = (
+        CheckConstraint(f"draft_sent_by IN {SENT_BY!r}", name="draft_sent_by"),
         Index("ix_ehc_case_caseworker", "caseworker_id"),
         Index("ix_ehc_case_child", "child_id"),
     )
@@ -194,10 +220,20 @@ class AdviceRequest(Versioned, Base):
     service_id: Mapped[int | None] = mapped_column(ForeignKey("advice_service.id"))
     requested_on: Mapped[date] = mapped_column(Date, nullable=False)
     received_on: Mapped[date | None] = mapped_column(Date)
+    sent_by: Mapped[str] = mapped_column(String(8), nullable=False, default="email", server_default="email")
+    # The advice covers preparation for adulthood (reg 6(1)(f), asked from year 9).
+    covers_pfa: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False, server_default=sa_false())
+    # Reg 8(2): the adviser is excused the 6 weeks (never chased); the ground and when it began and ended.
+    excused_ground: Mapped[str | None] = mapped_column(String(24))
+    excused_from: Mapped[date | None] = mapped_column(Date)
+    excused_to: Mapped[date | None] = mapped_column(Date)
+    excused_note: Mapped[str | None] = mapped_column(Text)
     case: Mapped[Case] = relationship(back_populates="advice_requests")
     service: Mapped[AdviceService | None] = relationship()
     __table_args__ = (
         CheckConstraint(f"kind IN {ADVICE_KINDS!r}", name="kind"),
+        CheckConstraint(f"sent_by IN {SENT_BY!r}", name="sent_by"),
+        CheckConstraint(f"excused_ground IN {ADVICE_EXCUSES!r}", name="excused_ground"),
         Index("ix_advice_request_case", "case_id"),
         Index("ix_advice_request_service_received", "service_id", "received_on"),
     )
@@ -212,7 +248,12 @@ class Consultation(Versioned, Base):
     school_id: Mapped[int] = mapped_column(ForeignKey("school.id"), nullable=False)
     sent_on: Mapped[date] = mapped_column(Date, nullable=False)
     replied_on: Mapped[date | None] = mapped_column(Date)
-    __table_args__ = (Index("ix_consultation_case", "case_id"),)
+    reply: Mapped[str | None] = mapped_column(String(16))
+    school: Mapped[School] = relationship()
+    __table_args__ = (
+        CheckConstraint(f"reply IN {CONSULTATION_REPLIES!r}", name="reply"),
+        Index("ix_consultation_case", "case_id"),
+    )
 
 
 class StatutoryException(Versioned, Base):
@@ -223,12 +264,32 @@ class StatutoryException(Versioned, Base):
     case_id: Mapped[int] = mapped_column(ForeignKey("ehc_case.id", ondelete="CASCADE"), nullable=False)
     ground: Mapped[str] = mapped_column(String(1), nullable=False)
     recorded_on: Mapped[date] = mapped_column(Date, nullable=False)
+    # The circumstances' own dates: an exception excuses only a deadline they made impractical.
+    began_on: Mapped[date] = mapped_column(Date, nullable=False)
+    ended_on: Mapped[date | None] = mapped_column(Date)
     note: Mapped[str] = mapped_column(Text, nullable=False, default="")
     recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
     case: Mapped[Case] = relationship(back_populates="exceptions")
     __table_args__ = (
         CheckConstraint(f"ground IN {EXCEPTION_GROUNDS!r}", name="ground"),
+        CheckConstraint("ended_on IS NULL OR ended_on >= began_on", name="dates"),
         Index("ix_statutory_exception_case", "case_id"),
+    )
+
+
+class ExistingAdvice(Versioned, Base):
+    """Advice already available used instead of asking again (reg 6(4)), with the reason recorded."""
+
+    __tablename__ = "existing_advice"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("ehc_case.id", ondelete="CASCADE"), nullable=False)
+    kind: Mapped[str] = mapped_column(String(16), nullable=False)
+    reason: Mapped[str] = mapped_column(Text, nullable=False)
+    recorded_on: Mapped[date] = mapped_column(Date, nullable=False)
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
+    __table_args__ = (
+        CheckConstraint(f"kind IN {(*ADVICE_KINDS, 'pfa')!r}", name="kind"),
+        Index("ix_existing_advice_case", "case_id"),
     )
 
 
@@ -265,12 +326,18 @@ class AuditEvent(Base):
 
 
 __all__ = [
+    "ADVICE_BODIES",
+    "ADVICE_EXCUSES",
     "ADVICE_KINDS",
+    "CONSULTATION_REPLIES",
     "CONTACT_ROLES",
     "EXCEPTION_GROUNDS",
     "LETTER_STATUSES",
     "ORGANISATION_KINDS",
+    "REG8_BODIES",
     "ROLES",
+    "SENT_BY",
+    "SETTING_KINDS",
     "AdviceRequest",
     "AdviceService",
     "Allocation",
@@ -283,6 +350,7 @@ __all__ = [
     "Child",
     "Consultation",
     "Contact",
+    "ExistingAdvice",
     "LetterRecord",
     "Organisation",
     "School",

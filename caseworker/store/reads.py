@@ -108,31 +108,33 @@ def _load_request_facts(conn: Any, d: Dialect, open_only: bool, caseworker: str 
     cur.execute(
         "SELECT c.id, c.reference, ch.forename, ch.surname, s.username, c.received_on, c.decision_to_assess,"
         " c.decision_to_assess_on, c.decision_to_issue, c.decision_to_issue_on, c.draft_sent_on,"
-        " c.draft_served_on, c.final_issued_on, c.withdrawn_on " + cases_from + " ORDER BY c.reference",
+        " c.draft_served_on, c.final_issued_on, c.withdrawn_on, c.draft_sent_by " + cases_from
+        + " ORDER BY c.reference",
         params)
     to_date, to_bool = d.to_date, d.to_bool
     facts: list[RequestFacts] = []
     by_id: dict[int, RequestFacts] = {}
     for (cid, ref, forename, surname, username, received, dta, dta_on, dti, dti_on, sent, served, final,
-         withdrawn) in cur.fetchall():
+         withdrawn, sent_by) in cur.fetchall():
         f = RequestFacts(ref, to_date(received), f"{forename} {surname}", username,  # type: ignore[arg-type]
                          to_bool(dta), to_date(dta_on), to_bool(dti), to_date(dti_on), to_date(sent),
-                         to_date(served), to_date(final), to_date(withdrawn), [], [], cid)
+                         to_date(served), to_date(final), to_date(withdrawn), [], [], cid, sent_by)
         facts.append(f)
         by_id[cid] = f
     if facts:
         ids = "SELECT c.id " + cases_from
         cur.execute(
-            "SELECT a.case_id, a.kind, a.requested_on, a.received_on, v.name, a.id FROM advice_request a"
-            " LEFT JOIN advice_service v ON v.id = a.service_id"
+            "SELECT a.case_id, a.kind, a.requested_on, a.received_on, v.name, a.id, a.sent_by, a.excused_ground"
+            " FROM advice_request a LEFT JOIN advice_service v ON v.id = a.service_id"
             f" WHERE a.case_id IN ({ids}) ORDER BY a.id", params)
-        for case_id, kind, requested, received, service, aid in cur.fetchall():
-            by_id[case_id].advice.append(
-                AdviceFacts(kind, to_date(requested), to_date(received), service, aid))  # type: ignore[arg-type]
+        for case_id, kind, requested, received, service, aid, sent_by, excused in cur.fetchall():
+            by_id[case_id].advice.append(AdviceFacts(
+                kind, to_date(requested), to_date(received), service, aid, sent_by, excused))  # type: ignore[arg-type]
         cur.execute(
-            "SELECT e.case_id, e.ground, e.recorded_on, e.note FROM statutory_exception e"
+            "SELECT e.case_id, e.ground, e.recorded_on, e.note, e.began_on, e.ended_on FROM statutory_exception e"
             f" WHERE e.case_id IN ({ids}) ORDER BY e.id", params)
-        for case_id, ground, recorded, note in cur.fetchall():
-            by_id[case_id].exceptions.append(ExceptionFacts(ground, to_date(recorded), note))  # type: ignore[arg-type]
+        for case_id, ground, recorded, note, began, ended in cur.fetchall():
+            by_id[case_id].exceptions.append(ExceptionFacts(
+                ground, to_date(recorded), note, to_date(began), to_date(ended)))  # type: ignore[arg-type]
     cur.close()
     return facts

@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from caseworker.context import AppContext
 from caseworker.reports.deadlines import next_step
-from caseworker.statutory.engine import DUE_SOON, EXEMPT, LATE, OVERDUE, RequestDeadlines
+from caseworker.statutory.engine import DUE_SOON, EXEMPT, LATE, RequestDeadlines
 from caseworker.store.models import Case, Child, School, Staff
 from caseworker.store.queries import load_request_facts
 
@@ -50,7 +50,7 @@ def row_status(d: RequestDeadlines | None, stage: str) -> str:
     if stage in ("issued", "closed"):
         return stage
     statuses = {m.status for m in d.milestones}
-    if OVERDUE in statuses:
+    if any(m.breached for m in d.milestones):
         return "overdue"
     if any(a.status == LATE for a in d.advice):
         return "late_advice"

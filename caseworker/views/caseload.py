@@ -33,7 +33,7 @@ from caseworker.caseload.capacity import CASE_HOLDING_ROLES
 from caseworker.caseload.settings import PLAN
 from caseworker.caseload.weights import ADVICE_WORDS, MILESTONE_WORDS, STATE_WORDS
 from caseworker.context import AppContext
-from caseworker.statutory.engine import LATE, NOT_APPLICABLE, OVERDUE, RequestDeadlines
+from caseworker.statutory.engine import LATE, NOT_APPLICABLE, RequestDeadlines
 from caseworker.store import reads
 
 
@@ -194,7 +194,7 @@ def read_team_caseload(conn: Any, d: reads.Dialect, engine: Any, today: date,
             if state is None:
                 continue
             due, what = _next_due(dl)
-            overdue = any(m.status == OVERDUE for m in dl.milestones)
+            overdue = any(m.breached for m in dl.milestones)
             late = sum(1 for a in dl.advice if a.status == LATE)
         elif final is not None:
             state, due, what, overdue, late = PLAN, None, "", False, 0

@@ -1,7 +1,7 @@
-"""Worked examples for the deadline engine, every date computed by hand from STATUTORY.md s1-2.
+"""Worked examples for the deadline engine, every date computed by hand from docs/law.md.
 
 Arithmetic is in the comments ("6 Jan 2025 + 42 = 17 Feb 2025"); statuses follow the order of
-precedence of INTERCHANGE.md s2. No I/O, no clock: every test passes ``today``.
+precedence published in docs/deadlines-json.md. No I/O, no clock: every test passes ``today``.
 """
 
 from __future__ import annotations
@@ -57,24 +57,26 @@ def drafting(draft_sent: date | None = None, draft_served: date | None = None,
 
 
 def as_report(r: RequestDeadlines) -> dict[str, object]:
-    """The fields of one case in INTERCHANGE.md s2's JSON, read straight off the engine's result."""
+    """The fields of one case in the published JSON, read straight off the engine's result."""
     f = r.facts
     return {
         "reference": f.reference, "child": f.child, "caseworker": f.caseworker,
         "received": iso(f.received), "stage": r.stage, "earliest_final": iso(r.earliest_final),
         "milestones": [{"name": m.name, "due": iso(m.due), "work_by": iso(m.work_by),
-                        "done": iso(m.done), "status": m.status} for m in r.milestones],
-        "advice": [{"kind": a.kind, "requested": iso(a.requested), "due": iso(a.due),
+                        "done": iso(m.done), "status": m.status, "binding": m.binding} for m in r.milestones],
+        "advice": [{"kind": a.kind, "requested": iso(a.requested), "sent_by": a.sent_by, "due": iso(a.due),
                     "received": iso(a.received), "status": a.status, "days_late": a.days_late}
                    for a in r.advice],
-        "exceptions": [{"ground": e.ground, "recorded": iso(e.recorded), "note": e.note}
+        "exceptions": [{"ground": e.ground, "from": iso(e.start), "to": iso(e.ended), "recorded": iso(e.recorded),
+                        "note": e.note, "applies_to": ENGINE.applies_to(e.ground, f.received)}
                        for e in f.exceptions],
     }
 
 
-# Verbatim from INTERCHANGE.md section 2 (three long lines wrapped; JSON ignores the whitespace).
+# The published example (docs/deadlines-json.md, version 2), long lines wrapped.
 INTERCHANGE_EXAMPLE = """
 {
+  "version": 2,
   "today": "2025-03-01",
   "cases": [
     {
@@ -86,19 +88,22 @@ INTERCHANGE_EXAMPLE = """
       "earliest_final": null,
       "milestones": [
         {"name": "decision_to_assess", "due": "2025-02-17", "work_by": "2025-02-17",
-         "done": "2025-02-10", "status": "met"},
+         "done": "2025-02-10", "status": "met", "binding": true},
         {"name": "issue_decision", "due": "2025-04-28", "work_by": "2025-04-28",
-         "done": null, "status": "pending"},
+         "done": null, "status": "pending", "binding": true},
         {"name": "draft_latest_safe", "due": "2025-05-04", "work_by": "2025-05-02",
-         "done": null, "status": "pending"},
+         "done": null, "status": "pending", "binding": false},
         {"name": "final_plan", "due": "2025-05-26", "work_by": "2025-05-23",
-         "done": null, "status": "pending"}
+         "done": null, "status": "pending", "binding": true}
       ],
       "advice": [
-        {"kind": "ep", "requested": "2025-02-11", "due": "2025-03-25", "received": null,
+        {"kind": "ep", "requested": "2025-02-11", "sent_by": "email", "due": "2025-03-25", "received": null,
          "status": "pending", "days_late": 0}
       ],
-      "exceptions": []
+      "exceptions": [
+        {"ground": "c", "from": "2025-02-03", "to": null, "recorded": "2025-02-05", "note": "",
+         "applies_to": ["decision_to_assess", "issue_decision", "final_plan"]}
+      ]
     }
   ]
 }
@@ -109,7 +114,8 @@ def test_interchange_example_every_field() -> None:
     expected = json.loads(INTERCHANGE_EXAMPLE)
     facts = RequestFacts("EHC-0001", R, child="Amelia Jones", caseworker="jsmith",
                          decision_to_assess=True, decision_to_assess_on=d("2025-02-10"),
-                         advice=[AdviceFacts("ep", d("2025-02-11"))])
+                         advice=[AdviceFacts("ep", d("2025-02-11"))],
+                         exceptions=[ExceptionFacts("c", d("2025-02-05"), "", d("2025-02-03"))])
     result = ENGINE.evaluate(facts, d(expected["today"]))
     assert as_report(result) == expected["cases"][0]
     # EP: 11 Feb + 42 = 25 Mar 2025 (11 Feb + 17 = 28 Feb, + 25 = 25 Mar); 24 days off, so pending.
@@ -190,39 +196,66 @@ def test_withdrawal_does_not_excuse_a_deadline_already_missed() -> None:
         "overdue", "not_applicable", "not_applicable", "not_applicable"]
 
 
-# --- exceptions --------------------------------------------------------------------------------
+# --- exceptions (docs/law.md#exceptions) --------------------------------------------------------
 
-def exc(recorded: str, ground: str = "c") -> ExceptionFacts:
-    return ExceptionFacts(ground, d(recorded), "family bereavement")
+def exc(began: str, ground: str = "c", *, recorded: str | None = None, ended: str | None = None) -> ExceptionFacts:
+    """An exception whose circumstances began on ``began`` (recorded then unless told otherwise)."""
+    return ExceptionFacts(ground, d(recorded or began), "family bereavement", d(began),
+                          None if ended is None else d(ended))
 
 
-@pytest.mark.parametrize("recorded", [
-    "2025-02-10",  # before the 17 Feb deadline
-    "2025-02-17",  # on the deadline
-    "2025-02-19",  # after the deadline, on or before today
-    "2025-02-20",  # today itself
+@pytest.mark.parametrize(("began", "expected"), [
+    ("2025-01-20", "exempt"),   # began before the 17 Feb deadline
+    ("2025-02-17", "exempt"),   # began on the deadline itself
+    ("2025-02-18", "overdue"),  # began the day after: the deadline was already missed
 ])
-def test_exempt_when_not_done_and_exception_on_record_by_today(recorded: str) -> None:
-    facts = RequestFacts("X", R, exceptions=[exc(recorded)])
-    assert status_of(facts, "2025-02-20") == "exempt"
+def test_overdue_step_is_exempt_only_if_the_circumstances_began_by_its_due_date(began: str,
+                                                                                 expected: str) -> None:
+    facts = RequestFacts("X", R, exceptions=[exc(began)])
+    assert status_of(facts, "2025-02-20") == expected
 
 
-def test_exception_recorded_after_today_does_not_count_yet() -> None:
-    facts = RequestFacts("X", R, exceptions=[exc("2025-02-25")])
-    assert status_of(facts, "2025-02-20") == "overdue"
-
-
-@pytest.mark.parametrize(("recorded", "expected"), [
+@pytest.mark.parametrize(("began", "expected"), [
     ("2025-02-10", "exempt"),    # before the deadline
     ("2025-02-17", "exempt"),    # on the deadline
-    ("2025-02-19", "exempt"),    # after the deadline, before the step was done (24 Feb)
-    ("2025-02-24", "exempt"),    # on the day the step was done
-    ("2025-02-25", "met_late"),  # recorded after the step was done: too late to excuse it
+    ("2025-02-19", "met_late"),  # after the deadline: it cannot have made meeting it impractical
 ])
-def test_done_late_with_exception(recorded: str, expected: str) -> None:
+def test_done_late_with_exception(began: str, expected: str) -> None:
     facts = RequestFacts("X", R, decision_to_assess=True, decision_to_assess_on=d("2025-02-24"),
-                         exceptions=[exc(recorded)])
+                         exceptions=[exc(began)])
     assert status_of(facts, "2025-03-01") == expected
+
+
+def test_an_exception_recorded_long_after_it_began_still_excuses() -> None:
+    # Circumstances from 3 Feb 2025 (before the 17 Feb deadline), recorded on 1 Sep, after the step.
+    facts = RequestFacts("X", R, decision_to_assess=True, decision_to_assess_on=d("2025-02-24"),
+                         exceptions=[exc("2025-02-03", recorded="2025-09-01")])
+    assert status_of(facts, "2025-09-02") == "exempt"
+
+
+def test_an_exception_that_ended_before_the_request_excuses_nothing() -> None:
+    # Away from the area 1-20 Dec 2024; the request came on 6 Jan 2025.
+    gone = exc("2024-12-01", "d", recorded="2025-01-10", ended="2024-12-20")
+    facts = RequestFacts("X", R, exceptions=[gone])
+    assert statuses(ENGINE.evaluate(facts, d("2025-06-02"))) == ["overdue"] * 4
+    # Ending on the day the request came is still running then: it can excuse.
+    running = exc("2024-12-01", "d", recorded="2025-01-10", ended="2025-01-06")
+    facts = RequestFacts("X", R, exceptions=[running])
+    assert statuses(ENGINE.evaluate(facts, d("2025-06-02"))) == ["exempt", "exempt", "overdue", "exempt"]
+
+
+def test_ground_b_never_excuses_the_decision_to_assess() -> None:
+    # An early-years provider asked during a closure is not a reg 5(4) ground.
+    facts = RequestFacts("X", R, exceptions=[exc("2025-01-20", "b")])
+    assert status_of(facts, "2025-02-20") == "overdue"
+    assert ENGINE.applies_to("b", R) == ["issue_decision", "final_plan"]
+
+
+def test_ground_b_recorded_after_the_final_was_due_does_not_excuse_it() -> None:
+    # The legal review's case: final due 26 May 2025, ground b begun and recorded 1 Jul, issued 2 Jul.
+    facts = drafting(draft_sent=d("2025-06-10"), final_issued=d("2025-07-02"))
+    facts.exceptions = [exc("2025-07-01", "b")]
+    assert status_of(facts, "2025-07-03", "final_plan") == "met_late"
 
 
 @pytest.mark.parametrize(("today", "expected"), [
@@ -242,15 +275,21 @@ def test_done_on_time_is_met_even_with_an_exception() -> None:
     assert status_of(facts, "2025-03-01") == "met"
 
 
-@pytest.mark.parametrize("ground", ["a", "b", "c", "d"])
-def test_each_exception_covers_every_milestone_and_keeps_the_dates(ground: str) -> None:
+@pytest.mark.parametrize(("ground", "expected"), [
+    ("a", ["met", "exempt", "overdue", "exempt"]),
+    ("b", ["met", "exempt", "overdue", "exempt"]),
+    ("c", ["met", "exempt", "overdue", "exempt"]),
+    ("d", ["met", "exempt", "overdue", "exempt"]),
+])
+def test_no_ground_excuses_the_latest_safe_draft_day_and_dates_are_kept(ground: str,
+                                                                        expected: list[str]) -> None:
     plain = RequestFacts("X", R, decision_to_assess=True, decision_to_assess_on=d("2025-02-10"))
     excused = RequestFacts("X", R, decision_to_assess=True, decision_to_assess_on=d("2025-02-10"),
                            exceptions=[exc("2025-03-03", ground)])
     today = d("2025-06-02")  # after every due date (latest: 26 May)
     assert statuses(ENGINE.evaluate(plain, today)) == ["met", "overdue", "overdue", "overdue"]
     result = ENGINE.evaluate(excused, today)
-    assert statuses(result) == ["met", "exempt", "exempt", "exempt"]
+    assert statuses(result) == expected
     # "switches that deadline off; it does not stop or extend the clock": nominal dates are kept.
     assert [m.due for m in result.milestones] == [d("2025-02-17"), d("2025-04-28"), d("2025-05-04"),
                                                   d("2025-05-26")]

@@ -58,11 +58,17 @@ def test_shipped_table_cites_the_law_and_marks_the_checks() -> None:
     assert "reg 5(1)" in rules.milestone("decision_to_assess").law
     assert "reg 10(1)" in rules.milestone("issue_decision").law
     assert "reg 13(2)" in rules.milestone("final_plan").law
-    # Rules marked (check) in STATUTORY.md s2 carry their caveat, for the help text.
+    # Rules marked (check) in docs/law.md carry their caveat, for the help text.
     for name in ("decision_to_assess", "issue_decision", "final_plan"):
         assert rules.milestone(name).check
     assert set(rules.exception_grounds) == {"a", "b", "c", "d"}
-    assert all(m.exception_grounds == frozenset("abcd") for m in rules.milestones)
+    # Reg 5(4) has no early-years ground; nothing excuses the team's own planning date.
+    assert {m.name: "".join(sorted(m.exception_grounds)) for m in rules.milestones} == {
+        "decision_to_assess": "acd", "issue_decision": "abcd", "draft_latest_safe": "", "final_plan": "abcd"}
+    assert {m.name: m.binding for m in rules.milestones} == {
+        "decision_to_assess": "always", "issue_decision": "only_if_no", "draft_latest_safe": "never",
+        "final_plan": "always"}
+    assert rules.effective_from == date(2014, 9, 1)
 
 
 def test_shipped_periods() -> None:
