@@ -102,9 +102,14 @@ def writing(ctx: AppContext, what: str) -> Iterator[Session]:
                             "again") from exc
 
 
-def change_case(ctx: AppContext, actor: Actor, case_id: int, action: str, change: Callable[[Session, Case], None],
-                *, expected_version: int | None = None) -> int:
-    """Run one step on a case; returns the case's new version."""
+def change_case(ctx: AppContext, actor: Actor, case_id: int, action: str,
+                change: Callable[[Session, Case], dict[str, Any] | None], *,
+                expected_version: int | None = None) -> int:
+    """Run one step on a case; returns the case's new version.
+
+    ``change`` may return a description of rows it added (an advice request, an exception): it goes into
+    the audit row's "after" beside the case's own changed fields.
+    """
     require_writer(actor)
     with writing(ctx, action) as s:
         case = load_case(s, case_id)
@@ -112,14 +117,15 @@ def change_case(ctx: AppContext, actor: Actor, case_id: int, action: str, change
         if case.received_on is None:
             raise ValidationError(Problem("case", "this is a plan in place with no assessment request on record"))
         before = snapshot(case)
-        change(s, case)
+        added = change(s, case)
         # Every step bumps the case's version, even one that only adds a row (advice, an exception),
         # so two people recording steps on the same case at once cannot both succeed unseen.
         flag_modified(case, "reference")
         s.flush()
-        s.expire(case, ["advice_requests", "exceptions"])
+        s.expire(case, ["advice_requests", "exceptions", "existing_advice"])
         validate_case(ctx, case)
         b, a = changes(before, snapshot(case))
+        a.update(added or {})
         audit(s, actor_id=actor.id, action=action, entity="case", entity_id=case.id, case_id=case.id,
               before=b, after=a)
         s.flush()

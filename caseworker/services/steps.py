@@ -8,8 +8,10 @@ NotFound having written nothing. Dates are checked against ``ctx.today()`` and t
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from dateutil.relativedelta import relativedelta
 from sqlalchemy import func, select
@@ -20,6 +22,7 @@ from caseworker.context import AppContext
 from caseworker.errors import ConflictError, NotFound, Problem, ValidationError
 from caseworker.identifiers import IdentifierError, normalise_postcode, normalise_upn
 from caseworker.services.actor import Actor, require_allocator, require_writer
+from caseworker.services.advice import add_existing_advice, check_sent_by
 from caseworker.services.casefile import (
     change_case,
     check_version,
@@ -30,6 +33,8 @@ from caseworker.services.casefile import (
     validate_case,
     writing,
 )
+from caseworker.statutory.engine import ExceptionFacts
+from caseworker.statutory.validation import check_exception
 from caseworker.store.audit import audit
 from caseworker.store.models import AdviceRequest, Allocation, Case, Child, Contact, StatutoryException
 
@@ -147,18 +152,23 @@ def record_decision_to_assess(ctx: AppContext, actor: Actor, case_id: int, asses
 
 
 def request_advice(ctx: AppContext, actor: Actor, case_id: int, kind: str, requested_on: date, *,
-                   service: str | None = None, expected_version: int | None = None) -> int:
-    """Ask an adviser for advice; starts that adviser's own 6-week clock. Returns the advice id."""
+                   service: str | None = None, sent_by: str = "email", covers_pfa: bool = False,
+                   expected_version: int | None = None) -> int:
+    """Ask an adviser for advice; their own 6-week clock runs from the day they receive the request
+    (the day sent, or for post the second working day after). Returns the advice id."""
     if kind not in ctx.engine.rules.advice_kinds:
         raise ValidationError(Problem("kind", f"{kind!r} is not a kind of advice"))
+    check_sent_by(sent_by, "sent_by")
     created: list[AdviceRequest] = []
 
-    def change(s: Session, case: Case) -> None:
+    def change(s: Session, case: Case) -> dict[str, Any]:
         refuse_unless_possible(case, "request_advice")
-        advice = AdviceRequest(case_id=case.id, kind=kind, requested_on=requested_on,
-                               service_id=service_id(s, service, kind))
+        advice = AdviceRequest(case_id=case.id, kind=kind, requested_on=requested_on, sent_by=sent_by,
+                               covers_pfa=covers_pfa, service_id=service_id(s, service, kind))
         s.add(advice)
         created.append(advice)
+        return {"advice": {"kind": kind, "requested_on": requested_on, "sent_by": sent_by, "service": service,
+                           "covers_pfa": covers_pfa}}
 
     change_case(ctx, actor, case_id, "request_advice", change, expected_version=expected_version)
     return created[0].id
@@ -192,21 +202,30 @@ def record_advice_received(ctx: AppContext, actor: Actor, advice_id: int, receiv
 
 
 def record_decision_to_issue(ctx: AppContext, actor: Actor, case_id: int, issue: bool, on: date, *,
+                             existing_advice: Mapping[str, str] | None = None,
                              expected_version: int | None = None) -> int:
-    def change(_s: Session, case: Case) -> None:
+    """``existing_advice``: for a kind reg 6(1) requires but nobody was asked for, the reason advice
+    already available was used instead (reg 6(4)); see ``advice_missing``."""
+    def change(s: Session, case: Case) -> dict[str, Any] | None:
         refuse_unless_possible(case, "decision_to_issue")
         case.decision_to_issue, case.decision_to_issue_on = issue, on
+        return add_existing_advice(s, case, existing_advice or {}, actor, ctx.today())
 
     return change_case(ctx, actor, case_id, "record_decision_to_issue", change,
                        expected_version=expected_version)
 
 
-def record_draft_sent(ctx: AppContext, actor: Actor, case_id: int, sent_on: date, *,
-                      served_on: date | None = None, expected_version: int | None = None) -> int:
-    """Record the draft plan sent (and, for post, the deemed service date); starts the family's 15 days."""
-    def change(_s: Session, case: Case) -> None:
+def record_draft_sent(ctx: AppContext, actor: Actor, case_id: int, sent_on: date, *, sent_by: str = "email",
+                      served_on: date | None = None, existing_advice: Mapping[str, str] | None = None,
+                      expected_version: int | None = None) -> int:
+    """Record the draft plan sent; the family's 15 days begin with the day it is served: the day sent,
+    for post the second working day after, or ``served_on`` when another day is known."""
+    check_sent_by(sent_by, "draft_plan_sent_by")
+
+    def change(s: Session, case: Case) -> dict[str, Any] | None:
         refuse_unless_possible(case, "draft_sent")
-        case.draft_sent_on, case.draft_served_on = sent_on, served_on
+        case.draft_sent_on, case.draft_sent_by, case.draft_served_on = sent_on, sent_by, served_on
+        return add_existing_advice(s, case, existing_advice or {}, actor, ctx.today())
 
     return change_case(ctx, actor, case_id, "record_draft_sent", change, expected_version=expected_version)
 
@@ -221,12 +240,23 @@ def record_final_plan(ctx: AppContext, actor: Actor, case_id: int, issued_on: da
 
 
 def record_exception(ctx: AppContext, actor: Actor, case_id: int, ground: str, recorded_on: date,
-                     note: str = "", *, expected_version: int | None = None) -> int:
-    """Record an exception: it switches deadlines off without moving them (shown as exempt)."""
-    def change(s: Session, case: Case) -> None:
+                     note: str = "", *, began_on: date | None = None, ended_on: date | None = None,
+                     expected_version: int | None = None) -> int:
+    """Record an exception: it switches off the deadlines its ground and dates excuse, without moving
+    them (docs/law.md#exceptions). ``began_on`` defaults to the day it is recorded."""
+    def change(s: Session, case: Case) -> dict[str, Any]:
         refuse_unless_possible(case, "exception")
+        began = began_on or recorded_on
+        problems: list[Problem] = []
+        assert case.received_on is not None  # change_case refuses a plan in place
+        check_exception(problems, ExceptionFacts(ground, recorded_on, note, began, ended_on), case.received_on,
+                        ctx.today(), ctx.engine)
+        if problems:  # before the row is written: the database would refuse some of these less clearly
+            raise ValidationError(problems)
         s.add(StatutoryException(case_id=case.id, ground=ground, recorded_on=recorded_on, note=note,
-                                 recorded_by_id=actor.id))
+                                 began_on=began, ended_on=ended_on, recorded_by_id=actor.id))
+        return {"exception": {"ground": ground, "began_on": began, "ended_on": ended_on,
+                              "recorded_on": recorded_on, "note": note}}
 
     if ground not in ctx.engine.rules.exception_grounds:
         raise ValidationError(Problem("exception_ground", f"{ground!r} is not a ground (use a, b, c or d)"))

@@ -61,13 +61,13 @@ def check_request(facts: RequestFacts, today: date, engine: DeadlineEngine) -> l
     _check_after_no(p, facts)
     _check_advice(p, facts, today)
     for e in facts.exceptions:
-        _check_exception(p, e, received, today, engine)
+        check_exception(p, e, received, today, engine)
     if facts.withdrawn is not None and facts.final_issued is not None:
         p.append(Problem("withdrawn", "the final plan has been issued; a request cannot be withdrawn after that"))
     return p
 
 
-def _check_exception(p: list[Problem], e: ExceptionFacts, received: date, today: date,
+def check_exception(p: list[Problem], e: ExceptionFacts, received: date, today: date,
                      engine: DeadlineEngine) -> None:
     """An exception's own dates. Circumstances may have begun (or even ended) before the request: the
     engine then decides what, if anything, they excuse (docs/law.md#exceptions)."""

@@ -256,6 +256,11 @@ class Consultation(Versioned, Base):
     )
 
 
+def _recorded_on(context: Any) -> Any:
+    """An exception whose start is not known began, as far as the record shows, when it was recorded."""
+    return context.get_current_parameters()["recorded_on"]
+
+
 class StatutoryException(Versioned, Base):
     """An exception (reg 5(4), 10(4), 13(3)) that switches deadlines off without moving them."""
 
@@ -265,7 +270,7 @@ class StatutoryException(Versioned, Base):
     ground: Mapped[str] = mapped_column(String(1), nullable=False)
     recorded_on: Mapped[date] = mapped_column(Date, nullable=False)
     # The circumstances' own dates: an exception excuses only a deadline they made impractical.
-    began_on: Mapped[date] = mapped_column(Date, nullable=False)
+    began_on: Mapped[date] = mapped_column(Date, nullable=False, default=_recorded_on)
     ended_on: Mapped[date | None] = mapped_column(Date)
     note: Mapped[str] = mapped_column(Text, nullable=False, default="")
     recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))

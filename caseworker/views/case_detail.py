@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from dateutil.relativedelta import relativedelta
@@ -16,8 +16,12 @@ from caseworker.errors import NotFound
 from caseworker.letters.correspondent import main_correspondent_id
 from caseworker.reports.deadlines import ADVICE_SHORT
 from caseworker.services.casefile import facts_of
-from caseworker.statutory.engine import RequestDeadlines
-from caseworker.store.models import AdviceRequest, Allocation, AuditEvent, Case, Child, School, Staff
+from caseworker.services.named_setting import ADMISSION_DUTY_KINDS, SETTING_KIND_TITLES
+from caseworker.statutory.engine import AdviceDeadline, RequestDeadlines
+from caseworker.statutory.rules import Timescale
+from caseworker.store.models import AdviceRequest, Allocation, AuditEvent, Case, Child, Consultation, School, Staff
+
+CONSULTATION_REPLY = timedelta(days=15)  # CoP 9.83, when a council's table has no "school_consultation" row
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,6 +48,13 @@ class AdviceView:
     status: str
     days_late: int
     service_id: int | None = None
+    sent_by: str = "email"
+    delivered: date | None = None  # the adviser's receipt: the 6 weeks run from it
+    excused_ground: str | None = None  # reg 8(2)
+    excused_from: date | None = None
+    excused_to: date | None = None
+    bound_by_reg8: bool = False  # a health body or another council: the law itself sets the 6 weeks
+    covers_pfa: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,6 +64,36 @@ class ExceptionView:
     recorded: date
     note: str
     id: int = 0
+    began: date | None = None
+    ended: date | None = None
+    applies_to: tuple[str, ...] = ()  # the milestones its ground can excuse in law
+
+
+@dataclass(frozen=True, slots=True)
+class SettingView:
+    """The school, college or setting named in section I of the plan."""
+
+    id: int
+    name: str
+    urn: str
+    kind: str  # one of SETTING_KINDS, "" when not yet known
+    kind_title: str
+    address: str
+    postcode: str
+    admission_duty: bool  # s43 applies to its kind
+
+
+@dataclass(frozen=True, slots=True)
+class ConsultationView:
+    """A setting consulted on being named, with its 15 days to reply (CFA s39; CoP 9.83)."""
+
+    id: int
+    school_id: int
+    school: str
+    sent_on: date
+    reply_due: date
+    replied_on: date | None
+    reply: str  # agrees, declines, other; "" while waiting
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,6 +142,10 @@ class CaseDetail:
     letters_to_parent: bool = False  # a young person past school age asked for letters to go to their parent
     main_correspondent_id: int | None = None  # the contact "the family" letters go to (see letters.correspondent)
     allocations: tuple[AllocationView, ...] = ()  # newest first
+    named_setting: SettingView | None = None
+    consultations: tuple[ConsultationView, ...] = ()
+    existing_advice: tuple[tuple[str, str], ...] = ()  # (kind, reason): advice already available, reg 6(4)
+    draft_sent_by: str = "email"
 
     @property
     def stage(self) -> str:
@@ -129,7 +174,10 @@ def _value(key: str, value: Any, staff: dict[int, str]) -> str:
             return date.fromisoformat(value).strftime("%d %b %Y")
         except ValueError:
             return value
-    if isinstance(value, list | dict):
+    if isinstance(value, dict):
+        return ", ".join(f"{FIELD_LABELS.get(k, k.replace('_', ' '))} {_value(k, v, staff)}"
+                         for k, v in value.items() if v not in (None, "", False))
+    if isinstance(value, list):
         return f"{len(value)} item(s)"
     return str(value)
 
@@ -168,7 +216,9 @@ def load_case_details(ctx: AppContext, case_ids: Sequence[int], today: date, *,
         cases = s.scalars(select(Case).where(Case.id.in_(list(case_ids))).options(
             selectinload(Case.advice_requests).selectinload(AdviceRequest.service),
             selectinload(Case.exceptions), selectinload(Case.child).selectinload(Child.contacts),
-            selectinload(Case.caseworker))).all()
+            selectinload(Case.caseworker), selectinload(Case.named_setting),
+            selectinload(Case.existing_advice))).all()
+        consulted = _consultations(s, [c.id for c in cases], ctx.engine.rules.periods.get("school_consultation"))
         school_ids = {c.child.school_id for c in cases if c.child.school_id}
         schools = dict(s.execute(select(School.id, School.name).where(School.id.in_(school_ids))).all()) \
             if school_ids else {}
@@ -178,8 +228,30 @@ def load_case_details(ctx: AppContext, case_ids: Sequence[int], today: date, *,
         for case in cases:
             history = _history(s, case.id) if with_history else []
             detail = _detail(ctx, case, today, schools.get(case.child.school_id or 0, ""), history, staff)
-            details[case.id] = replace(detail, allocations=tuple(spells.get(case.id, ())))
+            details[case.id] = replace(detail, allocations=tuple(spells.get(case.id, ())),
+                                       consultations=tuple(consulted.get(case.id, ())))
         return details
+
+
+def _consultations(s: Session, case_ids: list[int], period: Timescale | None) -> dict[int, list[ConsultationView]]:
+    rows = s.execute(
+        select(Consultation.case_id, Consultation.id, Consultation.school_id, School.name, Consultation.sent_on,
+               Consultation.replied_on, Consultation.reply)
+        .join(School, School.id == Consultation.school_id)
+        .where(Consultation.case_id.in_(case_ids)).order_by(Consultation.case_id, Consultation.id)).all()
+    out: dict[int, list[ConsultationView]] = {}
+    for cid, row_id, school_id, name, sent, replied, reply in rows:
+        due = period.last_day(sent) if period is not None else sent + CONSULTATION_REPLY
+        out.setdefault(cid, []).append(ConsultationView(row_id, school_id, name, sent, due, replied, reply or ""))
+    return out
+
+
+def _setting(school: School | None) -> SettingView | None:
+    if school is None:
+        return None
+    kind = school.kind or ""
+    return SettingView(school.id, school.name, school.urn or "", kind, SETTING_KIND_TITLES.get(kind, "Kind not known"),
+                       school.address or "", school.postcode or "", kind in ADMISSION_DUTY_KINDS)
 
 
 def _allocations(s: Session, case_ids: list[int]) -> dict[int, list[AllocationView]]:
@@ -204,6 +276,14 @@ def _history(s: Session, case_id: int) -> list[HistoryRow]:
     return [(at, who, action, before, after) for at, who, action, before, after in rows]
 
 
+def _advice_view(a: AdviceDeadline, row: AdviceRequest, versions: dict[int, int],
+                 service_ids: dict[int, int | None]) -> AdviceView:
+    return AdviceView(a.id or 0, versions.get(a.id or 0, 1), a.kind, a.service or "", a.requested, a.due, a.received,
+                      a.status, a.days_late, service_ids.get(a.id or 0), a.sent_by, a.delivered, row.excused_ground,
+                      row.excused_from, row.excused_to, bool(row.service and row.service.bound_by_reg8),
+                      row.covers_pfa)
+
+
 def _detail(ctx: AppContext, case: Case, today: date, school: str, history: list[HistoryRow],
             staff: dict[int, str]) -> CaseDetail:
     deadlines = ctx.engine.evaluate(facts_of(case), today) if case.received_on is not None else None
@@ -211,6 +291,7 @@ def _detail(ctx: AppContext, case: Case, today: date, school: str, history: list
     service_ids = {a.id: a.service_id for a in case.advice_requests}
     child = case.child
     grounds = ctx.engine.rules.exception_grounds
+    stored = {a.id: a for a in case.advice_requests}
     worker = case.caseworker
     contacts = tuple(ContactView(c.id, c.role, c.name, c.address or "", c.postcode or "", c.email or "",
                                  c.phone or "", c.main_correspondent) for c in child.contacts)
@@ -220,12 +301,15 @@ def _detail(ctx: AppContext, case: Case, today: date, school: str, history: list
         upn=child.upn or "", school=school, primary_need=child.primary_need or "",
         caseworker=worker.username if worker else "", caseworker_name=worker.display_name if worker else "",
         received=case.received_on, final_issued=case.final_issued_on, deadlines=deadlines,
-        advice=tuple(AdviceView(a.id or 0, versions.get(a.id or 0, 1), a.kind, a.service or "", a.requested,
-                                a.due, a.received, a.status, a.days_late, service_ids.get(a.id or 0))
+        advice=tuple(_advice_view(a, stored[a.id or 0], versions, service_ids)
                      for a in (deadlines.advice if deadlines else [])),
         contacts=contacts,
         exceptions=tuple(ExceptionView(e.ground, grounds.get(e.ground, {}).get("title", e.ground),
-                                       e.recorded_on, e.note, e.id) for e in case.exceptions),
+                                       e.recorded_on, e.note, e.id, e.began_on, e.ended_on,
+                                       tuple(ctx.engine.applies_to(e.ground, case.received_on or e.recorded_on)))
+                         for e in case.exceptions),
+        named_setting=_setting(case.named_setting), draft_sent_by=case.draft_sent_by,
+        existing_advice=tuple((e.kind, e.reason) for e in case.existing_advice),
         history=tuple(HistoryEntry(_as_utc(at), who or "system", action.replace("_", " "),
                                    _summary(before, after, staff))
                       for at, who, action, before, after in history),

@@ -113,10 +113,38 @@ def test_no_step_follows_a_decision_not_to_assess(ctx: AppContext, caseworker: A
 def test_an_exception_makes_an_overdue_step_exempt_without_moving_it(ctx: AppContext, caseworker: Actor) -> None:
     cid = steps.register_request(ctx, caseworker, new_request(reference="EHC-EX", received=date(2025, 1, 6)))
     assert deadlines(ctx, "EHC-EX")["decision_to_assess"] == "overdue"  # due 17 Feb, today 1 Mar
-    steps.record_exception(ctx, caseworker, cid, "d", date(2025, 2, 25), "Family abroad for six weeks")
+    # Recorded on 25 Feb, after the deadline, but the family went abroad on 3 Feb, before it.
+    steps.record_exception(ctx, caseworker, cid, "d", date(2025, 2, 25), "Family abroad for six weeks",
+                           began_on=date(2025, 2, 3))
     assert deadlines(ctx, "EHC-EX")["decision_to_assess"] == "exempt"
     with pytest.raises(ValidationError):
         steps.record_exception(ctx, caseworker, cid, "z", date(2025, 2, 25))
+
+
+def test_an_exception_that_began_after_the_deadline_excuses_nothing(ctx: AppContext, caseworker: Actor) -> None:
+    cid = steps.register_request(ctx, caseworker, new_request(reference="EHC-EX2", received=date(2025, 1, 6)))
+    steps.record_exception(ctx, caseworker, cid, "c", date(2025, 2, 25), "Bereavement on 20 Feb",
+                           began_on=date(2025, 2, 20))
+    assert deadlines(ctx, "EHC-EX2")["decision_to_assess"] == "overdue"
+
+
+def test_exception_dates_are_checked_and_audited(ctx: AppContext, caseworker: Actor) -> None:
+    cid = steps.register_request(ctx, caseworker, new_request(reference="EHC-EX3", received=date(2025, 1, 6)))
+    with pytest.raises(ValidationError) as err:
+        steps.record_exception(ctx, caseworker, cid, "d", date(2025, 2, 25), began_on=date(2025, 2, 26))
+    assert [p.field for p in err.value.problems] == ["exception_from"]
+    with pytest.raises(ValidationError) as err:
+        steps.record_exception(ctx, caseworker, cid, "d", date(2025, 2, 25), began_on=date(2025, 2, 10),
+                               ended_on=date(2025, 2, 1))
+    assert [p.field for p in err.value.problems] == ["exception_to"]
+    # Circumstances already running before the request are accepted: the engine decides what they excuse.
+    steps.record_exception(ctx, caseworker, cid, "d", date(2025, 2, 25), "Abroad since Christmas",
+                           began_on=date(2024, 12, 20))
+    with ctx.db.sessions() as s:
+        row = s.scalars(select(AuditEvent).where(AuditEvent.case_id == cid,
+                                                 AuditEvent.action == "record_exception_d")).one()
+    assert row.after["exception"] == {"ground": "d", "began_on": "2024-12-20", "ended_on": None,
+                                      "recorded_on": "2025-02-25", "note": "Abroad since Christmas"}
 
 
 def test_withdrawal_closes_the_request(ctx: AppContext, caseworker: Actor) -> None:

@@ -14,6 +14,7 @@ from caseworker.context import AppContext, fixed_clock
 from caseworker.services import steps
 from caseworker.services.actor import Actor
 from caseworker.store.database import open_database
+from caseworker.store.location import SCHEMA_REVISION
 from caseworker.store.models import Staff
 
 
@@ -24,7 +25,7 @@ def run(*args: str) -> subprocess.CompletedProcess[str]:
 
 @pytest.fixture
 def team_db(tmp_path: Path) -> str:
-    """The INTERCHANGE.md example request, plus a closed one and someone else's, recorded via the services."""
+    """The docs/deadlines-json.md example request, plus a closed one and someone else's, recorded via the services."""
     url = f"sqlite:///{tmp_path / 'team.sqlite'}"
     db = open_database(url)
     with db.session() as s:
@@ -54,23 +55,23 @@ def test_deadlines_json_is_the_published_format(team_db: str) -> None:
     out = run("--database", team_db, "deadlines", "--json", "--today", "2025-03-01")
     assert out.returncode == 0, out.stderr
     report = json.loads(out.stdout)
-    assert report["today"] == "2025-03-01"
+    assert (report["version"], report["today"]) == (2, "2025-03-01")
     assert [c["reference"] for c in report["cases"]] == ["EHC-0001", "EHC-0003"]
     assert report["cases"][0] == {
         "reference": "EHC-0001", "child": "Amelia Jones", "caseworker": "jsmith", "received": "2025-01-06",
         "stage": "assessment", "earliest_final": None,
         "milestones": [
             {"name": "decision_to_assess", "due": "2025-02-17", "work_by": "2025-02-17", "done": "2025-02-10",
-             "status": "met"},
+             "status": "met", "binding": True},
             {"name": "issue_decision", "due": "2025-04-28", "work_by": "2025-04-28", "done": None,
-             "status": "pending"},
+             "status": "pending", "binding": True},
             {"name": "draft_latest_safe", "due": "2025-05-04", "work_by": "2025-05-02", "done": None,
-             "status": "pending"},
+             "status": "pending", "binding": False},
             {"name": "final_plan", "due": "2025-05-26", "work_by": "2025-05-23", "done": None,
-             "status": "pending"},
+             "status": "pending", "binding": True},
         ],
-        "advice": [{"kind": "ep", "requested": "2025-02-11", "due": "2025-03-25", "received": None,
-                    "status": "pending", "days_late": 0}],
+        "advice": [{"kind": "ep", "requested": "2025-02-11", "sent_by": "email", "due": "2025-03-25",
+                    "received": None, "status": "pending", "days_late": 0}],
         "exceptions": [],
     }
 
@@ -110,15 +111,15 @@ def test_version_and_schema_commands(tmp_path: Path) -> None:
     assert run("--version").stdout.strip().startswith("caseworker ")
     url = f"sqlite:///{tmp_path / 'new.sqlite'}"
     upgraded = run("--database", url, "db", "upgrade")
-    assert upgraded.returncode == 0 and "0004_caseload" in upgraded.stdout
-    assert "0004_caseload" in run("--database", url, "db", "revision").stdout
+    assert upgraded.returncode == 0 and SCHEMA_REVISION in upgraded.stdout
+    assert SCHEMA_REVISION in run("--database", url, "db", "revision").stdout
 
 
 def test_deadlines_on_a_new_database_creates_it_and_reports_nothing(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'fresh.sqlite'}"
     out = run("--database", url, "deadlines", "--json", "--today", "2025-03-01")
     assert out.returncode == 0, out.stderr
-    assert json.loads(out.stdout) == {"today": "2025-03-01", "cases": []}
+    assert json.loads(out.stdout) == {"version": 2, "today": "2025-03-01", "cases": []}
 
 
 def test_no_arguments_without_a_desktop_says_so_and_exits_2() -> None:

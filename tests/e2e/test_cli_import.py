@@ -49,9 +49,11 @@ def test_import_then_deadlines_gives_the_statutory_dates(tmp_path: Path) -> None
         ("ep", "2025-03-25", "late", 7), ("health", "2025-03-25", "received", 0)]
     two = cases["EHC-0002"]
     assert two["child"] == "Zoë Nguyễn"
+    # Ground c, begun (as far as the row says) when recorded on 10 Jan, before the 13 Jan deadline.
     assert two["milestones"][0] == {"name": "decision_to_assess", "due": "2025-01-13", "work_by": "2025-01-13",
-                                    "done": "2025-01-20", "status": "exempt"}
-    assert two["exceptions"] == [{"ground": "c", "recorded": "2025-01-10", "note": ""}]
+                                    "done": "2025-01-20", "status": "exempt", "binding": True}
+    assert two["exceptions"] == [{"ground": "c", "from": "2025-01-10", "to": None, "recorded": "2025-01-10",
+                                  "note": "", "applies_to": ["decision_to_assess", "issue_decision", "final_plan"]}]
 
 
 def test_a_file_with_bad_rows_changes_nothing_and_names_each_problem(tmp_path: Path) -> None:

@@ -191,8 +191,8 @@ class CaseRecordPanel(QWidget):
         if d is None:
             return ""
         parts = []
-        if d.earliest_final is not None and d.facts.served is not None:
-            ends = self.desktop.ctx.engine.family_comment_ends(d.facts.served)
+        if d.earliest_final is not None and d.served is not None:
+            ends = self.desktop.ctx.engine.family_comment_ends(d.served)
             parts.append(f"The family's 15 days on the draft run to {long_date(ends)}; the earliest lawful final "
                          f"date is {long_date(d.earliest_final)}.")
         if any(m.status == "exempt" for m in d.milestones):
