@@ -54,7 +54,7 @@ def build_parser() -> Parser:
     imp.add_argument("--today", type=iso_date, metavar="YYYY-MM-DD", help=argparse.SUPPRESS)
 
     dl = sub.add_parser("deadlines", help="every open request's statutory deadlines")
-    dl.add_argument("--json", action="store_true", help="the machine-readable report (INTERCHANGE.md)")
+    dl.add_argument("--json", action="store_true", help="the machine-readable report, version 2 (docs/deadlines-json.md)")
     dl.add_argument("--today", type=iso_date, metavar="YYYY-MM-DD", help="the date to report as of")
     dl.add_argument("--caseworker", metavar="USER", help="only this caseworker's requests")
     dl.add_argument("--all", action="store_true", help="include issued and closed requests")

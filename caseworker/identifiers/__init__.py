@@ -1,4 +1,4 @@
-"""Children's identifiers, validated as STATUTORY.md section 6 says.
+"""Children's identifiers, validated as docs/law.md#identifiers explains.
 
 UPN checks use python-stdnum (``stdnum.gb.upn``), which implements the DfE's check letter; the NHS
 number, ULN and postcode rules are short enough to state here.

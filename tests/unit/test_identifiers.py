@@ -1,4 +1,4 @@
-"""Children's identifiers (STATUTORY.md s6): UPN, NHS number, ULN, postcode."""
+"""Children's identifiers (docs/law.md#identifiers): UPN, NHS number, ULN, postcode."""
 
 from __future__ import annotations
 

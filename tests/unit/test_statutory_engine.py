@@ -188,7 +188,7 @@ def test_withdrawal_keeps_the_steps_done_before_it() -> None:
 
 
 def test_withdrawal_does_not_excuse_a_deadline_already_missed() -> None:
-    """INTERCHANGE.md s2: not_applicable only when "the process ended before it"; a withdrawal
+    """docs/deadlines-json.md: not_applicable only when "the process ended before it"; a withdrawal
     "ends everything after it". Withdrawn 3 Mar 2025; the decision was due 6 Jan + 42 = 17 Feb,
     before the withdrawal, and never made: not done, today > due, no exception -> overdue."""
     facts = RequestFacts("X", R, withdrawn=d("2025-03-03"))

@@ -1,8 +1,8 @@
-"""Worked examples of advice risk (STATUTORY.md s2).
+"""Worked examples of advice risk (docs/law.md#advice).
 
 A case is at risk when an outstanding advice request's expected arrival, the later of
 (requested + the service's typical turnaround) and (today + 1), falls after the latest safe draft
-day. The base case is INTERCHANGE.md's EHC-0001: received 6 Jan 2025, latest safe draft day
+day. The base case is the published example EHC-0001: received 6 Jan 2025, latest safe draft day
 6 Jan + 118 = 4 May 2025, EP advice requested 11 Feb 2025.
 """
 

@@ -1,6 +1,6 @@
 """check_request: which combinations of step dates are refused, and under which field name.
 
-Field names are the tracker's column names (INTERCHANGE.md s1), so a message sits by its field.
+Field names are the tracker's column names (docs/tracker-import.md), so a message sits by its field.
 """
 
 from __future__ import annotations
