@@ -61,3 +61,36 @@ def test_an_older_database_is_migrated_on_start_and_keeps_its_data(db_url: str) 
         if reopened.is_sqlite:  # foreign keys are enforced again after the migration
             assert conn.execute(text("PRAGMA foreign_keys")).scalar() == 1
     reopened.dispose()
+
+
+def test_exceptions_and_advice_from_before_0005_keep_their_meaning(db_url: str) -> None:
+    """Exceptions recorded before they carried dates began, as far as anyone knows, when recorded;
+    advice asked before 'sent by' was recorded went by email; health services answer under reg 8."""
+    from sqlalchemy import create_engine, text
+
+    from caseworker.store.database import normalise_url, open_database
+    from caseworker.store.migrate import upgrade
+
+    engine = create_engine(normalise_url(db_url))
+    upgrade(engine, "0004_caseload")
+    with engine.begin() as conn:
+        conn.execute(text("INSERT INTO child (id, forename, surname, date_of_birth, letters_to_parent, version) "
+                          "VALUES (1, 'Zoë', 'Clarke', '2016-03-14', FALSE, 1)"))
+        conn.execute(text("INSERT INTO ehc_case (id, reference, child_id, received_on, keyed_on, version) "
+                          "VALUES (1, 'EHC-1', 1, '2025-01-06', '2025-01-06', 1)"))
+        conn.execute(text("INSERT INTO statutory_exception (case_id, ground, recorded_on, note, version) "
+                          "VALUES (1, 'c', '2025-02-05', 'bereavement', 1)"))
+        conn.execute(text("INSERT INTO advice_service (id, name, kind, version) VALUES "
+                          "(1, 'Marches ICB paediatrics', 'health', 1), (2, 'County EP Service', 'ep', 1)"))
+        conn.execute(text("INSERT INTO advice_request (case_id, kind, service_id, requested_on, version) "
+                          "VALUES (1, 'health', 1, '2025-02-11', 1)"))
+    engine.dispose()
+    reopened = open_database(db_url)
+    with reopened.engine.connect() as conn:
+        began, ended = conn.execute(text("SELECT began_on, ended_on FROM statutory_exception")).one()
+        assert (str(began), ended) == ("2025-02-05", None)
+        assert conn.execute(text("SELECT sent_by FROM advice_request")).scalar() == "email"
+        bodies = dict(conn.execute(text("SELECT name, body FROM advice_service")).all())
+        assert bodies == {"Marches ICB paediatrics": "health", "County EP Service": "council"}
+        assert conn.execute(text("SELECT draft_sent_by FROM ehc_case")).scalar() == "email"
+    reopened.dispose()

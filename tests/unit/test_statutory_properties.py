@@ -281,3 +281,49 @@ def test_at_risk_iff_expected_arrival_after_latest_safe_draft(
     latest_safe = plus(received, 118)
     assert [(r.expected, r.latest_safe_draft) for r in risks] == (
         [(expected, latest_safe)] if expected > latest_safe else [])
+
+
+# --- the corrections of docs/law.md: advice from receipt, posted drafts, binding, week 20 ------------
+
+@relaxed
+@given(dates, st.sampled_from(["email", "portal", "hand", "post"]), days)
+def test_advice_is_due_42_days_after_the_adviser_receives_it(requested: date, sent_by: str, later: int) -> None:
+    facts = RequestFacts("P", requested, advice=[AdviceFacts("ep", requested, sent_by=sent_by)])
+    (a,) = ENGINE.evaluate(facts, plus(requested, later)).advice
+    assert a.due == plus(a.delivered, 42)  # type: ignore[arg-type]
+    if sent_by != "post":
+        assert a.delivered == requested
+    else:  # the second working day after posting: one working day strictly between, none skipped
+        assert a.delivered is not None and a.delivered > requested
+        assert a.delivered.weekday() < 5 and a.delivered not in BANK_HOLIDAYS
+        between = [plus(requested, n) for n in range(1, (a.delivered - requested).days)]
+        assert sum(1 for day in between if day.weekday() < 5 and day not in BANK_HOLIDAYS) == 1
+
+
+@relaxed
+@given(dates, days, st.booleans(), st.one_of(st.none(), st.booleans()))
+def test_only_a_binding_date_is_ever_a_breach(received: date, later: int, assess: bool,
+                                             issue: bool | None) -> None:
+    facts = RequestFacts("P", received, decision_to_assess=assess, decision_to_assess_on=plus(received, 10),
+                         decision_to_issue=issue if assess else None,
+                         decision_to_issue_on=plus(received, 130) if assess and issue is not None else None)
+    result = ENGINE.evaluate(facts, plus(received, later))
+    by_name = {m.name: m for m in result.milestones}
+    assert not by_name["draft_latest_safe"].binding
+    assert by_name["decision_to_assess"].binding and by_name["final_plan"].binding
+    assert by_name["issue_decision"].binding == (facts.decision_to_issue is not True)
+    assert all(m.breached == (m.status == "overdue" and m.binding) for m in result.milestones)
+
+
+@relaxed
+@given(dates, st.integers(min_value=0, max_value=160), st.integers(min_value=0, max_value=40),
+       st.sampled_from(["email", "post"]))
+def test_week_20_is_called_unmeetable_exactly_when_the_15_days_end_too_late(
+        received: date, sent_after: int, then: int, sent_by: str) -> None:
+    sent = plus(received, sent_after)
+    facts = RequestFacts("P", received, decision_to_assess=True, decision_to_assess_on=received,
+                         decision_to_issue=True, decision_to_issue_on=sent, draft_sent=sent, draft_sent_by=sent_by)
+    result = ENGINE.evaluate(facts, plus(sent, then))
+    assert result.served is not None and result.earliest_final == plus(result.served, 15)
+    final_due = result.milestone("final_plan").due
+    assert (result.final_cannot_be_met is not None) == (result.earliest_final > final_due)
