@@ -84,7 +84,8 @@ def cannot_be_met_note(d: RequestDeadlines) -> str:
     """What to say of a week 20 the family's 15 days have put out of reach ("" when it can be met)."""
     if d.final_cannot_be_met is None:
         return ""
-    return f"cannot be met: earliest lawful final {d.final_cannot_be_met:%d %b %Y}"
+    earliest = d.final_cannot_be_met
+    return f"cannot be met: earliest lawful final {earliest.day} {earliest:%b %Y}"
 
 
 def _milestone_items(d: RequestDeadlines, today: date, out: MyDay) -> None:

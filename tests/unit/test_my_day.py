@@ -88,3 +88,25 @@ def test_slow_services_put_a_request_at_risk() -> None:
     # At this service's typical 70 days it lands 29 May: at risk.
     [risk] = day(facts, date(2025, 3, 25), {"Slow EP": 70}).sections[AT_RISK]
     assert "29 May 2025" in risk.note
+
+
+def test_week_16_is_overdue_until_a_yes_and_a_late_yes_is_not_overdue() -> None:
+    waiting = [assessing()]
+    [item] = day(waiting, date(2025, 4, 29)).sections[OVERDUE_STEPS]  # week 16 was 28 Apr
+    assert item.what == "Decide whether to issue"
+    late_yes = [assessing(decision_to_issue=True, decision_to_issue_on=date(2025, 4, 29))]
+    assert day(late_yes, date(2025, 4, 30)).count(OVERDUE_STEPS) == 0
+
+
+def test_a_week_20_that_cannot_be_met_says_so() -> None:
+    # Draft emailed 20 May 2025: the family's 15 days end 3 Jun, so the final due 26 May cannot be met.
+    facts = [assessing(decision_to_issue=True, decision_to_issue_on=date(2025, 4, 1),
+                       draft_sent=date(2025, 5, 20))]
+    [item] = day(facts, date(2025, 5, 21)).sections[DUE_THIS_WEEK]
+    assert item.what == "Issue the final plan"
+    assert item.note == "cannot be met: earliest lawful final 4 Jun 2025"
+
+
+def test_excused_advice_is_not_late() -> None:
+    facts = [assessing(advice=[AdviceFacts("ep", date(2025, 2, 11), excused_ground="absent")])]
+    assert day(facts, date(2025, 4, 1)).count(LATE_EP) == 0
