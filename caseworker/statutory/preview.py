@@ -11,8 +11,12 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from caseworker.errors import Problem
-from caseworker.statutory.engine import AdviceFacts, DeadlineEngine, ExceptionFacts, RequestFacts
+from caseworker.statutory.engine import POST, AdviceFacts, DeadlineEngine, ExceptionFacts, RequestFacts
 from caseworker.statutory.validation import check_request
+
+# The council's deadlines an exception can excuse, as a sentence names them.
+EXCUSABLE = {"decision_to_assess": "the decision whether to assess", "issue_decision": "the decision whether to issue",
+             "draft_latest_safe": "the latest safe day for the draft", "final_plan": "the final plan"}
 
 
 def days(gap: timedelta) -> str:
@@ -36,6 +40,11 @@ class Preview:
 def _check(facts: RequestFacts, today: date, engine: DeadlineEngine, consequence: str) -> Preview:
     problems = check_request(facts, today, engine)
     return Preview(problems, "" if problems else consequence)
+
+
+def listed(items: list[str]) -> str:
+    """"a", "a and b", "a, b and c"."""
+    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} and {items[-1]}"
 
 
 def _late_by(done: date, due: date) -> str:
@@ -64,12 +73,15 @@ def decision_to_assess(facts: RequestFacts, assess: bool, on: date, today: date,
     return _check(f, today, engine, text + _late_by(on, due))
 
 
-def request_advice(facts: RequestFacts, kind: str, on: date, today: date, engine: DeadlineEngine) -> Preview:
+def request_advice(facts: RequestFacts, kind: str, on: date, today: date, engine: DeadlineEngine,
+                   sent_by: str = "email") -> Preview:
+    """The adviser's 6 weeks run from the day they have the request: for post, the second working day."""
     f = copy.deepcopy(facts)
-    f.advice.append(AdviceFacts(kind, on))
-    due = engine.advice_due(on)
+    f.advice.append(AdviceFacts(kind, on, sent_by=sent_by))
+    due, got = engine.advice_due(on, sent_by), engine.delivered(on, sent_by)
     _, safe, _ = _dates(facts, engine)
-    text = f"Advice is due back by {fmt(due)} (6 weeks)."
+    posted = " (the second working day after posting)" if sent_by == POST else ""
+    text = f"The adviser has it on {fmt(got)}{posted}; advice is due back by {fmt(due)} (6 weeks)."
     if due > safe:
         text += f" That is after the latest safe day to send the draft ({fmt(safe)}): week 20 is at risk."
     return _check(f, today, engine, text)
@@ -95,23 +107,34 @@ def decision_to_issue(facts: RequestFacts, issue: bool, on: date, today: date,
     issue_due, safe, final = _dates(facts, engine)
     if issue:
         text = f"Send the draft by {fmt(safe)} to keep the week-20 date of {fmt(final)}."
-    else:
-        text = ("The request closes. Tell the family in writing, with their right to appeal and to "
-                f"mediation; a decision not to issue is due by {fmt(issue_due)}.")
-    return _check(f, today, engine, text + (_late_by(on, issue_due) if not issue else ""))
+        if on > issue_due:  # week 16 binds only a "no" (docs/law.md#binding)
+            text += (f" The decision is {days(on - issue_due)} later than planned (week 16 was {fmt(issue_due)}); "
+                     "only a decision not to issue is bound by that date, so this is not a breach.")
+        return _check(f, today, engine, text)
+    text = ("The request closes. Tell the family in writing, with their right to appeal and to "
+            f"mediation; a decision not to issue is due by {fmt(issue_due)}.")
+    return _check(f, today, engine, text + _late_by(on, issue_due))
 
 
-def draft_sent(facts: RequestFacts, sent: date, served: date | None, today: date,
-               engine: DeadlineEngine) -> Preview:
+def draft_sent(facts: RequestFacts, sent: date, served: date | None, today: date, engine: DeadlineEngine,
+               sent_by: str = "email") -> Preview:
+    """``served``: a service day other than the default (the day sent; for post the second working day)."""
     f = copy.deepcopy(facts)
-    f.draft_sent, f.draft_served = sent, served
-    start = served or sent
+    f.draft_sent, f.draft_served, f.draft_sent_by = sent, served, sent_by
+    start = engine.draft_served(f)
+    assert start is not None
     ends, earliest = engine.family_comment_ends(start), engine.earliest_final(start)
     assert earliest is not None
     _, _, final = _dates(facts, engine)
-    text = f"The family's 15 days run to {fmt(ends)}; the earliest lawful final date is {fmt(earliest)}."
+    if served is not None:
+        text = f"Served on {fmt(start)}. "
+    elif sent_by == POST:
+        text = f"Posted: served on {fmt(start)}, the second working day after posting. "
+    else:
+        text = ""
+    text += f"The family's 15 days run to {fmt(ends)}; the earliest lawful final date is {fmt(earliest)}."
     if earliest > final:
-        text += f" That is after the week-20 date ({fmt(final)})."
+        text += f" That is after the week-20 date ({fmt(final)}): week 20 cannot be met."
     return _check(f, today, engine, text)
 
 
@@ -125,13 +148,33 @@ def final_plan(facts: RequestFacts, on: date, today: date, engine: DeadlineEngin
     return _check(f, today, engine, text + " Send it with the appeal rights.")
 
 
-def exception(facts: RequestFacts, ground: str, on: date, today: date, engine: DeadlineEngine) -> Preview:
+def exception(facts: RequestFacts, ground: str, recorded: date, today: date, engine: DeadlineEngine, *,
+              began: date | None = None, ended: date | None = None) -> Preview:
+    """What an exception could excuse on this request: only the deadlines its ground covers, due on or
+    after the day its circumstances began (docs/law.md#exempt-rule)."""
     f = copy.deepcopy(facts)
-    f.exceptions.append(ExceptionFacts(ground, on))
-    text = ("Deadlines missed from now on show as exempt ('as soon as practicable'); the dates do not move, "
-            "and later fixed periods (the family's 15 days) still apply. Tell the family which exception "
-            "applies.")
-    return _check(f, today, engine, text)
+    e = ExceptionFacts(ground, recorded, began=began, ended=ended)
+    f.exceptions.append(e)
+    return _check(f, today, engine, _exception_reach(facts, e, engine) + (
+        " A missed deadline it excuses shows as exempt ('as soon as practicable'); the dates do not move, and "
+        "the family's 15 days on the draft still apply. Tell the family which exception applies."))
+
+
+def _exception_reach(facts: RequestFacts, e: ExceptionFacts, engine: DeadlineEngine) -> str:
+    names = engine.applies_to(e.ground, facts.received)
+    if not names:
+        return f"Ground ({e.ground}) excuses none of the council's deadlines."
+    offsets = engine.regime_for(facts.received).milestone_offsets
+    dues = {n: facts.received + timedelta(offsets[n]) for n in names}
+    text = (f"Ground ({e.ground}) can excuse {listed([EXCUSABLE.get(n, n) for n in names])}, but only a deadline "
+            f"due on or after the day the circumstances began ({fmt(e.start)}).")
+    if e.ended is not None and e.ended < facts.received:
+        return text + (f" They ended before the request was received ({fmt(facts.received)}), so this exception "
+                       "excuses nothing on it.")
+    reach = [f"{EXCUSABLE.get(n, n)} (due {fmt(due)})" for n, due in dues.items() if due >= e.start]
+    if not reach:
+        return text + " Every one of those was due before then, so it excuses nothing on this request."
+    return text + f" Here: {listed(reach)}."
 
 
 def withdraw(facts: RequestFacts, on: date, today: date, engine: DeadlineEngine) -> Preview:

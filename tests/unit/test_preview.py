@@ -1,6 +1,6 @@
 """The step previews the forms call as the user types: refused dates and the consequence, in words.
 
-Every date below is worked out by hand from STATUTORY.md sections 1-2 for a request received on
+Every date below is worked out by hand from docs/law.md (counting, the 20-week assessment) for a request received on
 Mon 6 Jan 2025: decision by +42 = Mon 17 Feb; issue decision by +112 = Mon 28 Apr; final plan by
 +140 = Mon 26 May; latest safe draft = final - 15 - 7 = Sun 4 May.
 """
@@ -82,13 +82,32 @@ def test_a_decision_after_today_is_refused(engine: DeadlineEngine) -> None:
 
 def test_advice_is_due_six_weeks_after_the_request(engine: DeadlineEngine) -> None:
     p = pv.request_advice(assessing(), "ep", date(2025, 2, 11), TODAY, engine)
-    assert p.consequence == "Advice is due back by Tue 25 March 2025 (6 weeks)."
+    assert p.consequence == ("The adviser has it on Tue 11 February 2025; advice is due back by Tue 25 March 2025 "
+                             "(6 weeks).")
+
+
+@pytest.mark.parametrize("sent_by", ["email", "portal", "hand"])
+def test_advice_sent_other_than_by_post_arrives_the_same_day(engine: DeadlineEngine, sent_by: str) -> None:
+    p = pv.request_advice(assessing(), "ep", date(2025, 2, 11), TODAY, engine, sent_by)
+    assert p.consequence.startswith("The adviser has it on Tue 11 February 2025;")
+
+
+def test_posted_advice_over_christmas_runs_from_the_second_working_day(engine: DeadlineEngine) -> None:
+    # docs/law.md, each adviser's 6 weeks: posted Tue 23 Dec 2025; 25 and 26 Dec are bank holidays and
+    # 27-28 Dec a weekend, so the adviser has it on Mon 29 Dec; due 42 days later, Mon 9 Feb 2026.
+    facts = RequestFacts(reference="EHC-2025-0100", received=date(2025, 12, 1), decision_to_assess=True,
+                         decision_to_assess_on=date(2025, 12, 15))
+    p = pv.request_advice(facts, "health", date(2025, 12, 23), date(2025, 12, 23), engine, "post")
+    assert p.ok
+    assert p.consequence.startswith("The adviser has it on Mon 29 December 2025 (the second working day after "
+                                    "posting); advice is due back by Mon 9 February 2026 (6 weeks).")
 
 
 def test_advice_due_after_the_latest_safe_draft_day_puts_week_20_at_risk(engine: DeadlineEngine) -> None:
     p = pv.request_advice(assessing(), "health", date(2025, 3, 25), TODAY, engine)
-    assert p.consequence == ("Advice is due back by Tue 6 May 2025 (6 weeks). That is after the latest safe day "
-                             "to send the draft (Sun 4 May 2025): week 20 is at risk.")
+    assert p.consequence == ("The adviser has it on Tue 25 March 2025; advice is due back by Tue 6 May 2025 "
+                             "(6 weeks). That is after the latest safe day to send the draft (Sun 4 May 2025): "
+                             "week 20 is at risk.")
 
 
 def test_advice_requested_before_the_request_is_refused_on_its_own_field(engine: DeadlineEngine) -> None:
@@ -132,6 +151,15 @@ def test_yes_to_issue_names_the_draft_and_final_dates(engine: DeadlineEngine) ->
     assert p.consequence == "Send the draft by Sun 4 May 2025 to keep the week-20 date of Mon 26 May 2025."
 
 
+def test_a_late_yes_to_issue_is_later_than_planned_not_a_breach(engine: DeadlineEngine) -> None:
+    p = pv.decision_to_issue(assessing(), True, date(2025, 4, 30), TODAY, engine)
+    assert p.ok
+    assert p.consequence == ("Send the draft by Sun 4 May 2025 to keep the week-20 date of Mon 26 May 2025. The "
+                             "decision is 2 days later than planned (week 16 was Mon 28 April 2025); only a decision "
+                             "not to issue is bound by that date, so this is not a breach.")
+    assert "after the deadline" not in p.consequence
+
+
 def test_a_late_no_to_issue_says_it_missed_week_16(engine: DeadlineEngine) -> None:
     p = pv.decision_to_issue(assessing(), False, date(2025, 4, 30), TODAY, engine)
     assert "a decision not to issue is due by Mon 28 April 2025." in p.consequence
@@ -162,17 +190,46 @@ def test_the_15_days_can_end_on_a_weekend(engine: DeadlineEngine) -> None:
                              "Sun 16 March 2025.")
 
 
-def test_a_posted_draft_counts_from_the_day_it_is_served(engine: DeadlineEngine) -> None:
+def test_a_draft_served_later_counts_from_the_day_it_is_served(engine: DeadlineEngine) -> None:
     p = pv.draft_sent(issuing(), date(2025, 4, 14), date(2025, 4, 16), TODAY, engine)
-    assert p.consequence == ("The family's 15 days run to Wed 30 April 2025; the earliest lawful final date is "
-                             "Thu 1 May 2025.")
+    assert p.consequence == ("Served on Wed 16 April 2025. The family's 15 days run to Wed 30 April 2025; the "
+                             "earliest lawful final date is Thu 1 May 2025.")
 
 
 def test_a_draft_too_late_for_week_20_says_so(engine: DeadlineEngine) -> None:
     p = pv.draft_sent(issuing(), date(2025, 5, 20), None, TODAY, engine)
     # 20 May + 14 = Tue 3 Jun; + 15 = Wed 4 Jun, after Mon 26 May.
     assert p.consequence == ("The family's 15 days run to Tue 3 June 2025; the earliest lawful final date is "
-                             "Wed 4 June 2025. That is after the week-20 date (Mon 26 May 2025).")
+                             "Wed 4 June 2025. That is after the week-20 date (Mon 26 May 2025): week 20 cannot be "
+                             "met.")
+
+
+def issuing_2026() -> RequestFacts:
+    """Received Mon 12 Jan 2026: final plan due Mon 1 June 2026 (docs/law.md, drafts)."""
+    return RequestFacts(reference="EHC-2026-0001", received=date(2026, 1, 12), decision_to_assess=True,
+                        decision_to_assess_on=date(2026, 2, 16), decision_to_issue=True,
+                        decision_to_issue_on=date(2026, 4, 20))
+
+
+def test_a_posted_draft_is_served_on_the_second_working_day_which_may_be_after_today(
+        engine: DeadlineEngine) -> None:
+    # Posted Thu 30 Apr 2026; Fri 1 May is the first working day, Mon 4 May a bank holiday: served Tue 5 May.
+    p = pv.draft_sent(issuing_2026(), date(2026, 4, 30), None, date(2026, 5, 1), engine, "post")
+    assert p.ok
+    assert p.consequence == ("Posted: served on Tue 5 May 2026, the second working day after posting. The family's "
+                             "15 days run to Tue 19 May 2026; the earliest lawful final date is Wed 20 May 2026.")
+
+
+def test_a_draft_posted_too_late_says_week_20_cannot_be_met(engine: DeadlineEngine) -> None:
+    p = pv.draft_sent(issuing_2026(), date(2026, 5, 15), None, date(2026, 5, 15), engine, "post")
+    assert p.consequence == ("Posted: served on Tue 19 May 2026, the second working day after posting. The family's "
+                             "15 days run to Tue 2 June 2026; the earliest lawful final date is Wed 3 June 2026. That "
+                             "is after the week-20 date (Mon 1 June 2026): week 20 cannot be met.")
+
+
+def test_a_served_date_recorded_after_today_is_accepted(engine: DeadlineEngine) -> None:
+    p = pv.draft_sent(issuing_2026(), date(2026, 4, 30), date(2026, 5, 6), date(2026, 4, 30), engine, "post")
+    assert p.ok and p.consequence.startswith("Served on Wed 6 May 2026. The family's 15 days run to Wed 20 May 2026")
 
 
 def test_a_draft_before_the_decision_to_issue_is_refused(engine: DeadlineEngine) -> None:
@@ -222,9 +279,51 @@ def test_an_exception_explains_that_the_dates_do_not_move(engine: DeadlineEngine
     assert p.ok and "the dates do not move" in p.consequence and "15 days" in p.consequence
 
 
+def test_an_exception_names_what_its_ground_can_excuse_from_the_day_it_began(engine: DeadlineEngine) -> None:
+    p = pv.exception(assessing(), "c", TODAY, TODAY, engine, began=date(2025, 2, 3))
+    assert p.consequence.startswith(
+        "Ground (c) can excuse the decision whether to assess, the decision whether to issue and the final plan, "
+        "but only a deadline due on or after the day the circumstances began (Mon 3 February 2025). Here: the "
+        "decision whether to assess (due Mon 17 February 2025), the decision whether to issue (due Mon 28 April "
+        "2025) and the final plan (due Mon 26 May 2025).")
+
+
+def test_ground_b_never_excuses_the_decision_to_assess(engine: DeadlineEngine) -> None:
+    p = pv.exception(assessing(), "b", date(2025, 2, 3), TODAY, engine, began=date(2025, 2, 1))
+    assert p.consequence.startswith("Ground (b) can excuse the decision whether to issue and the final plan, but")
+    assert "Here: the decision whether to issue (due Mon 28 April 2025) and the final plan (due Mon 26 May 2025)." \
+        in p.consequence
+
+
+def test_an_exception_that_began_later_leaves_out_what_was_due_before(engine: DeadlineEngine) -> None:
+    p = pv.exception(assessing(), "c", TODAY, TODAY, engine, began=date(2025, 3, 1))
+    assert "Here: the decision whether to issue (due Mon 28 April 2025) and the final plan" in p.consequence
+    p = pv.exception(assessing(), "c", TODAY, TODAY, engine, began=date(2025, 6, 1))
+    assert "Every one of those was due before then, so it excuses nothing on this request." in p.consequence
+
+
+def test_an_exception_that_ended_before_the_request_excuses_nothing(engine: DeadlineEngine) -> None:
+    p = pv.exception(assessing(), "d", date(2025, 2, 3), TODAY, engine, began=date(2024, 12, 1),
+                     ended=date(2024, 12, 20))
+    assert p.ok
+    assert ("They ended before the request was received (Mon 6 January 2025), so this exception excuses nothing "
+            "on it.") in p.consequence
+
+
 def test_an_unknown_ground_and_an_early_date_are_refused(engine: DeadlineEngine) -> None:
     p = pv.exception(assessing(), "z", date(2025, 1, 1), TODAY, engine)
     assert set(fields(p)) == {"exception_ground", "exception_recorded"}
+
+
+def test_exception_dates_are_refused_beside_their_fields(engine: DeadlineEngine) -> None:
+    recorded = date(2025, 3, 3)
+    p = pv.exception(assessing(), "c", recorded, TODAY, engine, began=date(2025, 3, 4))
+    assert fields(p) == {"exception_from": "4 Mar 2025 is after the day it was recorded (3 Mar 2025)"}
+    p = pv.exception(assessing(), "c", recorded, TODAY, engine, began=date(2025, 3, 1), ended=date(2025, 2, 28))
+    assert fields(p) == {"exception_to": "28 Feb 2025 is before the day the circumstances began (1 Mar 2025)"}
+    p = pv.exception(assessing(), "c", recorded, recorded, engine, began=date(2025, 3, 1), ended=date(2025, 3, 4))
+    assert fields(p) == {"exception_to": "4 Mar 2025 is after today (leave it blank while the circumstances go on) "
+                                         "(3 Mar 2025)"}
 
 
 def test_withdrawing_closes_the_request(engine: DeadlineEngine) -> None:
