@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import json
+import logging
 import os
 import sys
 from collections.abc import Callable, Sequence
@@ -54,7 +55,8 @@ def build_parser() -> Parser:
     imp.add_argument("--today", type=iso_date, metavar="YYYY-MM-DD", help=argparse.SUPPRESS)
 
     dl = sub.add_parser("deadlines", help="every open request's statutory deadlines")
-    dl.add_argument("--json", action="store_true", help="the machine-readable report, version 2 (docs/deadlines-json.md)")
+    dl.add_argument("--json", action="store_true",
+                    help="the machine-readable report, version 2 (docs/deadlines-json.md)")
     dl.add_argument("--today", type=iso_date, metavar="YYYY-MM-DD", help="the date to report as of")
     dl.add_argument("--caseworker", metavar="USER", help="only this caseworker's requests")
     dl.add_argument("--all", action="store_true", help="include issued and closed requests")
@@ -187,7 +189,9 @@ def cmd_db(args: argparse.Namespace) -> int:
 
     db = open_database(database_url(args), migrate=False)
     if args.db_command == "upgrade":
-        db.upgrade()
+        copy = db.upgrade()
+        if copy is not None:
+            print(f"a copy of the database as it was before the upgrade: {copy}")
     print(f"{db.describe()}: schema revision {db.stored_revision() or '(none)'}")
     return EXIT_OK
 
@@ -219,6 +223,8 @@ COMMAND_MODULES: tuple[str, ...] = ("caseworker.commands.letters", "caseworker.c
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    # Notes worth a user's attention (a copy taken before an upgrade) go to standard error, one line each.
+    logging.basicConfig(level=logging.WARNING, format="caseworker: %(message)s", stream=sys.stderr)
     command = COMMANDS.get(args.command or "", cmd_desktop)
     try:
         return command(args)

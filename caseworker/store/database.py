@@ -7,6 +7,7 @@ migrations; start-up only reads the stored revision (a single-row query) and mig
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -24,6 +25,8 @@ from caseworker.store.location import (
     sqlite_url,
 )
 from caseworker.store.models import AppMeta
+
+log = logging.getLogger("caseworker")
 
 __all__ = ["Database", "DatabaseError", "data_dir", "default_database_url", "demo_database_url", "open_database",
            "sqlite_url"]
@@ -62,6 +65,24 @@ def make_engine(url: str) -> Engine:
     return create_engine(url, pool_pre_ping=True)
 
 
+def backup_sqlite(path: Path, revision: str) -> Path:
+    """A consistent copy of a live SQLite file (the online backup API), named for the schema it holds."""
+    import sqlite3
+    from datetime import datetime
+
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+    target = path.with_name(f"{path.stem}.before-upgrade-from-{revision}-{stamp}{path.suffix}")
+    source = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        copy = sqlite3.connect(target)
+        with copy:
+            source.backup(copy)
+        copy.close()
+    finally:
+        source.close()
+    return target
+
+
 class Database:
     """An engine and its session factory, for one database URL."""
 
@@ -97,10 +118,29 @@ class Database:
                 return None
             return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
 
-    def upgrade(self) -> None:
+    def upgrade(self) -> Path | None:
+        """Bring the schema up to date; returns the copy taken first of a SQLite file holding data.
+
+        The upgrade itself is one transaction (migrations/env.py), so a crash leaves the old schema; the
+        copy is for a mistake in a migration, found after the fact.
+        """
         from caseworker.store.migrate import upgrade
 
+        copy = self._copy_before_upgrade()
         upgrade(self.engine)
+        return copy
+
+    def _copy_before_upgrade(self) -> Path | None:
+        revision = self.stored_revision()
+        path = make_url(self.url).database
+        if not self.is_sqlite or revision is None or not path or path == ":memory:" or not self._holds_data():
+            return None
+        return backup_sqlite(Path(path), revision)
+
+    def _holds_data(self) -> bool:
+        with self.engine.connect() as conn:
+            return any(conn.execute(text(f"SELECT 1 FROM {table} LIMIT 1")).first() is not None
+                       for table in ("ehc_case", "staff"))
 
     def ensure_schema(self) -> None:
         """Cheap check at start-up; migrate an empty or older database, refuse a newer one."""
@@ -113,7 +153,10 @@ class Database:
             raise DatabaseError(
                 f"The database at {self.describe()} is at schema revision {rev}, which this version "
                 "of Caseworker does not know. Use the newer version of Caseworker that updated it.")
-        self.upgrade()
+        copy = self.upgrade()
+        if copy is not None:
+            log.warning("upgraded the database from schema %s to %s; a copy as it was is at %s", rev,
+                        SCHEMA_REVISION, copy)
 
     def meta(self, key: str) -> str | None:
         with self.sessions() as s:
