@@ -30,11 +30,26 @@ class Parser(argparse.ArgumentParser):
         self.exit(EXIT_USAGE, f"{self.prog}: error: {message}\n")
 
 
+# Dates a command may be run as of: anything outside is a slip of the keyboard (and year 1 or 9999
+# would overflow the date arithmetic of every deadline).
+EARLIEST_DAY, LATEST_DAY = date(2000, 1, 1), date(2100, 12, 31)
+
+
 def iso_date(text: str) -> date:
     try:
-        return date.fromisoformat(text)
+        day = date.fromisoformat(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"{text!r} is not a date in the form YYYY-MM-DD") from None
+    if not EARLIEST_DAY <= day <= LATEST_DAY:
+        raise argparse.ArgumentTypeError(f"{text} is outside the dates Caseworker works with "
+                                         f"({EARLIEST_DAY.year} to {LATEST_DAY.year})")
+    return day
+
+
+def username(text: str) -> str:
+    if not text.strip():
+        raise argparse.ArgumentTypeError("give a staff username")
+    return text.strip()
 
 
 def build_parser() -> Parser:
@@ -43,7 +58,7 @@ def build_parser() -> Parser:
     p.add_argument("--database", metavar="URL", help="database URL (default: CASEWORKER_DATABASE_URL, else "
                    "the file in your user data folder)")
     p.add_argument("--demo", action="store_true", help="use the demo database (built by 'caseworker demo')")
-    p.add_argument("--as", dest="as_user", metavar="USER", help="act as this staff username")
+    p.add_argument("--as", dest="as_user", metavar="USER", type=username, help="act as this staff username")
     sub = p.add_subparsers(dest="command", parser_class=Parser)
 
     imp = sub.add_parser("import", help="import a tracker spreadsheet (.csv or .xlsx)")
@@ -237,6 +252,28 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_FAILED
     except BrokenPipeError:
         return EXIT_OK
+    except Exception as exc:
+        reason = database_failure(exc)
+        if reason is None:
+            raise
+        print(f"caseworker: {reason}", file=sys.stderr)
+        return EXIT_FAILED
+
+
+def database_failure(exc: Exception) -> str | None:
+    """One line for a failure of the database itself (unreachable mid-command, disk full, a race), or None."""
+    if "sqlalchemy" not in sys.modules:
+        return None
+    from sqlalchemy.exc import DBAPIError, IntegrityError
+
+    from caseworker.store.database import first_line
+
+    if isinstance(exc, IntegrityError):
+        return ("someone else changed the same record at the same moment, so nothing was written; "
+                f"run the command again ({first_line(exc)})")
+    if isinstance(exc, DBAPIError):
+        return f"the database could not complete the command, so nothing was written: {first_line(exc)}"
+    return None
 
 
 if __name__ == "__main__":

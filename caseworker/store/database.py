@@ -14,9 +14,11 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event, inspect, select, text
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import ArgumentError, DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
+from caseworker.errors import CaseworkerError
 from caseworker.store.location import (
     SCHEMA_REVISION,
     data_dir,
@@ -32,13 +34,40 @@ __all__ = ["Database", "DatabaseError", "data_dir", "default_database_url", "dem
            "sqlite_url"]
 
 
-class DatabaseError(RuntimeError):
+class DatabaseError(CaseworkerError):
     """The database cannot be used as it is; the message says why and what to do."""
+
+
+SUPPORTED = ("sqlite", "postgresql")
+# Tables any Caseworker database has; a SQLite file with other tables and none of these is someone else's.
+OWN_TABLES = frozenset({"alembic_version", "ehc_case", "staff", "child"})
+
+
+def first_line(exc: BaseException) -> str:
+    """The driver's own reason, without SQLAlchemy's background links and SQL echo."""
+    reason = getattr(exc, "orig", None) or exc
+    text_ = str(reason).strip().splitlines()
+    return text_[0] if text_ else type(reason).__name__
+
+
+def check_url(url: str) -> URL:
+    """A URL Caseworker can use, or a DatabaseError saying what is wrong with it."""
+    try:
+        parsed = make_url(url)
+    except (ArgumentError, ValueError) as exc:
+        raise DatabaseError(f"{url!r} is not a database address (use sqlite:///path/file.sqlite or "
+                            "postgresql://user@host/database)") from exc
+    backend = parsed.get_backend_name()
+    if backend not in SUPPORTED:
+        raise DatabaseError(f"Caseworker works with SQLite files and PostgreSQL, not {backend!r}")
+    if backend == "sqlite" and not parsed.database:
+        raise DatabaseError("give the SQLite file's path: sqlite:///path/file.sqlite")
+    return parsed
 
 
 def normalise_url(url: str) -> str:
     """Accept plain ``postgresql://`` URLs and use the psycopg 3 driver for them."""
-    parsed = make_url(url)
+    parsed = check_url(url)
     if parsed.drivername in ("postgresql", "postgres"):
         parsed = parsed.set(drivername="postgresql+psycopg")
     return parsed.render_as_string(hide_password=False)
@@ -53,12 +82,49 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cur.close()
 
 
+def _prepare_folder(path: Path) -> None:
+    """The app's own data folder is made on first use; any other folder must already exist."""
+    folder = path.parent
+    if folder.is_dir():
+        return
+    if folder == data_dir() or data_dir() in folder.parents:
+        folder.mkdir(parents=True, exist_ok=True)
+        return
+    raise DatabaseError(f"the folder {folder} does not exist; create it or choose another place for {path.name}")
+
+
+def _refuse_foreign_file(path: Path) -> None:
+    """Look at an existing SQLite file read-only before opening it for real: opening switches a file to
+    WAL mode, which must never happen to a file that is not a database or is another program's."""
+    import sqlite3
+
+    if not path.is_file() or path.stat().st_size == 0:
+        return
+    try:
+        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        finally:
+            conn.close()
+    except sqlite3.DatabaseError as exc:
+        raise DatabaseError(f"{path} is not a SQLite database ({exc})") from exc
+    if tables and not tables & OWN_TABLES:
+        raise DatabaseError(foreign_tables_message(str(path), tables))
+
+
+def foreign_tables_message(where: str, tables: set[str]) -> str:
+    shown = ", ".join(sorted(tables)[:5])
+    return (f"{where} holds another program's tables ({shown}); Caseworker will not add its own to it: "
+            "give a new file or Caseworker's own database")
+
+
 def make_engine(url: str) -> Engine:
     url = normalise_url(url)
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
-            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+            _prepare_folder(Path(parsed.database))
+            _refuse_foreign_file(Path(parsed.database))
         engine = create_engine(url)
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
@@ -126,9 +192,20 @@ class Database:
         """
         from caseworker.store.migrate import upgrade
 
-        copy = self._copy_before_upgrade()
-        upgrade(self.engine)
+        with self.reporting():
+            if self.stored_revision() is None:
+                self._refuse_foreign()
+            copy = self._copy_before_upgrade()
+            upgrade(self.engine)
         return copy
+
+    @contextmanager
+    def reporting(self) -> Iterator[None]:
+        """Turn a failure to reach or read the database into one plain DatabaseError."""
+        try:
+            yield
+        except DBAPIError as exc:
+            raise DatabaseError(f"cannot use the database at {self.describe()}: {first_line(exc)}") from exc
 
     def _copy_before_upgrade(self) -> Path | None:
         revision = self.stored_revision()
@@ -143,8 +220,21 @@ class Database:
                        for table in ("ehc_case", "staff"))
 
     def ensure_schema(self) -> None:
-        """Cheap check at start-up; migrate an empty or older database, refuse a newer one."""
+        """Cheap check at start-up; migrate an empty or older database, refuse a newer one or one that
+        is not Caseworker's. Any failure to reach or read it is one plain DatabaseError."""
+        with self.reporting():
+            self._ensure_schema()
+
+    def _refuse_foreign(self) -> None:
+        with self.engine.connect() as conn:
+            tables = set(inspect(conn).get_table_names())
+        if tables and not tables & OWN_TABLES:
+            raise DatabaseError(foreign_tables_message(self.describe(), tables))
+
+    def _ensure_schema(self) -> None:
         rev = self.stored_revision()
+        if rev is None:
+            self._refuse_foreign()
         if rev == SCHEMA_REVISION:
             return
         from caseworker.store.migrate import known_revisions
