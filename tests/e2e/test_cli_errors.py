@@ -1,5 +1,5 @@
 """Every bad or unreachable database, and every impossible argument, is one line on standard error and
-a documented exit code (docs/commands.md): never a traceback, and nothing is created or changed."""
+a documented exit code (README, "Headless commands"): never a traceback, and nothing is created or changed."""
 
 from __future__ import annotations
 
