@@ -1,4 +1,4 @@
-"""Files in and out: the tracker import (INTERCHANGE.md section 1)."""
+"""Files in and out: the tracker import (docs/tracker-import.md)."""
 
 from caseworker.io.rows import ParsedRow, RowProblem
 from caseworker.io.table import TableError

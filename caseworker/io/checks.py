@@ -11,11 +11,19 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
-from caseworker.io.columns import PARENT_DETAILS, REQUIRED_FOR_NEW, TrackerColumns, advice_columns
+from caseworker.io.columns import (
+    EXCEPTION_DATES,
+    PARENT_DETAILS,
+    REQUIRED_FOR_NEW,
+    TrackerColumns,
+    advice_columns,
+    sent_by_column,
+)
+from caseworker.io.records import TrackerRecord
 from caseworker.io.rows import ParsedRow
 from caseworker.statutory.engine import AdviceFacts, DeadlineEngine, ExceptionFacts, RequestFacts
+from caseworker.statutory.required_advice import PFA, REQUIRED_TITLES, missing_advice, school_year
 from caseworker.statutory.validation import check_request
-from caseworker.store.records import CaseRecord
 
 PLAN_IN_PLACE_STEP = ("a plan in place (no request_received) has no assessment steps: give request_received, "
                       "or leave this cell blank")
@@ -27,6 +35,10 @@ class StoredCases:
 
     requests: dict[str, RequestFacts] = field(default_factory=dict)
     plans_in_place: dict[str, date | None] = field(default_factory=dict)  # reference -> final issued
+    born: dict[str, date] = field(default_factory=dict)  # reference -> the child's date of birth
+    # Reference -> advice on record beyond the requests: kinds already available (reg 6(4)), and "pfa"
+    # when a request covers preparing for adulthood. The tracker has no column for either.
+    advice_on_record: dict[str, set[str]] = field(default_factory=dict)
 
     def __contains__(self, reference: object) -> bool:
         return reference in self.requests or reference in self.plans_in_place
@@ -40,16 +52,9 @@ def _either(new: bool | None, old: bool | None) -> bool | None:
     return new if new is not None else old
 
 
-def merged_facts(r: CaseRecord, stored: RequestFacts | None, stored_final: date | None) -> RequestFacts | None:
-    """The request as it will be stored after this row: the row's filled cells over the stored values.
-
-    ``None`` when there is no request date either way (a plan in place).
-    """
-    received = r.received or (stored.received if stored else None)
-    if received is None:
-        return None
-    s = stored or RequestFacts(r.reference, received, final_issued=stored_final)
-    advice = [AdviceFacts(a.kind, a.requested, a.received, a.service, a.id) for a in s.advice]
+def _merged_advice(r: TrackerRecord, stored: RequestFacts) -> list[AdviceFacts]:
+    advice = [AdviceFacts(a.kind, a.requested, a.received, a.service, a.id, a.sent_by, a.excused_ground)
+              for a in stored.advice]
     for a in r.advice:
         current = next((x for x in advice if x.kind == a.kind), None)
         if current is None:
@@ -59,10 +64,36 @@ def merged_facts(r: CaseRecord, stored: RequestFacts | None, stored_final: date 
         current.requested = a.requested or current.requested
         current.received = a.received or current.received
         current.service = a.service or current.service
-    exceptions = [ExceptionFacts(e.ground, e.recorded, e.note) for e in s.exceptions]
-    have = {(e.ground, e.recorded) for e in exceptions}
-    exceptions += [ExceptionFacts(e.ground, e.recorded, e.note) for e in r.exceptions
-                   if (e.ground, e.recorded) not in have]
+    for facts in advice:
+        facts.sent_by = r.advice_sent_by.get(facts.kind, facts.sent_by)
+    return advice
+
+
+def _merged_exceptions(r: TrackerRecord, stored: RequestFacts) -> list[ExceptionFacts]:
+    """The stored exceptions, with the row's own (one, matched by ground and recorded date) laid over."""
+    exceptions = [ExceptionFacts(e.ground, e.recorded, e.note, e.began, e.ended) for e in stored.exceptions]
+    for e in r.exceptions:
+        current = next((x for x in exceptions if (x.ground, x.recorded) == (e.ground, e.recorded)), None)
+        if current is None:
+            current = ExceptionFacts(e.ground, e.recorded, e.note)
+            exceptions.append(current)
+        current.began = r.exception_began or current.began
+        current.ended = r.exception_ended or current.ended
+    return exceptions
+
+
+def merged_facts(r: TrackerRecord, stored: RequestFacts | None, stored_final: date | None) -> RequestFacts | None:
+    """The request as it will be stored after this row: the row's filled cells over the stored values.
+
+    ``None`` when there is no request date either way (a plan in place). A draft the tracker records
+    counts as sent by email; one already stored keeps the way it was recorded as sent.
+    """
+    received = r.received or (stored.received if stored else None)
+    if received is None:
+        return None
+    s = stored or RequestFacts(r.reference, received, final_issued=stored_final)
+    advice = _merged_advice(r, s)
+    exceptions = _merged_exceptions(r, s)
     return RequestFacts(
         reference=r.reference, received=received, child=s.child, caseworker=r.caseworker or s.caseworker,
         decision_to_assess=_either(r.decision_to_assess, s.decision_to_assess),
@@ -71,14 +102,15 @@ def merged_facts(r: CaseRecord, stored: RequestFacts | None, stored_final: date 
         decision_to_issue_on=r.decision_to_issue_on or s.decision_to_issue_on,
         draft_sent=r.draft_sent or s.draft_sent, draft_served=r.draft_served or s.draft_served,
         final_issued=r.final_issued or s.final_issued, withdrawn=r.withdrawn or s.withdrawn,
-        advice=advice, exceptions=exceptions, id=s.id,
+        advice=advice, exceptions=exceptions, id=s.id, draft_sent_by=s.draft_sent_by,
     )
 
 
 def check_rows(rows: Iterable[ParsedRow], stored: StoredCases, today: date, engine: DeadlineEngine,
                columns: TrackerColumns) -> None:
-    """Add to each row the problems that need more than its own cells."""
+    """Add to each row the problems (and warnings) that need more than its own cells."""
     seen: dict[str, int] = {}
+    kinds: dict[str, tuple[str, int]] = {}  # named setting -> the kind a row gave it, and that row
     for row in rows:
         ref = row.reference
         if ref is not None:
@@ -87,7 +119,19 @@ def check_rows(rows: Iterable[ParsedRow], stored: StoredCases, today: date, engi
                                          "once in a file")
             else:
                 seen[ref] = row.number
+        _check_setting_kind(row, kinds)
         check_row(row, stored, today, engine, columns)
+
+
+def _check_setting_kind(row: ParsedRow, kinds: dict[str, tuple[str, int]]) -> None:
+    """A setting has one kind: two rows of a file may not give it different ones."""
+    setting = row.record.named_setting if row.record is not None else None
+    if setting is None or setting.kind is None:
+        return
+    earlier = kinds.setdefault(setting.key, (setting.kind, row.number))
+    if earlier[0] != setting.kind:
+        row.problem("named_setting_kind", f"row {earlier[1]} gives {setting.key} the kind {earlier[0]}; a "
+                                          "setting has one kind")
 
 
 def check_row(row: ParsedRow, stored: StoredCases, today: date, engine: DeadlineEngine,
@@ -110,6 +154,8 @@ def check_row(row: ParsedRow, stored: StoredCases, today: date, engine: Deadline
             assert facts is not None
             for p in check_request(facts, today, engine):
                 row.problem(p.field, p.reason)
+            if row.ok:
+                _warn_missing_advice(row, facts, stored)
         return
     _check_plan_in_place(row, stored.plans_in_place.get(ref or ""), today, columns)
 
@@ -121,6 +167,13 @@ def _check_pairs(row: ParsedRow, stored: RequestFacts | None, columns: TrackerCo
         row.problem("exception_recorded", "give the date the exception was recorded, with exception_ground")
     if given("exception_recorded") and not given("exception_ground"):
         row.problem("exception_ground", "give the ground (a, b, c or d) of the exception recorded")
+    for column in EXCEPTION_DATES:
+        if given(column) and not given("exception_ground") and not given("exception_recorded"):
+            row.problem(column, "give exception_ground and exception_recorded too: these dates belong to the "
+                                "exception they describe")
+    if given("named_setting_kind") and not given("named_setting_urn") and not given("named_setting_name"):
+        row.problem("named_setting_kind", "give named_setting_urn or named_setting_name too: the kind belongs "
+                                          "to the setting named")
     if not given("parent_name"):
         for column in PARENT_DETAILS:
             if given(column):
@@ -135,6 +188,35 @@ def _check_pairs(row: ParsedRow, stored: RequestFacts | None, columns: TrackerCo
                                   "requested")
         if given(service):
             row.problem(service, f"give {requested} too: the date that service was asked for advice")
+        if given(sent_by_column(kind)):
+            row.problem(sent_by_column(kind), f"give {requested} too: the date the request for advice was sent")
+
+
+def _warn_missing_advice(row: ParsedRow, facts: RequestFacts, stored: StoredCases) -> None:
+    """Reg 6(1): a row recording a decision to issue, or a draft, with required advice not on record is
+    imported with a warning for each kind missing (docs/law.md#required-advice)."""
+    v = row.values
+    if v.get("decision_to_issue") is True:
+        step, on = "a decision to issue a plan", facts.decision_to_issue_on
+    elif "draft_plan_sent" in v:
+        step, on = "a draft plan", facts.draft_sent
+    else:
+        return
+    ref = facts.reference
+    born = v.get("date_of_birth") or stored.born.get(ref)
+    if on is None or born is None:
+        return
+    kinds = {a.kind for a in facts.advice} | stored.advice_on_record.get(ref, set())
+    missing = missing_advice(kinds, born, on)
+    # The tracker cannot show advice on preparing for adulthood: it is noted beside a missing kind only.
+    pfa = (f"; in year {school_year(born, on)}, advice on preparing for adulthood is required too"
+           if PFA in missing else "")
+    for kind in missing:
+        if kind != PFA:
+            row.warn(advice_columns(kind)[0],
+                     f"{step} is recorded with no {REQUIRED_TITLES[kind]} on record (reg 6(1)); the row was "
+                     "imported: give the date it was asked for, or record on the case why advice already "
+                     f"available was used instead (reg 6(4)){pfa}")
 
 
 def _check_plan_in_place(row: ParsedRow, stored_final: date | None, today: date,

@@ -1,4 +1,4 @@
-"""The tracker's columns (INTERCHANGE.md section 1) and how each cell is read.
+"""The tracker's columns (docs/tracker-import.md) and how each cell is read.
 
 The code lists (primary needs, request sources, exception grounds, advice kinds) come from the
 timescales table, so a council's corrected table changes what the import accepts without code changes.
@@ -14,7 +14,7 @@ from typing import Any
 
 from caseworker.io import cells
 from caseworker.statutory.rules import Rules
-from caseworker.store.models import AdviceService, Case, Child, Contact, School, Staff
+from caseworker.store.models import SENT_BY, SETTING_KINDS, AdviceService, Case, Child, Contact, School, Staff
 
 Parser = Callable[[Any], Any]
 
@@ -24,6 +24,9 @@ REQUIRED_FOR_NEW = ("forename", "surname", "date_of_birth")
 PARENT_DETAILS = ("parent_address", "parent_postcode", "parent_email")
 DECISION_COLUMNS = ("decision_to_assess", "decision_to_assess_date", "decision_to_issue",
                     "decision_to_issue_date")
+EXCEPTION_COLUMNS = ("exception_ground", "exception_recorded")
+EXCEPTION_DATES = ("exception_from", "exception_to")  # version 2: when the circumstances began and ended
+NAMED_SETTING = ("named_setting_urn", "named_setting_name", "named_setting_kind")  # version 2
 ADDRESS_LIMIT = 1000
 
 
@@ -36,6 +39,11 @@ def _limit(column: Any) -> int:
 def advice_columns(kind: str) -> tuple[str, str, str]:
     """The requested, received and service columns of one advice kind."""
     return f"{kind}_advice_requested", f"{kind}_advice_received", f"{kind}_advice_service"
+
+
+def sent_by_column(kind: str) -> str:
+    """Version 2: how the request for one kind of advice went (email, portal, hand or post)."""
+    return f"{kind}_advice_sent_by"
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,8 +62,8 @@ class TrackerColumns:
     @property
     def step_columns(self) -> tuple[str, ...]:
         """Columns of the assessment's steps: a plan in place has none of them."""
-        advice = tuple(c for k in self.advice_kinds for c in advice_columns(k))
-        return (*DECISION_COLUMNS, *advice, "draft_plan_sent", "exception_ground", "exception_recorded")
+        advice = tuple(c for k in self.advice_kinds for c in (*advice_columns(k), sent_by_column(k)))
+        return (*DECISION_COLUMNS, *advice, "draft_plan_sent", *EXCEPTION_COLUMNS, *EXCEPTION_DATES)
 
     @classmethod
     def from_rules(cls, rules: Rules) -> TrackerColumns:
@@ -66,6 +74,7 @@ class TrackerColumns:
         sources = cells.code_lookup(rules.request_sources)
         grounds = cells.code_lookup(tuple(rules.exception_grounds))
         service = partial(text, limit=_limit(AdviceService.__table__.c.name))
+        sent_by = partial(cells.parse_code, codes=cells.code_lookup(SENT_BY), what="a way of sending")
         parsers: dict[str, Parser] = {
             "reference": partial(text, limit=_limit(Case.__table__.c.reference)),
             "forename": partial(text, limit=_limit(Child.__table__.c.forename)),
@@ -94,6 +103,7 @@ class TrackerColumns:
             parsers[requested] = date
             parsers[received] = date
             parsers[service_column] = service
+            parsers[sent_by_column(kind)] = sent_by
         parsers.update({
             "decision_to_issue": yes_no,
             "decision_to_issue_date": date,
@@ -101,6 +111,12 @@ class TrackerColumns:
             "final_plan_issued": date,
             "exception_ground": partial(cells.parse_code, codes=grounds, what="an exception ground"),
             "exception_recorded": date,
+            "exception_from": date,
+            "exception_to": date,
+            "named_setting_urn": partial(cells.parse_urn, limit=_limit(School.__table__.c.urn)),
+            "named_setting_name": partial(text, limit=_limit(School.__table__.c.name)),
+            "named_setting_kind": partial(cells.parse_code, codes=cells.code_lookup(SETTING_KINDS),
+                                          what="a kind of setting"),
         })
         unique = {"reference", "forename", "surname", "upn", "nhs_number", "uln", "parent_name",
                   "parent_address", "parent_email"}

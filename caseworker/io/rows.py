@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from caseworker.store.records import CaseRecord
+from caseworker.io.records import TrackerRecord
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,7 +28,9 @@ class ParsedRow:
     values: dict[str, Any] = field(default_factory=dict)  # column -> parsed value, filled cells only
     bad: set[str] = field(default_factory=set)  # columns whose cell could not be read
     problems: list[RowProblem] = field(default_factory=list)
-    record: CaseRecord | None = None
+    # Said about a row that is still imported (advice reg 6(1) requires and the row does not show).
+    warnings: list[RowProblem] = field(default_factory=list)
+    record: TrackerRecord | None = None
 
     @property
     def ok(self) -> bool:
@@ -45,3 +47,6 @@ class ParsedRow:
 
     def problem(self, column: str, reason: str) -> None:
         self.problems.append(RowProblem(self.number, column, reason))
+
+    def warn(self, column: str, reason: str) -> None:
+        self.warnings.append(RowProblem(self.number, column, reason))

@@ -1,7 +1,7 @@
-"""Reading a tracker (INTERCHANGE.md section 1) into case records and row problems.
+"""Reading a tracker (docs/tracker-import.md) into case records and row problems.
 
 ``read_tracker`` reads the file and parses every row on its own: each cell is checked, and the row
-becomes a ``CaseRecord`` (``None`` where the cell was blank). ``checks.check_rows`` then adds the
+becomes a ``TrackerRecord`` (``None`` where the cell was blank). ``checks.check_rows`` then adds the
 problems that need the whole row, the rest of the file and what is already stored. Nothing here
 touches the database.
 """
@@ -15,16 +15,12 @@ from pathlib import Path
 from typing import Any
 
 from caseworker.io.cells import CellError, cell_text
-from caseworker.io.columns import REQUIRED, TrackerColumns, advice_columns
+from caseworker.io.columns import REQUIRED, TrackerColumns, advice_columns, sent_by_column
+from caseworker.io.records import NamedSetting, TrackerRecord
 from caseworker.io.rows import ParsedRow, RowProblem
 from caseworker.io.table import Table, read_table
 from caseworker.statutory.rules import Rules, default_rules
-from caseworker.store.records import (
-    AdviceRecord,
-    CaseRecord,
-    ContactRecord,
-    ExceptionRecord,
-)
+from caseworker.store.records import AdviceRecord, ContactRecord, ExceptionRecord
 
 # The column a rejects file adds. Read back, it is an unknown column like any other (so a tracker's
 # own "reasons" column is never dropped silently); a rejects file of a rejects file replaces it.
@@ -121,7 +117,7 @@ def parse_row(number: int, cells: Sequence[Any], plan: Plan, columns: TrackerCol
     return row
 
 
-def to_record(v: dict[str, Any], columns: TrackerColumns) -> CaseRecord:
+def to_record(v: dict[str, Any], columns: TrackerColumns) -> TrackerRecord:
     """The record a row's parsed values describe (only what was filled in)."""
     contacts = []
     if "parent_name" in v:
@@ -129,15 +125,22 @@ def to_record(v: dict[str, Any], columns: TrackerColumns) -> CaseRecord:
                                       postcode=v.get("parent_postcode"), email=v.get("parent_email"),
                                       main_correspondent=True))
     advice = []
+    sent_by = {}
     for kind in columns.advice_kinds:
         requested, received, service = (v.get(c) for c in advice_columns(kind))
         if requested is not None or received is not None or service is not None:
             advice.append(AdviceRecord(kind, requested, received, service))
+        how = v.get(sent_by_column(kind))
+        if how is not None:
+            sent_by[kind] = how
     exceptions = []
     if "exception_ground" in v and "exception_recorded" in v:
         exceptions.append(ExceptionRecord(v["exception_ground"], v["exception_recorded"]))
     get = v.get
-    return CaseRecord(
+    setting = None
+    if "named_setting_urn" in v or "named_setting_name" in v:
+        setting = NamedSetting(get("named_setting_urn"), get("named_setting_name"), get("named_setting_kind"))
+    return TrackerRecord(
         reference=get("reference") or "",
         forename=get("forename"), surname=get("surname"), date_of_birth=get("date_of_birth"),
         upn=get("upn"), nhs_number=get("nhs_number"), uln=get("uln"), postcode=get("postcode"),
@@ -148,6 +151,8 @@ def to_record(v: dict[str, Any], columns: TrackerColumns) -> CaseRecord:
         decision_to_issue=get("decision_to_issue"), decision_to_issue_on=get("decision_to_issue_date"),
         draft_sent=get("draft_plan_sent"), final_issued=get("final_plan_issued"),
         advice=advice, exceptions=exceptions,
+        advice_sent_by=sent_by, exception_began=get("exception_from"), exception_ended=get("exception_to"),
+        named_setting=setting,
     )
 
 

@@ -95,8 +95,11 @@ def test_a_good_csv_imports_and_the_dates_are_stored(app: AppContext, actor: Act
                                                          "request_received": "06/05/2025"}])
     report = import_tracker(app, actor, path)
     assert (report.added, report.updated, report.unchanged, report.rejected) == (2, 0, 0, 0)
-    assert report.problems == [] and report.warnings == []
-    assert report.summary_lines() == ["Imported tracker.csv: 2 added, 0 updated, 0 unchanged."]
+    assert report.problems == []
+    # The first row decides to issue a plan with no educational or social care advice asked for (reg 6(1)).
+    assert [w.split(":")[0] for w in report.warnings] == [
+        "row 2, column education_advice_requested", "row 2, column social_care_advice_requested"]
+    assert report.summary_lines()[0] == "Imported tracker.csv: 2 added, 0 updated, 0 unchanged."
     with app.db.session() as s:
         first, second = load_request_facts(s, open_only=False, references=["EHC-0001", "EHC-0002"])
     assert (first.received, first.decision_to_assess, first.decision_to_assess_on) == (

@@ -81,3 +81,33 @@ def test_a_file_with_bad_rows_changes_nothing_and_names_each_problem(tmp_path: P
     assert "EHC-0004" in rejects and "EHC-0005" in rejects and "EHC-0001" not in rejects
     report = json.loads(caseworker("--database", db, "deadlines", "--json", "--today", "2025-04-01").stdout)
     assert [c["reference"] for c in report["cases"]] == ["EHC-0001"]
+
+
+def test_version_2_columns_reach_the_deadlines_report(tmp_path: Path) -> None:
+    db = f"sqlite:///{tmp_path / 'c.sqlite'}"
+    header = ("reference,forename,surname,date_of_birth,request_received,decision_to_assess,decision_to_assess_date,"
+              "ep_advice_requested,ep_advice_sent_by,exception_ground,exception_recorded,exception_from,exception_to")
+    rows = [
+        # Received Mon 6 Jan 2025, decided late on 24 Feb (due 17 Feb). EP asked by post on Tue 11 Feb: the
+        # psychologist has it on Thu 13 Feb, so it is due Thu 27 Mar. The family was away from 20 Dec 2024
+        # (before the request) to 14 Feb 2025: ground d excuses the late decision.
+        "EHC-0001,Amelia,Jones,2017-09-01,2025-01-06,yes,2025-02-24,2025-02-11,post,d,2025-01-08,2024-12-20,"
+        "2025-02-14",
+        # Circumstances that ended before the request excuse nothing, though the import accepts them.
+        "EHC-0002,Tom,Price,2016-01-01,2025-01-06,yes,2025-02-24,,,c,2025-01-08,2024-11-01,2024-12-20",
+    ]
+    path = tmp_path / "v2.csv"
+    path.write_text("\n".join([header, *rows]) + "\n", "utf-8")
+    imported = caseworker("--database", db, "--as", "lead", "import", str(path))
+    assert imported.returncode == 0, imported.stderr
+    assert "2 added" in imported.stdout
+    report = json.loads(caseworker("--database", db, "deadlines", "--json", "--today", "2025-04-01").stdout)
+    assert report["version"] == 2
+    one, two = report["cases"]
+    assert one["advice"] == [{"kind": "ep", "requested": "2025-02-11", "sent_by": "post", "due": "2025-03-27",
+                              "received": None, "status": "late", "days_late": 5}]
+    assert one["exceptions"] == [{"ground": "d", "from": "2024-12-20", "to": "2025-02-14", "recorded": "2025-01-08",
+                                  "note": "", "applies_to": ["decision_to_assess", "issue_decision", "final_plan"]}]
+    assert one["milestones"][0]["status"] == "exempt"
+    assert two["exceptions"][0]["from"] == "2024-11-01" and two["exceptions"][0]["to"] == "2024-12-20"
+    assert two["milestones"][0]["status"] == "met_late"
