@@ -20,10 +20,9 @@ from caseworker.letters.facts import (
     ExceptionLetterFacts,
     LetterFacts,
     Recipient,
-    contact_recipient,
-    contact_recipients,
-    facts_from_detail,
+    SettingFacts,
 )
+from caseworker.letters.from_case import contact_recipient, contact_recipients, facts_from_detail
 from caseworker.letters.pdf import render_many, render_pdf
 from caseworker.letters.settings import MANDATORY_BLOCKS, ContactPoint, CouncilSettings, load_council_settings
 from caseworker.letters.templates import LetterTemplate, TemplateSet, load_templates
@@ -46,6 +45,7 @@ __all__ = [
     "MandatoryBlocksMissing",
     "Para",
     "Recipient",
+    "SettingFacts",
     "SettingsError",
     "TemplateFormatError",
     "TemplateSet",

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from caseworker.letters.errors import LetterError
 from caseworker.letters.pdf import render_pdf
-from caseworker.letters.samples import SAMPLE_NAMES, sample_facts, sample_recipient_for
+from caseworker.letters.samples import SAMPLE_NAMES, sample_facts_for, sample_recipient_for
 from caseworker.letters.settings import load_council_settings
 from caseworker.letters.templates import load_templates
 
@@ -37,7 +37,7 @@ def main(argv: list[str] | None = None) -> int:
         recipient = sample_recipient_for(templates.get(template_id).recipients)
         try:
             for name in SAMPLE_NAMES:
-                pdf = render_pdf(templates.render(template_id, sample_facts(council, child=name, recipient=recipient)))
+                pdf = render_pdf(templates.render(template_id, sample_facts_for(template_id, council, name, recipient)))
         except LetterError as exc:
             problems += 1
             print(f"error: {exc}", file=sys.stderr)

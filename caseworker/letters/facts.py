@@ -1,4 +1,5 @@
-"""The plain data a letter may use. No database: the caller passes these (or builds them from a CaseDetail).
+"""The plain data a letter may use. No database: the caller passes these (or builds them from a CaseDetail
+with caseworker.letters.from_case).
 
 A template reads them as ``case.final_due``, ``advice.days_late``, ``recipient.name`` and so on; a
 field left as None is "not recorded", and a template that uses it is refused with the field's name.
@@ -7,28 +8,25 @@ field left as None is "not recorded", and a template that uses it is refused wit
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, fields
 from datetime import date
-from typing import TYPE_CHECKING
 
 from caseworker.letters.errors import LetterError
 from caseworker.letters.settings import CouncilSettings
 
-if TYPE_CHECKING:  # types only: the letters never touch the database or the views' queries
-    from caseworker.statutory.engine import DeadlineEngine
-    from caseworker.views.case_detail import AdviceView, CaseDetail, ContactView
-
 RECIPIENT_KINDS = ("main_correspondent", "parent", "carer", "young_person", "school", "school_consulted",
-                   "advice_service", "health_commissioner", "social_care", "other_la")
+                   "named_setting", "advice_service", "health_commissioner", "social_care", "other_la")
 FAMILY_KINDS = frozenset({"main_correspondent", "parent", "carer", "young_person"})
-_RECIPIENT_ID = re.compile(r"^(contact|school|service|commissioner|social_care|la):[1-9][0-9]*$")
+# Bodies reg 8 binds to give advice within 6 weeks, whatever service the advice was asked of.
+REG8_KINDS = frozenset({"health_commissioner", "other_la"})
+_RECIPIENT_ID = re.compile(r"^(contact|school|setting|service|commissioner|social_care|la):[1-9][0-9]*$")
 
 
 @dataclass(frozen=True, slots=True)
 class Recipient:
     """Someone linked to the case, with the address the letter goes to (never typed in for the letter)."""
 
-    id: str  # "contact:12", "school:3", "service:5", "commissioner:1", "social_care:2", "la:4"
+    id: str  # "contact:12", "school:3", "setting:3", "service:5", "commissioner:1", "social_care:2", "la:4"
     kind: str  # one of RECIPIENT_KINDS; for a contact, their role (parent, carer, young_person)
     name: str
     address_lines: tuple[str, ...]
@@ -53,6 +51,12 @@ class Recipient:
         return frozenset({self.kind, "main_correspondent"} if self.main_correspondent else {self.kind})
 
     @property
+    def family(self) -> bool:
+        """The parent or young person: the only recipients who may appeal (CFA s51), so the only ones
+        whose letters carry the rights paragraphs."""
+        return bool(self.kinds & FAMILY_KINDS)
+
+    @property
     def greeting(self) -> str:
         return self.salutation.strip() or f"Dear {self.name}"
 
@@ -62,6 +66,11 @@ class ChildFacts:
     name: str
     date_of_birth: date
     first_name: str | None = None
+
+    @property
+    def forename(self) -> str:
+        """What a letter calls the child after naming them in full once."""
+        return (self.first_name or "").strip() or self.name
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,6 +95,13 @@ class CaseFacts:
     earliest_final: date | None = None
     final_due: date | None = None  # week 20
     final_issued: date | None = None
+    # Set when week 20 can no longer be met: the earliest day the final plan may lawfully be issued.
+    final_cannot_be_met: date | None = None
+    # The title of an exception on record that excuses the decision to assess, a "no" to issuing, the final plan
+    # should it be (or have been) late.
+    decision_exception: str | None = None
+    issue_exception: str | None = None
+    final_exception: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,14 +112,22 @@ class AdviceLetterFacts:
     kind_title: str
     service: str
     requested: date
-    due: date
+    due: date  # 6 weeks from the adviser's receipt of the request (reg 8(1))
     days_late: int | None = None  # None when it is not late (so a chase cannot be made)
     received: date | None = None
     original_request: date | None = None  # when a request was re-sent: the first one
+    sent_by: str = "email"
+    delivered: date | None = None  # the day the adviser received the request (post: 2nd working day)
+    bound_by_reg8: bool = False  # the law sets the 6 weeks (a health body, another council, a YOT)
+    excused: str | None = None  # the reg 8(2) excuse on record, in words
 
     @property
     def first_requested(self) -> date:
         return self.original_request or self.requested
+
+    @property
+    def by_post(self) -> bool:
+        return self.sent_by == "post"
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,6 +136,23 @@ class ExceptionLetterFacts:
     title: str
     text: str
     recorded: date
+    began: date | None = None  # when the circumstances began (None: the day it was recorded)
+    ended: date | None = None  # None while they continue
+    excuses: tuple[str, ...] = ()  # the time limits still to come it can excuse, in words with their dates
+
+    @property
+    def start(self) -> date:
+        return self.began or self.recorded
+
+
+@dataclass(frozen=True, slots=True)
+class SettingFacts:
+    """The school, college or setting named in section I of the plan."""
+
+    name: str
+    kind: str
+    kind_title: str
+    admission_duty: bool  # CFA s43 applies to its kind: it must admit the child
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,11 +161,18 @@ class LetterFacts:
     recipient: Recipient
     child: ChildFacts
     case: CaseFacts
-    today: date
+    today: date  # the day the letter is made: "has this date passed?" is judged against it
     our_reference: str
     advice: AdviceLetterFacts | None = None
     exception: ExceptionLetterFacts | None = None
     reasons: tuple[str, ...] = ()  # the decision's reasons, as the caseworker wrote them (one per point)
+    setting: SettingFacts | None = None
+    letter_date: date | None = None  # the date printed (a decision's notification date); None: today
+
+    @property
+    def dated(self) -> date:
+        """The letter's date: the appeal window and reply dates count from it."""
+        return self.letter_date or self.today
 
 
 # What a template may read, by namespace: the names ``needs`` and ``{{ ... }}`` are checked against.
@@ -133,15 +181,26 @@ COUNCIL_FIELDS = frozenset({"name", "address_lines", "postcode", "phone", "email
                             "disagreement_resolution", "sendiass", "tribunal"})
 CONTACT_POINTS = frozenset({"mediation_adviser", "la_mediation", "disagreement_resolution", "sendiass", "tribunal"})
 NAMESPACES: dict[str, frozenset[str]] = {
-    "recipient": frozenset({"id", "kind", "name", "address_lines", "postcode", "greeting", "addressee"}),
-    "child": frozenset(f.name for f in fields(ChildFacts)),
+    "recipient": frozenset({"id", "kind", "name", "address_lines", "postcode", "greeting", "addressee", "family"}),
+    "child": frozenset({*(f.name for f in fields(ChildFacts)), "forename", "under_five"}),
     "case": frozenset(f.name for f in fields(CaseFacts)),
-    "advice": frozenset({*(f.name for f in fields(AdviceLetterFacts)), "first_requested"}),
+    "advice": frozenset({*(f.name for f in fields(AdviceLetterFacts)), "first_requested", "by_post"}),
     "exception": frozenset(f.name for f in fields(ExceptionLetterFacts)),
+    "setting": frozenset(f.name for f in fields(SettingFacts)),
 }
 # Dates every letter has, derived from its own date with the timescales table.
 LETTER_DATES = ("appeal_by", "mediation_contact_by", "reply_by")
-TOP_LEVEL = frozenset({"council", *NAMESPACES, "today", "our_reference", "reasons", *LETTER_DATES})
+# The appealable decision a letter notifies (its template's ``decision``), for the rights paragraphs.
+DECISIONS = ("not_to_assess", "not_to_issue", "plan")
+TOP_LEVEL = frozenset({"council", *NAMESPACES, "today", "letter_date", "our_reference", "reasons", "decision",
+                       *LETTER_DATES})
+_NUMBERING = re.compile(r"^\s*(?:\d{1,2}[.)]|[-\u2022*])\s+")
+
+
+def clean_reasons(reasons: tuple[str, ...] | list[str]) -> tuple[str, ...]:
+    """The reasons as points: blank ones dropped, and any numbering or bullet typed in front removed
+    (the letter numbers them itself)."""
+    return tuple(_NUMBERING.sub("", r).strip() for r in reasons if _NUMBERING.sub("", r).strip())
 
 
 def known_fact(path: str) -> bool:
@@ -156,127 +215,3 @@ def known_fact(path: str) -> bool:
         return first in COUNCIL_FIELDS and (not tail or (first in CONTACT_POINTS and tail in
                                                          {"name", "phone", "email", "website", "address"}))
     return head in NAMESPACES and rest in NAMESPACES[head]
-
-
-# --- Building facts from a case as the record screen holds it -------------------------------------
-
-CONTACT_KINDS = {"parent": "parent", "carer": "carer", "young_person": "young_person"}
-
-
-def split_address(address: str) -> tuple[str, ...]:
-    """A stored address (lines, or one line with commas) as envelope lines."""
-    parts = address.splitlines() if "\n" in address else address.split(",")
-    return tuple(p.strip() for p in parts if p.strip())
-
-
-def contact_recipient(contact: ContactView, main: bool | None = None) -> Recipient | None:
-    """The recipient a case contact is, or None when they cannot be written to (no address, or role 'other'
-    without being the main correspondent). ``main`` overrides the recorded main-correspondent mark."""
-    is_main = contact.main_correspondent if main is None else main
-    kind = CONTACT_KINDS.get(contact.role)
-    if kind is None and is_main:
-        kind = "main_correspondent"
-    lines = split_address(contact.address)
-    if kind is None or not lines:
-        return None
-    return Recipient(id=f"contact:{contact.id}", kind=kind, name=contact.name, address_lines=lines,
-                     postcode=contact.postcode.strip(), main_correspondent=is_main)
-
-
-def _is_main(detail: CaseDetail, contact: ContactView) -> bool:
-    if detail.main_correspondent_id is None:
-        return contact.main_correspondent
-    return contact.id == detail.main_correspondent_id
-
-
-def contact_recipients(detail: CaseDetail) -> tuple[Recipient, ...]:
-    """The case's own contacts who can be sent a letter, main correspondent first."""
-    found = [r for c in detail.contacts if (r := contact_recipient(c, _is_main(detail, c))) is not None]
-    return tuple(sorted(found, key=lambda r: not r.main_correspondent))
-
-
-def check_linked(detail: CaseDetail, recipient: Recipient, advice: AdviceView | None) -> None:
-    """Refuse a recipient who is not linked to this case, or whose address is not the one on record.
-
-    A contact must be one of the case's contacts, with exactly the recorded name and address; the
-    school must be the case's school; an advice service must be the one the advice was asked of.
-    """
-    where = f"case {detail.reference}"
-    if recipient.id.startswith("contact:"):
-        cid = int(recipient.id.partition(":")[2])
-        contact = next((c for c in detail.contacts if c.id == cid), None)
-        if contact is None:
-            raise LetterError(f"{where}: {recipient.id} is not a contact of this case")
-        expected = contact_recipient(contact, _is_main(detail, contact))
-        if expected is None:
-            raise LetterError(f"{where}: {recipient.id} has no postal address on record or cannot receive letters")
-        if (recipient.kind, recipient.name, recipient.address_lines, recipient.postcode, recipient.addressee) != (
-                expected.kind, expected.name, expected.address_lines, expected.postcode, expected.addressee):
-            raise LetterError(f"{where}: the name or address given for {recipient.id} is not the one on record")
-        return
-    if recipient.kind in FAMILY_KINDS:
-        raise LetterError(f"{where}: a family member must be one of the case's contacts, not {recipient.id}")
-    if recipient.kind == "school" and recipient.name != detail.school:
-        raise LetterError(f"{where}: {recipient.name} is not the school recorded for the child")
-    if recipient.kind == "advice_service" and advice is not None and recipient.name != advice.service:
-        raise LetterError(f"{where}: the advice was asked of {advice.service or 'no recorded service'}, "
-                          f"not {recipient.name}")
-
-
-def _still_late(advice: AdviceView) -> int | None:
-    """Days late while the advice is still awaited; None once it has arrived (so it cannot be chased)."""
-    return advice.days_late if advice.received is None and advice.days_late > 0 else None
-
-
-def facts_from_detail(detail: CaseDetail, recipient: Recipient, council: CouncilSettings, today: date,
-                      engine: DeadlineEngine, advice_id: int | None = None, exception_index: int | None = None,
-                      *, our_reference: str | None = None, caseworker_phone: str | None = None,
-                      caseworker_email: str | None = None, reasons: tuple[str, ...] = ()) -> LetterFacts:
-    """The facts for one letter about ``detail`` to ``recipient``, dated ``today``.
-
-    ``advice_id`` picks the advice request a request or chase letter is about; ``exception_index`` the
-    exception an exception notice is about (its position in ``detail.exceptions``).
-    """
-    advice_view = None
-    if advice_id is not None:
-        advice_view = next((a for a in detail.advice if a.id == advice_id), None)
-        if advice_view is None:
-            raise LetterError(f"case {detail.reference}: there is no advice request {advice_id}")
-    check_linked(detail, recipient, advice_view)
-    rules = engine.rules
-    d = detail.deadlines
-    case = CaseFacts(reference=detail.reference, stage=detail.stage, received=detail.received,
-                     caseworker_name=detail.caseworker_name or None,
-                     caseworker_phone=caseworker_phone or detail.caseworker_phone or None,
-                     caseworker_email=caseworker_email or detail.caseworker_email or None,
-                     school=detail.school or None,
-                     final_issued=detail.final_issued)
-    if d is not None:
-        f = d.facts
-        served = d.served
-        case = replace(
-            case,
-            decision_due=d.milestone("decision_to_assess").due, decision_to_assess_on=f.decision_to_assess_on,
-            issue_decision_due=d.milestone("issue_decision").due, decision_to_issue_on=f.decision_to_issue_on,
-            draft_latest_safe=d.milestone("draft_latest_safe").due, draft_sent=f.draft_sent, draft_served=served,
-            family_comment_end=engine.family_comment_ends(served) if served else None,
-            earliest_final=d.earliest_final, final_due=d.milestone("final_plan").due)
-    advice = None
-    if advice_view is not None:
-        advice = AdviceLetterFacts(kind=advice_view.kind, kind_title=rules.advice_kinds.get(advice_view.kind,
-                                                                                           advice_view.kind),
-                                   service=advice_view.service, requested=advice_view.requested, due=advice_view.due,
-                                   days_late=_still_late(advice_view), received=advice_view.received)
-    exception = None
-    if exception_index is not None:
-        if not 0 <= exception_index < len(detail.exceptions):
-            raise LetterError(f"case {detail.reference}: there is no exception number {exception_index}")
-        e = detail.exceptions[exception_index]
-        ground = rules.exception_grounds.get(e.ground, {})
-        exception = ExceptionLetterFacts(ground=e.ground, title=ground.get("title", e.title),
-                                         text=ground.get("text", e.title), recorded=e.recorded)
-    return LetterFacts(council=council, recipient=recipient,
-                       child=ChildFacts(name=detail.child, date_of_birth=detail.date_of_birth,
-                                        first_name=detail.child_forename or None),
-                       case=case, today=today, our_reference=our_reference or detail.reference,
-                       advice=advice, exception=exception, reasons=tuple(r.strip() for r in reasons if r.strip()))

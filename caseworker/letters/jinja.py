@@ -28,25 +28,9 @@ from jinja2.utils import missing
 
 from caseworker.letters.errors import TemplateFormatError
 from caseworker.letters.facts import TOP_LEVEL
+from caseworker.letters.words import long_date, plural_days, short_date
 
-DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
-MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
-          "November", "December")
-
-
-def long_date(d: date) -> str:
-    """'Monday 26 May 2025'."""
-    return f"{DAYS[d.weekday()]} {d.day} {MONTHS[d.month - 1]} {d.year}"
-
-
-def short_date(d: date) -> str:
-    """'26 May 2025'."""
-    return f"{d.day} {MONTHS[d.month - 1]} {d.year}"
-
-
-def plural_days(n: int) -> str:
-    """'1 day', '12 days'."""
-    return f"{n} day" if n == 1 else f"{n} days"
+__all__ = ["ENV", "FactsNode", "compile_cached", "compile_text", "long_date", "node", "plural_days", "short_date"]
 
 
 def contact_line(contact: Any) -> str:

@@ -71,6 +71,11 @@ def _styles() -> dict[str, ParagraphStyle]:
                                        bulletIndent=1.5 * mm, spaceAfter=2, bulletFontName=FONT),
         "bullet": ParagraphStyle("bullet", parent=body, leftIndent=6 * mm, bulletIndent=1.5 * mm, spaceAfter=2.5,
                                  bulletFontName=FONT),
+        # Numbered points (a decision's reasons): room for "10." before the text.
+        "number": ParagraphStyle("number", parent=body, leftIndent=7.5 * mm, bulletIndent=1 * mm, spaceAfter=4,
+                                 bulletFontName=FONT),
+        "small_number": ParagraphStyle("small_number", parent=body, fontSize=10, leading=13.5, leftIndent=7.5 * mm,
+                                       bulletIndent=1 * mm, spaceAfter=2, bulletFontName=FONT),
     }
 
 
@@ -269,7 +274,9 @@ def _paragraphs(blocks: Sequence[Block], st: dict[str, ParagraphStyle], small: b
         if isinstance(block, Heading):
             out.append(Paragraph(escape(block.text), st[prefix + "heading"]))
         elif isinstance(block, Bullets):
-            out.extend(Paragraph(escape(item), st[prefix + "bullet"], bulletText="•") for item in block.items)
+            style = st[prefix + ("number" if block.numbered else "bullet")]
+            out.extend(Paragraph(escape(item), style, bulletText=mark)
+                       for mark, item in zip(block.markers(), block.items, strict=True))
             out.append(Spacer(0, 4))
         else:
             out.append(Paragraph(escape(block.text), st["small" if small else "body"]))
@@ -320,7 +327,7 @@ def _nfc(text: str, where: str) -> str:
 
 def _nfc_block(block: Block, where: str) -> Block:
     if isinstance(block, Bullets):
-        return Bullets(tuple(_nfc(item, where) for item in block.items))
+        return Bullets(tuple(_nfc(item, where) for item in block.items), block.numbered)
     if isinstance(block, Heading):
         return Heading(_nfc(block.text, where))
     return Para(_nfc(block.text, where))

@@ -6,6 +6,7 @@ resources/letters/council.sample.toml.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, timedelta
 
 from caseworker.letters.facts import (
@@ -15,10 +16,15 @@ from caseworker.letters.facts import (
     ExceptionLetterFacts,
     LetterFacts,
     Recipient,
+    SettingFacts,
 )
 from caseworker.letters.settings import CouncilSettings
+from caseworker.letters.words import long_date
 
 SAMPLE_NAMES = ("Zoë Clarke", "Łukasz Wiśniewski", "Ștefan Popescu", "Nguyễn Thị Hà", "Aisha Rahman")
+# What each is called after the first mention (a Vietnamese name gives the family name first).
+SAMPLE_FORENAMES = {"Zoë Clarke": "Zoë", "Łukasz Wiśniewski": "Łukasz", "Ștefan Popescu": "Ștefan",
+                    "Nguyễn Thị Hà": "Hà", "Aisha Rahman": "Aisha"}
 SAMPLE_TODAY = date(2025, 5, 26)
 
 
@@ -38,6 +44,18 @@ def sample_school() -> Recipient:
     return Recipient(id="school:3", kind="school", name="Oakfield Primary School", addressee="The Headteacher",
                      address_lines=("Oakfield Road", "Westbury-on-Marches"), postcode="MF7 2LS",
                      salutation="Dear Headteacher")
+
+
+def sample_setting() -> Recipient:
+    """The setting named in section I of the sample plan (here the child's own school)."""
+    return Recipient(id="setting:3", kind="named_setting", name="Oakfield Primary School",
+                     addressee="The Headteacher", address_lines=("Oakfield Road", "Westbury-on-Marches"),
+                     postcode="MF7 2LS", salutation="Dear Headteacher")
+
+
+def sample_commissioner() -> Recipient:
+    return Recipient(id="commissioner:1", kind="health_commissioner", name="NHS Marches Integrated Care Board",
+                     address_lines=("Kingsway House", "Marchford"), postcode="MF1 2ER", salutation="Dear colleague")
 
 
 def sample_case(today: date = SAMPLE_TODAY, received: date | None = None) -> CaseFacts:
@@ -63,10 +81,13 @@ def sample_advice(today: date = SAMPLE_TODAY) -> AdviceLetterFacts:
 
 
 def sample_exception(today: date = SAMPLE_TODAY) -> ExceptionLetterFacts:
+    final_due = sample_case(today).final_due
+    assert final_due is not None
     return ExceptionLetterFacts(
         ground="d", title="Absent from the area",
         text="The child, the parent or the young person is away from the area for four weeks or more in a row",
-        recorded=today - timedelta(days=2))
+        recorded=today - timedelta(days=2), began=today - timedelta(days=9),
+        excuses=(f"issuing the final EHC plan: normally within 20 weeks of the request, by {long_date(final_due)}",))
 
 
 SAMPLE_REASONS = (
@@ -80,9 +101,32 @@ def sample_facts(council: CouncilSettings, child: str = "Aisha Rahman", recipien
                  today: date = SAMPLE_TODAY) -> LetterFacts:
     """Facts with everything recorded, so any template can be made."""
     return LetterFacts(council=council, recipient=recipient or sample_parent(),
-                       child=ChildFacts(name=child, date_of_birth=date(2016, 3, 14)),
+                       child=ChildFacts(name=child, date_of_birth=date(2016, 3, 14),
+                                        first_name=SAMPLE_FORENAMES.get(child, child.split()[0])),
                        case=sample_case(today), today=today, our_reference="EHC-2025-0042/PS",
-                       advice=sample_advice(today), exception=sample_exception(today), reasons=SAMPLE_REASONS)
+                       advice=sample_advice(today), exception=sample_exception(today), reasons=SAMPLE_REASONS,
+                       setting=SettingFacts(name="Oakfield Primary School", kind="maintained",
+                                            kind_title="Maintained school", admission_duty=True))
+
+
+def _step_day(template_id: str, facts: LetterFacts) -> date:
+    """The day the sample case's letter of this kind would be made: the step it tells of."""
+    c, advice, exception = facts.case, facts.advice, facts.exception
+    days = {"acknowledgement": c.received, "decision_to_assess": c.decision_to_assess_on,
+            "decision_not_to_assess": c.decision_to_assess_on, "decision_not_to_issue": c.decision_to_issue_on,
+            "advice_request": advice.requested if advice else None, "draft_plan_cover": c.draft_sent,
+            "school_consultation": c.draft_sent, "final_plan_cover": c.final_issued,
+            "exception_notice": exception.recorded if exception else None}
+    return days.get(template_id) or facts.today
+
+
+def sample_facts_for(template_id: str, council: CouncilSettings, child: str = "Aisha Rahman",
+                     recipient: Recipient | None = None) -> LetterFacts:
+    """Sample facts for one letter, made on the day of the step it tells of (a decision letter dated
+    with the decision's notification date), so no sample speaks of a date it should not have passed."""
+    facts = sample_facts(council, child, recipient)
+    day = _step_day(template_id, facts)
+    return replace(facts, today=day, letter_date=day)
 
 
 def sample_recipient_for(kinds: tuple[str, ...]) -> Recipient:

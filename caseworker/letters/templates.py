@@ -5,7 +5,8 @@
     title = "Final EHC plan: covering letter"
     version = 1
     appealable = true
-    recipients = ["main_correspondent", "parent", "carer", "young_person"]
+    decision = "plan"
+    recipients = ["main_correspondent", "parent", "carer", "young_person", "named_setting"]
     needs = ["case.final_issued"]
     subject = "{{ child.name }}: final Education, Health and Care plan"
     +++
@@ -13,7 +14,10 @@
 
 ``recipients`` says who may be sent it, ``needs`` which facts must be recorded before it can be made,
 ``appealable`` whether it notifies an appealable decision: if so the council's appeal-rights,
-mediation and SENDIASS blocks are always appended under "Your rights"; a template cannot leave them out.
+mediation and SENDIASS blocks are always appended under "Your rights" in the letter to the parent or
+young person (only they can appeal, CFA s51), and a copy to anyone else says in one line that the
+family has been told of those rights; a template cannot leave either out. ``decision`` says which
+appealable decision it is (not_to_assess, not_to_issue, plan), so the blocks speak of it alone.
 """
 
 from __future__ import annotations
@@ -26,10 +30,12 @@ from typing import Any
 from jinja2 import Template
 from jinja2.exceptions import SecurityError, TemplateError, UndefinedError
 
-from caseworker.letters.document import Block, Letter, parse_markup
+from caseworker.letters.correspondent import past_compulsory_school_age
+from caseworker.letters.document import Block, Letter, Para, parse_markup
 from caseworker.letters.errors import LetterError, MandatoryBlocksMissing, TemplateFormatError
 from caseworker.letters.facts import (
     COUNCIL_FIELDS,
+    DECISIONS,
     NAMESPACES,
     RECIPIENT_KINDS,
     TOP_LEVEL,
@@ -40,10 +46,12 @@ from caseworker.letters.facts import (
 from caseworker.letters.jinja import FactsNode, compile_cached, compile_text, node
 from caseworker.letters.resources import templates_dir
 from caseworker.letters.settings import MANDATORY_BLOCKS, ContactPoint, CouncilSettings
+from caseworker.letters.words import age_on
 from caseworker.statutory.rules import Rules, default_rules
 
 FENCE = "+++"
-FRONT_KEYS = frozenset({"id", "title", "version", "appealable", "recipients", "needs", "subject", "description"})
+FRONT_KEYS = frozenset({"id", "title", "version", "appealable", "recipients", "needs", "subject", "description",
+                        "decision"})
 CONTACT_FIELDS = ("name", "phone", "email", "website", "address")
 
 
@@ -59,6 +67,7 @@ class LetterTemplate:
     body: Template
     path: Path
     description: str = ""
+    decision: str | None = None  # the appealable decision it notifies: one of DECISIONS
 
 
 def _split(text: str, where: str) -> tuple[str, str]:
@@ -117,35 +126,53 @@ def parse_template(text: str, path: Path) -> LetterTemplate:
     subject = compile_text(meta["subject"], f"{where}: subject")
     return LetterTemplate(id=meta["id"], title=meta["title"].strip(), version=version, appealable=appealable,
                           recipients=recipients, needs=needs, subject=subject, body=compile_text(body, where),
-                          path=path, description=description.strip())
+                          path=path, description=description.strip(), decision=_decision(meta, appealable, where))
+
+
+def _decision(meta: dict[str, Any], appealable: bool, where: str) -> str | None:
+    decision = meta.get("decision")
+    if decision is None:
+        return None
+    if decision not in DECISIONS:
+        raise TemplateFormatError(f"{where}: decision must be one of {', '.join(DECISIONS)}")
+    if not appealable:
+        raise TemplateFormatError(f"{where}: decision is only for an appealable letter (appealable = true)")
+    return str(decision)
 
 
 def _contact_node(path: str, contact: ContactPoint) -> FactsNode:
     return node(path, None, CONTACT_FIELDS, {k: getattr(contact, k) or None for k in CONTACT_FIELDS})
 
 
-def context(facts: LetterFacts, rules: Rules) -> dict[str, Any]:
+def context(facts: LetterFacts, rules: Rules, decision: str | None = None) -> dict[str, Any]:
     """What a template sees: namespaces of recorded facts (None and empty text left out)."""
     c = facts.council
     council_values: dict[str, Any] = {k: getattr(c, k) or None for k in COUNCIL_FIELDS}
     for name in ("mediation_adviser", "la_mediation", "disagreement_resolution", "sendiass", "tribunal"):
         council_values[name] = _contact_node(f"council.{name}", getattr(c, name))
-    r = facts.recipient
+    r, child, dated = facts.recipient, facts.child, facts.dated
     ctx: dict[str, Any] = {
         "council": node("council", None, COUNCIL_FIELDS, council_values),
         "recipient": node("recipient", None, NAMESPACES["recipient"],
                           {"id": r.id, "kind": r.kind, "name": r.name, "address_lines": r.address_lines,
-                           "postcode": r.postcode, "greeting": r.greeting, "addressee": r.addressee}),
-        "child": node("child", facts.child, NAMESPACES["child"]),
+                           "postcode": r.postcode, "greeting": r.greeting, "addressee": r.addressee,
+                           "family": r.family}),
+        "child": node("child", child, NAMESPACES["child"],
+                      {"forename": child.forename, "under_five": age_on(child.date_of_birth, dated) < 5}),
         "case": node("case", facts.case, NAMESPACES["case"]),
         "today": facts.today,
+        "letter_date": dated,
         "our_reference": facts.our_reference,
     }
+    if decision is not None:
+        ctx["decision"] = decision
     if facts.advice is not None:
         ctx["advice"] = node("advice", facts.advice, NAMESPACES["advice"],
-                             {"first_requested": facts.advice.first_requested})
+                             {"first_requested": facts.advice.first_requested, "by_post": facts.advice.by_post})
     if facts.exception is not None:
         ctx["exception"] = node("exception", facts.exception, NAMESPACES["exception"])
+    if facts.setting is not None:
+        ctx["setting"] = node("setting", facts.setting, NAMESPACES["setting"])
     reasons = [r for r in facts.reasons if r.strip()]
     if reasons:
         ctx["reasons"] = reasons
@@ -153,12 +180,20 @@ def context(facts: LetterFacts, rules: Rules) -> dict[str, Any]:
                          ("reply_by", "school_consultation")):
         timescale = rules.periods.get(period)
         if timescale is not None:
-            ctx[name] = timescale.last_day(facts.today)
+            ctx[name] = timescale.last_day(dated)
     for key in list(ctx):
         if isinstance(ctx[key], str) and not ctx[key].strip():
             del ctx[key]
     assert set(ctx) <= TOP_LEVEL
     return ctx
+
+
+def copy_notice(facts: LetterFacts, decision: str | None) -> Para:
+    """The one line a copy of an appealable decision carries instead of the rights paragraphs."""
+    who = "the young person" if past_compulsory_school_age(facts.child.date_of_birth, facts.dated) else "the family"
+    what = "about the plan" if decision == "plan" else "against this decision"
+    return Para(f"We have written separately to {who} to explain the right to appeal to the Tribunal {what}, "
+                "and about mediation and free, impartial advice.")
 
 
 def _resolve(ctx: dict[str, Any], path: str) -> bool:
@@ -221,8 +256,9 @@ class TemplateSet:
 
     def missing_facts(self, template_id: str, facts: LetterFacts) -> list[str]:
         """The facts the template needs that are not recorded (empty: it can be made)."""
-        ctx = context(facts, self.rules)
-        return [n for n in self.get(template_id).needs if not _resolve(ctx, n)]
+        t = self.get(template_id)
+        ctx = context(facts, self.rules, t.decision)
+        return [n for n in t.needs if not _resolve(ctx, n)]
 
     def render(self, template_id: str, facts: LetterFacts) -> Letter:
         """Make the letter, or refuse with a LetterError naming the template and what is wrong."""
@@ -234,7 +270,7 @@ class TemplateSet:
                               f"it goes to: {', '.join(k.replace('_', ' ') for k in t.recipients)}")
         if not r.address_lines:
             raise LetterError(f"{where}: {r.name} has no postal address on record")
-        ctx = context(facts, self.rules)
+        ctx = context(facts, self.rules, t.decision)
         missing = [n for n in t.needs if not _resolve(ctx, n)]
         if missing:
             raise LetterError(f"{where}: cannot be made until these are recorded: {', '.join(missing)}")
@@ -242,11 +278,15 @@ class TemplateSet:
         body = parse_markup(_render(t.body, ctx, where))
         if not body:
             raise LetterError(f"{where}: the letter has no text")
-        rights = rights_blocks(facts.council, ctx, where) if t.appealable else ()
+        rights: tuple[Block, ...] = ()
+        if t.appealable and r.family:
+            rights = rights_blocks(facts.council, ctx, where)
+        elif t.appealable:
+            body = (*body, copy_notice(facts, t.decision))
         case = facts.case
         return Letter(
             template_id=t.id, template_version=t.version, title=t.title, subject=subject, council=facts.council,
-            recipient=r, date=facts.today, our_reference=facts.our_reference, case_reference=case.reference,
+            recipient=r, date=facts.dated, our_reference=facts.our_reference, case_reference=case.reference,
             body=body, rights=rights, signatory=case.caseworker_name or facts.council.team_name,
             signatory_role=facts.council.signatory_role if case.caseworker_name else facts.council.name,
             contact_phone=case.caseworker_phone or facts.council.phone,

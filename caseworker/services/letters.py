@@ -5,6 +5,11 @@ people and organisations linked to that case (caseworker.views.letter_recipients
 cannot carry another family's name or address. Every letter made is stored whole (the PDF and its
 SHA-256), with its template version, recipient, who and when; it can be marked sent or void, and
 reprinting returns the stored bytes. Nothing here deletes a letter.
+
+A decision letter (to assess or not, not to issue, the final plan) is dated with the day the decision
+was notified as recorded on the case, and the appeal window counts from it (docs/law.md#letter-dates).
+Made on a later day, it keeps that date and says so in a warning; ``notified_on`` records a new
+notification date (audited) and dates the letter with it.
 """
 
 from __future__ import annotations
@@ -35,8 +40,10 @@ from caseworker.letters import (
     render_pdf,
 )
 from caseworker.letters.errors import SettingsError
+from caseworker.letters.words import short_date
 from caseworker.services.actor import Actor, require_writer
 from caseworker.services.casefile import writing
+from caseworker.services.notification import record_notification_date
 from caseworker.store.audit import audit, audit_many, now_utc
 from caseworker.store.location import data_dir
 from caseworker.store.models import LetterRecord
@@ -88,6 +95,8 @@ class LetterRequest:
     exception_id: int | None = None
     reasons: tuple[str, ...] = ()  # a decision's reasons, one per point (decisions not to assess or issue)
     allocation_id: int | None = None  # the reallocation a change-of-caseworker letter tells the family about
+    # A decision letter only: record this as the day the decision is notified, and date the letter with it.
+    notified_on: date | None = None
 
     @property
     def about(self) -> str | None:
@@ -111,6 +120,8 @@ class MadeLetter:
     sha256: str
     pdf: bytes
     about: str | None = None  # "advice:12": what the letter answers
+    warning: str = ""  # e.g. a decision letter made after the day its decision was notified
+    letter_date: date | None = None  # the date printed on it
 
 
 # A decision letter must say what was decided: it can only be made once that decision is recorded.
@@ -131,11 +142,95 @@ def check_decision(case: CaseLetters, template_id: str) -> None:
                           "family something that has not been decided; record the decision first")
 
 
+# Decision letters, and the decision whose notification date each carries (services.notification).
+NOTIFIES = {"decision_to_assess": "decision_to_assess", "decision_not_to_assess": "decision_to_assess",
+            "decision_not_to_issue": "decision_to_issue", "final_plan_cover": "final_plan"}
+NOTIFIED_WORDS = {"decision_to_assess": "the decision on whether to assess", "decision_to_issue":
+                  "the decision not to issue a plan", "final_plan": "the final plan"}
+
+
+def recorded_notification(case: CaseLetters, template_id: str) -> date | None:
+    """The day the decision a letter tells of is recorded as notified (None: not a decision letter)."""
+    decision = NOTIFIES.get(template_id)
+    detail = case.detail
+    if decision == "final_plan":
+        return detail.final_issued
+    if decision is None or detail.deadlines is None:
+        return None
+    f = detail.deadlines.facts
+    return f.decision_to_assess_on if decision == "decision_to_assess" else f.decision_to_issue_on
+
+
+@dataclass(frozen=True, slots=True)
+class LateNotification:
+    """A decision letter made on a later day than the day its decision is recorded as notified."""
+
+    template_id: str
+    decision: str  # decision_to_assess, decision_to_issue, final_plan
+    recorded: date
+    today: date
+
+    @property
+    def message(self) -> str:
+        words = NOTIFIED_WORDS[self.decision]
+        return (f"{words} is recorded as notified on {short_date(self.recorded)}, so this letter is dated "
+                f"{short_date(self.recorded)} and the appeal window runs from that day; if the family is told only "
+                f"now, record {short_date(self.today)} as the notification date instead")
+
+
+def late_notification(case: CaseLetters, request: LetterRequest, today: date) -> LateNotification | None:
+    """The warning for a decision letter made after its recorded notification date (None: no warning)."""
+    recorded = recorded_notification(case, request.template_id)
+    if recorded is None or request.notified_on is not None or recorded >= today:
+        return None
+    return LateNotification(request.template_id, NOTIFIES[request.template_id], recorded, today)
+
+
+def notification_check(ctx: AppContext, case_id: int, request: LetterRequest) -> LateNotification | None:
+    """What the window asks before making a decision letter: None, or the choice of dates to offer."""
+    today = ctx.today()
+    return late_notification(load_case_letters(ctx, case_id, today), request, today)
+
+
+def _letter_date(case: CaseLetters, request: LetterRequest, today: date) -> date:
+    if request.notified_on is not None:
+        if request.template_id not in NOTIFIES:
+            raise LetterError(f"case {case.detail.reference}: only a decision letter carries a notification date "
+                              f"({', '.join(sorted(NOTIFIES))})")
+        return request.notified_on
+    return recorded_notification(case, request.template_id) or today
+
+
+def _check_advice_letter(case: CaseLetters, request: LetterRequest) -> None:
+    """An excused advice request (reg 8(2)) is never chased."""
+    if request.template_id != "advice_chase" or request.advice_id is None:
+        return
+    advice = next((a for a in case.detail.advice if a.id == request.advice_id), None)
+    if advice is not None and advice.excused_ground:
+        raise LetterError(f"case {case.detail.reference}: the {advice.kind} advice request is excused under "
+                          "regulation 8(2), so it is not chased")
+
+
+def _check_setting_letter(case: CaseLetters, recipient: Recipient, allowed: tuple[str, ...]) -> None:
+    """A letter for the setting named in section I never goes to whichever school is on record."""
+    if "named_setting" not in allowed or recipient.kind not in ("school", "school_consulted") \
+            or recipient.kind in allowed:
+        return
+    named = case.detail.named_setting
+    if named is None:
+        raise LetterError(f"case {case.detail.reference}: this letter goes to the setting named in section I of "
+                          "the plan, and none is recorded: record the named setting on the case first")
+    raise LetterError(f"case {case.detail.reference}: this letter goes to the setting named in section I of the "
+                      f"plan, {named.name} (recipient setting:{named.id}), not to {recipient.name}")
+
+
 def compose(case: CaseLetters, request: LetterRequest, kit: LetterKit, ctx: AppContext, today: date) -> Letter:
     """The letter for ``request`` about ``case``, or a LetterError saying exactly why it cannot be made."""
     template = kit.templates.get(request.template_id)
     check_decision(case, template.id)
+    _check_advice_letter(case, request)
     recipient = _recipient(case, request, set(template.recipients))
+    _check_setting_letter(case, recipient, template.recipients)
     exception_index = None
     if request.exception_id is not None:
         exception_index = next((i for i, e in enumerate(case.detail.exceptions) if e.id == request.exception_id),
@@ -145,7 +240,8 @@ def compose(case: CaseLetters, request: LetterRequest, kit: LetterKit, ctx: AppC
     elif "exception.title" in template.needs and case.detail.exceptions:
         exception_index = len(case.detail.exceptions) - 1  # the latest exception, when none is named
     facts = facts_from_detail(case.detail, recipient, kit.council, today, ctx.engine, request.advice_id,
-                              exception_index, reasons=request.reasons)
+                              exception_index, reasons=request.reasons,
+                              letter_date=_letter_date(case, request, today))
     return kit.templates.render(template.id, facts)
 
 
@@ -171,11 +267,31 @@ def preview_letter(ctx: AppContext, case_id: int, request: LetterRequest, kit: L
 
 
 def make_letter(ctx: AppContext, actor: Actor, case_id: int, request: LetterRequest, kit: LetterKit) -> MadeLetter:
-    """Make one letter, store it in the log and audit it; LetterError (nothing stored) if it cannot be made."""
+    """Make one letter, store it in the log and audit it; LetterError (nothing stored) if it cannot be made.
+
+    With ``request.notified_on`` the letter is first checked, then that day is recorded (audited) as the
+    day its decision is notified, then the letter is made dated with it.
+    """
+    if request.notified_on is not None:
+        _record_notification(ctx, actor, case_id, request, kit)
     batch = make_letters(ctx, actor, [(case_id, request)], kit)
     if batch.problems:
         raise LetterError(batch.problems[0].reason)
     return batch.made[0]
+
+
+def _record_notification(ctx: AppContext, actor: Actor, case_id: int, request: LetterRequest, kit: LetterKit) -> None:
+    require_writer(actor)
+    today = ctx.today()
+    on = request.notified_on
+    assert on is not None
+    case = load_case_letters(ctx, case_id, today)
+    if on > today:
+        raise ValidationError(Problem("notified_on", f"{short_date(on)} is after today: a family cannot have been "
+                                                     "told on a day still to come"))
+    compose(case, request, kit, ctx, today)  # a letter that cannot be made records nothing
+    if recorded_notification(case, request.template_id) != on:
+        record_notification_date(ctx, actor, case_id, NOTIFIES[request.template_id], on)
 
 
 @dataclass(frozen=True, slots=True)
@@ -219,7 +335,7 @@ def make_letters(ctx: AppContext, actor: Actor, items: Sequence[tuple[int, Lette
     made: list[MadeLetter] = []
     problems: list[LetterProblem] = []
     to_print: list[Letter] = []
-    pending: list[tuple[int, LetterRequest, Letter, bytes]] = []
+    pending: list[_Rendered] = []
     at = now_utc()
     try:
         with writing(ctx, "make letters") as s:
@@ -229,48 +345,59 @@ def make_letters(ctx: AppContext, actor: Actor, items: Sequence[tuple[int, Lette
                     if case is None:
                         raise LetterError(f"there is no case with id {case_id}")
                     letter = compose(case, request, kit, ctx, today)
-                    pending.append((case_id, request, letter, render_pdf(letter)))
+                    late = late_notification(case, request, today)
+                    warning = late.message if late is not None else ""
+                    pending.append(_Rendered(case_id, request, letter, render_pdf(letter), warning))
                     if combine:
                         to_print.append(letter)
                 except LetterError as exc:
                     problems.append(LetterProblem(case_id, case.detail.reference if case else str(case_id),
                                                   request.template_id, str(exc), request.about))
                 if len(pending) >= BATCH_CHUNK:
-                    made += _store(s, actor, pending, at, today, batch, keep_pdfs)
+                    made += _store(s, actor, pending, at, batch, keep_pdfs)
                     pending = []
                 if progress is not None and not progress(n, len(items)):
                     raise _Cancelled
-            made += _store(s, actor, pending, at, today, batch, keep_pdfs)
+            made += _store(s, actor, pending, at, batch, keep_pdfs)
     except _Cancelled:
         return LetterBatch([], [], cancelled=True)
     combined = render_many(to_print) if to_print else None
     return LetterBatch(made, problems, combined)
 
 
-def _store(s: Session, actor: Actor, rendered: list[tuple[int, LetterRequest, Letter, bytes]], at: datetime,
-           today: date, batch: str | None, keep_pdfs: bool) -> list[MadeLetter]:
+@dataclass(frozen=True, slots=True)
+class _Rendered:
+    case_id: int
+    request: LetterRequest
+    letter: Letter
+    pdf: bytes
+    warning: str
+
+
+def _store(s: Session, actor: Actor, rendered: list[_Rendered], at: datetime, batch: str | None,
+           keep_pdfs: bool) -> list[MadeLetter]:
     if not rendered:
         return []
-    rows = [_log_row(case_id, request, letter, pdf, actor, at, today, batch)
-            for case_id, request, letter, pdf in rendered]
+    rows = [_log_row(r.case_id, r.request, r.letter, r.pdf, actor, at, batch) for r in rendered]
     ids = list(s.scalars(insert(LetterRecord).returning(LetterRecord.id, sort_by_parameter_order=True), rows))
     audit_many(s, ({"actor_id": actor.id, "action": "letter.make", "entity": "letter", "entity_id": lid,
                     "case_id": row["case_id"], "before": None,
                     "after": {"template": row["template_id"], "to": row["recipient_name"],
                               "recipient_id": row["recipient_id"], "sha256": row["sha256"]}}
                    for lid, row in zip(ids, rows, strict=True)))
-    return [MadeLetter(lid, case_id, letter.case_reference, letter.template_id, letter.recipient.id,
-                       letter.recipient.name, row["sha256"], pdf if keep_pdfs else b"", request.about)
-            for lid, row, (case_id, request, letter, pdf) in zip(ids, rows, rendered, strict=True)]
+    return [MadeLetter(lid, r.case_id, r.letter.case_reference, r.letter.template_id, r.letter.recipient.id,
+                       r.letter.recipient.name, row["sha256"], r.pdf if keep_pdfs else b"", r.request.about,
+                       r.warning, r.letter.date)
+            for lid, row, r in zip(ids, rows, rendered, strict=True)]
 
 
 def _log_row(case_id: int, request: LetterRequest, letter: Letter, pdf: bytes, actor: Actor, at: datetime,
-             today: date, batch: str | None) -> dict[str, Any]:
+             batch: str | None) -> dict[str, Any]:
     r = letter.recipient
     return {"case_id": case_id, "template_id": letter.template_id, "template_version": str(letter.template_version),
             "recipient_id": r.id, "recipient_name": r.name,
             "recipient_address": "\n".join([*r.address_lines, r.postcode]).strip(), "made_by_id": actor.id,
-            "made_at": at, "letter_date": today, "pdf": pdf, "sha256": hashlib.sha256(pdf).hexdigest(),
+            "made_at": at, "letter_date": letter.date, "pdf": pdf, "sha256": hashlib.sha256(pdf).hexdigest(),
             "status": "made", "batch": batch, "about": request.about, "version": 1}
 
 

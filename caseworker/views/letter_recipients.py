@@ -1,8 +1,9 @@
 """Everyone a case's letters may go to, read from the case itself (never a typed-in address).
 
-The family are the child's contacts; the organisations are the child's school, schools consulted
-on being named, the services advice was asked of, and organisations recorded on the case (health
-commissioner, social care, another LA). A recipient id names one of them ("contact:12", "school:3").
+The family are the child's contacts; the organisations are the child's school, the setting named in
+section I of the plan (Case.named_setting), schools consulted on being named, the services advice was
+asked of, and organisations recorded on the case (health commissioner, social care, another LA). A
+recipient id names one of them ("contact:12", "school:3", "setting:3").
 """
 
 from __future__ import annotations
@@ -15,12 +16,16 @@ from sqlalchemy import select
 
 from caseworker.context import AppContext
 from caseworker.letters.errors import LetterError
-from caseworker.letters.facts import Recipient, contact_recipients, split_address
+from caseworker.letters.facts import Recipient
+from caseworker.letters.from_case import contact_recipients, split_address
 from caseworker.store.models import AdviceService, CaseOrganisation, Consultation, Organisation, School
-from caseworker.views.case_detail import CaseDetail, load_case_details
+from caseworker.views.case_detail import CaseDetail, SettingView, load_case_details
 
 ORGANISATION_PREFIX = {"health_commissioner": "commissioner", "social_care": "social_care", "other_la": "la"}
 COLLEAGUE = "Dear colleague"
+# Who at a named setting a letter is addressed to, by its kind; anything else goes to "Dear colleague".
+SETTING_HEADS = {"fe_college": ("The Principal", "Dear Principal"), "early_years": ("The Manager", "Dear Manager"),
+                 "other": ("", COLLEAGUE)}
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,6 +44,9 @@ class CaseLetters:
         """The linked recipient with this id; anything else is refused (a letter cannot go astray)."""
         found = next((r for r in self.recipients if r.id == recipient_id), None)
         missing = next((name for rid, name in self.no_address if rid == recipient_id), None)
+        if found is None and recipient_id.startswith("setting:") and self.detail.named_setting is None:
+            raise LetterError(f"case {self.detail.reference}: no setting named in section I of the plan is recorded; "
+                              "record the named setting on the case first")
         if found is None and missing is not None:
             raise LetterError(f"case {self.detail.reference}: {missing} has no postal address on record; add it "
                               "before writing to them")
@@ -89,6 +97,11 @@ def load_many_case_letters(ctx: AppContext, case_ids: Sequence[int], today: date
             no_address = [(f"contact:{c.id}", c.name) for c in detail.contacts if not c.address.strip()]
             if detail.school_id and (school := schools.get(detail.school_id)) is not None:
                 found += _school(school, "school")
+            if detail.named_setting is not None:
+                setting = _setting(detail.named_setting)
+                found += setting
+                if not setting:
+                    no_address.append((f"setting:{detail.named_setting.id}", detail.named_setting.name))
             for case_id, sid in consulted:
                 if case_id == cid and sid != detail.school_id and (school := schools.get(sid)) is not None:
                     found += _school(school, "school_consulted")
@@ -117,6 +130,17 @@ def _school(school: School, kind: str) -> list[Recipient]:
         return []  # a school with no postal address on record cannot be written to
     return [Recipient(id=f"school:{school.id}", kind=kind, name=school.name, address_lines=lines,
                       postcode=school.postcode or "", addressee="The Headteacher", salutation="Dear Headteacher")]
+
+
+def _setting(setting: SettingView) -> list[Recipient]:
+    """The setting named in section I: a recipient of its own ("setting:3"), even when it is also the
+    child's current school ("school:3"), because what its letters may say depends on being named."""
+    lines = split_address(setting.address)
+    if not lines:
+        return []
+    addressee, salutation = SETTING_HEADS.get(setting.kind, ("The Headteacher", "Dear Headteacher"))
+    return [Recipient(id=f"setting:{setting.id}", kind="named_setting", name=setting.name, address_lines=lines,
+                      postcode=setting.postcode, addressee=addressee, salutation=salutation)]
 
 
 def _service(service: AdviceService) -> list[Recipient]:

@@ -3,13 +3,16 @@
 Derived, not stored: a recorded step (request received, decision, advice asked for, draft, final,
 exception, a reallocation with the family letter asked for) within the last ``RECENT`` days whose
 letter is not in the log (void letters do not count), and every late advice request that has not
-been chased in the last ``CHASE_AGAIN`` days. Making the letter takes it off the list.
+been chased in the last ``CHASE_AGAIN`` days (never one excused under reg 8(2)). Making the letter
+takes it off the list. A decision not to issue a plan is also copied to the health commissioner and the
+child's school or setting (reg 10(2)), and the final plan to the setting named in section I and the
+health commissioner: each copy is listed on its own, and a letter to the family counts only for the family.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
 from sqlalchemy import ColumnElement, and_, or_, select
@@ -19,7 +22,17 @@ from caseworker.context import AppContext
 from caseworker.reports.deadlines import ADVICE_SHORT
 from caseworker.services.letters import LetterRequest
 from caseworker.statutory.engine import LATE, RequestDeadlines
-from caseworker.store.models import Allocation, Case, Child, LetterRecord, Staff, StatutoryException
+from caseworker.store.models import (
+    Allocation,
+    Case,
+    CaseOrganisation,
+    Child,
+    LetterRecord,
+    Organisation,
+    School,
+    Staff,
+    StatutoryException,
+)
 from caseworker.store.queries import load_request_facts
 
 RECENT = timedelta(days=28)
@@ -51,13 +64,37 @@ class QueuedLetter:
 
 @dataclass(frozen=True, slots=True)
 class _Made:
-    """What the log already holds: (case, template, about) -> the latest letter date."""
+    """What the log already holds: (case, template, about) -> the latest letter date, for letters to the
+    family or about something (an advice request, an exception); and (case, template, recipient) for copies."""
 
     latest: dict[tuple[int, str, str], date]
+    copies: frozenset[tuple[int, str, str]] = frozenset()
 
     def has(self, case_id: int, template: str, about: str = "", since: date | None = None) -> bool:
         made = self.latest.get((case_id, template, about))
         return made is not None and (since is None or made >= since)
+
+    def has_copy(self, case_id: int, template: str, recipient_id: str) -> bool:
+        return (case_id, template, recipient_id) in self.copies
+
+
+# The copies a step's letter has besides the family's (reg 10(2); the final plan to its named setting).
+COPIED = frozenset({"decision_not_to_issue", "final_plan_cover"})
+
+
+def _made(s: Session, today: date) -> _Made:
+    latest: dict[tuple[int, str, str], date] = {}
+    copies: set[tuple[int, str, str]] = set()
+    for c, t, a, to, d in s.execute(
+            select(LetterRecord.case_id, LetterRecord.template_id, LetterRecord.about, LetterRecord.recipient_id,
+                   LetterRecord.letter_date)
+            .where(LetterRecord.status != "void", LetterRecord.letter_date >= today - RECENT - RECENT)
+            .order_by(LetterRecord.letter_date)):
+        if a or to.startswith("contact:"):
+            latest[(c, t, a or "")] = d
+        else:
+            copies.add((c, t, to))
+    return _Made(latest, frozenset(copies))
 
 
 def letters_to_send(ctx: AppContext, today: date, caseworker: str | None = None) -> list[QueuedLetter]:
@@ -68,18 +105,17 @@ def letters_to_send(ctx: AppContext, today: date, caseworker: str | None = None)
         refused = sorted(set(_recent_refusals(s, today, caseworker)) - {f.reference for f in facts})
         if refused:
             facts += load_request_facts(s, open_only=False, references=refused)
-        made = _Made({(c, t, a or ""): d for c, t, a, d in s.execute(
-            select(LetterRecord.case_id, LetterRecord.template_id, LetterRecord.about, LetterRecord.letter_date)
-            .where(LetterRecord.status != "void", LetterRecord.letter_date >= today - RECENT - RECENT)
-            .order_by(LetterRecord.letter_date))})
+        made = _made(s, today)
         extra = list(_recent_finals(s, today, caseworker)) + list(_recent_moves(s, today, caseworker)) + \
             list(_recent_exceptions(s, today, caseworker))
-    queue: list[QueuedLetter] = []
-    for d in ctx.engine.evaluate_all(facts, today):
-        queue.extend(_chases(d, made, today))
-        queue.extend(_step_letters(d, made, today))
-    queue.extend(q for q in extra if not made.has(q.case_id, q.template_id, q.request.about or ""))
-    return sorted(queue, key=lambda q: (q.template_id != "advice_chase", q.since, q.reference, q.template_id))
+        deadlines = ctx.engine.evaluate_all(facts, today)
+        steps = [q for d in deadlines for q in _step_letters(d, today)] + extra
+        queue = [q for d in deadlines for q in _chases(d, made, today)]
+        queue += [q for q in steps if not made.has(q.case_id, q.template_id, q.request.about or "")]
+        queue += [q for q in _copies(s, [q for q in steps if q.template_id in COPIED])
+                  if not made.has_copy(q.case_id, q.template_id, q.request.recipient_id or "")]
+    return sorted(queue, key=lambda q: (q.template_id != "advice_chase", q.since, q.reference, q.template_id,
+                                        q.request.recipient_id or ""))
 
 
 def letters_due_for_case(ctx: AppContext, case_id: int, today: date) -> list[QueuedLetter]:
@@ -98,7 +134,7 @@ def _item(d: RequestDeadlines, template: str, since: date, why: str, request: Le
 
 def _chases(d: RequestDeadlines, made: _Made, today: date) -> Iterable[QueuedLetter]:
     for a in d.advice:
-        if a.status != LATE or a.id is None:
+        if a.status != LATE or a.id is None:  # an excused request (reg 8(2)) is never late, so never chased
             continue
         about = f"advice:{a.id}"
         if made.has(d.facts.id or 0, "advice_chase", about, since=today - CHASE_AGAIN):
@@ -108,26 +144,54 @@ def _chases(d: RequestDeadlines, made: _Made, today: date) -> Iterable[QueuedLet
                     LetterRequest("advice_chase", advice_id=a.id), a.days_late)
 
 
-def _step_letters(d: RequestDeadlines, made: _Made, today: date) -> Iterable[QueuedLetter]:
-    f, cid, since = d.facts, d.facts.id or 0, today - RECENT
-    if f.received >= since and not made.has(cid, "acknowledgement"):
+def _step_letters(d: RequestDeadlines, today: date) -> Iterable[QueuedLetter]:
+    """The family's letters for the steps recorded recently (whether made yet is checked by the caller)."""
+    f, since = d.facts, today - RECENT
+    if f.received >= since:
         yield _item(d, "acknowledgement", f.received, "request received")
     on = f.decision_to_assess_on
     if on is not None and on >= since and f.decision_to_assess is not None:
         template = "decision_to_assess" if f.decision_to_assess else "decision_not_to_assess"
-        if not made.has(cid, template):
-            yield _item(d, template, on, "decided to assess" if f.decision_to_assess else "decided not to assess")
+        yield _item(d, template, on, "decided to assess" if f.decision_to_assess else "decided not to assess")
     for a in d.advice:
-        if a.id is not None and a.requested >= since and a.received is None and \
-                not made.has(cid, "advice_request", f"advice:{a.id}"):
+        if a.id is not None and a.requested >= since and a.received is None:
             kind = ADVICE_SHORT.get(a.kind, a.kind)
             yield _item(d, "advice_request", a.requested, f"{kind} advice asked for ({a.service or 'no service'})",
                         LetterRequest("advice_request", advice_id=a.id))
     on = f.decision_to_issue_on
-    if on is not None and on >= since and f.decision_to_issue is False and not made.has(cid, "decision_not_to_issue"):
+    if on is not None and on >= since and f.decision_to_issue is False:
         yield _item(d, "decision_not_to_issue", on, "decided not to issue a plan")
-    if f.draft_sent is not None and f.draft_sent >= since and not made.has(cid, "draft_plan_cover"):
+    if f.draft_sent is not None and f.draft_sent >= since:
         yield _item(d, "draft_plan_cover", f.draft_sent, "draft plan sent")
+
+
+def _copies(s: Session, family: list[QueuedLetter]) -> Iterable[QueuedLetter]:
+    """The copies of a decision not to issue (the health commissioner, the child's school: reg 10(2)) and
+    of a final plan (the setting named in section I, the health commissioner)."""
+    ids = list({q.case_id for q in family})
+    if not ids:
+        return
+    schools = {cid: (sid, name) for cid, sid, name in s.execute(
+        select(Case.id, School.id, School.name).join(Child, Child.id == Case.child_id)
+        .join(School, School.id == Child.school_id).where(Case.id.in_(ids)))}
+    named = {cid: (sid, name) for cid, sid, name in s.execute(
+        select(Case.id, School.id, School.name).join(School, School.id == Case.named_setting_id)
+        .where(Case.id.in_(ids)))}
+    icbs: dict[int, list[tuple[int, str]]] = {}
+    for cid, oid, name in s.execute(
+            select(CaseOrganisation.case_id, Organisation.id, Organisation.name)
+            .join(Organisation, Organisation.id == CaseOrganisation.organisation_id)
+            .where(CaseOrganisation.case_id.in_(ids), Organisation.kind == "health_commissioner")
+            .order_by(Organisation.id)):
+        icbs.setdefault(cid, []).append((oid, name))
+    for q in family:
+        to = [(f"commissioner:{oid}", name) for oid, name in icbs.get(q.case_id, [])]
+        if q.template_id == "decision_not_to_issue" and q.case_id in schools:
+            to.insert(0, (f"school:{schools[q.case_id][0]}", schools[q.case_id][1]))
+        if q.template_id == "final_plan_cover" and q.case_id in named:
+            to.insert(0, (f"setting:{named[q.case_id][0]}", named[q.case_id][1]))
+        for rid, name in to:
+            yield replace(q, why=f"{q.why}: copy to {name}", request=replace(q.request, recipient_id=rid))
 
 
 def _owner_filter(caseworker: str | None) -> list[ColumnElement[bool]]:

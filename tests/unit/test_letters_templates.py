@@ -5,6 +5,7 @@ from __future__ import annotations
 import subprocess
 import sys
 from dataclasses import replace
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -21,9 +22,11 @@ from caseworker.letters.document import Bullets, Heading, Para, parse_markup
 from caseworker.letters.samples import (
     SAMPLE_REASONS,
     sample_facts,
+    sample_facts_for,
     sample_recipient_for,
     sample_school,
     sample_service,
+    sample_setting,
 )
 from caseworker.letters.templates import TemplateSet, parse_template
 
@@ -36,7 +39,9 @@ APPEALABLE = {"decision_not_to_assess", "decision_not_to_issue", "final_plan_cov
 
 
 def facts_for(template_id: str, **changes: object) -> LetterFacts:
-    facts = sample_facts(COUNCIL, recipient=sample_recipient_for(TEMPLATES.get(template_id).recipients))
+    """The sample case's facts for this letter, made on the day of the step it tells of."""
+    recipient = sample_recipient_for(TEMPLATES.get(template_id).recipients)
+    facts = sample_facts_for(template_id, COUNCIL, recipient=recipient)
     return replace(facts, **changes)  # type: ignore[arg-type]
 
 
@@ -91,7 +96,7 @@ REQUIRED = {
                             "governing body, proprietor or principal"],
     "final_plan_cover": ["final Education, Health and Care (EHC) plan", long(CASE.final_issued),
                          "recommendations about the health and social care needs and provision"],
-    "exception_notice": [EXC.title, EXC.text, "as soon as practicable", long(CASE.final_due)],
+    "exception_notice": [EXC.title, EXC.text, "as soon as we practicably can", long(CASE.final_due)],
     "change_of_caseworker": ["Priya Shah is now your caseworker", "01632 960011", "priya.shah@marches.example.gov.uk"],
 }
 
@@ -106,7 +111,8 @@ def test_each_letter_says_what_section_5_requires(template_id: str) -> None:
 def test_the_consultation_gives_the_reply_date_15_days_after_the_letter() -> None:
     from datetime import timedelta
 
-    assert long(TODAY + timedelta(days=15)) in text_of("school_consultation")
+    facts = facts_for("school_consultation")
+    assert long(facts.dated + timedelta(days=15)) in text_of("school_consultation", facts)
 
 
 def test_the_change_of_caseworker_says_nothing_about_why() -> None:
@@ -114,26 +120,36 @@ def test_the_change_of_caseworker_says_nothing_about_why() -> None:
     assert "reason" not in text and "because" not in text and "leav" not in text
 
 
-def rights_phrases() -> list[str]:
+def rights_phrases(dated: date) -> list[str]:
+    """What the rights paragraphs must say to the family (docs/law.md#appealable), for a letter of this date."""
+    from dateutil.relativedelta import relativedelta
+
     c = COUNCIL
     return [
         "Your rights", "First-tier Tribunal (Special Educational Needs and Disability)",
         "within 2 months of the date of this letter", "within 1 month of the date of your mediation certificate",
-        "only about the school", "mediation certificate", c.mediation_adviser.name, c.mediation_adviser.phone,
+        "mediation certificate", c.mediation_adviser.name, c.mediation_adviser.phone,
         c.mediation_adviser.email, "contact our independent mediation adviser within 2 months",
-        "please also tell us", "health or social care", c.la_mediation.name, c.la_mediation.phone,
+        "please also tell us", "what health care provision you want", c.la_mediation.name, c.la_mediation.phone,
         "disagreement resolution", c.disagreement_resolution.name, c.sendiass.name, c.sendiass.phone,
-        c.sendiass.email, long(TODAY.replace(month=TODAY.month + 2)),
+        c.sendiass.email, long(dated + relativedelta(months=2)),
     ]
+
+
+PLACEMENT_ONLY = "only about the school"  # an appeal needing no certificate: only a plan names a school
 
 
 @pytest.mark.parametrize("template_id", sorted(APPEALABLE))
 def test_every_appealable_letter_carries_every_mandatory_block(template_id: str) -> None:
-    letter = TEMPLATES.render(template_id, facts_for(template_id))
+    facts = facts_for(template_id)
+    letter = TEMPLATES.render(template_id, facts)
     assert letter.appealable
     text = " ".join(letter.text().split())
-    for phrase in rights_phrases():
+    for phrase in rights_phrases(facts.dated):
         assert phrase in text, phrase
+    # Law change (issue 9): the placement-only exemption is about a plan's named setting, so only the
+    # final plan's letter mentions it; a refusal to assess or to issue names no school.
+    assert (PLACEMENT_ONLY in text) == (template_id == "final_plan_cover")
 
 
 @pytest.mark.parametrize("template_id", sorted(set(SECTION_5) - APPEALABLE))
@@ -164,7 +180,7 @@ def test_an_appealable_template_cannot_leave_the_blocks_out(tmp_path: Path) -> N
     letter = ts.render("custom", sample_facts(COUNCIL))
     text = " ".join(letter.text().split())
     assert "We have decided. That is all." in text
-    for phrase in rights_phrases():
+    for phrase in rights_phrases(sample_facts(COUNCIL).dated):
         assert phrase in text
 
 
@@ -221,7 +237,10 @@ def test_a_letter_goes_only_to_the_kinds_of_recipient_its_template_allows() -> N
         TEMPLATES.render("draft_plan_cover", facts_for("draft_plan_cover", recipient=sample_school()))
     with pytest.raises(LetterError, match="cannot be sent to"):
         TEMPLATES.render("final_plan_cover", facts_for("final_plan_cover", recipient=sample_service()))
-    TEMPLATES.render("final_plan_cover", facts_for("final_plan_cover", recipient=sample_school()))
+    # The final plan goes to the setting named in section I, never to "the school on record".
+    with pytest.raises(LetterError, match="cannot be sent to"):
+        TEMPLATES.render("final_plan_cover", facts_for("final_plan_cover", recipient=sample_school()))
+    TEMPLATES.render("final_plan_cover", facts_for("final_plan_cover", recipient=sample_setting()))
 
 
 def test_the_sandbox_refuses_python_internals(tmp_path: Path) -> None:
