@@ -13,7 +13,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from caseworker.context import AppContext
@@ -126,7 +127,11 @@ def pin_case(ctx: AppContext, actor: Actor, case_id: int, note: str = "") -> Non
             raise NotFound(f"there is no case with id {case_id}")
         if s.get(CasePin, case_id) is not None:
             return
-        s.add(CasePin(case_id=case_id, pinned_by_id=actor.id, pinned_on=ctx.today(), note=note.strip()))
+        try:  # a colleague pinning it at the same moment has done the job: one pin, one audit row
+            with s.begin_nested():
+                s.add(CasePin(case_id=case_id, pinned_by_id=actor.id, pinned_on=ctx.today(), note=note.strip()))
+        except IntegrityError:
+            return
         audit(s, actor_id=actor.id, action="pin_case", entity="case", entity_id=case_id, case_id=case_id,
               after={"pinned": True, "note": note.strip()})
 
@@ -134,9 +139,9 @@ def pin_case(ctx: AppContext, actor: Actor, case_id: int, note: str = "") -> Non
 def unpin_case(ctx: AppContext, actor: Actor, case_id: int) -> None:
     require_allocator(actor)
     with writing(ctx, "unpin case") as s:
-        pin = s.get(CasePin, case_id)
-        if pin is None:
+        # Only the unpin that removed the row is audited: two at once write one audit row, not two.
+        gone = s.execute(delete(CasePin).where(CasePin.case_id == case_id))
+        if not gone.rowcount:  # type: ignore[attr-defined]
             return
-        s.delete(pin)
         audit(s, actor_id=actor.id, action="unpin_case", entity="case", entity_id=case_id, case_id=case_id,
               before={"pinned": True}, after={"pinned": False})

@@ -15,6 +15,7 @@ from typing import Any
 
 from dateutil.relativedelta import relativedelta
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import flag_modified
 
@@ -102,7 +103,7 @@ def next_reference(session: Session, year: int) -> str:
     prefix = f"EHC-{year}-"
     count = session.scalar(select(func.count()).select_from(Case).where(Case.reference.like(f"{prefix}%")))
     n = (count or 0) + 1
-    while session.scalar(select(Case.id).where(Case.reference == f"{prefix}{n:04d}")) is not None:
+    while reference_in_use(session, f"{prefix}{n:04d}"):
         n += 1
     return f"{prefix}{n:04d}"
 
@@ -113,9 +114,28 @@ def register_request(ctx: AppContext, actor: Actor, req: NewRequest) -> int:
     problems = check_new_request(ctx, req)
     if problems:
         raise ValidationError(problems)
+    for _attempt in range(REFERENCE_ATTEMPTS):
+        try:
+            return _register(ctx, actor, req)
+        except IntegrityError as exc:
+            # Someone registered a request at the same moment and took the reference first.
+            if req.reference or "reference" not in str(exc.orig):
+                raise
+    raise ConflictError("could not find a free reference while colleagues were registering requests; try again")
+
+
+REFERENCE_ATTEMPTS = 10
+
+
+def reference_in_use(s: Session, reference: str) -> bool:
+    """References are the same whatever their case: "ehc-2025-0001" is EHC-2025-0001."""
+    return s.scalar(select(Case.id).where(func.lower(Case.reference) == reference.lower())) is not None
+
+
+def _register(ctx: AppContext, actor: Actor, req: NewRequest) -> int:
     with writing(ctx, "register request") as s:
         reference = req.reference or next_reference(s, req.received.year)
-        if s.scalar(select(Case.id).where(Case.reference == reference)) is not None:
+        if req.reference and reference_in_use(s, reference):
             raise ValidationError(Problem("reference", f"{reference} is already in use"))
         caseworker_id = staff_by_username(s, req.caseworker).id if req.caseworker else None
         child = Child(forename=req.forename.strip(), surname=req.surname.strip(),

@@ -213,3 +213,10 @@ def test_the_first_user_of_an_empty_database_becomes_its_admin(db: Database) -> 
         resolve_actor(s, "stranger")
     with db.sessions() as s:
         assert s.scalar(select(AuditEvent.action)) == "staff.first_admin"
+
+
+def test_references_differing_only_in_case_are_the_same_reference(ctx: AppContext, caseworker: Actor) -> None:
+    steps.register_request(ctx, caseworker, new_request(reference="EHC-2025-0042"))
+    with pytest.raises(ValidationError) as err:
+        steps.register_request(ctx, caseworker, new_request(reference="ehc-2025-0042"))
+    assert err.value.for_field("reference") == ["ehc-2025-0042 is already in use"]
