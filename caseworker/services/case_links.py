@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import delete, select
+from sqlalchemy.exc import IntegrityError
 
 from caseworker.context import AppContext
 from caseworker.errors import NotFound, PermissionDenied, Problem, ValidationError
@@ -95,9 +96,14 @@ def link_organisation(ctx: AppContext, actor: Actor, case_id: int, organisation_
         org = s.get(Organisation, organisation_id)
         if org is None:
             raise NotFound(f"there is no organisation {organisation_id}")
+        already = ValidationError(Problem("organisation", f"{org.name} is already recorded on this case"))
         if s.get(CaseOrganisation, (case.id, org.id)) is not None:
-            raise ValidationError(Problem("organisation", f"{org.name} is already recorded on this case"))
-        s.add(CaseOrganisation(case_id=case.id, organisation_id=org.id))
+            raise already
+        try:  # a colleague recording it at the same moment: the same answer as if they had been first
+            with s.begin_nested():
+                s.add(CaseOrganisation(case_id=case.id, organisation_id=org.id))
+        except IntegrityError:
+            raise already from None
         audit(s, actor_id=actor.id, action="link_organisation", entity="case", entity_id=case.id, case_id=case.id,
               after={"organisation": org.name})
 

@@ -68,3 +68,21 @@ def test_registering_at_once_without_references_gives_each_its_own(ctx: AppConte
     with ctx.db.sessions() as s:
         refs = s.scalars(select(Case.reference)).all()
     assert len(refs) == PEOPLE and len(set(refs)) == PEOPLE
+
+
+def test_recording_an_organisation_at_once_records_it_once(ctx: AppContext, lead: Actor) -> None:
+    from caseworker.errors import ValidationError
+    from caseworker.services.case_links import link_organisation
+    from caseworker.store.models import CaseOrganisation, Organisation
+
+    cid = new_case(ctx, lead)
+    with ctx.db.session() as s:
+        icb = Organisation(kind="health_commissioner", name="Marches ICB")
+        s.add(icb)
+        s.flush()
+        org_id = icb.id
+    errors = all_at_once(lambda: link_organisation(ctx, lead, cid, org_id))
+    assert all(isinstance(e, ValidationError) and "already recorded" in str(e) for e in errors)
+    with ctx.db.sessions() as s:
+        assert s.scalar(select(func.count()).select_from(CaseOrganisation)) == 1
+    assert audited(ctx, "link_organisation") == 1
