@@ -36,6 +36,9 @@ def register(sub: Any) -> dict[str, Handler]:
     make.add_argument("--exception", type=int, metavar="ID", help="the exception an exception notice is about")
     make.add_argument("--reason", action="append", default=[], metavar="TEXT",
                       help="a reason for a decision not to assess or issue (repeat for each point)")
+    make.add_argument("--notified-on", type=iso_date, metavar="YYYY-MM-DD",
+                      help="a decision letter: record this as the day the family is told of the decision (audited) "
+                      "and date the letter with it (default: the notification date on record)")
     make.add_argument("--out", required=True, type=Path, metavar="FILE.pdf")
     make.add_argument("--today", type=iso_date, metavar="YYYY-MM-DD", help="date the letter (default: today)")
 
@@ -80,9 +83,11 @@ def make(args: argparse.Namespace) -> int:
     ctx = make_context(args)
     actor = acting_user(ctx, args)
     request = LetterRequest(args.template, recipient_id=args.to, advice_id=args.advice, exception_id=args.exception,
-                            reasons=tuple(args.reason))
+                            reasons=tuple(args.reason), notified_on=args.notified_on)
     made = make_letter(ctx, actor, case_id_for(ctx, args.case), request, load_letter_kit(ctx))
     _write(args.out, made.pdf)
+    if made.warning:  # the letter is made and logged all the same: a warning, not a failure
+        print(f"caseworker: warning: {made.warning} (--notified-on)", file=sys.stderr)
     print(f"{args.out}\tletter {made.id}\t{made.template_id} to {made.recipient_name}\tsha256 {made.sha256}")
     return EXIT_OK
 

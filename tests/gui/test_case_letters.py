@@ -174,8 +174,14 @@ def test_a_refusal_cannot_be_made_without_its_reasons(qtbot: QtBot, desktop: Des
     assert letter_log(desktop.ctx, cid) == []
     panel.form.reasons.setPlainText("Ben's school meets his needs from its own resources.\n\n"
                                     "Progress since September shows the support is working.")
-    make_through_the_form(qtbot, panel)
-    assert [e.template_id for e in letter_log(desktop.ctx, cid)] == ["decision_not_to_assess"]
+    # Made on 3 March, a week after the decision was notified: the window asks which date it carries.
+    panel.form.make_button.click()
+    qtbot.waitUntil(lambda: panel.date_dialog is not None and panel.date_dialog.isVisible(), timeout=WAIT)
+    assert panel.date_dialog is not None
+    with qtbot.waitSignal(panel.loaded, timeout=WAIT), qtbot.waitSignal(panel.made, timeout=WAIT):
+        panel.date_dialog.keep.click()
+    [entry] = letter_log(desktop.ctx, cid)
+    assert (entry.template_id, entry.letter_date) == ("decision_not_to_assess", date(2025, 2, 24))
 
 
 def test_what_is_missing_is_said_in_plain_words_next_to_the_form(qtbot: QtBot, desktop: DesktopContext) -> None:

@@ -4,6 +4,9 @@ Recipients come only from the case (CaseLetters.recipients): there is no address
 letters offered are those the chosen recipient may receive; advice letters name the advice request
 (choosing one moves the letter to that advice's service), an exception notice names the exception,
 and a decision not to assess or not to issue needs its reasons written, one point per line.
+
+A decision letter carries the day its decision was notified; made on a later day, LetterDateDialog
+asks whether to date it as recorded or to record today as the day the family is told.
 """
 
 from __future__ import annotations
@@ -14,6 +17,8 @@ from datetime import date
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
+    QDialog,
+    QDialogButtonBox,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
@@ -25,7 +30,7 @@ from PySide6.QtWidgets import (
 )
 
 from caseworker.letters import LetterTemplate, Recipient
-from caseworker.services.letters import LetterKit, LetterRequest
+from caseworker.services.letters import LateNotification, LetterKit, LetterRequest
 from caseworker.views.case_detail import AdviceView
 from caseworker.views.letter_recipients import CaseLetters
 from ui.dialogs.fields import ProblemLabel
@@ -42,7 +47,12 @@ FACT_WORDS = {
     "case.final_issued": "the date the final plan was issued", "case.received": "the date the request came in",
     "exception.text": "the exception's wording", "exception.title": "the exception",
     "reasons": "the reasons for the decision", "reply_by": "the date to reply by",
+    "case.draft_served": "the day the draft was served", "case.issue_decision_due": "the week 16 date",
+    "exception.began": "the day the exception's circumstances began",
 }
+KIND_WORDS = {"named_setting": "named in the plan", "school_consulted": "school consulted",
+              "health_commissioner": "health commissioner", "social_care": "social care",
+              "other_la": "another local authority", "advice_service": "advice service"}
 
 
 def plain_words(message: str, kit: LetterKit | None) -> str:
@@ -60,7 +70,7 @@ def plain_words(message: str, kit: LetterKit | None) -> str:
 
 
 def recipient_words(r: Recipient) -> str:
-    role = r.kind.replace("_", " ")
+    role = KIND_WORDS.get(r.kind, r.kind.replace("_", " "))
     return f"{r.name} ({role}{', main correspondent' if r.main_correspondent else ''})"
 
 
@@ -329,3 +339,36 @@ class NewLetterForm(QGroupBox):
     def set_can_make(self, can: bool, why: str = "") -> None:
         self.make_button.setEnabled(can)
         self.make_button.setToolTip("Make the letter and record it in the case's letter log" if can else why)
+
+
+class LetterDateDialog(QDialog):
+    """A decision letter made after the day its decision was notified: date it as recorded, or record
+    today as the day the family is told (which moves the appeal window with it)."""
+
+    chosen = Signal(object)  # None: date it as recorded; a date: record it as the notification date
+
+    def __init__(self, late: LateNotification, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.late = late
+        self.setWindowTitle("The date of the decision letter")
+        self.setAccessibleName("The date of the decision letter")
+        self.setMinimumWidth(520)
+        text = QLabel(f"{late.message[0].upper()}{late.message[1:]}.\n\nA decision letter carries the day the "
+                      "family is told of the decision, and the time to appeal counts from it.", self)
+        text.setWordWrap(True)
+        text.setTextFormat(Qt.TextFormat.PlainText)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel, self)
+        self.keep = self.buttons.addButton(f"Date it {short_date(late.recorded)} (as recorded)",
+                                           QDialogButtonBox.ButtonRole.AcceptRole)
+        self.record = self.buttons.addButton(f"Record {short_date(late.today)} as the day the family is told",
+                                             QDialogButtonBox.ButtonRole.AcceptRole)
+        self.keep.clicked.connect(lambda: self._choose(None))
+        self.record.clicked.connect(lambda: self._choose(late.today))
+        self.buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(text)
+        layout.addWidget(self.buttons)
+
+    def _choose(self, on: date | None) -> None:
+        self.chosen.emit(on)
+        self.accept()

@@ -7,7 +7,7 @@ voided with a reason. All database work runs on the task runner.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
@@ -26,11 +26,13 @@ from PySide6.QtWidgets import (
 from caseworker.errors import CaseworkerError
 from caseworker.letters import LetterError, SettingsError
 from caseworker.services.letters import (
+    LateNotification,
     LetterKit,
     LetterRequest,
     MadeLetter,
     make_letter,
     mark_sent,
+    notification_check,
     preview_letter,
     record_reprint,
     stored_pdf,
@@ -41,7 +43,7 @@ from caseworker.views.letters_queue import QueuedLetter, letters_due_for_case
 from ui.context import DesktopContext
 from ui.dialogs.base import alive
 from ui.dialogs.case_recipient import AddRecipientDialog
-from ui.dialogs.letter_form import NewLetterForm
+from ui.dialogs.letter_form import LetterDateDialog, NewLetterForm
 from ui.dialogs.letter_void import VoidLetterDialog
 from ui.panels._record_tables import RecordTable
 from ui.printing import print_pdf, safe_file_name, save_pdf
@@ -109,6 +111,7 @@ class CaseLettersPanel(QWidget):
         self.data: LettersLoad | None = None
         self.last_made: MadeLetter | None = None
         self.void_dialog: VoidLetterDialog | None = None
+        self.date_dialog: LetterDateDialog | None = None
         self._seq = 0
         self._pending_request: LetterRequest | None = None
         self.setAccessibleName("Letters")
@@ -302,11 +305,37 @@ class CaseLettersPanel(QWidget):
         self.previewed.emit()
 
     def make(self, request: LetterRequest) -> None:
+        """Make the letter; a decision letter made after its notification date asks which date it carries."""
         if self.data is None or not self.desktop.actor.can_write:
             return
-        ctx, actor, case_id, kit = self.desktop.ctx, self.desktop.actor, self.case_id, self.data.kit
+        ctx, case_id = self.desktop.ctx, self.case_id
         self.form.make_button.setEnabled(False)
         self.form.make_button.setText("Making…")
+        self.desktop.runner.run(lambda: notification_check(ctx, case_id, request),
+                                lambda late: self._dated(request, late), self._letter_failed)
+
+    def _dated(self, request: LetterRequest, late: LateNotification | None) -> None:
+        if not alive(self):
+            return
+        if late is None:
+            self._make_now(request)
+            return
+        if self.date_dialog is not None:
+            self.date_dialog.deleteLater()
+        self.date_dialog = LetterDateDialog(late, self)
+        self.date_dialog.chosen.connect(lambda on: self._make_now(replace(request, notified_on=on)))
+        self.date_dialog.rejected.connect(self._not_made)
+        self.date_dialog.open()
+
+    def _not_made(self) -> None:
+        if alive(self):
+            self.form.make_button.setText("&Make letter")
+            self._update_buttons()
+
+    def _make_now(self, request: LetterRequest) -> None:
+        if self.data is None:
+            return
+        ctx, actor, case_id, kit = self.desktop.ctx, self.desktop.actor, self.case_id, self.data.kit
         self.desktop.runner.run(lambda: make_letter(ctx, actor, case_id, request, kit), self._made,
                                 self._letter_failed, write=True)
 
@@ -318,8 +347,9 @@ class CaseLettersPanel(QWidget):
         self.form.make_button.setText("&Make letter")
         self._update_buttons()
         title = self._title(made.template_id)
-        self.made_text.setText(f"Made and logged: {title}, to {made.recipient_name} (SHA-256 {made.sha256[:12]}). "
-                               "Print it or save it now; mark it sent in the log once it is posted.")
+        dated = f" Dated {short_date(made.letter_date)}, as recorded." if made.warning and made.letter_date else ""
+        self.made_text.setText(f"Made and logged: {title}, to {made.recipient_name} (SHA-256 {made.sha256[:12]})."
+                               f"{dated} Print it or save it now; mark it sent in the log once it is posted.")
         self.made_bar.show()
         self.viewer.show_pdf(made.pdf, f"{title}, to {made.recipient_name}: as made and logged today.")
         self.made.emit(made)

@@ -321,8 +321,13 @@ class LettersQueuePanel(ReloadingPanel):
             words.append(f"{len(batch.problems)} could not be made (below); they stay on the list.")
         if skipped:
             words.append(f"{skipped} need their reasons written: open the case (double-click) to make them.")
+        dated = [m for m in batch.made if m.warning]
+        if dated:
+            words.append(f"{len(dated)} decision letter{'s are' if len(dated) != 1 else ' is'} dated with the "
+                         "notification date on record (below).")
         self._show_result(" ".join(words), [f"{p.reference}: {p.reason.removeprefix(f'case {p.reference}: ')}"
-                                            for p in batch.problems])
+                                            for p in batch.problems] +
+                          [f"{m.reference}: {m.warning}" for m in dated])
         if batch.made:
             self.desktop.data_changed.emit(0)  # the list, and any open case's letter log, reload
         if batch.combined and then == "print":
