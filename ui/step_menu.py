@@ -12,6 +12,7 @@ STEPS: tuple[tuple[str, str, str], ...] = (
     ("decision_to_assess", "Record the decision whether to &assess…", "Ctrl+Shift+A"),
     ("request_advice", "&Request advice…", "Ctrl+Shift+R"),
     ("advice_received", "Record advice recei&ved…", "Ctrl+Shift+V"),
+    ("excuse_advice", "Excuse an adviser (reg &8(2))…", "Ctrl+Shift+E"),
     ("decision_to_issue", "Record the decision whether to &issue…", "Ctrl+Shift+I"),
     ("draft_sent", "Record the &draft plan sent…", "Ctrl+Shift+D"),
     ("final_plan", "Record the &final plan issued…", "Ctrl+Shift+F"),

@@ -94,7 +94,7 @@ def advice_received(facts: RequestFacts, advice_id: int, on: date, today: date,
     if target is None:
         return Preview([Problem("received", "this advice request is not on the case")])
     target.received = on
-    due = engine.advice_due(target.requested)
+    due = engine.advice_due(target.requested, target.sent_by)
     text = (f"On time: it was due by {fmt(due)}." if on <= due
             else f"Received {days(on - due)} late: it was due by {fmt(due)}.")
     return _check(f, today, engine, text)
@@ -181,3 +181,36 @@ def withdraw(facts: RequestFacts, on: date, today: date, engine: DeadlineEngine)
     f = copy.deepcopy(facts)
     f.withdrawn = on
     return _check(f, today, engine, "The request closes; steps not yet due no longer apply.")
+
+
+def advice_excuse_problems(a: AdviceFacts, began: date, ended: date | None, today: date,
+                           engine: DeadlineEngine) -> list[Problem]:
+    """Why a reg 8(2) excuse with these dates cannot stand (docs/law.md#advice-excused): the circumstances
+    must have arisen by the end of the adviser's 6 weeks and not ended before the adviser had the request."""
+    delivered, due = engine.delivered(a.requested, a.sent_by), engine.advice_due(a.requested, a.sent_by)
+    p = []
+    if a.received is not None:
+        p.append(Problem("excused_ground", f"the advice was received on {a.received:%d %b %Y}; "
+                                           "there is nothing to excuse"))
+    if began > today:
+        p.append(Problem("excused_from", "the circumstances cannot begin after today"))
+    elif began > due:
+        p.append(Problem("excused_from", f"circumstances that began after the advice was due ({due:%d %b %Y}) "
+                                         "cannot excuse it"))
+    if ended is not None and ended < began:
+        p.append(Problem("excused_to", "the circumstances cannot end before they began"))
+    elif ended is not None and ended < delivered:
+        p.append(Problem("excused_to", f"circumstances that ended before the adviser had the request "
+                                       f"({delivered:%d %b %Y}) cannot excuse it"))
+    return p
+
+
+def advice_excuse(a: AdviceFacts, what: str, began: date, ended: date | None, today: date,
+                  engine: DeadlineEngine) -> Preview:
+    """What excusing an adviser means: the request shows "excused" and is not chased; the council's own
+    dates do not move."""
+    problems = advice_excuse_problems(a, began, ended, today, engine)
+    due = engine.advice_due(a.requested, a.sent_by)
+    text = (f"The {what} (due {fmt(due)}) will show as excused and will not be chased. This excuses the adviser "
+            "only: the council's own dates do not move, and week 20 still stands unless an exception excuses it.")
+    return Preview(problems, "" if problems else text)

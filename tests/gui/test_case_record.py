@@ -21,7 +21,7 @@ from caseworker.store.models import Case, Child, Contact, School
 from caseworker.views.case_detail import load_case_detail
 from tests.gui.conftest import GUI_TODAY
 from ui.context import DesktopContext
-from ui.dialogs.advice import AdviceReceivedDialog, ExceptionDialog, RequestAdviceDialog
+from ui.dialogs.advice import AdviceReceivedDialog, RequestAdviceDialog
 from ui.dialogs.base import StepDialog
 from ui.dialogs.decisions import (
     DecisionToAssessDialog,
@@ -30,6 +30,7 @@ from ui.dialogs.decisions import (
     FinalPlanDialog,
     WithdrawDialog,
 )
+from ui.dialogs.excuses import ExceptionDialog
 from ui.panels.case_record import CaseRecordPanel
 
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
@@ -106,6 +107,16 @@ def submit(qtbot: QtBot, panel: CaseRecordPanel, dialog: StepDialog) -> None:
     assert not dialog.isVisible() and dialog.result() == StepDialog.DialogCode.Accepted
 
 
+def submit_past_warning(qtbot: QtBot, panel: CaseRecordPanel, dialog: StepDialog) -> None:
+    """Save a form that warns of required advice not on record: the first OK stops at the warning."""
+    required = dialog.required  # type: ignore[attr-defined]
+    qtbot.waitUntil(lambda: required.loaded, timeout=10000)
+    assert required.isVisible() and required.unexplained()
+    dialog.ok.click()
+    assert dialog.isVisible() and dialog.ok.text() == "Save without reasons"
+    submit(qtbot, panel, dialog)
+
+
 def table_texts(table: object) -> list[list[str]]:
     model = table.rows_model  # type: ignore[attr-defined]
     return [[c.text(r) for c in model.columns] for r in model.rows()]
@@ -143,21 +154,24 @@ def test_the_record_shows_header_deadlines_and_advice(qtbot: QtBot, desktop: Des
     assert table_texts(panel.deadlines_table)[2][1:3] == ["23 Mar 2025", "21 Mar 2025"]
     advice = {row[0]: row for row in table_texts(panel.advice_table)}
     assert advice["EP (educational psychology)"] == ["EP (educational psychology)", "County EP Service", "6 Jan 2025",
-                                                     "17 Feb 2025", "Not yet", "Late", "14 days"]
-    assert advice["Social care"][5:] == ["Received late", "6 days"]
-    assert advice["Health (medical)"][5:] == ["Received", ""]
-    assert [panel.tabs.tabText(i) for i in range(5)] == [
-        "&Deadlines", "&Advice (4, 1 late)", "C&ontacts (2)", "E&xceptions (1)", "&History (10)"]
+                                                     "Email", "17 Feb 2025", "Not yet", "Late", "14 days"]
+    assert advice["Social care"][6:] == ["Received late", "6 days"]
+    assert advice["Health (medical)"][6:] == ["Received", ""]
+    assert [panel.tabs.tabText(i) for i in range(6)] == [
+        "&Deadlines", "&Advice (4, 1 late)", "&Setting", "C&ontacts (2)", "E&xceptions (1)", "&History (10)"]
     contacts = table_texts(panel.contacts_table)
     assert contacts[0][:3] == ["Main correspondent", "Parent", "Sarah Jones"] and contacts[1][0] == ""
-    assert table_texts(panel.exceptions_table)[0][:2] == ["(c) Exceptional personal circumstances", "3 Feb 2025"]
+    # Ground (c) began 3 Feb 2025, after the 6-week decision was due (6 Jan): it can excuse only the later two.
+    assert table_texts(panel.exceptions_table)[0] == [
+        "(c) Exceptional personal circumstances", "3 Feb 2025", "Still going on", "3 Feb 2025",
+        "Decision to issue, Final plan", "Family bereavement; Mrs Jones asked us to pause contact until March"]
     history = table_texts(panel.history_table)
     assert history[0][2] == "Record exception c" and history[-1][2] == "Register request"  # newest first
     assert "Overdue: EP advice" in panel.timeline.accessibleDescription()
-    assert panel.available_steps() == {"request_advice", "advice_received", "decision_to_issue", "exception",
-                                       "withdraw"}
+    assert panel.available_steps() == {"request_advice", "advice_received", "excuse_advice", "decision_to_issue",
+                                       "exception", "withdraw"}
     shown = {name for name, button in panel.buttons.items() if not button.isHidden()}
-    assert shown == panel.available_steps()
+    assert shown == panel.available_steps() - {"excuse_advice"}  # that one is on the Advice tab, for a chosen row
 
 
 def test_a_plan_in_place_shows_the_header_and_contacts_only(qtbot: QtBot, desktop: DesktopContext) -> None:
@@ -167,7 +181,7 @@ def test_a_plan_in_place_shows_the_header_and_contacts_only(qtbot: QtBot, deskto
     assert "no assessment request on record" in panel.no_assessment.text()
     assert panel.header.week.text() == "No assessment on record"
     assert panel.header.values["Final plan"].text() == "Issued Mon 20 May 2019"
-    assert [panel.tabs.isTabVisible(i) for i in range(5)] == [False, False, True, False, True]
+    assert [panel.tabs.isTabVisible(i) for i in range(6)] == [False, False, True, True, False, True]
     assert table_texts(panel.contacts_table)[0][2] == "Kim Price"
     assert panel.available_steps() == set() and panel.run_step("final_plan") is None
 
@@ -248,13 +262,13 @@ def test_running_each_step_moves_the_request_from_received_to_issued(qtbot: QtBo
     assert isinstance(dialog, DecisionToIssueDialog)
     dialog.choice.set_value(True)
     dialog.date.set_value(date(2025, 1, 20))
-    submit(qtbot, panel, dialog)
+    submit_past_warning(qtbot, panel, dialog)
     assert panel.detail.stage == "drafting" and panel.available_steps() == {"draft_sent", "exception", "withdraw"}
 
     dialog = panel.run_step("draft_sent")
     assert isinstance(dialog, DraftSentDialog)
     dialog.sent.set_value(date(2025, 1, 27))
-    submit(qtbot, panel, dialog)
+    submit_past_warning(qtbot, panel, dialog)
     assert "final_plan" in panel.available_steps()
 
     dialog = panel.run_step("final_plan")
@@ -274,7 +288,7 @@ def test_an_exception_and_a_withdrawal_from_the_panel(qtbot: QtBot, desktop: Des
     dialog = panel.run_step("exception")
     assert isinstance(dialog, ExceptionDialog)
     dialog.ground.setCurrentIndex(dialog.ground.findData("d"))
-    dialog.date.set_value(date(2025, 2, 10))
+    dialog.began.set_value(date(2025, 2, 10))
     dialog.note.setText("Family abroad for six weeks")
     submit(qtbot, panel, dialog)
     assert [(e.ground, e.note) for e in panel.detail.exceptions] == [("d", "Family abroad for six weeks")]  # type: ignore[union-attr]

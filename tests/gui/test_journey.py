@@ -132,7 +132,8 @@ def test_a_request_from_the_day_it_arrives_to_the_final_plan(qtbot: QtBot, deskt
         dialog.kind.setCurrentIndex(dialog.kind.findData(kind))  # type: ignore[attr-defined]
         dialog.service.setEditText(service)  # type: ignore[attr-defined]
         assert dialog.date.value() == A  # type: ignore[attr-defined]
-        assert dialog.consequence.text().startswith("Advice is due back by Wed 28 May 2025 (6 weeks).")
+        assert dialog.consequence.text().startswith("The adviser has it on Wed 16 April 2025; advice is due back "
+                                                    "by Wed 28 May 2025 (6 weeks).")
         submit(qtbot, panel, dialog)
     assert [(a.kind, a.due) for a in panel.detail.advice] == [("ep", A + timedelta(42)),
                                                                ("health", A + timedelta(42))]
@@ -163,12 +164,24 @@ def test_a_request_from_the_day_it_arrives_to_the_final_plan(qtbot: QtBot, deskt
 
     # D+91: the decision to issue a plan; D+98: the draft goes to the family.
     set_today(desktop, day(91))
+    # Only EP and health advice was asked for: reg 6(1) also wants educational and social care advice, so the
+    # form warns and takes the reg 6(4) reason the advice already available is used instead.
     dialog = step(qtbot, window, "decision_to_issue")
     dialog.choice.set_value(True)  # type: ignore[attr-defined]
+    required = dialog.required  # type: ignore[attr-defined]
+    qtbot.waitUntil(lambda: required.loaded, timeout=WAIT)
+    assert required.missing == ["education", "social_care"] and required.isVisible()
+    required.reason["education"].setText("The school's SEN support plan of February 2025 is current")
+    required.reason["social_care"].setText("Not known to social care; the family agreed no assessment is needed")
     submit(qtbot, panel, dialog)
     assert panel.detail.stage == "drafting"
+    assert dict(panel.detail.existing_advice) == {
+        "education": "The school's SEN support plan of February 2025 is current",
+        "social_care": "Not known to social care; the family agreed no assessment is needed"}
     set_today(desktop, day(98))
     dialog = step(qtbot, window, "draft_sent")
+    qtbot.waitUntil(lambda: dialog.required.loaded, timeout=WAIT)  # type: ignore[attr-defined]
+    assert dialog.required.isHidden()  # type: ignore[attr-defined]  # every kind is now on record
     assert dialog.consequence.text() == ("The family's 15 days run to Mon 23 June 2025; the earliest lawful final "
                                          "date is Tue 24 June 2025.")
     submit(qtbot, panel, dialog)

@@ -128,11 +128,13 @@ def test_the_case_menu_offers_only_the_steps_the_current_case_can_take(qtbot: Qt
     open_from_cases(qtbot, window, waiting)
     assert enabled() == {"decision_to_assess", "request_advice", "exception", "withdraw"}
     open_from_cases(qtbot, window, assessing)
-    assert enabled() == {"request_advice", "advice_received", "decision_to_issue", "exception", "withdraw"}
+    assert enabled() == {"request_advice", "advice_received", "excuse_advice", "decision_to_issue", "exception",
+                         "withdraw"}
     window.show_my_day.trigger()
     assert enabled() == set()
     window.tabs.setCurrentIndex(4)  # the second case (after My day, Cases, Letters to send)
-    assert enabled() == {"request_advice", "advice_received", "decision_to_issue", "exception", "withdraw"}
+    assert enabled() == {"request_advice", "advice_received", "excuse_advice", "decision_to_issue", "exception",
+                         "withdraw"}
     window.step_actions["decision_to_assess"].trigger()  # disabled for this case: triggering does nothing
     assert current_panel(window).dialog is None
 

@@ -17,9 +17,10 @@ from caseworker.views.case_detail import CaseDetail, load_case_detail
 from tests.gui.conftest import GUI_TODAY
 from tests.gui.test_case_record import new_case
 from ui.context import DesktopContext
-from ui.dialogs.advice import AdviceReceivedDialog, ExceptionDialog, RequestAdviceDialog
+from ui.dialogs.advice import AdviceReceivedDialog, RequestAdviceDialog
 from ui.dialogs.base import StepDialog
 from ui.dialogs.decisions import DecisionToAssessDialog, DraftSentDialog, FinalPlanDialog, WithdrawDialog
+from ui.dialogs.excuses import ExceptionDialog
 from ui.dialogs.fields import DateEdit
 from ui.dialogs.steps import STEP_DIALOGS, make_step_dialog
 
@@ -197,7 +198,8 @@ def test_request_advice_offers_known_services_and_saves_the_request(qtbot: QtBot
     assert row_problem(dialog, dialog.date) == "2 Jan 2025 is before the date the request was received (6 Jan 2025)."
     assert not dialog.ok.isEnabled()
     dialog.date.set_value(date(2025, 1, 21))
-    assert dialog.consequence.text() == "Advice is due back by Tue 4 March 2025 (6 weeks)."
+    assert dialog.consequence.text() == ("The adviser has it on Tue 21 January 2025; advice is due back by Tue 4 March "
+                                         "2025 (6 weeks).")
     dialog.service.setCurrentIndex(0)
     with qtbot.waitSignal(desktop.data_changed, timeout=10000):
         dialog.ok.click()
@@ -231,14 +233,17 @@ def test_a_draft_before_the_decision_to_issue_is_refused(qtbot: QtBot, desktop: 
     dialog = shown(qtbot, DraftSentDialog(desktop, detail_of(desktop, case_id)))
     dialog.sent.set_value(date(2025, 2, 14))
     assert row_problem(dialog, dialog.sent) == "14 Feb 2025 is before the decision to issue a plan (17 Feb 2025)."
-    assert not dialog.ok.isEnabled() and not dialog.served.isEnabled()
+    assert not dialog.ok.isEnabled()
     dialog.sent.set_value(date(2025, 2, 28))
-    dialog.posted.setChecked(True)
+    assert dialog.served.value() == date(2025, 2, 28)  # by email: served the day it is sent
     dialog.served.set_value(date(2025, 2, 27))
     assert row_problem(dialog, dialog.served) == "27 Feb 2025 is before the draft was sent (28 Feb 2025)."
     dialog.served.set_value(date(2025, 3, 1))  # Sat: the 15 days end Sat 15 Mar
-    assert dialog.consequence.text() == ("The family's 15 days run to Sat 15 March 2025; the earliest lawful "
-                                         "final date is Sun 16 March 2025.")
+    qtbot.waitUntil(lambda: dialog.required.loaded, timeout=10000)
+    assert dialog.consequence.text() == ("Served on Sat 1 March 2025. The family's 15 days run to Sat 15 March 2025; "
+                                         "the earliest lawful final date is Sun 16 March 2025.")
+    dialog.ok.click()  # the first press stops at the warning about the advice not on record
+    assert dialog.ok.text() == "Save without reasons" and dialog.isVisible()
     with qtbot.waitSignal(desktop.data_changed, timeout=10000):
         dialog.ok.click()
     saved = detail_of(desktop, case_id).deadlines
@@ -274,9 +279,11 @@ def test_the_exception_form_explains_the_ground_from_the_rules(qtbot: QtBot, des
     dialog.ground.setCurrentIndex(3)
     assert dialog.ground_text.text().startswith("The child, the parent or the young person is away from the area")
     assert "13(3)(d)" in dialog.ground_text.text()
-    dialog.date.set_value(date(2024, 12, 1))
-    assert "before the date the request was received" in row_problem(dialog, dialog.date)
-    dialog.date.set_value(date(2025, 2, 3))
+    dialog.began.set_value(date(2025, 3, 4))
+    assert row_problem(dialog, dialog.began) == "4 Mar 2025 is after the day it was recorded (3 Mar 2025)."
+    dialog.began.set_value(date(2024, 12, 1))  # before the request: allowed, it may still be going on
+    assert row_problem(dialog, dialog.began) == "" and dialog.ok.isEnabled()
+    dialog.began.set_value(date(2025, 2, 3))
     assert "the dates do not move" in dialog.consequence.text() and dialog.ok.isEnabled()
 
 
@@ -301,7 +308,7 @@ def test_every_form_is_labelled_for_screen_readers_and_ends_with_its_buttons(
     # Tab from the first field visits every field, in order, before it reaches OK.
     chain: list[QWidget] = []
     widget: QWidget | None = dialog.rows[0].widget
-    while widget is not None and widget is not dialog.ok and len(chain) < 40:
+    while widget is not None and widget is not dialog.ok and len(chain) < 200:
         chain.append(widget)
         widget = widget.nextInFocusChain()
     assert widget is dialog.ok

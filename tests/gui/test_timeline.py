@@ -119,7 +119,8 @@ def test_the_description_names_what_is_overdue(qtbot: QtBot) -> None:
             "Late by 14 days.") in late
     assert ("Social care advice: requested 7 Jan 2025, due 18 Feb 2025, received 24 Feb 2025, "
             "Received late by 6 days.") in late
-    assert "Exception (c) Exceptional personal circumstances recorded 3 Feb 2025." in late
+    assert ("Exception (c) Exceptional personal circumstances: circumstances from 3 Feb 2025, recorded "
+            "3 Feb 2025.") in late
     calm = shown(qtbot, SCENARIOS["drafting"]).accessibleDescription()
     assert "Overdue" not in calm and "Stage: Drafting the plan." in calm
 
@@ -136,7 +137,12 @@ def test_today_past_week_20_is_clamped_with_its_week(qtbot: QtBot) -> None:
     [today] = [(rect, text) for rect, text in widget._hits if text.startswith("Today")]
     assert today[1] == "Today: 3 Mar 2025, week 26 of 20"
     assert today[0].right() <= widget.width()
-    assert "Overdue: Decision to issue, Draft (latest safe day), Final plan." in widget.accessibleDescription()
+    # The latest safe draft day binds nobody: it is past the planned day, not overdue.
+    text = widget.accessibleDescription()
+    assert "Overdue: Decision to issue, Final plan." in text
+    assert "Draft (latest safe day): due 29 Dec 2024, Past the planned day." in text
+    # Received 2 Sep 2024, no draft by 3 Mar 2025: a draft served today lets the final go on 18 Mar at the earliest.
+    assert "Final plan: due 20 Jan 2025, Overdue: earliest lawful final 18 Mar 2025." in text
 
 
 def test_markers_have_tooltips_with_due_work_by_done_and_status(qtbot: QtBot) -> None:
@@ -147,7 +153,8 @@ def test_markers_have_tooltips_with_due_work_by_done_and_status(qtbot: QtBot) ->
     # Received Mon 21 Oct 2024: latest safe draft day +118 = Sun 16 Feb 2025; work by Fri 14 Feb.
     assert tip.splitlines()[:5] == ["Draft (latest safe day)", "Due: Sun 16 February 2025",
                                     "Work by: Fri 14 February 2025 (the last working day)",
-                                    "Done: Mon 17 February 2025", "Status: Done late"]
+                                    "Done: Mon 17 February 2025", "Status: Later than planned"]
+    assert "Not binding: being later than this date is behind plan, not a breach of the law." in tip
     assert "reg 13(1)" in tip
     advice_tip = widget.tooltip_at(tips["EP (educational psychology) advice"].center())
     assert "Received: Wed 8 January 2025" in advice_tip and "Status: Received late by 1 day" in advice_tip

@@ -1,4 +1,4 @@
-"""The forms for advice (ask an adviser, record it received) and for recording an exception."""
+"""The forms for advice: ask an adviser (and how the request went), and record it received."""
 
 from __future__ import annotations
 
@@ -6,17 +6,18 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit, QWidget
+from PySide6.QtWidgets import QCheckBox, QComboBox, QWidget
 
 from caseworker.services import steps
 from caseworker.statutory import preview as pv
 from caseworker.statutory.preview import Preview
+from caseworker.statutory.required_advice import PFA_FROM_YEAR, school_year
 from caseworker.views.advice_services import known_services
 from caseworker.views.case_detail import AdviceView, CaseDetail
 from ui.context import DesktopContext
 from ui.dialogs.base import StepDialog, alive
-from ui.dialogs.fields import DateEdit
-from ui.widgets.wording import ADVICE_LONG, long_date, short_date
+from ui.dialogs.fields import DateEdit, SentBy
+from ui.widgets.wording import ADVICE_LONG, short_date
 
 
 def _advice_field(suffix: str) -> Callable[[str], bool]:
@@ -50,9 +51,17 @@ class RequestAdviceDialog(StepDialog):
         self.add_row("&Service:", self.service, ["service"], accessible="Service asked for advice")
         self.date = DateEdit(self.today, self)
         self.add_row("&Requested on:", self.date, _advice_field("requested"), accessible="Date advice was requested")
+        self.sent_by = SentBy(self)
+        self.add_row("Sent &by:", self.sent_by, ["sent_by"], accessible="How the request was sent")
+        self.pfa = QCheckBox("The adviser is asked about &preparing for adulthood and independent living", self)
+        self.pfa_row = self.add_row("Year 9 onwards:", self.pfa, ["covers_pfa"],
+                                    accessible="Covers preparation for adulthood")
         self.kind.currentIndexChanged.connect(self._kind_changed)
         self.service.editTextChanged.connect(self.changed)
         self.date.dateChanged.connect(self.changed)
+        self.sent_by.currentIndexChanged.connect(self.changed)
+        self.pfa.toggled.connect(self.changed)
+        self._show_pfa()
 
     def _got_services(self, services: dict[str, list[str]]) -> None:
         if not alive(self):
@@ -76,20 +85,37 @@ class RequestAdviceDialog(StepDialog):
         self.changed()
 
 
+    def in_year_9(self) -> bool:
+        """Reg 6(1) asks for advice on preparing for adulthood from year 9 (on the day of the request)."""
+        return school_year(self.detail.date_of_birth, self.date.value()) >= PFA_FROM_YEAR
+
+    def _show_pfa(self) -> None:
+        shown = self.in_year_9()
+        self.form.setRowVisible(self.pfa_row.label, shown)
+        if not shown:
+            self.pfa.setChecked(False)
+
+    def changed(self, *args: object) -> None:
+        if hasattr(self, "pfa_row"):
+            self._show_pfa()
+        super().changed(*args)
+
     def intro_text(self) -> str:
         return ("Record a request for advice. Each adviser has their own 6 weeks from the day they receive the "
-                "request (SEND Regulations 2014 reg 8(1)); late EP and health advice is the commonest reason the "
-                "20-week date is missed.")
+                "request (SEND Regulations 2014 reg 8(1)): the day it is sent by email, portal or hand, the second "
+                "working day after posting. Late EP and health advice is the commonest reason the 20-week date is "
+                "missed.")
 
     def preview(self) -> Preview | None:
         return pv.request_advice(self.facts, str(self.kind.currentData()), self.date.value(), self.today,
-                                 self.desktop.ctx.engine)
+                                 self.desktop.ctx.engine, self.sent_by.value())
 
     def task(self) -> Callable[[], Any]:
         ctx, actor, cid, ver = self.desktop.ctx, self.desktop.actor, self.detail.case_id, self.detail.version
         kind, on, service = str(self.kind.currentData()), self.date.value(), self.service.currentText().strip()
-        return lambda: steps.request_advice(ctx, actor, cid, kind, on, service=service or None,
-                                            expected_version=ver)
+        by, pfa = self.sent_by.value(), self.pfa.isChecked() and self.in_year_9()
+        return lambda: steps.request_advice(ctx, actor, cid, kind, on, service=service or None, sent_by=by,
+                                            covers_pfa=pfa, expected_version=ver)
 
 
 class AdviceReceivedDialog(StepDialog):
@@ -132,8 +158,8 @@ class AdviceReceivedDialog(StepDialog):
         return next((a for a in self.detail.advice if a.id == self.advice.currentData()), None)
 
     def intro_text(self) -> str:
-        return ("Record the day advice arrived. Each adviser's 6 weeks run from the day of the request "
-                "(SEND Regulations 2014 reg 8(1)).")
+        return ("Record the day advice arrived. Each adviser's 6 weeks run from the day they received the "
+                "request (SEND Regulations 2014 reg 8(1)).")
 
     def missing(self) -> str | None:
         return None if self.outstanding() else "No advice is waiting: every request on this case has been received."
@@ -149,48 +175,3 @@ class AdviceReceivedDialog(StepDialog):
         assert a is not None
         ctx, actor, on, advice_id, ver = self.desktop.ctx, self.desktop.actor, self.date.value(), a.id, a.version
         return lambda: steps.record_advice_received(ctx, actor, advice_id, on, expected_version=ver)
-
-
-class ExceptionDialog(StepDialog):
-    step = "exception"
-    heading = "Record an exception"
-
-    def build(self) -> None:
-        grounds = self.desktop.ctx.engine.rules.exception_grounds
-        self.ground = QComboBox(self)
-        for code, ground in grounds.items():
-            self.ground.addItem(f"({code}) {ground.get('title', code)}", code)
-        self.add_row("&Ground:", self.ground, ["exception_ground"], accessible="Exception ground")
-        self.ground_text = QLabel(self)
-        self.ground_text.setWordWrap(True)
-        self.ground_text.setTextFormat(Qt.TextFormat.PlainText)
-        self.ground_text.setAccessibleName("What the ground means")
-        self.form.addRow("", self.ground_text)
-        self.date = DateEdit(self.today, self)
-        self.add_row("&Recorded on:", self.date, ["exception_recorded"], accessible="Date the exception applies from")
-        self.note = QLineEdit(self)
-        self.note.setMaxLength(500)
-        self.note.setPlaceholderText("What happened, in a sentence the family could read")
-        self.add_row("&Note:", self.note, ["note"], accessible="Note about the exception")
-        self.ground.currentIndexChanged.connect(self._ground_changed)
-        self.date.dateChanged.connect(self.changed)
-        self._ground_changed()
-
-    def _ground_changed(self) -> None:
-        ground = self.desktop.ctx.engine.rules.exception_grounds.get(str(self.ground.currentData()), {})
-        self.ground_text.setText(f"{ground.get('text', '')}. ({ground.get('law', '')})")
-        self.changed()
-
-    def intro_text(self) -> str:
-        return ("The council need not meet a time limit when it is impractical for one of these reasons. An "
-                "exception switches a deadline off; it does not stop or extend the clock. Request received "
-                f"{long_date(self.facts.received)}.")
-
-    def preview(self) -> Preview | None:
-        return pv.exception(self.facts, str(self.ground.currentData()), self.date.value(), self.today,
-                            self.desktop.ctx.engine)
-
-    def task(self) -> Callable[[], Any]:
-        ctx, actor, cid, ver = self.desktop.ctx, self.desktop.actor, self.detail.case_id, self.detail.version
-        ground, on, note = str(self.ground.currentData()), self.date.value(), self.note.text().strip()
-        return lambda: steps.record_exception(ctx, actor, cid, ground, on, note, expected_version=ver)

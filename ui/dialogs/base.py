@@ -60,6 +60,25 @@ def show_problems(rows: list[FieldRow], general: ProblemLabel, problems: list[Pr
     general.set_reasons([p.reason for p in left])
 
 
+def form_row(owner: QWidget, form: QFormLayout, text: str, widget: QWidget, matches: Matcher | Iterable[str],
+             accessible: str | None = None) -> FieldRow:
+    """A labelled field with its problem line under it, named for screen readers."""
+    label = QLabel(text, owner)
+    label.setBuddy(widget)
+    problem = ProblemLabel(owner)
+    cell = QWidget(owner)
+    box = QVBoxLayout(cell)
+    box.setContentsMargins(0, 0, 0, 0)
+    box.setSpacing(2)
+    box.addWidget(widget)
+    box.addWidget(problem)
+    widget.setParent(cell)
+    widget.setAccessibleName(accessible or text.replace("&", "").rstrip(":"))
+    form.addRow(label, cell)
+    matcher = matches if callable(matches) else fields_named(*matches)
+    return FieldRow(label, widget, problem, matcher)
+
+
 def alive(obj: QObject) -> bool:
     """False once Qt has deleted the widget (a task can finish after its window was closed)."""
     return shiboken6.isValid(obj)
@@ -173,20 +192,7 @@ class StepDialog(QDialog):
 
     def add_row(self, text: str, widget: QWidget, matches: Matcher | Iterable[str], *,
                 accessible: str | None = None) -> FieldRow:
-        label = QLabel(text, self)
-        label.setBuddy(widget)
-        problem = ProblemLabel(self)
-        cell = QWidget(self)
-        box = QVBoxLayout(cell)
-        box.setContentsMargins(0, 0, 0, 0)
-        box.setSpacing(2)
-        box.addWidget(widget)
-        box.addWidget(problem)
-        widget.setParent(cell)
-        widget.setAccessibleName(accessible or text.replace("&", "").rstrip(":"))
-        self.form.addRow(label, cell)
-        matcher = matches if callable(matches) else fields_named(*matches)
-        row = FieldRow(label, widget, problem, matcher)
+        row = form_row(self, self.form, text, widget, matches, accessible)
         self.rows.append(row)
         return row
 

@@ -1,14 +1,25 @@
-"""Small input widgets the step forms share: a date box, a yes/no choice and a problem label."""
+"""Small input widgets the step forms share: a date box (and an optional one), a yes/no choice, how
+something was sent, and a problem label."""
 
 from __future__ import annotations
 
 from datetime import date
 
 from PySide6.QtCore import QDate, Qt, Signal
-from PySide6.QtWidgets import QButtonGroup, QDateEdit, QHBoxLayout, QLabel, QRadioButton, QWidget
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QCheckBox,
+    QComboBox,
+    QDateEdit,
+    QHBoxLayout,
+    QLabel,
+    QRadioButton,
+    QWidget,
+)
 
 from caseworker.errors import CaseworkerError, ValidationError
 from ui.status import status_colour, status_icon
+from ui.widgets.wording import SENT_BY_WORDS
 
 PROBLEM_STATUS = "overdue"  # the red cross: a problem is shown in words, with an icon, and in red
 
@@ -32,6 +43,58 @@ class DateEdit(QDateEdit):
 
     def set_value(self, value: date) -> None:
         self.setDate(QDate(value.year, value.month, value.day))
+
+
+class OptionalDate(QWidget):
+    """A date that may be left out: a check box ("ended on") that enables its date box."""
+
+    changed = Signal()
+
+    def __init__(self, text: str, value: date, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        self.given = QCheckBox(text, self)
+        self.edit = DateEdit(value, self)
+        self.edit.setEnabled(False)
+        layout.addWidget(self.given)
+        layout.addWidget(self.edit, 1)
+        self.given.toggled.connect(self._toggled)
+        self.edit.dateChanged.connect(lambda _d: self.changed.emit())
+
+    def _toggled(self, on: bool) -> None:
+        self.edit.setEnabled(on)
+        if on:
+            self.edit.setFocus()
+        self.changed.emit()
+
+    def value(self) -> date | None:
+        return self.edit.value() if self.given.isChecked() else None
+
+    def set_value(self, value: date | None) -> None:
+        if value is not None:
+            self.edit.set_value(value)
+        self.given.setChecked(value is not None)
+
+    def setAccessibleName(self, name: str) -> None:
+        super().setAccessibleName(name)
+        self.given.setAccessibleDescription(name)
+        self.edit.setAccessibleName(name)
+
+
+class SentBy(QComboBox):
+    """Email, portal, hand or post; ``value()`` is the code the services take."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        for code, words in SENT_BY_WORDS.items():
+            self.addItem(words, code)
+
+    def value(self) -> str:
+        return str(self.currentData())
+
+    def set_value(self, code: str) -> None:
+        self.setCurrentIndex(max(0, self.findData(code)))
 
 
 class YesNo(QWidget):

@@ -7,7 +7,7 @@ from PySide6.QtWidgets import QWidget
 from caseworker.statutory import preconditions as step_rules
 from caseworker.views.case_detail import CaseDetail
 from ui.context import DesktopContext
-from ui.dialogs.advice import AdviceReceivedDialog, ExceptionDialog, RequestAdviceDialog
+from ui.dialogs.advice import AdviceReceivedDialog, RequestAdviceDialog
 from ui.dialogs.base import StepDialog
 from ui.dialogs.decisions import (
     DecisionToAssessDialog,
@@ -16,11 +16,13 @@ from ui.dialogs.decisions import (
     FinalPlanDialog,
     WithdrawDialog,
 )
+from ui.dialogs.excuses import AdviceExcuseDialog, ExceptionDialog, excusable
 
 STEP_DIALOGS: dict[str, type[StepDialog]] = {
     "decision_to_assess": DecisionToAssessDialog,
     "request_advice": RequestAdviceDialog,
     "advice_received": AdviceReceivedDialog,
+    "excuse_advice": AdviceExcuseDialog,
     "decision_to_issue": DecisionToIssueDialog,
     "draft_sent": DraftSentDialog,
     "final_plan": FinalPlanDialog,
@@ -31,10 +33,12 @@ STEP_DIALOGS: dict[str, type[StepDialog]] = {
 
 def make_step_dialog(name: str, desktop: DesktopContext, detail: CaseDetail,
                      parent: QWidget | None = None, *, advice_id: int | None = None) -> StepDialog:
-    """The form for step ``name`` on ``detail`` (``advice_id`` picks the advice a receipt is for)."""
+    """The form for step ``name`` on ``detail`` (``advice_id`` picks the advice a receipt or excuse is for)."""
     cls = STEP_DIALOGS[name]
     if cls is AdviceReceivedDialog:
         return AdviceReceivedDialog(desktop, detail, parent, advice_id=advice_id)
+    if cls is AdviceExcuseDialog:
+        return AdviceExcuseDialog(desktop, detail, parent, advice_id=advice_id)
     return cls(desktop, detail, parent)
 
 
@@ -42,4 +46,7 @@ def available_steps(detail: CaseDetail | None) -> set[str]:
     """The steps that make sense at the case's current stage (for buttons and the Case menu)."""
     if detail is None or detail.deadlines is None:
         return set()
-    return step_rules.available_steps(detail.deadlines.facts)
+    steps = step_rules.available_steps(detail.deadlines.facts)
+    if detail.deadlines.is_open and excusable(detail):
+        steps.add("excuse_advice")
+    return steps

@@ -36,15 +36,25 @@ SHORT_TITLES = {OVERDUE_STEPS: "Overdue", DUE_THIS_WEEK: "Due this week", LATE_E
                 ADVICE_DUE_SOON: "Advice due soon", AT_RISK: "At risk", DRAFT_PAST_SAFE_DAY: "Draft past safe day",
                 FINAL_WAITING: "Final plan waiting"}
 # The status each section wears (icon, colour and the words of its summary); EP and health are loudest.
+# The latest safe draft day binds nobody: a draft past it is behind plan (amber), never a breach (red).
 SECTION_STATUS = {OVERDUE_STEPS: "overdue", DUE_THIS_WEEK: "due_soon", LATE_EP: "late_advice",
                   LATE_HEALTH: "late_advice", LATE_OTHER_ADVICE: "late_advice", ADVICE_DUE_SOON: "due_soon",
-                  AT_RISK: "at_risk", DRAFT_PAST_SAFE_DAY: "overdue", FINAL_WAITING: "pending"}
+                  AT_RISK: "at_risk", DRAFT_PAST_SAFE_DAY: "at_risk", FINAL_WAITING: "pending"}
 SECTION_HINTS = {
     LATE_EP: "Educational psychology advice is past its 6-week deadline: chase the EP service today.",
     LATE_HEALTH: "Health advice is past its 6-week deadline: chase the health service (or the DMO/DCO) today.",
     AT_RISK: "The service usually takes longer than the time left before the latest safe day for the draft.",
     FINAL_WAITING: "The family has 15 days to comment on the draft; the final plan cannot be issued before then.",
+    DRAFT_PAST_SAFE_DAY: "The latest safe day is the team's own planning date, not a legal deadline: send the draft "
+                         "as soon as it can go, so the family's 15 days still end before week 20.",
 }
+# What each section's date is, where it is not the statutory due date.
+DATE_TITLES = {FINAL_WAITING: ("Earliest final", "The earliest day the final plan may lawfully be issued"),
+               AT_RISK: ("Safe day", "The latest safe day to send the draft plan"),
+               DRAFT_PAST_SAFE_DAY: ("Safe day", "The latest safe day to send the draft plan (the council's own "
+                                                 "planning date)")}
+DUE_TITLE = ("Due", "The statutory date")
+CANNOT_BE_MET = "cannot be met: "  # how reports.my_day.cannot_be_met_note begins
 LOUD = frozenset({LATE_EP, LATE_HEALTH})
 MAX_VISIBLE_ROWS = 12  # a longer section scrolls inside its own table
 
@@ -74,15 +84,29 @@ def short_date(d: date | None) -> str:
     return "" if d is None else f"{d:%a} {d.day} {d:%b %Y}"
 
 
+def _days(n: int) -> str:
+    return f"{n} day{'s' if n != 1 else ''}"
+
+
+def cannot_be_met(item: WorkItem) -> bool:
+    """A final plan whose week 20 the family's 15 days have put out of reach (the note says when it can go)."""
+    return item.note.startswith(CANNOT_BE_MET)
+
+
 def when_words(item: WorkItem) -> str:
-    """How far off the due date is, in words: "3 days late", "due today", "due in 2 days"."""
+    """How far off the due date is, in words: "3 days late", "due today", "due in 2 days"; a week 20
+    nobody can keep says so instead of counting down to it."""
     left, late = item.days_left, item.days_late
     if item.section == AT_RISK:  # the date is the latest safe day to send the draft
         if late > 0:
-            return f"safe day {late} day{'s' if late != 1 else ''} ago"
-        return "safe day is today" if left == 0 else f"safe day in {left} day{'s' if left != 1 else ''}"
+            return f"safe day {_days(late)} ago"
+        return "safe day is today" if left == 0 else f"safe day in {_days(left)}"
+    if item.section == DRAFT_PAST_SAFE_DAY:  # not a legal deadline: behind plan, never "late"
+        return f"{_days(late)} past the planned day"
     if late > 0:
-        return f"{late} day{'s' if late != 1 else ''} late"
+        return f"{_days(late)} late"
+    if cannot_be_met(item):
+        return CANNOT_BE_MET.rstrip(": ")  # the Note column gives the earliest lawful final date
     if item.section == FINAL_WAITING:
         return "can issue today" if left <= 0 else f"can issue in {left} day{'s' if left != 1 else ''}"
     if left == 0:
@@ -98,9 +122,18 @@ def work_by_text(item: WorkItem) -> str:
     return short_date(item.work_by) if item.work_by is not None and item.work_by != item.due else ""
 
 
+def note_text(item: WorkItem) -> str:
+    """The note, less what the When column already says ("cannot be met")."""
+    if cannot_be_met(item) and item.days_late == 0:
+        return item.note[len(CANNOT_BE_MET):]
+    return item.note
+
+
 def item_status(item: WorkItem) -> str:
-    if item.section in (AT_RISK, FINAL_WAITING):
+    if item.section in (AT_RISK, FINAL_WAITING, DRAFT_PAST_SAFE_DAY):
         return SECTION_STATUS[item.section]
+    if cannot_be_met(item):
+        return "overdue"  # certain to be missed: as loud as a breach
     if item.days_late > 0:
         return "late_advice" if item.section in (LATE_EP, LATE_HEALTH, LATE_OTHER_ADVICE) else "overdue"
     return "due_soon"
@@ -117,23 +150,25 @@ class ItemModel(RowTableModel[WorkItem]):
         return super().data(index, role)
 
 
-def work_columns(names: dict[str, str]) -> list[Column[WorkItem]]:
-    """One set of columns for every section, so the sections line up down the page."""
+def work_columns(names: dict[str, str], section: str = OVERDUE_STEPS) -> list[Column[WorkItem]]:
+    """One set of columns for every section, so the sections line up down the page; the date column is
+    headed for what the section's date is."""
+    date_title, date_tip = DATE_TITLES.get(section, DUE_TITLE)
     return [
         Column("Reference", lambda i: i.reference, sort_key=lambda i: i.reference),
         Column("Child", lambda i: i.child, sort_key=lambda i: (i.child.casefold(), i.reference)),
         Column("What", lambda i: i.what, sort_key=lambda i: (i.what, i.days_left, i.reference),
                tooltip=lambda i: i.what),
-        Column("Due", lambda i: short_date(i.due), sort_key=lambda i: (i.due, i.reference),
-               tooltip=lambda i: "The statutory date"),
+        Column(date_title, lambda i: short_date(i.due), sort_key=lambda i: (i.due, i.reference),
+               tooltip=lambda i: date_tip),
         Column("Work by", work_by_text, sort_key=lambda i: (i.work_by or i.due, i.reference),
                tooltip=lambda i: WORK_BY_TIP if work_by_text(i) else ""),
         Column("When", when_words, sort_key=lambda i: (i.days_left, i.reference),
-               icon=lambda i: status_icon(item_status(i))),
+               icon=lambda i: status_icon(item_status(i)), tooltip=lambda i: i.note if cannot_be_met(i) else ""),
         Column("Caseworker", lambda i: names.get(i.caseworker, i.caseworker) if i.caseworker else "Unallocated",
                sort_key=lambda i: (i.caseworker is None, names.get(i.caseworker or "", i.caseworker or "").casefold(),
                                    i.days_left, i.reference)),
-        Column("Note", lambda i: i.note, tooltip=lambda i: i.note),
+        Column("Note", note_text, tooltip=lambda i: i.note),
     ]
 
 
@@ -227,7 +262,7 @@ class Section(QFrame):
             if loud:
                 hint.setStyleSheet(f"color: {colour}; font-weight: bold;")
             box.addWidget(hint)
-        self.model = ItemModel(work_columns(names), self)
+        self.model = ItemModel(work_columns(names, section), self)
         self.table = CaseTable(self.model, lambda i: i.case_id, self)
         self.table.setAccessibleName(f"{SECTION_TITLES[section]} list")
         self.table.setAccessibleDescription("Press Enter or double-click to open the case.")

@@ -11,22 +11,47 @@ from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QLabel, QVBoxLay
 from caseworker.statutory.rules import Rules
 from caseworker.views.case_detail import CaseDetail
 from ui.status import status_icon
-from ui.widgets.wording import long_date, stage_words, week_text
+from ui.widgets.wording import long_date, short_date, stage_words, week_text
 
 NOT_RECORDED = "Not recorded"
 STAGE_STATUS = {"request": "pending", "assessment": "pending", "drafting": "pending", "issued": "issued",
                 "closed": "closed", "plan": "plan"}
 
 
+STAGE_WARNINGS = {"overdue": " (a step is overdue)", "cannot_be_met": " (week 20 cannot be met)",
+                  "late_advice": " (advice is late)", "behind": " (later than planned)",
+                  "due_soon": " (a step is due soon)"}
+WARNING_LOOK = {"cannot_be_met": "overdue", "behind": "at_risk"}
+
+
 def _stage_status(detail: CaseDetail) -> str:
-    """The worst thing about the request, so the stage chip warns as well as names the stage."""
-    if detail.deadlines is None or not detail.deadlines.is_open:
+    """The worst thing about the request, so the stage chip warns as well as names the stage. Only a
+    binding date is overdue; one that does not bind is behind plan (docs/law.md#binding)."""
+    d = detail.deadlines
+    if d is None or not d.is_open:
         return STAGE_STATUS.get(detail.stage, "pending")
-    statuses = {m.status for m in detail.deadlines.milestones} | {a.status for a in detail.deadlines.advice}
-    for status in ("overdue", "late", "due_soon"):
-        if status in statuses:
-            return "late_advice" if status == "late" else status
-    return "on_track"
+    if any(m.breached for m in d.milestones):
+        return "overdue"
+    if d.final_cannot_be_met is not None:
+        return "cannot_be_met"
+    if any(a.status == "late" for a in d.advice):
+        return "late_advice"
+    if any(m.status == "overdue" for m in d.milestones):
+        return "behind"
+    statuses = {m.status for m in d.milestones} | {a.status for a in d.advice}
+    return "due_soon" if "due_soon" in statuses else "on_track"
+
+
+def final_plan_words(detail: CaseDetail) -> str:
+    d = detail.deadlines
+    if detail.final_issued is not None:
+        return f"Issued {long_date(detail.final_issued)}"
+    if d is None or not d.is_open:
+        return ""
+    due = f"Due {long_date(d.milestone('final_plan').due)}"
+    if d.final_cannot_be_met is not None:
+        return f"{due} \u2014 cannot be met: earliest lawful final {short_date(d.final_cannot_be_met)}"
+    return due
 
 
 class RecordHeader(QFrame):
@@ -87,21 +112,13 @@ class RecordHeader(QFrame):
         self.name.setText(detail.child)
         self.reference.setText(detail.reference)
         status = _stage_status(detail)
-        self.stage_icon.setPixmap(status_icon(status, 16).pixmap(16, 16))
-        words = stage_words(detail.stage)
-        if status in ("overdue", "late_advice", "due_soon"):
-            words += {"overdue": " (a step is overdue)", "late_advice": " (advice is late)",
-                      "due_soon": " (a step is due soon)"}[status]
+        self.stage_icon.setPixmap(status_icon(WARNING_LOOK.get(status, status), 16).pixmap(16, 16))
+        words = stage_words(detail.stage) + STAGE_WARNINGS.get(status, "")
         self.stage.setText(words)
         self.stage.setAccessibleName(f"Stage: {words}")
         self.week.setText(week_text(detail, today))
         need = detail.primary_need
-        if detail.final_issued is not None:
-            final = f"Issued {long_date(detail.final_issued)}"
-        elif detail.deadlines is not None and detail.deadlines.is_open:
-            final = f"Due {long_date(detail.deadlines.milestone('final_plan').due)}"
-        else:
-            final = ""
+        final = final_plan_words(detail)
         shown = {
             "Age": f"{detail.age} years",
             "Date of birth": long_date(detail.date_of_birth),

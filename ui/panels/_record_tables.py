@@ -1,30 +1,59 @@
-"""The case record's tables: deadlines, advice, contacts, exceptions and history, as declared columns."""
+"""The case record's tables: deadlines, advice, contacts, exceptions, consultations and history, as
+declared columns."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
 
-from caseworker.statutory.engine import Milestone
+from caseworker.statutory.engine import Milestone, RequestDeadlines
 from caseworker.statutory.rules import Rules
-from caseworker.views.case_detail import AdviceView, AllocationView, ContactView, ExceptionView, HistoryEntry
+from caseworker.views.case_detail import (
+    AdviceView,
+    AllocationView,
+    ConsultationView,
+    ContactView,
+    ExceptionView,
+    HistoryEntry,
+)
 from ui.status import status_icon
 from ui.table_model import Column, RowTableModel
 from ui.widgets.wording import (
     ADVICE_LONG,
     MILESTONE_SHORT,
+    advice_look,
     advice_status_words,
     advice_tooltip,
+    exception_reach_words,
     exception_tooltip,
     local_time,
-    milestone_status_words,
+    milestone_look,
     milestone_tooltip,
+    milestone_words,
+    sent_by_words,
     short_date,
 )
+
+CONSULTATION_REPLY_WORDS = {"agrees": "Agrees to be named", "declines": "Declines", "other": "Other reply"}
+
+
+@dataclass(frozen=True)
+class DeadlineRow:
+    """One milestone with the request it belongs to (its words can depend on the whole request)."""
+
+    m: Milestone
+    d: RequestDeadlines
+
+
+@dataclass(frozen=True)
+class ExceptionRow:
+    e: ExceptionView
+    d: RequestDeadlines | None
 
 
 def _law(rules: Rules, name: str) -> str:
@@ -34,30 +63,39 @@ def _law(rules: Rules, name: str) -> str:
         return ""
 
 
-def deadline_columns(rules: Rules) -> list[Column[Milestone]]:
-    def tip(m: Milestone) -> str:
-        return milestone_tooltip(m, rules)
+def deadline_rows(d: RequestDeadlines | None) -> list[DeadlineRow]:
+    return [DeadlineRow(m, d) for m in d.milestones] if d is not None else []
+
+
+def deadline_columns(rules: Rules) -> list[Column[DeadlineRow]]:
+    def tip(r: DeadlineRow) -> str:
+        return milestone_tooltip(r.m, rules, r.d)
 
     return [
-        Column("Step", lambda m: MILESTONE_SHORT.get(m.name, m.name), tooltip=tip),
-        Column("Statutory due", lambda m: short_date(m.due), sort_key=lambda m: m.due, tooltip=tip),
-        Column("Work by", lambda m: short_date(m.work_by), sort_key=lambda m: m.work_by, tooltip=tip),
-        Column("Done", lambda m: short_date(m.done) or "Not yet", sort_key=lambda m: m.done or m.due, tooltip=tip),
-        Column("Status", lambda m: milestone_status_words(m.status), tooltip=tip,
-               icon=lambda m: status_icon(m.status)),
-        Column("Law", lambda m: _law(rules, m.name), tooltip=tip),
+        Column("Step", lambda r: MILESTONE_SHORT.get(r.m.name, r.m.name), tooltip=tip),
+        Column("Statutory due", lambda r: short_date(r.m.due), sort_key=lambda r: r.m.due, tooltip=tip),
+        Column("Work by", lambda r: short_date(r.m.work_by), sort_key=lambda r: r.m.work_by, tooltip=tip),
+        Column("Done", lambda r: short_date(r.m.done) or "Not yet", sort_key=lambda r: r.m.done or r.m.due,
+               tooltip=tip),
+        Column("Status", lambda r: milestone_words(r.m, r.d), tooltip=tip,
+               icon=lambda r: status_icon(milestone_look(r.m, r.d))),
+        Column("Law", lambda r: _law(rules, r.m.name), tooltip=tip),
     ]
 
 
-def advice_columns() -> list[Column[AdviceView]]:
+def advice_columns(rules: Rules) -> list[Column[AdviceView]]:
+    def tip(a: AdviceView) -> str:
+        return advice_tooltip(a, rules)
+
     return [
-        Column("Adviser", lambda a: ADVICE_LONG.get(a.kind, a.kind), tooltip=advice_tooltip),
-        Column("Service", lambda a: a.service or "Not recorded", tooltip=advice_tooltip),
-        Column("Requested", lambda a: short_date(a.requested), sort_key=lambda a: a.requested),
-        Column("Due (6 weeks)", lambda a: short_date(a.due), sort_key=lambda a: a.due),
+        Column("Adviser", lambda a: ADVICE_LONG.get(a.kind, a.kind), tooltip=tip),
+        Column("Service", lambda a: a.service or "Not recorded", tooltip=tip),
+        Column("Requested", lambda a: short_date(a.requested), sort_key=lambda a: a.requested, tooltip=tip),
+        Column("Sent by", lambda a: sent_by_words(a.sent_by), tooltip=tip),
+        Column("Due (6 weeks)", lambda a: short_date(a.due), sort_key=lambda a: a.due, tooltip=tip),
         Column("Received", lambda a: short_date(a.received) or "Not yet", sort_key=lambda a: a.received or a.due),
-        Column("Status", lambda a: advice_status_words(a.status, 0), icon=lambda a: status_icon(a.status),
-               tooltip=advice_tooltip),
+        Column("Status", lambda a: advice_status_words(a.status, 0), icon=lambda a: status_icon(advice_look(a.status)),
+               tooltip=tip),
         Column("Days late", lambda a: f"{a.days_late} day{'s' if a.days_late != 1 else ''}" if a.days_late else "",
                sort_key=lambda a: a.days_late),
     ]
@@ -81,15 +119,36 @@ def contact_columns() -> list[Column[ContactView]]:
     ]
 
 
-def exception_columns(rules: Rules) -> list[Column[ExceptionView]]:
-    def tip(e: ExceptionView) -> str:
-        return exception_tooltip(e, rules)
+def exception_columns(rules: Rules) -> list[Column[ExceptionRow]]:
+    def tip(r: ExceptionRow) -> str:
+        return exception_tooltip(r.e, rules, r.d)
 
     return [
-        Column("Ground", lambda e: f"({e.ground}) {e.title}", tooltip=tip, icon=lambda e: status_icon("exempt")),
-        Column("Recorded", lambda e: short_date(e.recorded), sort_key=lambda e: e.recorded, tooltip=tip),
-        Column("Law", lambda e: rules.exception_grounds.get(e.ground, {}).get("law", ""), tooltip=tip),
-        Column("Note", lambda e: e.note, tooltip=tip),
+        Column("Ground", lambda r: f"({r.e.ground}) {r.e.title}", tooltip=tip, icon=lambda r: status_icon("exempt")),
+        Column("From", lambda r: short_date(r.e.began or r.e.recorded), sort_key=lambda r: r.e.began or r.e.recorded,
+               tooltip=tip),
+        Column("To", lambda r: short_date(r.e.ended) if r.e.ended else "Still going on",
+               sort_key=lambda r: r.e.ended or date.max, tooltip=tip),
+        Column("Recorded", lambda r: short_date(r.e.recorded), sort_key=lambda r: r.e.recorded, tooltip=tip),
+        Column("What it excuses", lambda r: exception_reach_words(r.e, r.d), tooltip=tip),
+        Column("Note", lambda r: r.e.note, tooltip=tip),
+    ]
+
+
+def consultation_columns() -> list[Column[ConsultationView]]:
+    def reply(c: ConsultationView) -> str:
+        if c.replied_on is None:
+            return "Waiting"
+        return f"{CONSULTATION_REPLY_WORDS.get(c.reply, c.reply)}, {short_date(c.replied_on)}"
+
+    def look(c: ConsultationView) -> str:
+        return {"agrees": "met", "declines": "closed", "": "pending"}.get(c.reply, "pending")
+
+    return [
+        Column("Setting consulted", lambda c: c.school, sort_key=lambda c: c.school.casefold()),
+        Column("Sent", lambda c: short_date(c.sent_on), sort_key=lambda c: c.sent_on),
+        Column("Reply due (15 days)", lambda c: short_date(c.reply_due), sort_key=lambda c: c.reply_due),
+        Column("Reply", reply, icon=lambda c: status_icon(look(c)), sort_key=lambda c: c.replied_on or date.max),
     ]
 
 

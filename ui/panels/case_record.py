@@ -1,4 +1,5 @@
-"""One case, as a page of the main window: header, the 20-week timeline, the steps, and the detail tabs.
+"""One case, as a page of the main window: header, the 20-week timeline, the steps, and the detail tabs
+(deadlines, advice, the named setting, contacts, exceptions, history, allocations, letters).
 
 The panel loads ``load_case_detail`` on the task runner (never on the UI thread) and reloads when
 ``data_changed`` names its case (or 0, everything). Each step opens its form (ui.dialogs); the form
@@ -10,7 +11,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import date
 
-from PySide6.QtCore import QModelIndex, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -24,13 +25,16 @@ from caseworker.views.case_detail import CaseDetail, load_case_detail
 from ui.context import DesktopContext
 from ui.dialogs.base import StepDialog, alive
 from ui.dialogs.steps import available_steps, make_step_dialog
+from ui.panels._record_advice import AdviceTab
 from ui.panels._record_header import RecordHeader
+from ui.panels._record_setting import SettingTab
 from ui.panels._record_tables import (
+    ExceptionRow,
     RecordTable,
-    advice_columns,
     allocation_columns,
     contact_columns,
     deadline_columns,
+    deadline_rows,
     exception_columns,
     history_columns,
 )
@@ -92,6 +96,7 @@ class CaseRecordPanel(QWidget):
         layout.addWidget(self.tabs, 1)
         desktop.data_changed.connect(self._on_data_changed)
         desktop.actor_changed.connect(self._update_buttons)
+        desktop.actor_changed.connect(self.setting.update_buttons)
 
     def _build_buttons(self) -> QHBoxLayout:
         row = QHBoxLayout()
@@ -118,13 +123,16 @@ class CaseRecordPanel(QWidget):
         self.deadlines_note.setWordWrap(True)
         box.addWidget(self.deadlines_table, 1)
         box.addWidget(self.deadlines_note)
-        self.advice_table = RecordTable(advice_columns(), "Advice", self)
-        self.advice_table.activated.connect(self._advice_activated)
+        self.deadlines_page = deadlines
+        self.advice_tab = AdviceTab(self.rules, self)
+        self.advice_tab.step.connect(lambda name, advice_id: self.run_step(name, advice_id))
+        self.advice_table = self.advice_tab.table
+        self.setting = SettingTab(self.desktop, self)
         self.contacts_table = RecordTable(contact_columns(), "Contacts", self)
         self.exceptions_table = RecordTable(exception_columns(self.rules), "Exceptions", self)
         self.history_table = RecordTable(history_columns(), "History, newest first", self)
         self.allocations_table = RecordTable(allocation_columns(), "Allocation history, newest first", self)
-        for page, title in ((deadlines, "&Deadlines"), (self.advice_table, "&Advice"),
+        for page, title in ((deadlines, "&Deadlines"), (self.advice_tab, "&Advice"), (self.setting, "&Setting"),
                             (self.contacts_table, "C&ontacts"), (self.exceptions_table, "E&xceptions"),
                             (self.history_table, "&History"), (self.allocations_table, "Allocation histor&y")):
             self.tabs.addTab(page, title)
@@ -170,13 +178,14 @@ class CaseRecordPanel(QWidget):
         self.timeline.set_detail(detail, today)
         self.timeline.setVisible(has_clock)
         d = detail.deadlines
-        self.deadlines_table.set_rows(d.milestones if d else [])
+        self.deadlines_table.set_rows(deadline_rows(d))
         self.deadlines_note.setText(self._deadlines_note(detail))
-        self.advice_table.set_rows(detail.advice)
+        self.advice_tab.set_rows(detail.advice)
+        self.setting.set_detail(detail)
         # Show who letters go to today (the school-age rule), not only who was marked when recorded.
         contacts = [replace(c, main_correspondent=c.id == detail.main_correspondent_id) for c in detail.contacts]
         self.contacts_table.set_rows(sorted(contacts, key=lambda c: not c.main_correspondent))
-        self.exceptions_table.set_rows(detail.exceptions)
+        self.exceptions_table.set_rows([ExceptionRow(e, d) for e in detail.exceptions])
         self.history_table.set_rows(detail.history)
         self.allocations_table.set_rows(detail.allocations)
         self._title_tabs(detail)
@@ -193,8 +202,13 @@ class CaseRecordPanel(QWidget):
         parts = []
         if d.earliest_final is not None and d.served is not None:
             ends = self.desktop.ctx.engine.family_comment_ends(d.served)
-            parts.append(f"The family's 15 days on the draft run to {long_date(ends)}; the earliest lawful final "
-                         f"date is {long_date(d.earliest_final)}.")
+            parts.append(f"The family's 15 days on the draft run from {long_date(d.served)} to {long_date(ends)}; "
+                         f"the earliest lawful final date is {long_date(d.earliest_final)}.")
+        if d.final_cannot_be_met is not None:
+            parts.append(f"Week 20 cannot be met: the final plan cannot lawfully be issued before "
+                         f"{long_date(d.final_cannot_be_met)}.")
+        if any(not m.binding and m.status in ("overdue", "met_late") for m in d.milestones):
+            parts.append("A step later than planned is behind the team's plan, not a breach of the law.")
         if any(m.status == "exempt" for m in d.milestones):
             parts.append("An exempt step is not switched off for good: the council must act as soon as practicable.")
         parts.append(f"Dates from the statutory timescales table (version {self.rules.version}); a work-by date is "
@@ -204,21 +218,23 @@ class CaseRecordPanel(QWidget):
     def _title_tabs(self, detail: CaseDetail) -> None:
         has_clock = detail.deadlines is not None
         late = sum(1 for a in detail.advice if a.status == "late")
-        overdue = sum(1 for m in (detail.deadlines.milestones if detail.deadlines else []) if m.status == "overdue")
-        titles = [
-            "&Deadlines" + (f" ({overdue} overdue)" if overdue else ""),
-            f"&Advice ({len(detail.advice)}" + (f", {late} late)" if late else ")"),
-            f"C&ontacts ({len(detail.contacts)})",
-            f"E&xceptions ({len(detail.exceptions)})",
-            f"&History ({len(detail.history)})",
-            f"Allocation histor&y ({len(detail.allocations)})",
+        overdue = sum(1 for m in (detail.deadlines.milestones if detail.deadlines else []) if m.breached)
+        waiting = sum(1 for c in detail.consultations if c.replied_on is None)
+        titles: list[tuple[QWidget, str]] = [
+            (self.deadlines_page, "&Deadlines" + (f" ({overdue} overdue)" if overdue else "")),
+            (self.advice_tab, f"&Advice ({len(detail.advice)}" + (f", {late} late)" if late else ")")),
+            (self.setting, "&Setting" + (f" ({waiting} waiting)" if waiting else "")),
+            (self.contacts_table, f"C&ontacts ({len(detail.contacts)})"),
+            (self.exceptions_table, f"E&xceptions ({len(detail.exceptions)})"),
+            (self.history_table, f"&History ({len(detail.history)})"),
+            (self.allocations_table, f"Allocation histor&y ({len(detail.allocations)})"),
         ]
-        for i, title in enumerate(titles):
-            self.tabs.setTabText(i, title)
-        for i in (0, 1, 3):
-            self.tabs.setTabVisible(i, has_clock)
+        for page, title in titles:
+            self.tabs.setTabText(self.tabs.indexOf(page), title)
+        for page in (self.deadlines_page, self.advice_tab, self.exceptions_table):
+            self.tabs.setTabVisible(self.tabs.indexOf(page), has_clock)
         if not self.tabs.isTabVisible(self.tabs.currentIndex()):
-            self.tabs.setCurrentIndex(2)
+            self.tabs.setCurrentWidget(self.contacts_table)
 
     # --- steps -------------------------------------------------------------------------------------
     def available_steps(self) -> set[str]:
@@ -228,12 +244,13 @@ class CaseRecordPanel(QWidget):
     def _update_buttons(self) -> None:
         steps = self.available_steps()
         writer = self.desktop.actor.can_write
+        self.advice_tab.allow(steps, writer)
         for name, button in self.buttons.items():
             button.setVisible(name in steps)
             button.setEnabled(writer)
             button.setToolTip("" if writer else f"Your role ({self.desktop.actor.role.replace('_', ' ')}) "
                                                 "cannot change cases")
-        self.steps_label.setVisible(bool(steps))
+        self.steps_label.setVisible(bool(steps & set(self.buttons)))
 
     def run_step(self, name: str, advice_id: int | None = None) -> StepDialog | None:
         """Open the form for step ``name`` (window-modal, not blocking); returns it, or None if not now."""
@@ -248,11 +265,6 @@ class CaseRecordPanel(QWidget):
         self.dialog = make_step_dialog(name, self.desktop, self.detail, self, advice_id=advice_id)
         self.dialog.open()
         return self.dialog
-
-    def _advice_activated(self, index: QModelIndex) -> None:
-        advice = self.advice_table.rows_model.row(index.row())
-        if advice.received is None:
-            self.run_step("advice_received", advice.id)
 
 
 __all__ = ["STEP_BUTTONS", "CaseRecordPanel"]

@@ -3,9 +3,10 @@
 Week 0 (the day the request arrived) to week 20 (the final plan's due date) run left to right. Each
 milestone is a diamond at its due date and, once done, a dot at the day it was done (joined to the
 diamond when late); each advice request is a thin bar over its own 6 weeks; exceptions are a shaded
-band from the day they were recorded; a dashed line marks today. Everything is labelled in words and
-drawn with float geometry, so it stays crisp at any scale, and the whole picture is also given as
-text in the accessible description.
+band from the day their circumstances began to the day they ended (or on); a dashed line marks today.
+A date that does not bind (week 16 after a "yes", the latest safe draft day) is never drawn as a
+breach. Everything is labelled in words and drawn with float geometry, so it stays crisp at any
+scale, and the whole picture is also given as text in the accessible description.
 """
 
 from __future__ import annotations
@@ -36,12 +37,14 @@ from ui.widgets.wording import (
     DAYS,
     MILESTONE_SHORT,
     WEEKS,
+    advice_look,
     advice_name,
     advice_status_words,
     advice_tooltip,
     exception_tooltip,
-    milestone_status_words,
+    milestone_look,
     milestone_tooltip,
+    milestone_words,
     short_date,
     timeline_description,
     week_of,
@@ -241,9 +244,12 @@ class TimelineWidget(QWidget):
     def _paint_exceptions(self, p: QPainter, g: Geometry) -> None:
         assert self._detail is not None and self._detail.received is not None
         taken: list[list[QRectF]] = [[self._today_label(g)[0]], []]  # the bottom rows, around today's label
-        for e in sorted(self._detail.exceptions, key=lambda e: e.recorded):
-            x, _ = g.x(self._detail.received, e.recorded)
-            band = QRectF(x, 4, max(2.0, g.left + g.span - x), g.bottom_y - 2)
+        d = self._detail.deadlines
+        for e in sorted(self._detail.exceptions, key=lambda e: e.began or e.recorded):
+            began = e.began or e.recorded
+            x, _ = g.x(self._detail.received, began)
+            end_x = g.x(self._detail.received, e.ended)[0] if e.ended else g.left + g.span
+            band = QRectF(x, 4, max(2.0, end_x - x), g.bottom_y - 2)
             fill = QColor(EXCEPTION_COLOUR)
             fill.setAlphaF(0.07)
             p.fillRect(band, fill)
@@ -252,12 +258,13 @@ class TimelineWidget(QWidget):
             p.fillRect(band, QBrush(hatch, Qt.BrushStyle.BDiagPattern))
             p.setPen(QPen(EXCEPTION_COLOUR, 1.5))
             p.drawLine(QPointF(x, 4), QPointF(x, g.bottom_y + g.line * 2))
-            text = f"Exception ({e.ground}): {e.title.lower()}, from {short_date(e.recorded)}"
+            until = f" to {short_date(e.ended)}" if e.ended else ""
+            text = f"Exception ({e.ground}): {e.title.lower()}, {short_date(began)}{until}"
             want = QRectF(x + 3, 0, self._label_width(text, True), g.line)
             rect = self._place(taken, want, [1, 0], g.bottom_y + 2, g.line)
             self._label(p, rect, text, "exempt", EXCEPTION_COLOUR)
-            self._hits.append((band, exception_tooltip(e, self._rules)))
-            self._hits.append((rect, exception_tooltip(e, self._rules)))
+            self._hits.append((band, exception_tooltip(e, self._rules, d)))
+            self._hits.append((rect, exception_tooltip(e, self._rules, d)))
         facts = self._detail.deadlines.facts if self._detail.deadlines else None
         if facts is not None and facts.withdrawn is not None:
             x, _ = g.x(self._detail.received, facts.withdrawn)
@@ -275,8 +282,10 @@ class TimelineWidget(QWidget):
         taken: list[list[QRectF]] = [[] for _ in range(LABEL_ROWS)]
         markers: list[tuple[Milestone, float, int]] = []
         labels: list[tuple[QRectF, str, str]] = []
-        for m in self._detail.deadlines.milestones:
-            colour = status_colour(m.status)
+        d = self._detail.deadlines
+        for m in d.milestones:
+            look = milestone_look(m, d)
+            colour = status_colour(look)
             due_x, due_side = g.x(received, m.due)
             late_to = m.done if m.done and m.done > m.due else (self._today if m.status == "overdue" else None)
             if late_to is not None:
@@ -285,7 +294,7 @@ class TimelineWidget(QWidget):
                 p.drawLine(QPointF(due_x, g.axis_y), QPointF(to_x, g.axis_y))
                 if to_side > 0:
                     self._arrow(p, to_x + 4, g.axis_y, colour)
-            text = f"{MILESTONE_SHORT.get(m.name, m.name)}: {milestone_status_words(m.status).lower()}"
+            text = f"{MILESTONE_SHORT.get(m.name, m.name)}: {milestone_words(m, d).lower()}"
             width = self._label_width(text, True)
             rect = self._place(taken, QRectF(due_x - width / 2, 0, width, g.line),
                                list(range(LABEL_ROWS - 1, -1, -1)), 4, g.line)
@@ -293,8 +302,8 @@ class TimelineWidget(QWidget):
             anchor_x = min(max(due_x, rect.left() + 4), rect.right() - 4)
             p.drawLine(QPointF(due_x, g.axis_y - 7), QPointF(anchor_x, rect.bottom()))
             markers.append((m, due_x, due_side))
-            labels.append((rect, text, m.status))
-            self._hits.append((rect, milestone_tooltip(m, self._rules)))
+            labels.append((rect, text, look))
+            self._hits.append((rect, milestone_tooltip(m, self._rules, d)))
         for m, due_x, due_side in markers:
             self._paint_marker(p, g, m, due_x, due_side)
         for rect, text, status in labels:
@@ -302,8 +311,9 @@ class TimelineWidget(QWidget):
 
     def _paint_marker(self, p: QPainter, g: Geometry, m: Milestone, due_x: float, due_side: int) -> None:
         """A diamond at the due date and, once done, a dot on the day it was done."""
-        colour = status_colour(m.status)
-        tip = milestone_tooltip(m, self._rules)
+        d = self._detail.deadlines if self._detail is not None else None
+        colour = status_colour(milestone_look(m, d))
+        tip = milestone_tooltip(m, self._rules, d)
         diamond = QPolygonF([QPointF(due_x, g.axis_y - 6), QPointF(due_x + 6, g.axis_y),
                              QPointF(due_x, g.axis_y + 6), QPointF(due_x - 6, g.axis_y)])
         p.setPen(QPen(colour, 2.0))
@@ -325,7 +335,7 @@ class TimelineWidget(QWidget):
     def _paint_advice(self, p: QPainter, g: Geometry) -> None:
         assert self._detail is not None and self._detail.deadlines is not None
         received = self._detail.deadlines.facts.received
-        advice = self._detail.deadlines.advice
+        advice = self._detail.advice  # the same requests as the engine's, with how each went and any excuse
         if not advice:
             p.setPen(self._muted())
             p.drawText(QRectF(g.left, g.advice_y, g.span, g.line),
@@ -335,7 +345,7 @@ class TimelineWidget(QWidget):
             y = g.advice_y + i * g.line + g.line / 2
             start_x, _ = g.x(received, a.requested)
             due_x, due_side = g.x(received, a.due)
-            colour = status_colour(a.status)
+            colour = status_colour(advice_look(a.status))
             bar = QColor(self._muted())
             p.setPen(Qt.PenStyle.NoPen)
             p.setBrush(bar)
@@ -362,7 +372,7 @@ class TimelineWidget(QWidget):
             width = self._label_width(text, True)
             x = end_x + 10 if end_x + 10 + width <= self.width() - 4 else start_x - 6 - width
             rect = QRectF(max(2.0, x), y - g.line / 2, width, g.line)
-            self._label(p, rect, text, a.status, self._text())
-            tip = advice_tooltip(a)
+            self._label(p, rect, text, advice_look(a.status), self._text())
+            tip = advice_tooltip(a, self._rules)
             self._hits.append((QRectF(start_x - 3, y - 6, max(6.0, end_x - start_x) + 6, 12), tip))
             self._hits.append((rect, tip))

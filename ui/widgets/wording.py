@@ -9,7 +9,18 @@ from __future__ import annotations
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from caseworker.statutory.engine import AdviceDeadline, Milestone, RequestDeadlines
+from caseworker.statutory.engine import (
+    DUE_SOON,
+    EXCUSED,
+    MET_LATE,
+    OVERDUE,
+    PENDING,
+    AdviceDeadline,
+    ExceptionFacts,
+    Milestone,
+    RequestDeadlines,
+    excuses,
+)
 from caseworker.statutory.rules import Rules
 from caseworker.views.case_detail import AdviceView, CaseDetail, ExceptionView
 from ui.status import status_text
@@ -37,6 +48,12 @@ STAGE_WORDS = {
     "plan": "Plan in place",
 }
 LATE_STATUSES = frozenset({"overdue", "late", "met_late", "received_late"})
+# How a request or a draft went; post arrives on the second working day after posting.
+SENT_BY_WORDS = {"email": "Email", "portal": "Portal", "hand": "Hand", "post": "Post"}
+SENT_BY_PHRASE = {"email": "by email", "portal": "through a portal", "hand": "by hand", "post": "by post"}
+LATER_THAN_PLANNED = "Later than planned"
+PAST_PLANNED_DAY = "Past the planned day"
+NOT_BINDING = "Not binding: being later than this date is behind plan, not a breach of the law."
 
 
 def long_date(d: date | None) -> str:
@@ -78,22 +95,64 @@ def milestone_status_words(status: str) -> str:
     return "Exempt: as soon as practicable" if status == "exempt" else status_text(status)
 
 
+def cannot_be_met(m: Milestone, d: RequestDeadlines | None) -> date | None:
+    """The earliest lawful final day, when the final plan is still to issue and week 20 is out of reach."""
+    if d is None or m.name != "final_plan" or m.done is not None:
+        return None
+    return d.final_cannot_be_met
+
+
+def milestone_words(m: Milestone, d: RequestDeadlines | None = None) -> str:
+    """A milestone's status in words, as the law sees it (docs/law.md#binding, #cannot-be-met): a date that
+    does not bind is "later than planned", never overdue; a week 20 nobody can keep says so."""
+    earliest = cannot_be_met(m, d)
+    if earliest is not None and m.status in (PENDING, DUE_SOON):
+        return f"Cannot be met: earliest lawful final {short_date(earliest)}"
+    if earliest is not None and m.status == OVERDUE:
+        return f"Overdue: earliest lawful final {short_date(earliest)}"
+    if not m.binding and m.status == MET_LATE:
+        return LATER_THAN_PLANNED
+    if not m.binding and m.status == OVERDUE:
+        return PAST_PLANNED_DAY
+    return milestone_status_words(m.status)
+
+
+def milestone_look(m: Milestone, d: RequestDeadlines | None = None) -> str:
+    """The status whose icon and colour a milestone wears: red only for a breach, or one that is certain."""
+    if cannot_be_met(m, d) is not None and m.status in (PENDING, DUE_SOON, OVERDUE):
+        return OVERDUE
+    if not m.binding and m.status == OVERDUE:
+        return "at_risk"
+    return m.status
+
+
+def advice_look(status: str) -> str:
+    """An excused adviser wears the exception's mark: switched off, not late."""
+    return "exempt" if status == EXCUSED else status
+
+
 def advice_name(kind: str, service: str = "") -> str:
     name = ADVICE_SHORT.get(kind, kind.replace("_", " ").capitalize())
     return f"{name} ({service})" if service else name
 
 
 def advice_status_words(status: str, days_late: int) -> str:
-    words = status_text(status)
+    words = "Excused (reg 8(2))" if status == EXCUSED else status_text(status)
     return f"{words} by {days_late} day{'s' if days_late != 1 else ''}" if days_late else words
 
 
-def milestone_tooltip(m: Milestone, rules: Rules | None = None) -> str:
+def milestone_tooltip(m: Milestone, rules: Rules | None = None, d: RequestDeadlines | None = None) -> str:
     lines = [MILESTONE_SHORT.get(m.name, m.name), f"Due: {long_date(m.due)}"]
     if m.work_by != m.due:
         lines.append(f"Work by: {long_date(m.work_by)} (the last working day)")
     lines.append(f"Done: {long_date(m.done)}" if m.done else "Done: not yet")
-    lines.append(f"Status: {milestone_status_words(m.status)}")
+    lines.append(f"Status: {milestone_words(m, d)}")
+    earliest = cannot_be_met(m, d)
+    if earliest is not None:
+        lines.append(f"The family's 15 days on the draft run past week 20: the final plan cannot lawfully be issued "
+                     f"before {long_date(earliest)}.")
+    if not m.binding:
+        lines.append(NOT_BINDING)
     if rules is not None:
         try:
             rule = rules.milestone(m.name)
@@ -105,28 +164,73 @@ def milestone_tooltip(m: Milestone, rules: Rules | None = None) -> str:
     return "\n".join(lines)
 
 
-def advice_tooltip(a: AdviceDeadline | AdviceView) -> str:
+def sent_by_words(code: str) -> str:
+    return SENT_BY_WORDS.get(code, code.capitalize())
+
+
+def sent_by_phrase(code: str) -> str:
+    return SENT_BY_PHRASE.get(code, f"by {code}")
+
+
+def advice_tooltip(a: AdviceDeadline | AdviceView, rules: Rules | None = None) -> str:
     lines = [f"{ADVICE_LONG.get(a.kind, a.kind)} advice" + (f": {a.service}" if a.service else ""),
-             f"Requested: {long_date(a.requested)}", f"Due: {long_date(a.due)} (6 weeks, reg 8(1))",
-             f"Received: {long_date(a.received)}" if a.received else "Received: not yet",
-             f"Status: {advice_status_words(a.status, a.days_late)}"]
+             f"Requested: {long_date(a.requested)}, {sent_by_phrase(a.sent_by)}"]
+    if a.delivered is not None and a.delivered != a.requested:
+        lines.append(f"The adviser had it: {long_date(a.delivered)} (the second working day after posting)")
+    lines += [f"Due: {long_date(a.due)} (6 weeks from the adviser's receipt, reg 8(1))",
+              f"Received: {long_date(a.received)}" if a.received else "Received: not yet",
+              f"Status: {advice_status_words(a.status, a.days_late)}"]
+    if isinstance(a, AdviceView):
+        lines.append("Reg 8 binds this service: the law sets its 6 weeks." if a.bound_by_reg8 else
+                     "The 6 weeks are the council's own standard for this service (reg 8 binds health bodies and "
+                     "other councils).")
+        if a.excused_ground:
+            title = (rules.advice_excuses.get(a.excused_ground, {}).get("title", a.excused_ground)
+                     if rules is not None else a.excused_ground)
+            ended = f" to {long_date(a.excused_to)}" if a.excused_to else ", still going on"
+            lines.append(f"Excused under reg 8(2): {title}, from {long_date(a.excused_from)}{ended}. Not chased.")
     return "\n".join(lines)
 
 
-def exception_tooltip(e: ExceptionView, rules: Rules | None = None) -> str:
-    lines = [f"Exception ({e.ground}): {e.title}", f"Recorded: {long_date(e.recorded)}"]
+def exception_reach(e: ExceptionView, d: RequestDeadlines | None) -> list[Milestone]:
+    """The milestones of this request the exception would excuse if missed (docs/law.md#exempt-rule)."""
+    if d is None:
+        return []
+    facts = ExceptionFacts(e.ground, e.recorded, e.note, e.began, e.ended)
+    grounds = frozenset({e.ground})
+    received = d.facts.received
+    return [m for m in d.milestones if m.name in e.applies_to and excuses(facts, grounds, m.due, received)]
+
+
+def exception_reach_words(e: ExceptionView, d: RequestDeadlines | None) -> str:
+    reach = exception_reach(e, d)
+    if not reach:
+        return "Nothing on this request"
+    return ", ".join(MILESTONE_SHORT.get(m.name, m.name) + (" (now exempt)" if m.status == "exempt" else "")
+                     for m in reach)
+
+
+def exception_tooltip(e: ExceptionView, rules: Rules | None = None, d: RequestDeadlines | None = None) -> str:
+    began = e.began or e.recorded
+    ended = f"ended {long_date(e.ended)}" if e.ended else "still going on"
+    lines = [f"Exception ({e.ground}): {e.title}", f"Circumstances began {long_date(began)}; {ended}",
+             f"Recorded: {long_date(e.recorded)}"]
     if rules is not None and e.ground in rules.exception_grounds:
         ground = rules.exception_grounds[e.ground]
         lines.append(f"{ground.get('text', '')} ({ground.get('law', '')}).")
     if e.note:
         lines.append(f"Note: {e.note}")
-    lines.append("Deadlines missed from this date show as exempt; the dates do not move.")
+    can = ", ".join(MILESTONE_SHORT.get(n, n).lower() for n in e.applies_to) or "nothing"
+    lines.append(f"Its ground can excuse: {can}; only a deadline due on or after the day the circumstances began.")
+    if d is not None:
+        lines.append(f"On this request: {exception_reach_words(e, d).lower()}.")
+    lines.append("A missed deadline it excuses shows as exempt; the dates do not move.")
     return "\n".join(lines)
 
 
-def _milestone_sentence(m: Milestone) -> str:
+def _milestone_sentence(m: Milestone, d: RequestDeadlines) -> str:
     done = f", done {short_date(m.done)}" if m.done else ""
-    return f"{MILESTONE_SHORT.get(m.name, m.name)}: due {short_date(m.due)}{done}, {milestone_status_words(m.status)}."
+    return f"{MILESTONE_SHORT.get(m.name, m.name)}: due {short_date(m.due)}{done}, {milestone_words(m, d)}."
 
 
 def _advice_sentence(a: AdviceDeadline) -> str:
@@ -144,13 +248,15 @@ def timeline_description(detail: CaseDetail | None, today: date) -> str:
         return "There is no assessment on record: this is a plan in place."
     parts = [f"Request received {short_date(detail.received)}. Today, {short_date(today)}, is "
              f"week {week_of(detail.received, today)} of {WEEKS}. Stage: {stage_words(d.stage)}."]
-    overdue = [MILESTONE_SHORT.get(m.name, m.name) for m in d.milestones if m.status == "overdue"]
+    overdue = [MILESTONE_SHORT.get(m.name, m.name) for m in d.milestones if m.breached]
     late = [advice_name(a.kind) for a in d.advice if a.status == "late"]
     if overdue or late:
         parts.append("Overdue: " + ", ".join(overdue + [f"{name} advice" for name in late]) + ".")
-    parts.extend(_milestone_sentence(m) for m in d.milestones)
+    parts.extend(_milestone_sentence(m, d) for m in d.milestones)
     parts.extend(_advice_sentence(a) for a in d.advice)
-    parts.extend(f"Exception ({e.ground}) {e.title} recorded {short_date(e.recorded)}." for e in detail.exceptions)
+    parts.extend(f"Exception ({e.ground}) {e.title}: circumstances from {short_date(e.began or e.recorded)}"
+                 f"{f' to {short_date(e.ended)}' if e.ended else ''}, recorded {short_date(e.recorded)}."
+                 for e in detail.exceptions)
     if d.facts.withdrawn:
         parts.append(f"Withdrawn {short_date(d.facts.withdrawn)}.")
     return " ".join(parts)
