@@ -114,8 +114,8 @@ def letters_to_send(ctx: AppContext, today: date, caseworker: str | None = None)
         queue += [q for q in steps if not made.has(q.case_id, q.template_id, q.request.about or "")]
         queue += [q for q in _copies(s, [q for q in steps if q.template_id in COPIED])
                   if not made.has_copy(q.case_id, q.template_id, q.request.recipient_id or "")]
-    return sorted(queue, key=lambda q: (q.template_id != "advice_chase", q.since, q.reference, q.template_id,
-                                        q.request.recipient_id or ""))
+    # A stable sort: a step's copies follow the family's letter, in the order _copies gives them.
+    return sorted(queue, key=lambda q: (q.template_id != "advice_chase", q.since, q.reference, q.template_id))
 
 
 def letters_due_for_case(ctx: AppContext, case_id: int, today: date) -> list[QueuedLetter]:

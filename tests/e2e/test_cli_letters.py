@@ -85,3 +85,79 @@ def test_chase_writes_one_pdf_per_late_advice_and_a_combined_file_all_logged(tmp
     again = run(tmp_path, "--database", demo_url, "--as", "lead", "letters", "chase", "--today", TODAY,
                 "--out", str(tmp_path / "again"))
     assert "no late advice to chase" in again.stdout  # chased today: not again for 14 days
+
+
+def _own_copy(demo_url: str, tmp: Path) -> str:
+    """A copy of the demo database, for a test that changes it."""
+    import shutil
+
+    path = tmp / "copy.sqlite"
+    shutil.copy(demo_url.removeprefix("sqlite:///"), path)
+    return f"sqlite:///{path}"
+
+
+def _printed_date(pdf: Path) -> str:
+    import re
+
+    out = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    found = re.search(r"\bDate\s+(\d{1,2} [A-Z][a-z]+ \d{4})", out)
+    assert found is not None
+    return found.group(1)
+
+
+def test_a_decision_letter_keeps_the_recorded_date_with_a_warning_or_records_notified_on(
+        tmp_path: Path, demo_url: str) -> None:
+    url = _own_copy(demo_url, tmp_path)
+    db = open_database(url)
+    with db.sessions() as s:  # a case being assessed, told of the decision before today
+        ref, decided = s.execute(select(Case.reference, Case.decision_to_assess_on).where(
+            Case.decision_to_assess.is_(True), Case.decision_to_assess_on < date.fromisoformat(TODAY),
+            Case.decision_to_issue.is_(None), Case.draft_sent_on.is_(None)).order_by(Case.id)).first()  # type: ignore[misc]
+    db.dispose()
+    kept = tmp_path / "kept.pdf"
+    made = run(tmp_path, "--database", url, "--as", "lead", "letters", "make", "--case", ref, "--template",
+               "decision_to_assess", "--out", str(kept), "--today", TODAY)
+    assert made.returncode == 0, made.stderr
+    assert "warning" in made.stderr and "--notified-on" in made.stderr and "sha256" in made.stdout
+    assert _printed_date(kept) == f"{decided.day} {decided:%B %Y}"
+    told = tmp_path / "told.pdf"
+    made = run(tmp_path, "--database", url, "--as", "lead", "letters", "make", "--case", ref, "--template",
+               "decision_to_assess", "--notified-on", TODAY, "--out", str(told), "--today", TODAY)
+    assert made.returncode == 0 and made.stderr == "", made.stderr
+    assert _printed_date(told) == "2 June 2025"
+    db = open_database(url)
+    with db.sessions() as s:
+        assert s.scalar(select(Case.decision_to_assess_on).where(Case.reference == ref)) == date(2025, 6, 2)
+        audits = s.scalars(select(AuditEvent.action).where(
+            AuditEvent.action == "record_notification_date_decision_to_assess")).all()
+    db.dispose()
+    assert len(audits) == 1
+    ahead = run(tmp_path, "--database", url, "--as", "lead", "letters", "make", "--case", ref, "--template",
+                "decision_to_assess", "--notified-on", "2025-06-03", "--out", str(tmp_path / "no.pdf"),
+                "--today", TODAY)
+    assert ahead.returncode != 0 and "after today" in ahead.stderr and not (tmp_path / "no.pdf").exists()
+
+
+def test_chase_skips_advice_excused_under_reg_8_2(tmp_path: Path, demo_url: str) -> None:
+    from caseworker.context import AppContext, fixed_clock
+    from caseworker.services.actor import resolve_actor
+    from caseworker.services.advice import excuse_advice
+    from caseworker.views.letters_queue import letters_to_send
+
+    url = _own_copy(demo_url, tmp_path)
+    later = "2025-06-17"  # past the 14 days after any chase another test made
+    ctx = AppContext(db=open_database(url), clock=fixed_clock(date.fromisoformat(later)))
+
+    late = [q.request.advice_id for q in letters_to_send(ctx, ctx.today()) if q.template_id == "advice_chase"]
+    assert len(late) >= 2
+    with ctx.db.sessions() as s:
+        actor = resolve_actor(s, "lead")
+        asked = s.scalar(select(AdviceRequest.requested_on).where(AdviceRequest.id == late[0]))
+    assert asked is not None
+    excuse_advice(ctx, actor, late[0], "absent", asked)  # the family away for 5 weeks from the day it was asked
+    ctx.db.dispose()
+    out_dir = tmp_path / "chase"
+    done = run(tmp_path, "--database", url, "--as", "lead", "letters", "chase", "--today", later, "--out", str(out_dir))
+    assert done.returncode in (0, 1), done.stderr
+    chased = {p.name.rsplit("-advice-", 1)[1].removesuffix("-chase.pdf") for p in out_dir.glob("*-chase.pdf")}
+    assert str(late[0]) not in chased and str(late[1]) in chased

@@ -184,6 +184,43 @@ def test_a_refusal_cannot_be_made_without_its_reasons(qtbot: QtBot, desktop: Des
     assert (entry.template_id, entry.letter_date) == ("decision_not_to_assess", date(2025, 2, 24))
 
 
+def test_a_decision_letter_made_late_can_record_today_as_the_day_the_family_is_told(
+        qtbot: QtBot, desktop: DesktopContext, tmp_path: Path) -> None:
+    cid = refusal_case(desktop)  # notified 24 Feb 2025; today is 3 March
+    panel = open_letters(qtbot, desktop, cid)
+    choose(panel.form.template, "decision_not_to_assess")
+    panel.form.reasons.setPlainText("1. Ben's school meets his needs from its own resources.")
+    panel.form.make_button.click()
+    qtbot.waitUntil(lambda: panel.date_dialog is not None and panel.date_dialog.isVisible(), timeout=WAIT)
+    dialog = panel.date_dialog
+    assert dialog is not None
+    assert dialog.keep.text() == "Date it 24 Feb 2025 (as recorded)"
+    assert dialog.record.text() == "Record 3 Mar 2025 as the day the family is told"
+    with qtbot.waitSignal(panel.loaded, timeout=WAIT), qtbot.waitSignal(panel.made, timeout=WAIT):
+        dialog.record.click()
+    [entry] = letter_log(desktop.ctx, cid)
+    assert entry.letter_date == date(2025, 3, 3)
+    text = " ".join(pdf_text(stored_pdf(desktop.ctx, entry.id), tmp_path).split())
+    assert "1. Ben's school meets his needs from its own resources." in text  # numbered once, as the letter does
+    assert "should have told you our decision by Monday 24 February 2025" in text  # week 6 was missed
+    with desktop.ctx.db.sessions() as s:
+        actions = s.scalars(s.query(AuditEvent.action).filter(AuditEvent.case_id == cid).statement).all()
+    assert "record_notification_date_decision_to_assess" in actions
+
+
+def test_cancelling_the_date_question_makes_nothing(qtbot: QtBot, desktop: DesktopContext) -> None:
+    cid = refusal_case(desktop)
+    panel = open_letters(qtbot, desktop, cid)
+    choose(panel.form.template, "decision_not_to_assess")
+    panel.form.reasons.setPlainText("Needs are met.")
+    panel.form.make_button.click()
+    qtbot.waitUntil(lambda: panel.date_dialog is not None and panel.date_dialog.isVisible(), timeout=WAIT)
+    assert panel.date_dialog is not None
+    panel.date_dialog.reject()
+    desktop.runner.wait()
+    assert letter_log(desktop.ctx, cid) == [] and panel.form.make_button.isEnabled()
+
+
 def test_what_is_missing_is_said_in_plain_words_next_to_the_form(qtbot: QtBot, desktop: DesktopContext) -> None:
     cid = letters_case(desktop)
     panel = open_letters(qtbot, desktop, cid)

@@ -137,3 +137,53 @@ def test_a_plan_in_place_has_no_request_dates() -> None:
     facts = facts_from_detail(d, contact_recipients(d)[0], COUNCIL, TODAY, ENGINE)
     assert facts.case.final_due is None and facts.case.final_issued == date(2024, 5, 1)
     assert "Łukasz Wiśniewski" in TEMPLATES.render("final_plan_cover", facts).text()
+
+
+def test_the_named_setting_is_a_recipient_only_as_recorded_in_section_i() -> None:
+    from caseworker.views.case_detail import SettingView
+
+    acorns = SettingView(9, "Little Acorns Pre-School", "", "early_years", "Early years setting",
+                         "Church Hall\nMarchford", "MF2 1AC", False)
+    setting = Recipient(id="setting:9", kind="named_setting", name="Little Acorns Pre-School",
+                        address_lines=("Church Hall", "Marchford"), postcode="MF2 1AC")
+    with pytest.raises(LetterError, match=r"no setting named in section I .* record the named setting"):
+        facts_from_detail(detail(), setting, COUNCIL, TODAY, ENGINE)
+    with pytest.raises(LetterError, match="not the setting named in the plan"):
+        facts_from_detail(detail(named_setting=replace(acorns, id=10)), setting, COUNCIL, TODAY, ENGINE)
+    facts = facts_from_detail(detail(named_setting=acorns), setting, COUNCIL, TODAY, ENGINE)
+    assert facts.setting is not None and (facts.setting.kind, facts.setting.admission_duty) == ("early_years", False)
+
+
+def test_an_exception_says_which_limits_still_to_come_it_can_excuse() -> None:
+    d = detail()
+    assert d.deadlines is not None
+    ground_d = ExceptionView("d", "Absent from the area", RECEIVED + timedelta(days=60), "", 5,
+                             began=RECEIVED + timedelta(days=55), ended=None,
+                             applies_to=("decision_to_assess", "issue_decision", "final_plan"))
+    ended_early = replace(ground_d, began=RECEIVED - timedelta(days=30), ended=RECEIVED - timedelta(days=1))
+    d = replace(d, exceptions=(ground_d, ended_early))
+    facts = facts_from_detail(d, contact_recipients(d)[0], COUNCIL, TODAY, ENGINE, exception_index=0)
+    assert facts.exception is not None and facts.exception.began == RECEIVED + timedelta(days=55)
+    # Decided and issued-or-not already: only the final plan is still to come (due Monday 26 May 2025).
+    assert facts.exception.excuses == ("issuing the final EHC plan: normally within 20 weeks of the request, "
+                                       "by Monday 26 May 2025",)
+    assert facts.case.final_exception == "Absent from the area"
+    late = facts_from_detail(d, contact_recipients(d)[0], COUNCIL, TODAY, ENGINE, exception_index=1)
+    assert late.exception is not None and late.exception.excuses == ()  # ended before the request
+
+
+def test_excused_advice_and_advice_sent_by_post() -> None:
+    d = detail()
+    ep = next(a for a in d.advice if a.id == 31)
+    posted = replace(ep, sent_by="post", delivered=ep.requested + timedelta(days=2), excused_ground="absent")
+    d = replace(d, advice=(posted, *[a for a in d.advice if a.id != 31]))
+    service = Recipient(id="service:4", kind="advice_service", name="Marches EP Service",
+                        address_lines=("Riverside Centre", "Marchford"), postcode="MF1 3EP")
+    facts = facts_from_detail(d, service, COUNCIL, TODAY, ENGINE, advice_id=31)
+    assert facts.advice is not None
+    assert (facts.advice.by_post, facts.advice.delivered, facts.advice.excused) == (
+        True, ep.requested + timedelta(days=2), "Away from the area")
+    assert not facts.advice.bound_by_reg8
+    icb = Recipient(id="commissioner:1", kind="health_commissioner", name="NHS Marches ICB",
+                    address_lines=("Kingsway House",), postcode="HR1 2ER")
+    assert facts_from_detail(d, icb, COUNCIL, TODAY, ENGINE, advice_id=31).advice.bound_by_reg8  # type: ignore[union-attr]
