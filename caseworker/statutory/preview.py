@@ -23,6 +23,11 @@ def days(gap: timedelta) -> str:
     return "1 day" if gap.days == 1 else f"{gap.days} days"
 
 
+def _day(d: date) -> str:
+    """6 Jan 2025, as the validation messages say a date."""
+    return f"{d.day} {d:%b %Y}"
+
+
 def fmt(d: date) -> str:
     return f"{d:%a} {d.day} {d:%B %Y}"
 
@@ -190,18 +195,18 @@ def advice_excuse_problems(a: AdviceFacts, began: date, ended: date | None, toda
     delivered, due = engine.delivered(a.requested, a.sent_by), engine.advice_due(a.requested, a.sent_by)
     p = []
     if a.received is not None:
-        p.append(Problem("excused_ground", f"the advice was received on {a.received:%d %b %Y}; "
+        p.append(Problem("excused_ground", f"the advice was received on {_day(a.received)}; "
                                            "there is nothing to excuse"))
     if began > today:
         p.append(Problem("excused_from", "the circumstances cannot begin after today"))
     elif began > due:
-        p.append(Problem("excused_from", f"circumstances that began after the advice was due ({due:%d %b %Y}) "
+        p.append(Problem("excused_from", f"circumstances that began after the advice was due ({_day(due)}) "
                                          "cannot excuse it"))
     if ended is not None and ended < began:
         p.append(Problem("excused_to", "the circumstances cannot end before they began"))
     elif ended is not None and ended < delivered:
         p.append(Problem("excused_to", f"circumstances that ended before the adviser had the request "
-                                       f"({delivered:%d %b %Y}) cannot excuse it"))
+                                       f"({_day(delivered)}) cannot excuse it"))
     return p
 
 

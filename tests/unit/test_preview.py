@@ -335,3 +335,32 @@ def test_a_request_cannot_be_withdrawn_after_its_final_plan(engine: DeadlineEngi
     p = pv.withdraw(issuing(draft_sent=date(2025, 4, 14), final_issued=date(2025, 5, 1)), date(2025, 5, 2),
                     TODAY, engine)
     assert "withdrawn" in fields(p)
+
+
+# --- reg 8(2) excuses -----------------------------------------------------------------------------------
+
+
+def test_excusing_an_adviser_says_it_is_not_chased_and_the_councils_dates_stand(engine: DeadlineEngine) -> None:
+    ep = AdviceFacts("ep", date(2025, 2, 11))  # due Tue 25 Mar 2025
+    p = pv.advice_excuse(ep, "EP advice", date(2025, 3, 10), None, TODAY, engine)
+    assert p.ok
+    assert p.consequence.startswith("The EP advice (due Tue 25 March 2025) will show as excused and will not be "
+                                    "chased. This excuses the adviser only: the council's own dates do not move")
+
+
+def test_an_excuse_must_begin_by_the_advice_due_date_and_not_end_before_the_adviser_had_it(
+        engine: DeadlineEngine) -> None:
+    posted = AdviceFacts("health", date(2025, 2, 11), sent_by="post")  # had it Thu 13 Feb; due Thu 27 Mar
+    p = pv.advice_excuse(posted, "health advice", date(2025, 3, 28), None, TODAY, engine)
+    assert fields(p) == {"excused_from": "circumstances that began after the advice was due (27 Mar 2025) cannot "
+                                         "excuse it"}
+    p = pv.advice_excuse(posted, "health advice", date(2025, 2, 1), date(2025, 2, 12), TODAY, engine)
+    assert fields(p) == {"excused_to": "circumstances that ended before the adviser had the request (13 Feb 2025) "
+                                       "cannot excuse it"}
+    p = pv.advice_excuse(posted, "health advice", date(2025, 3, 1), date(2025, 2, 20), TODAY, engine)
+    assert fields(p) == {"excused_to": "the circumstances cannot end before they began"}
+    p = pv.advice_excuse(posted, "health advice", date(2025, 7, 1), None, TODAY, engine)
+    assert fields(p) == {"excused_from": "the circumstances cannot begin after today"}
+    received = AdviceFacts("health", date(2025, 2, 11), date(2025, 3, 1))
+    assert "excused_ground" in fields(pv.advice_excuse(received, "health advice", date(2025, 3, 1), None, TODAY,
+                                                       engine))

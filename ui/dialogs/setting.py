@@ -33,9 +33,7 @@ from caseworker.views.case_detail import CONSULTATION_REPLY, CaseDetail, Consult
 from ui.context import DesktopContext
 from ui.dialogs.base import FieldRow, Matcher, alive, form_row, show_problems
 from ui.dialogs.fields import DateEdit, ProblemLabel
-from ui.widgets.wording import long_date, short_date
-
-REPLIES = {"agrees": "Agrees to be named", "declines": "Declines to be named", "other": "Something else"}
+from ui.widgets.wording import REPLY_WORDS, long_date, short_date
 
 
 @dataclass(frozen=True)
@@ -277,7 +275,7 @@ class ConsultationReplyDialog(CaseForm):
         self.consultation.setCurrentIndex(max(0, self.consultation.findData(keep)))
         self.add_row("&Consultation:", self.consultation, ["consultation"], "Which consultation")
         self.reply = QComboBox(self)
-        for code, words in REPLIES.items():
+        for code, words in REPLY_WORDS.items():
             self.reply.addItem(words, code)
         self.reply.setCurrentIndex(-1)
         self.reply.setPlaceholderText("Choose the reply")

@@ -26,6 +26,7 @@ from ui.table_model import Column, RowTableModel
 from ui.widgets.wording import (
     ADVICE_LONG,
     MILESTONE_SHORT,
+    REPLY_WORDS,
     advice_look,
     advice_status_words,
     advice_tooltip,
@@ -38,8 +39,6 @@ from ui.widgets.wording import (
     sent_by_words,
     short_date,
 )
-
-CONSULTATION_REPLY_WORDS = {"agrees": "Agrees to be named", "declines": "Declines", "other": "Other reply"}
 
 
 @dataclass(frozen=True)
@@ -139,7 +138,7 @@ def consultation_columns() -> list[Column[ConsultationView]]:
     def reply(c: ConsultationView) -> str:
         if c.replied_on is None:
             return "Waiting"
-        return f"{CONSULTATION_REPLY_WORDS.get(c.reply, c.reply)}, {short_date(c.replied_on)}"
+        return f"{REPLY_WORDS.get(c.reply, c.reply)}, {short_date(c.replied_on)}"
 
     def look(c: ConsultationView) -> str:
         return {"agrees": "met", "declines": "closed", "": "pending"}.get(c.reply, "pending")

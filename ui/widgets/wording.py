@@ -51,6 +51,8 @@ LATE_STATUSES = frozenset({"overdue", "late", "met_late", "received_late"})
 # How a request or a draft went; post arrives on the second working day after posting.
 SENT_BY_WORDS = {"email": "Email", "portal": "Portal", "hand": "Hand", "post": "Post"}
 SENT_BY_PHRASE = {"email": "by email", "portal": "through a portal", "hand": "by hand", "post": "by post"}
+# A setting's answer to being consulted on being named (CFA s39).
+REPLY_WORDS = {"agrees": "Agrees to be named", "declines": "Declines to be named", "other": "Another reply"}
 LATER_THAN_PLANNED = "Later than planned"
 PAST_PLANNED_DAY = "Past the planned day"
 NOT_BINDING = "Not binding: being later than this date is behind plan, not a breach of the law."
