@@ -101,3 +101,20 @@ def test_advice_letters_speak_of_reg_8_only_to_a_body_it_binds() -> None:
     bound = TEMPLATES.render("advice_request", replace(facts, advice=replace(facts.advice, bound_by_reg8=True)))
     assert "The law requires" not in own and "Our standard" in own
     assert "The law requires" in bound.text() and "Our standard" not in bound.text()
+
+
+@pytest.mark.parametrize("template_id", ALL)
+def test_a_condition_at_the_end_of_a_line_does_not_run_two_paragraphs_together(template_id: str) -> None:
+    """A paragraph never carries on into the next one's opening words (Jinja2 eats the line break after a
+    tag at the end of a line unless the tag ends with "+%}")."""
+    for recipient in {sample_parent(), sample_recipient_for(TEMPLATES.get(template_id).recipients)}:
+        if not recipient.kinds & set(TEMPLATES.get(template_id).recipients):
+            continue
+        facts = sample_facts_for(template_id, COUNCIL, recipient=recipient)
+        letter = TEMPLATES.render(template_id, facts)
+        starts = ("You can find out how to appeal", "Securing the special educational provision",
+                  "We have considered all the advice", "Aisha's needs should be met", "The law requires advice",
+                  "Our standard is")
+        for block in (*letter.body, *letter.rights):
+            if isinstance(block, Para):
+                assert not any(s in block.text[1:] for s in starts), block.text
