@@ -78,7 +78,7 @@ def test_naming_a_setting_of_unknown_kind_asks_for_its_kind(qtbot: QtBot, deskto
         "Setting": "Little Acorns Nursery (URN EY40001)", "Kind": "Early years setting",
         "Admission duty": "No: s43 does not apply to this kind of setting",
         "Address": "1 School Lane, Hereford, HR2 7AB"}
-    assert tab.none_named.isHidden() and tab.name_button.text() == "Change the named &setting…"
+    assert tab.none_named.isHidden() and tab.name_button.text() == "Change the &named setting…"
 
     tab.name_button.click()
     dialog = tab.dialog
@@ -88,7 +88,7 @@ def test_naming_a_setting_of_unknown_kind_asks_for_its_kind(qtbot: QtBot, deskto
     assert dialog.kind.currentData() == "maintained"
     assert dialog.duty.text().startswith("It must admit the child or young person once the plan names it (CFA s43).")
     save(qtbot, panel, dialog)
-    assert tab.values["Admission duty"].text() == "Yes: it must admit the child (CFA s43)"
+    assert tab.values["Admission duty"].text() == "Yes: it must admit the child once the plan names it (CFA s43)"
     assert tab.values["Kind"].text() == "Maintained school"
 
 

@@ -53,8 +53,8 @@ class RequestAdviceDialog(StepDialog):
         self.add_row("&Requested on:", self.date, _advice_field("requested"), accessible="Date advice was requested")
         self.sent_by = SentBy(self)
         self.add_row("Sent &by:", self.sent_by, ["sent_by"], accessible="How the request was sent")
-        self.pfa = QCheckBox("The adviser is asked about &preparing for adulthood and independent living", self)
-        self.pfa_row = self.add_row("Year 9 onwards:", self.pfa, ["covers_pfa"],
+        self.pfa = QCheckBox("&Preparing for adulthood and independent living (year 9 on)", self)
+        self.pfa_row = self.add_row("Also covers:", self.pfa, ["covers_pfa"],
                                     accessible="Covers preparation for adulthood")
         self.kind.currentIndexChanged.connect(self._kind_changed)
         self.service.editTextChanged.connect(self.changed)

@@ -235,6 +235,17 @@ class StepDialog(QDialog):
         self.consequence.setAccessibleDescription(text)
         ready = preview is not None and preview.ok and not missing
         self.ok.setEnabled(ready and not self._saving and not self._refused)
+        self.fit_height()
+
+    def fit_height(self) -> None:
+        """Grow to fit what was just shown (a problem that wraps onto a second line); never shrink under the user."""
+        layout = self.layout()
+        if layout is None or not self.isVisible():
+            return
+        need = (layout.totalHeightForWidth(self.width()) if layout.hasHeightForWidth()
+                else layout.totalSizeHint().height())
+        if need > self.height():
+            self.resize(self.width(), need)
 
     def problem_text(self) -> str:
         """Every problem shown, for tests and the status line."""

@@ -140,9 +140,16 @@ class DraftSentDialog(RequiredAdviceStep):
         self.changed()
 
     def intro_text(self) -> str:
-        return self.milestone_intro(
-            "draft_latest_safe", "Record the day the draft plan went to the family, and how. Their 15 days begin "
-            "on the day it is served: the day it was sent, or for post the second working day after posting.")
+        assert self.detail.deadlines is not None
+        safe = self.detail.deadlines.milestone("draft_latest_safe")
+        final = self.detail.deadlines.milestone("final_plan")
+        allowance = self.desktop.ctx.engine.rules.consultation_allowance_days
+        work_by = f" (work by {long_date(safe.work_by)})" if safe.work_by != safe.due else ""
+        return ("Record the day the draft plan went to the family, and how. Their 15 days begin on the day it is "
+                "served: the day it was sent, or for post the second working day after posting. The latest safe day "
+                f"to send it is {long_date(safe.due)}{work_by}: the final plan's due date ({long_date(final.due)}) "
+                f"less the family's 15 days and {allowance} days for settings to answer. It is the council's "
+                "planning date, not a legal deadline.")
 
     def served_value(self) -> date | None:
         """The served day to record: only when it differs from the default (the engine deems the rest)."""

@@ -103,6 +103,7 @@ class AdviceExcuseDialog(StepDialog):
                  advice_id: int | None = None) -> None:
         self._preselect = advice_id
         super().__init__(desktop, detail, parent)
+        self.setMinimumWidth(680)  # room for the whole advice request in its list
 
     def build(self) -> None:
         self.advice = QComboBox(self)

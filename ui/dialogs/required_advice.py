@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import date
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QFormLayout, QFrame, QHBoxLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
 
 from caseworker.services.advice import advice_missing
 from caseworker.statutory.required_advice import REQUIRED_TITLES
@@ -21,10 +21,6 @@ from ui.status import status_colour, status_icon
 
 WARNING_STATUS = "at_risk"  # an amber triangle: a warning, not an error
 SAVE_ANYWAY = "Save without reasons"
-
-
-def _sentence(text: str) -> str:
-    return text[:1].upper() + text[1:]
 
 
 def warning_text(kinds: list[str]) -> str:
@@ -64,22 +60,23 @@ class RequiredAdviceBox(QFrame):
         top.addWidget(icon)
         top.addWidget(self.text, 1)
         outer.addLayout(top)
-        form = QFormLayout()
-        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        reasons = QVBoxLayout()  # each reason the full width, under the kind it is for
+        reasons.setSpacing(2)
         self.reason: dict[str, QLineEdit] = {}
         self.labels: dict[str, QLabel] = {}
         for kind, title in REQUIRED_TITLES.items():
             edit = QLineEdit(self)
             edit.setMaxLength(500)
-            edit.setPlaceholderText("Why the advice already available is enough (reg 6(4))")
+            edit.setPlaceholderText("e.g. the report of January 2025 is current, and the family agree (reg 6(4))")
             edit.setAccessibleName(f"Reason for using {title} already available")
             edit.textChanged.connect(lambda _t: self.changed.emit())
-            label = QLabel(f"{_sentence(title)}:", self)
+            label = QLabel(f"Why the {title} already available is used:", self)
             label.setWordWrap(True)
             label.setBuddy(edit)
-            form.addRow(label, edit)
+            reasons.addWidget(label)
+            reasons.addWidget(edit)
             self.reason[kind], self.labels[kind] = edit, label
-        outer.addLayout(form)
+        outer.addLayout(reasons)
         self.set_missing([])
 
     # --- the check, off the UI thread --------------------------------------------------------------

@@ -144,8 +144,9 @@ class CaseForm(QDialog):
 class SettingPicker(QComboBox):
     """The council's schools and settings; type part of a name to find one (only listed ones are taken)."""
 
-    def __init__(self, desktop: DesktopContext, parent: QWidget | None = None) -> None:
+    def __init__(self, desktop: DesktopContext, parent: QWidget | None = None, preselect: int | None = None) -> None:
         super().__init__(parent)
+        self._preselect = preselect
         self.setEditable(True)
         self.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
         self.choices: dict[int, SettingChoice] = {}
@@ -157,11 +158,14 @@ class SettingPicker(QComboBox):
         if not alive(self):
             return
         self.choices = {c.id: c for c in choices}
+        self.blockSignals(True)  # one change, once the list is whole
         for c in choices:
             where = f" ({c.postcode})" if c.postcode else ""
             self.addItem(f"{c.name}{where}", c.id)
-        self.setCurrentIndex(-1)
+        self.setCurrentIndex(self.findData(self._preselect) if self._preselect is not None else -1)
+        self.blockSignals(False)
         self.loaded = True
+        self.currentIndexChanged.emit(self.currentIndex())
 
     def chosen(self) -> SettingChoice | None:
         index = self.findText(self.currentText())
@@ -179,7 +183,8 @@ class NameSettingDialog(CaseForm):
         self.intro.setText("Choose the school, college or other setting the plan names in section I, from the "
                            "council's list. Its kind decides what the final plan's letter may tell it: only some "
                            "kinds must admit the child (CFA s43).")
-        self.setting = SettingPicker(self.desktop, self)
+        named = self.detail.named_setting
+        self.setting = SettingPicker(self.desktop, self, named.id if named is not None else None)
         self.add_row("&Setting:", self.setting, ["named_setting"], "Setting named in section I")
         self.kind = QComboBox(self)
         for code, title in SETTING_KIND_TITLES.items():
@@ -266,6 +271,8 @@ class ConsultationReplyDialog(CaseForm):
     def build(self) -> None:
         self.intro.setText("Record what a consulted setting said about being named in the plan.")
         self.consultation = QComboBox(self)
+        self.consultation.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.consultation.setMinimumContentsLength(30)  # a long entry must not squeeze the labels
         for c in self.detail.consultations:
             answered = f", replied {short_date(c.replied_on)}" if c.replied_on else ""
             self.consultation.addItem(f"{c.school}: sent {short_date(c.sent_on)}, reply due "

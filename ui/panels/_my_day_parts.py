@@ -173,7 +173,7 @@ def work_columns(names: dict[str, str], section: str = OVERDUE_STEPS) -> list[Co
 
 
 WORK_SAMPLES = ("EHC-2025-0001", "Alexandru Dumitrescu", "Health advice (Wye Valley NHS Trust)",
-                "Wed 28 Sep 2025", "Wed 28 Sep 2025", "safe day 12 days ago", "Agnieszka Zielińska", "")
+                "Wed 28 Sep 2025", "Wed 28 Sep 2025", "21 days past the planned day", "Agnieszka Zielińska", "")
 WORK_BY_COLUMN = 4
 CASEWORKER_COLUMN = 6
 

@@ -50,24 +50,21 @@ class AdviceTab(QWidget):
         self.update_buttons()
 
     def chosen(self) -> AdviceView | None:
+        """The advice request picked in the table, if any (the form then starts on it)."""
         index = self.table.currentIndex()
-        rows = self.table.rows_model.rows()
-        if index.isValid():
-            return rows[index.row()]
-        outstanding = [a for a in rows if a.received is None]
-        return outstanding[0] if len(outstanding) == 1 else None
+        return self.table.rows_model.row(index.row()) if index.isValid() else None
 
     def update_buttons(self) -> None:
+        """Each button works on the chosen request, or with none chosen lets the form offer every one it can."""
         a = self.chosen()
-        waiting = a is not None and a.received is None
-        self.received_button.setEnabled(self._writer and waiting and "advice_received" in self._steps)
-        self.excuse_button.setEnabled(self._writer and waiting and a is not None and a.excused_ground is None
-                                      and "excuse_advice" in self._steps)
+        self.received_button.setEnabled(self._writer and "advice_received" in self._steps
+                                        and (a is None or a.received is None))
+        self.excuse_button.setEnabled(self._writer and "excuse_advice" in self._steps
+                                      and (a is None or (a.received is None and a.excused_ground is None)))
 
     def _ask(self, name: str) -> None:
         a = self.chosen()
-        if a is not None:
-            self.step.emit(name, a.id)
+        self.step.emit(name, a.id if a is not None else 0)
 
     def _activated(self, index: QModelIndex) -> None:
         advice = self.table.rows_model.row(index.row())

@@ -9,17 +9,18 @@ from PySide6.QtWidgets import QDialog, QFormLayout, QHBoxLayout, QLabel, QPushBu
 
 from caseworker.views.case_detail import CaseDetail, SettingView
 from ui.context import DesktopContext
-from ui.dialogs.setting import ConsultationReplyDialog, ConsultDialog, NameSettingDialog, duty_words
+from ui.dialogs.setting import ConsultationReplyDialog, ConsultDialog, NameSettingDialog
 from ui.panels._record_tables import RecordTable, consultation_columns
 
 NONE_NAMED = "No setting is named yet. The final plan goes to the setting named in section I."
+SECTION_F = "Whatever the kind of setting, securing the provision in section F is the council's duty (CFA s42)."
 
 
 def setting_words(s: SettingView) -> dict[str, str]:
     """The named setting as the tab shows it, field by field."""
     urn = f" (URN {s.urn})" if s.urn else ""
     address = ", ".join(p.strip() for p in [*s.address.splitlines(), s.postcode] if p.strip())
-    duty = ("Yes: it must admit the child (CFA s43)" if s.admission_duty
+    duty = ("Yes: it must admit the child once the plan names it (CFA s43)" if s.admission_duty
             else "No: s43 does not apply to this kind of setting" if s.kind else "Not known until its kind is given")
     return {"Setting": f"{s.name}{urn}", "Kind": s.kind_title, "Admission duty": duty,
             "Address": address or "Not recorded"}
@@ -89,9 +90,9 @@ class SettingTab(QWidget):
             self.values[name].setText(value)
         for i in range(self.fields.rowCount()):
             self.fields.setRowVisible(i, named is not None)
-        self.duty.setText(duty_words(named.kind) if named else "")
+        self.duty.setText(SECTION_F if named else "")
         self.duty.setVisible(named is not None)
-        self.name_button.setText("Change the named &setting…" if named else "&Name the setting…")
+        self.name_button.setText("Change the &named setting…" if named else "&Name the setting…")
         self.consultations.set_rows(detail.consultations)
         self.update_buttons()
 

@@ -125,7 +125,7 @@ class CaseRecordPanel(QWidget):
         box.addWidget(self.deadlines_note)
         self.deadlines_page = deadlines
         self.advice_tab = AdviceTab(self.rules, self)
-        self.advice_tab.step.connect(lambda name, advice_id: self.run_step(name, advice_id))
+        self.advice_tab.step.connect(lambda name, advice_id: self.run_step(name, advice_id or None))
         self.advice_table = self.advice_tab.table
         self.setting = SettingTab(self.desktop, self)
         self.contacts_table = RecordTable(contact_columns(), "Contacts", self)

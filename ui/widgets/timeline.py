@@ -294,7 +294,8 @@ class TimelineWidget(QWidget):
                 p.drawLine(QPointF(due_x, g.axis_y), QPointF(to_x, g.axis_y))
                 if to_side > 0:
                     self._arrow(p, to_x + 4, g.axis_y, colour)
-            text = f"{MILESTONE_SHORT.get(m.name, m.name)}: {milestone_words(m, d).lower()}"
+            words = milestone_words(m, d)
+            text = f"{MILESTONE_SHORT.get(m.name, m.name)}: {words[:1].lower()}{words[1:]}"
             width = self._label_width(text, True)
             rect = self._place(taken, QRectF(due_x - width / 2, 0, width, g.line),
                                list(range(LABEL_ROWS - 1, -1, -1)), 4, g.line)
