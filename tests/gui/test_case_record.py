@@ -15,8 +15,9 @@ from pathlib import Path
 import pytest
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
+from sqlalchemy import select
 
-from caseworker.services import steps
+from caseworker.services import advice, named_setting, steps
 from caseworker.store.models import Case, Child, Contact, School
 from caseworker.views.case_detail import load_case_detail
 from tests.gui.conftest import GUI_TODAY
@@ -316,24 +317,39 @@ def test_a_second_step_request_raises_the_open_form(qtbot: QtBot, desktop: Deskt
 
 
 def test_screenshots_of_a_case_mid_assessment(qtbot: QtBot, desktop: DesktopContext, tmp_path: Path) -> None:
-    panel = open_panel(qtbot, desktop, mid_assessment_case(desktop))
+    cid = mid_assessment_case(desktop)
+    ctx, jo = desktop.ctx, desktop.actor
+    ep = next(a for a in load_case_detail(ctx, cid, GUI_TODAY).advice if a.kind == "ep")
+    advice.excuse_advice(ctx, jo, ep.id, "missed_appointment", date(2025, 2, 10),
+                         note="Amelia was unwell on the day of the appointment")
+    with ctx.db.session() as s:
+        school = s.scalar(select(School).where(School.name == "Hillside Primary School"))
+        assert school is not None
+        school.kind = "maintained"
+        school_id = school.id
+    named_setting.name_setting(ctx, jo, cid, school_id)
+    panel = open_panel(qtbot, desktop, cid)
     panel.resize(1400, 850)
     panel.show()
     qtbot.waitExposed(panel)
-    panel.tabs.setCurrentIndex(1)
+    panel.tabs.setCurrentWidget(panel.advice_tab)
     panel.advice_table.setFocus()
     QApplication.processEvents()
     record = panel.grab()
     assert record.width() >= 1400 and not record.isNull()
+    assert "Excused (reg 8(2))" in [row[6] for row in table_texts(panel.advice_table)]
     record.save(str(tmp_path / "case-record.png"))
-    draft = _draft_out_case(desktop)
-    dialog = FinalPlanDialog(desktop, load_case_detail(desktop.ctx, draft, GUI_TODAY), panel)
-    dialog.date.set_value(date(2025, 3, 1))
+    draft = _issued_case(desktop)
+    dialog = DraftSentDialog(desktop, load_case_detail(desktop.ctx, draft, GUI_TODAY), panel)
     dialog.show()
     qtbot.waitExposed(dialog)
-    dialog.date.setFocus()
+    dialog.sent.set_value(date(2025, 2, 28))
+    dialog.sent_by.setCurrentIndex(dialog.sent_by.findData("post"))
+    qtbot.waitUntil(lambda: dialog.required.loaded, timeout=10000)
+    dialog.required.reason["education"].setText("The school's SEN support plan of January 2025 is current")
+    dialog.sent.setFocus()
     QApplication.processEvents()
-    assert "earliest lawful final date is 4 Mar 2025" in dialog.problem_text()
+    assert dialog.served.value() == date(2025, 3, 4) and dialog.required.isVisible()  # served tomorrow
     dialog.grab().save(str(tmp_path / "step-dialog.png"))
     if os.environ.get("CASEWORKER_SCREENSHOTS") == "1":
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
@@ -341,13 +357,14 @@ def test_screenshots_of_a_case_mid_assessment(qtbot: QtBot, desktop: DesktopCont
             shutil.copyfile(tmp_path / name, SCREENSHOTS / name)
 
 
-def _draft_out_case(desktop: DesktopContext) -> int:
-    """A draft sent Tue 17 Feb 2025: the family's 15 days run to Mon 3 Mar, so the final is lawful from 4 Mar."""
+def _issued_case(desktop: DesktopContext) -> int:
+    """A yes to issue on Mon 3 Feb 2025 with only EP and health advice asked: the draft form warns (reg 6)."""
     ctx, jo = desktop.ctx, desktop.actor
     cid = new_case(desktop, date(2024, 10, 21), forename="Oliver", surname="Hughes", upn=None)
     steps.record_decision_to_assess(ctx, jo, cid, True, date(2024, 11, 25))
+    steps.request_advice(ctx, jo, cid, "ep", date(2024, 11, 26), service="County EP Service")
+    steps.request_advice(ctx, jo, cid, "health", date(2024, 11, 26), service="Wye Valley NHS Trust", sent_by="post")
     steps.record_decision_to_issue(ctx, jo, cid, True, date(2025, 2, 3))
-    steps.record_draft_sent(ctx, jo, cid, date(2025, 2, 17))
     return cid
 
 

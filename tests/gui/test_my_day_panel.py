@@ -223,6 +223,7 @@ def test_county_demo_renders(qtbot: QtBot, tmp_path: Path) -> None:
         assert sum(len(items(panel, s)) for s in SECTION_ORDER) > 20
         out = SCREENSHOTS if os.environ.get("CASEWORKER_SCREENSHOTS") else tmp_path
         out.mkdir(parents=True, exist_ok=True)
+        qtbot.wait(100)  # let the sections take their heights before the picture
         assert panel.grab().save(str(out / "my-day.png"))
         dc.set_viewing(None)
         qtbot.waitUntil(lambda: panel.whose.text().startswith("Whole team \u00b7"), timeout=10000)
