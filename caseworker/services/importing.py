@@ -27,6 +27,7 @@ from caseworker.io.rows import ParsedRow, RowProblem
 from caseworker.io.table import TableError, read_table, write_csv
 from caseworker.io.tracker import parse_table, rejects_table
 from caseworker.services.actor import Actor, require_writer
+from caseworker.statutory.engine import collector_paused
 from caseworker.statutory.required_advice import PFA
 from caseworker.store.audit import audit_many
 from caseworker.store.models import (
@@ -139,6 +140,13 @@ def import_tracker(ctx: AppContext, actor: Actor, path: Path, *, skip_invalid: b
         if rejects_path.resolve() == path.resolve():
             raise ImportFailed(f"the rejects file {rejects_path} would overwrite the file being imported; "
                                "choose another name")
+    # Tens of thousands of cells, values and records, and the collector would rescan them all again and
+    # again as they pile up; whatever cycles the ORM leaves are collected once the import is over.
+    with collector_paused():
+        return _import(ctx, actor, path, skip_invalid, rejects_path)
+
+
+def _import(ctx: AppContext, actor: Actor, path: Path, skip_invalid: bool, rejects_path: Path | None) -> ImportReport:
     try:
         table = read_table(path)
     except TableError as exc:
@@ -151,7 +159,8 @@ def import_tracker(ctx: AppContext, actor: Actor, path: Path, *, skip_invalid: b
     today = ctx.today()
     with ctx.db.session() as s:
         references = [r for r in dict.fromkeys(row.reference for row in read.rows) if r is not None]
-        check_rows(read.rows, load_stored(s, references), today, ctx.engine, read.columns)
+        stored = load_stored(s, references)
+        check_rows(read.rows, stored, today, ctx.engine, read.columns)
         bad = [row for row in read.rows if not row.ok]
         problems = [p for row in bad for p in row.problems]
         if bad and not skip_invalid:
@@ -160,7 +169,7 @@ def import_tracker(ctx: AppContext, actor: Actor, path: Path, *, skip_invalid: b
                 f"{'has' if len(bad) == 1 else 'have'} problems; fix them, or import the other rows with "
                 "--skip-invalid", problems, read.warnings)
         good_rows = [row for row in read.rows if row.ok and row.record is not None]
-        summary = _write(s, good_rows, actor.id, today)
+        summary = _write(s, good_rows, actor.id, today, stored)
         if bad and rejects_path is not None:
             # Before the commit: if the rejects cannot be saved, the good rows are not kept either.
             header, rows = rejects_table(table, bad)
@@ -179,7 +188,8 @@ def import_tracker(ctx: AppContext, actor: Actor, path: Path, *, skip_invalid: b
 
 
 
-def _write(s: Session, rows: list[ParsedRow], actor_id: int | None, today: date) -> WriteSummary:
+def _write(s: Session, rows: list[ParsedRow], actor_id: int | None, today: date,
+           stored: StoredCases) -> WriteSummary:
     """Write the good rows: the case records, then what only the version 2 columns carry."""
     records = [row.record for row in rows if row.record is not None]
     if not records:
@@ -192,7 +202,7 @@ def _write(s: Session, rows: list[ParsedRow], actor_id: int | None, today: date)
     s.flush()
     ids = existing_case_ids(s, [r.reference for _, r in later])
     written = _audited_cases(s, mark, set(ids.values()))
-    v2 = VersionTwo(s, actor_id, ids)
+    v2 = VersionTwo(s, actor_id, ids, {cid for ref, cid in ids.items() if ref not in stored})
     v2.write(later)
     summary.warnings += v2.warnings
     # A stored case the writer found unchanged, whose version 2 values changed, was updated after all.
@@ -222,26 +232,31 @@ def _update_by_id(s: Session, table: Table, columns: tuple[str, ...], rows: list
 class VersionTwo:
     """Writes how advice requests went, exceptions' dates and named settings for imported rows.
 
-    A filled cell sets the value and a blank one leaves what is stored. Every change is audited as
-    ``import.update`` like the writer's, and each case changed moves to a new version. A few queries
-    for the whole file, none per row.
+    A filled cell sets the value and a blank one leaves what is stored. A change to a stored case is
+    audited as ``import.update`` like the writer's, and the case moves to a new version; for a case this
+    import created, what the version 2 columns added is one more ``import.create`` row beside the
+    writer's. A few queries for the whole file, none per row.
     """
 
-    def __init__(self, s: Session, actor_id: int | None, case_ids: dict[str, int]) -> None:
+    def __init__(self, s: Session, actor_id: int | None, case_ids: dict[str, int], new_cases: set[int]) -> None:
         self.s = s
         self.actor_id = actor_id
         self.case_ids = case_ids
+        self.new_cases = new_cases
         self.changed: set[int] = set()
         self.warnings: list[str] = []
         self._audit: list[dict[str, Any]] = []
+        self._created: dict[int, dict[str, list[dict[str, Any]]]] = {}  # new case -> entity -> values set
 
     def write(self, rows: list[tuple[int, TrackerRecord]]) -> None:
         self._sent_by(rows)
         self._exception_dates(rows)
         self._named_settings(rows)
         cases: Table = Case.__table__  # type: ignore[assignment]
-        for part in chunks(sorted(self.changed)):
+        for part in chunks(sorted(self.changed - self.new_cases)):
             self.s.execute(update(cases).where(cases.c.id.in_(list(part))).values(version=cases.c.version + 1))
+        self._audit += [{"actor_id": self.actor_id, "action": "import.create", "entity": "case", "entity_id": cid,
+                         "case_id": cid, "before": None, "after": after} for cid, after in self._created.items()]
         audit_many(self.s, self._audit)
         if self.changed:
             self.s.expire_all()  # the ORM's copies of what was just updated underneath it
@@ -249,6 +264,9 @@ class VersionTwo:
     def _log(self, case_id: int, entity: str, entity_id: int, before: dict[str, Any],
              after: dict[str, Any]) -> None:
         self.changed.add(case_id)
+        if case_id in self.new_cases:
+            self._created.setdefault(case_id, {}).setdefault(entity, []).append(after)
+            return
         self._audit.append({"actor_id": self.actor_id, "action": "import.update", "entity": entity,
                             "entity_id": entity_id, "case_id": case_id, "before": before, "after": after})
 
