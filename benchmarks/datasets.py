@@ -40,6 +40,9 @@ TRACKER_COLUMNS = [
     *[f"{k}_advice_{what}" for k in ADVICE_KINDS for what in ("requested", "received", "service")],
     "decision_to_issue", "decision_to_issue_date", "draft_plan_sent", "final_plan_issued",
     "exception_ground", "exception_recorded",
+    # Version 2 of the tracker: how each advice request went, the exception's dates, the named setting.
+    *[f"{k}_advice_sent_by" for k in ADVICE_KINDS], "exception_from", "exception_to",
+    "named_setting_urn", "named_setting_name", "named_setting_kind",
 ]
 
 
@@ -139,9 +142,11 @@ def _yes_no(answer: bool | None) -> str:
 
 def tracker_rows(n: int = TRACKER_ROWS, *, today: date = TODAY, seed: int = SEED) -> list[dict[str, str]]:
     """``n`` tracker rows from demo data: four in five requests of the last year, the rest older plans."""
+    from caseworker.demo.details import DemoRecord, Details
     from caseworker.demo.generate import SCALES, generate
 
     data = generate(SCALES["large"], today=today, login=LOGIN, seed=seed)
+    settings = {s.record.urn: (s.name, s.kind) for s in data.schools}
     requests = [r for r in data.requests if r.withdrawn is None]  # the tracker has no withdrawal column
     rng = random.Random(seed)
     picked = rng.sample(requests, min(len(requests), n * 4 // 5))
@@ -163,11 +168,20 @@ def tracker_rows(n: int = TRACKER_ROWS, *, today: date = TODAY, seed: int = SEED
             "exception_ground": r.exceptions[0].ground if r.exceptions else "",
             "exception_recorded": _d(r.exceptions[0].recorded) if r.exceptions else "",
         }
+        details = r.details if isinstance(r, DemoRecord) else Details()
+        began, ended = (details.exception_dates.get((r.exceptions[0].ground, r.exceptions[0].recorded), (None, None))
+                        if r.exceptions else (None, None))
+        row.update(exception_from=_d(began), exception_to=_d(ended))
+        # A plan names the child's own school or college (as the demo does), with its kind.
+        urn = details.named_setting_urn or (r.school_urn if r.is_plan_in_place else None)
+        name, kind = settings[urn] if urn else ("", "")
+        row.update(named_setting_urn=urn or "", named_setting_name=name, named_setting_kind=kind)
         for kind in ADVICE_KINDS:
             a = next((a for a in r.advice if a.kind == kind), None)
             row[f"{kind}_advice_requested"] = _d(a.requested) if a else ""
             row[f"{kind}_advice_received"] = _d(a.received) if a else ""
             row[f"{kind}_advice_service"] = (a.service or "") if a else ""
+            row[f"{kind}_advice_sent_by"] = details.sent_by.get(kind, "") if a else ""
         rows.append(row)
     return rows
 

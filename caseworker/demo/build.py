@@ -24,6 +24,7 @@ from caseworker.demo.generate import DemoData, generate, scale_named
 from caseworker.demo.history import write_history
 from caseworker.demo.organisations import write_organisations
 from caseworker.demo.staffing import write_staffing
+from caseworker.demo.write_details import write_details
 from caseworker.errors import CaseworkerError
 from caseworker.statutory.engine import DeadlineEngine
 from caseworker.store.audit import audit
@@ -207,15 +208,17 @@ def _write(session: Session, data: DemoData, login: str, seed: int, sqlite: bool
     if sqlite:  # one big transaction on a file nobody else needs yet; it commits as a whole either way
         session.execute(text("PRAGMA cache_size=-200000"))
     staff_ids = add_staff(session, data.staff)
-    add_schools(session, data.school_records)
-    add_services(session, data.services)
+    school_ids = add_schools(session, data.school_records)
+    service_ids = add_services(session, data.services)
     actor = staff_ids[login]
     for batch in chunks(data.requests, 5_000):
         write_cases(session, list(batch), actor_id=actor, today=data.today, action="demo", audit_rows=False)
     write_history(session, data.requests, actor)
     for plans in data.plan_batches():
-        for batch in chunks(plans, 5_000):
-            write_cases(session, list(batch), actor_id=actor, today=data.today, action="demo", audit_rows=False)
+        for part in chunks(plans, 5_000):
+            write_cases(session, list(part), actor_id=actor, today=data.today, action="demo", audit_rows=False)
+    write_details(session, data.requests, schools=data.schools, school_ids=school_ids, bodies=data.service_bodies,
+                  service_ids=service_ids, staff_ids=staff_ids, actor=actor)
     session.execute(update(Child).where(Child.upn.is_(None)).values(upn_unknown_reason=UPN_NOT_YET_ASSIGNED))
     write_organisations(session)
     write_staffing(session, data.team, data.today, staff_ids)

@@ -14,7 +14,9 @@ import itertools
 import random
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from typing import TypeVar
 
+from caseworker.demo.details import DemoRecord, Details, draw_details
 from caseworker.demo.people import COUNTRIES, SENSORY, DemoChild
 from caseworker.demo.team import (
     EARLY_YEARS_SERVICE,
@@ -24,6 +26,8 @@ from caseworker.demo.team import (
     Turnaround,
 )
 from caseworker.store.records import AdviceRecord, CaseRecord, ExceptionRecord
+
+R = TypeVar("R", bound=CaseRecord)
 
 DAY = timedelta(days=1)
 SOURCES = ("parent", "school", "health", "other", "young_person")
@@ -73,6 +77,13 @@ class Timeline:
     withdrawn: date | None = None
     withdrawn_reason: str | None = None
     exceptions: list[ExceptionRecord] = field(default_factory=list)
+    details: Details = field(default_factory=Details)
+
+    def except_(self, ground: str, recorded: date, note: str, began: date | None = None,
+                ended: date | None = None) -> None:
+        """An exception, with the days its circumstances began (default: when recorded) and ended."""
+        self.exceptions.append(ExceptionRecord(ground, recorded, note))
+        self.details.exception_dates[(ground, recorded)] = (began or recorded, ended)
 
     def closed_by(self, today: date) -> bool:
         return ((self.withdrawn is not None and self.withdrawn <= today)
@@ -101,9 +112,9 @@ class Timeline:
         self.draft_sent, self.draft_served = later(self.draft_sent), later(self.draft_served)
         self.final, self.withdrawn = later(self.final), later(self.withdrawn)
 
-    def record(self, reference: str, today: date) -> CaseRecord:
-        """What has happened by ``today``, as a tracker row would hold it."""
-        r = CaseRecord(reference=reference, received=self.received)
+    def record(self, reference: str, today: date) -> DemoRecord:
+        """What has happened by ``today``, as a tracker row would hold it, with the details beyond it."""
+        r = DemoRecord(reference=reference, received=self.received)
         if self.dta is not None and self.dta[1] <= today:
             r.decision_to_assess, r.decision_to_assess_on = self.dta
         r.advice = [AdviceRecord(a.kind, a.requested, a.received if a.received and a.received <= today
@@ -120,6 +131,7 @@ class Timeline:
         if self.withdrawn is not None and self.withdrawn <= today:
             r.withdrawn, r.withdrawn_reason = self.withdrawn, self.withdrawn_reason
         r.exceptions = [e for e in self.exceptions if e.recorded <= today]
+        r.details = self.details.cut(today, r)
         return r
 
 
@@ -146,7 +158,7 @@ class Simulator:
             plan.append((kind, s.record.name, s.turnaround))
         plan.append(("education", child.school.name if child.school else EARLY_YEARS_SERVICE,
                      EDUCATION_TURNAROUND))
-        if rng.random() < 0.75:
+        if rng.random() < 0.9:  # otherwise social care advice already available is used (reg 6(4))
             s = self.pick_service("social_care")
             plan.append(("social_care", s.record.name, s.turnaround))
         if child.primary_need in SENSORY:
@@ -170,12 +182,14 @@ class Simulator:
             requested = weekday(dta_on + self._tri(0, 1, 6))
             days = turnaround.draw(rng)
             if kind == "education" and in_summer_closure(requested):
-                days += (date(requested.year, 9, 5) - requested).days
+                reopens = date(requested.year, 9, 5)
+                days += (reopens - requested).days
                 ground = "b" if child.school is None or child.school.phase == "early_years" else "a"
                 if rng.random() < 0.35:
-                    tl.exceptions.append(ExceptionRecord(ground, weekday(requested + self._tri(1, 3, 10)),
-                                                         f"Advice asked of {service} on "
-                                                         f"{requested:%d %B %Y}, during the summer closure"))
+                    # The circumstances: asked during the closure, until the setting reopened.
+                    tl.except_(ground, weekday(requested + self._tri(1, 3, 10)),
+                               f"Advice asked of {service} on {requested:%d %B %Y}, during the summer closure",
+                               began=requested, ended=weekday(reopens))
             got = weekday(requested + timedelta(days=days))
             tl.advice.append(AdviceRecord(kind, requested, got, service))
             last = max(last, got)
@@ -198,22 +212,28 @@ class Simulator:
             tl.withdrawn = weekday_before(received + timedelta(days=rng.randint(7, span)))
             tl.withdrawn_reason = rng.choice(WITHDRAWN_REASONS)
             self._end_at_withdrawal(tl)
+        draw_details(rng, tl, child)
         return tl
 
     def _personal_exception(self, tl: Timeline, child: DemoChild) -> None:
-        """Ground (c) or (d): recorded at some point in the process; later steps slip by weeks."""
+        """Ground (c) or (d): recorded at some point in the process, usually a little after the
+        circumstances began (now and then before the request came in); later steps slip by weeks."""
         rng = self.rng
         assert tl.dta is not None
         end = tl.final or (tl.dti[1] if tl.dti else tl.dta[1] + timedelta(days=60))
         at = weekday_before(tl.dta[1] + timedelta(days=rng.randint(0, max((end - tl.dta[1]).days, 1))))
+        began = at - timedelta(days=rng.randint(0, 14))
+        if rng.random() < 0.2:
+            began = tl.received - timedelta(days=rng.randint(5, 30))
+        weeks = rng.randint(3, 9)
         if rng.random() < 0.6:
-            tl.exceptions.append(ExceptionRecord("c", at, rng.choice(PERSONAL_NOTES)))
+            tl.except_("c", at, rng.choice(PERSONAL_NOTES), began, at + timedelta(weeks=weeks))
         else:
             country = COUNTRIES.get(child.person.community)
-            note = (f"Family visiting relatives in {country} for six weeks from {at:%d %B %Y}" if country
-                    else "Family away from the area for five weeks caring for a relative")
-            tl.exceptions.append(ExceptionRecord("d", at, note))
-        tl.shift_after(at, rng.randint(3, 9))
+            note = (f"Family visiting relatives in {country} for six weeks from {began:%d %B %Y}" if country
+                    else "Family away from the area for six weeks caring for a relative")
+            tl.except_("d", at, note, began, began + timedelta(weeks=6))
+        tl.shift_after(at, weeks)
 
     @staticmethod
     def _end_at_withdrawal(tl: Timeline) -> None:
@@ -235,7 +255,7 @@ class Simulator:
         tl.exceptions = [e for e in tl.exceptions if e.recorded <= w]
 
 
-def fill_child(r: CaseRecord, child: DemoChild) -> CaseRecord:
+def fill_child(r: R, child: DemoChild) -> R:
     p = child.person
     r.forename, r.surname, r.sex, r.date_of_birth = p.forename, p.surname, p.sex, child.date_of_birth
     r.upn, r.nhs_number, r.uln = child.upn, child.nhs_number, child.uln

@@ -20,6 +20,7 @@ from caseworker.demo.cases import (
     request_source,
     weekday_before,
 )
+from caseworker.demo.details import DemoRecord
 from caseworker.demo.people import DemoChild, PeopleFactory
 from caseworker.demo.showcase import SCENARIOS, scenario_timeline
 from caseworker.demo.team import (
@@ -67,7 +68,8 @@ class DemoData:
     team: Team
     schools: list[DemoSchool]
     services: list[ServiceRecord]
-    requests: list[CaseRecord]  # every request of the last year, open, issued or closed
+    service_bodies: dict[str, str]  # service name -> who it answers to, where not the council itself
+    requests: list[DemoRecord]  # every request of the last year, open, issued or closed
     plans_in_place: int
     width: int
     _people: PeopleFactory
@@ -109,10 +111,12 @@ def generate(scale: Scale, *, today: date, login: str, seed: int) -> DemoData:
                                   lead_name=None))
     services.extend(ServiceRecord(name=s.name, kind="education", address=s.record.address,
                                   postcode=s.record.postcode, email=s.record.email) for s in schools)
+    bodies = {s.record.name: s.body for kind in by_kind.values() for s in kind if s.body != "council"}
+    bodies.update((s.name, "school") for s in schools)
     people = PeopleFactory(rng, today, schools)
     sim = Simulator(rng, today, by_kind)
 
-    made: list[tuple[Timeline, CaseRecord]] = []
+    made: list[tuple[Timeline, DemoRecord]] = []
     open_count = 0
     for scenario in SCENARIOS:
         child = people.child(plan=False, born_before=today - timedelta(days=scenario.back + 200))
@@ -134,10 +138,10 @@ def generate(scale: Scale, *, today: date, login: str, seed: int) -> DemoData:
     for n, (_, record) in enumerate(made, start=plans_in_place + 1):
         record.reference = f"EHC-{n:0{width}d}"
         requests.append(record)
-    return DemoData(scale, today, team, schools, services, requests, plans_in_place, width, people, rng)
+    return DemoData(scale, today, team, schools, services, bodies, requests, plans_in_place, width, people, rng)
 
 
-def _request_record(rng: random.Random, tl: Timeline, child: DemoChild, team: Team, today: date) -> CaseRecord:
+def _request_record(rng: random.Random, tl: Timeline, child: DemoChild, team: Team, today: date) -> DemoRecord:
     r = fill_child(tl.record("", today), child)
     r.request_source = request_source(rng, child, today)
     # A few new requests wait for allocation; everything else has a named caseworker.

@@ -6,7 +6,7 @@ this their History tab would be empty.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from datetime import UTC, date, datetime, time
 from typing import Any
 
@@ -47,7 +47,7 @@ def _steps(r: CaseRecord) -> Iterator[tuple[date, str, dict[str, Any]]]:
         yield r.withdrawn, "withdraw", {"withdrawn_on": r.withdrawn.isoformat(), "withdrawn_reason": r.withdrawn_reason}
 
 
-def write_history(session: Session, requests: list[CaseRecord], fallback_actor: int) -> int:
+def write_history(session: Session, requests: Sequence[CaseRecord], fallback_actor: int) -> int:
     """Audit rows for every step of the demo's requests; returns how many were written."""
     staff = dict(session.execute(select(Staff.username, Staff.id)).all())
     case_ids: dict[str, int] = {}

@@ -33,6 +33,7 @@ PRIMARY_NEED = {"ASD": 33.0, "SLCN": 21.0, "SEMH": 14.5, "SLD": 8.5, "MLD": 7.0,
 _NEEDS = tuple(PRIMARY_NEED)
 _NEED_CUM = tuple(itertools.accumulate(PRIMARY_NEED.values()))
 SPECIAL_LIKELY = frozenset({"SLD", "PMLD", "MSI", "DS"})
+SPECIALIST_SHARE = 0.15  # of children with plans at special schools: placed at a non-maintained or independent one
 SENSORY = frozenset({"HI", "VI", "MSI"})
 
 # Age bands (years at today) and their weights: new requests skew young, plans in place older.
@@ -139,6 +140,8 @@ class PeopleFactory:
         child = DemoChild(person, dob, place, postcode(rng, place), need, None, None, self.ids.nhs(), None, [])
         age = child.age_on(self.today)
         child.school = self._school_for(age, need, place.team)
+        if plan and child.school is not None and child.school.phase == "special":
+            child.school = self._specialist(age) or child.school
         if age >= 4 or (child.school is not None and child.school.phase != "early_years"):
             first = child.school if child.school and child.school.phase == "primary" else None
             estab = (first or rng.choice(self._primaries)).estab
@@ -166,6 +169,17 @@ class PeopleFactory:
         if phase is None:
             return None
         options = self._schools.get((phase, team)) or self._schools.get((phase, ""))
+        if not options:
+            return None
+        # A pupil referral unit or an outreach base ("other") is seldom where a child with a plan is.
+        return rng.choices(options, weights=[0.1 if s.kind == "other" else 1.0 for s in options])[0]
+
+    def _specialist(self, age: int) -> DemoSchool | None:
+        """Now and then a non-maintained or independent special school (a specialist college from 16)."""
+        rng = self.rng
+        if rng.random() >= SPECIALIST_SHARE:
+            return None
+        options = self._schools.get(("specialist_post16" if age >= 16 else "specialist", ""))
         return rng.choice(options) if options else None
 
     # ------------------------------------------------------------ contacts

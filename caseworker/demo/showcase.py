@@ -2,8 +2,10 @@
 
 However small the demo and whatever the seed, the team sees a decision overdue and one due this
 week, advice due this week, late EP and health advice, advice received late, exceptions recorded
-before and after a deadline, a final plan overdue and one due this week, a draft's latest safe day
-coming up, a posted draft with a later served date, and recently issued plans, one of them late.
+before and after a deadline and one whose circumstances were over before the request came (it excuses
+nothing), a final plan overdue and one due this week, a draft's latest safe day coming up, a posted
+draft with a later served date, a school consulted on a draft, social care advice already available
+used under reg 6(4), and recently issued plans naming their settings, one of them late.
 """
 
 from __future__ import annotations
@@ -12,9 +14,10 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from caseworker.demo.cases import Simulator, Timeline, weekday, weekday_before
+from caseworker.demo.details import consult, settle
 from caseworker.demo.people import DemoChild
 from caseworker.demo.team import EARLY_YEARS_SERVICE
-from caseworker.store.records import AdviceRecord, ExceptionRecord
+from caseworker.store.records import AdviceRecord
 
 # Advice as (kind, requested, received or None), in days after the request was received.
 Advice = tuple[str, int, int | None]
@@ -31,7 +34,9 @@ class Scenario:
     posted: bool = False
     final: int | None = None
     withdrawn: int | None = None
-    exception: tuple[str, int, str] | None = None
+    exception: tuple[str, int, str] | None = None  # ground, recorded, note
+    # The days the exception's circumstances began and ended (None: still going), when not the day recorded.
+    circumstances: tuple[int, int | None] | None = None
 
 
 def _all(req: int, ep: int | None, health: int | None, edu: int | None,
@@ -51,7 +56,11 @@ SCENARIOS: tuple[Scenario, ...] = (
              advice=_all(40, None, None, 70, 88)),
     Scenario("exception recorded before the week-16 decision", back=125, dta=(True, 40),
              advice=_all(42, 106, None, 75),
-             exception=("c", 105, "Parent admitted to hospital; the family asked for the assessment to pause")),
+             exception=("c", 105, "Parent admitted to hospital; the family asked for the assessment to pause"),
+             circumstances=(98, None)),
+    Scenario("exception over before the request came: it excuses nothing", back=52,
+             exception=("c", 20, "Child in hospital for surgery in the autumn; home and well before the request"),
+             circumstances=(-45, -8)),
     Scenario("final plan overdue", back=150, dta=(True, 35), advice=_all(37, 95, 80, 70, 60),
              dti=(True, 108), draft=121),
     Scenario("exception recorded after the final plan's deadline", back=165, dta=(True, 41),
@@ -99,5 +108,8 @@ def scenario_timeline(s: Scenario, today: date, child: DemoChild, sim: Simulator
         tl.withdrawn_reason = "Family moved out of the area"
     if s.exception is not None:
         ground, at, note = s.exception
-        tl.exceptions.append(ExceptionRecord(ground, on(at), note))
+        began, ended = s.circumstances or (at, None)
+        tl.except_(ground, on(at), note, on(began), on(ended) if ended is not None else None)
+    consult(tl, child, 7, "agrees")
+    settle(tl, child)
     return tl

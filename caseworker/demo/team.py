@@ -153,9 +153,10 @@ def make_team(rng: random.Random, caseworkers: int, team_leads: int, login: str)
 @dataclass(frozen=True, slots=True)
 class DemoSchool:
     record: SchoolRecord
-    phase: str  # early_years, primary, secondary, special, college
+    phase: str  # early_years, primary, secondary, special, college, specialist, specialist_post16
     team: str
     estab: int  # DfE establishment number, the 4 digits in a UPN
+    kind: str = "maintained"  # the kind of setting (docs/law.md#named-setting)
 
     @property
     def name(self) -> str:
@@ -171,20 +172,32 @@ CITY_SECONDARY_NAMES = ("Wyeside High School", "Bishop's Meadow Academy", "Kings
 SECONDARY_KINDS = ("High School", "Academy", "Church of England Academy")
 SLUG_SKIP = frozenset({"primary", "school", "ce", "rc", "community", "academy", "high", "church", "of", "england",
                        "special", "college", "the"})
-SPECIAL_NAMES = ("Beacon Special School", "Marches Special School", "Greenfields Outreach Centre",
-                 "The Willows Pupil Referral Unit")
+# Special settings in the county, with their kinds: maintained special schools, a special academy, and a
+# pupil referral unit (not a school s43 covers).
+SPECIAL_NAMES = (("Beacon Special School", "maintained"), ("Marches Special School", "academy"),
+                 ("Greenfields School", "maintained"), ("The Willows Pupil Referral Unit", "other"))
+# Settings a few children with complex needs are placed at, in or beyond the county.
+SPECIALIST = (("Marcle Court School", "nmss", "specialist"), ("Hope Valley School", "s41_independent", "specialist"),
+              ("Orchard Lea Independent School", "independent", "specialist"),
+              ("Bramble Hill Specialist College", "s41_independent", "specialist_post16"))
 COLLEGE_NAMES = ("Marches Further Education College", "Wye Valley Sixth Form College",
                  "Three Counties Land-Based College")
 EARLY_YEARS_NAMES = ("Little Acorns Nursery", "Ladybird Pre-School", "Rainbow Day Nursery",
                      "Tiny Steps Childminding Network")
 
 
-def _school(i: int, name: str, phase: str, place: Place, rng: random.Random, estab: int) -> DemoSchool:
+def _school(i: int, name: str, phase: str, place: Place, rng: random.Random, estab: int,
+            kind: str = "maintained") -> DemoSchool:
     words = [ascii_slug(w) for w in name.replace(",", " ").replace("(", " ").replace(")", " ").split()]
     slug = "".join(w for w in words if w not in SLUG_SKIP)[:28] or ascii_slug(name)[:28]
     rec = SchoolRecord(name=name, urn=f"{990001 + i}", address=address(rng, place),
                        postcode=postcode(rng, place), email=f"senco@{slug}.example.org")
-    return DemoSchool(rec, phase, place.team, estab)
+    return DemoSchool(rec, phase, place.team, estab, kind)
+
+
+def _mainstream_kind(name: str, i: int) -> str:
+    """Academies by name, and one other school in three: about the county's share."""
+    return "academy" if "Academy" in name or i % 3 == 0 else "maintained"
 
 
 def make_schools(rng: random.Random, copies: int = 1) -> list[DemoSchool]:
@@ -196,7 +209,8 @@ def make_schools(rng: random.Random, copies: int = 1) -> list[DemoSchool]:
         for place in PLACES:
             for j in range(3 if place.weight >= 8 else 1):
                 name = f"{PRIMARY_NAMES[(j + len(out)) % len(PRIMARY_NAMES)]}, {place.town}{suffix}"
-                out.append(_school(len(out), name, "primary", place, rng, primary_estab))
+                out.append(_school(len(out), name, "primary", place, rng, primary_estab,
+                                   _mainstream_kind(name, len(out))))
                 primary_estab += 1
         city = 0
         for place in PLACES:
@@ -206,18 +220,23 @@ def make_schools(rng: random.Random, copies: int = 1) -> list[DemoSchool]:
                     city += 1
                 else:
                     name = f"{place.town} {SECONDARY_KINDS[len(out) % len(SECONDARY_KINDS)]}{suffix}"
-                out.append(_school(len(out), name, "secondary", place, rng, secondary_estab))
+                kind = "academy" if "Academy" in name else "maintained"
+                out.append(_school(len(out), name, "secondary", place, rng, secondary_estab, kind))
                 secondary_estab += 1
-        for k, name in enumerate(SPECIAL_NAMES):
+        for k, (name, kind) in enumerate(SPECIAL_NAMES):
             place = PLACES[k % 3]
-            out.append(_school(len(out), f"{name}{suffix}", "special", place, rng, special_estab))
+            out.append(_school(len(out), f"{name}{suffix}", "special", place, rng, special_estab, kind))
             special_estab += 1
         for k, name in enumerate(COLLEGE_NAMES):
             place = PLACES[(k * 3) % len(PLACES)]
-            out.append(_school(len(out), f"{name}{suffix}", "college", place, rng, 8000 + k))
+            out.append(_school(len(out), f"{name}{suffix}", "college", place, rng, 8000 + k, "fe_college"))
         for k, name in enumerate(EARLY_YEARS_NAMES):
             place = PLACES[(k * 2 + 1) % len(PLACES)]
-            out.append(_school(len(out), f"{name}, {place.town}{suffix}", "early_years", place, rng, 1000 + k))
+            out.append(_school(len(out), f"{name}, {place.town}{suffix}", "early_years", place, rng, 1000 + k,
+                               "early_years"))
+        for k, (name, kind, phase) in enumerate(SPECIALIST):
+            place = PLACES[(k * 4 + 2) % len(PLACES)]
+            out.append(_school(len(out), f"{name}{suffix}", phase, place, rng, 6000 + k, kind))
     return out
 
 
@@ -241,13 +260,14 @@ class DemoService:
     record: ServiceRecord
     turnaround: Turnaround
     share: float  # of its kind's requests
+    body: str = "council"  # who the adviser answers to: reg 8 binds health bodies (docs/law.md#reg8-bodies)
 
 
 def _svc(name: str, kind: str, lead: str, email: str, place: Place, rng: random.Random,
-         turnaround: Turnaround, share: float) -> DemoService:
+         turnaround: Turnaround, share: float, body: str = "council") -> DemoService:
     rec = ServiceRecord(name=name, kind=kind, address=address(rng, place), postcode=postcode(rng, place),
                         email=email, lead_name=lead)
-    return DemoService(rec, turnaround, share)
+    return DemoService(rec, turnaround, share, body)
 
 
 def make_services(rng: random.Random) -> dict[str, list[DemoService]]:
@@ -263,13 +283,13 @@ def make_services(rng: random.Random) -> dict[str, list[DemoService]]:
             _svc(f"{COUNCIL} Educational Psychology Service", "ep", lead(), f"ep.service@{STAFF_DOMAIN}",
                  city, rng, Turnaround(30, 62, 105), 0.8),
             _svc("Marches Associate Educational Psychologists (commissioned)", "ep", lead(),
-                 "referrals@marches-ep.example.org", city, rng, Turnaround(28, 45, 75), 0.2),
+                 "referrals@marches-ep.example.org", city, rng, Turnaround(28, 45, 75), 0.2, "other"),
         ],
         "health": [
             _svc("Wye Valley NHS Trust (DMO)", "health", lead(), "dmo@wyevalley.example.org", city, rng,
-                 Turnaround(25, 55, 95), 0.7),
+                 Turnaround(25, 55, 95), 0.7, "health"),
             _svc(f"{COUNCIL} Community Paediatrics and CAMHS", "health", lead(),
-                 "send.health@example.org", city, rng, Turnaround(30, 60, 100), 0.3),
+                 "send.health@example.org", city, rng, Turnaround(30, 60, 100), 0.3, "health"),
         ],
         "social_care": [
             _svc(f"{COUNCIL} Children's Social Care", "social_care", lead(),

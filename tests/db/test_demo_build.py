@@ -6,6 +6,7 @@ import hashlib
 from collections import Counter
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import func, select
@@ -13,7 +14,18 @@ from sqlalchemy import func, select
 from caseworker.demo import DemoRefused, build_demo, describe_contents
 from caseworker.statutory.engine import DeadlineEngine
 from caseworker.store.database import Database, open_database
-from caseworker.store.models import AppMeta, Case, Child, Contact, Staff
+from caseworker.store.models import (
+    AdviceRequest,
+    AdviceService,
+    AppMeta,
+    Case,
+    Child,
+    Consultation,
+    Contact,
+    ExistingAdvice,
+    School,
+    Staff,
+)
 from caseworker.store.queries import load_request_facts
 from caseworker.store.records import CaseRecord, ContactRecord
 from caseworker.store.writer import write_cases
@@ -43,12 +55,36 @@ def digest(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
+def details_of(url: str) -> dict[str, list[tuple[Any, ...]]]:
+    """What the engine's facts leave out: settings named and consulted, advice already available, kinds."""
+    db = open_database(url)
+    try:
+        with db.sessions() as s:
+            return {
+                "named": [tuple(r) for r in s.execute(select(Case.reference, School.name, School.kind).join(
+                    School, School.id == Case.named_setting_id).order_by(Case.reference))],
+                "consulted": [tuple(r) for r in s.execute(select(
+                    Case.reference, School.name, Consultation.sent_on, Consultation.replied_on, Consultation.reply)
+                    .select_from(Consultation).join(Case, Case.id == Consultation.case_id)
+                    .join(School, School.id == Consultation.school_id).order_by(Consultation.id))],
+                "available": [tuple(r) for r in s.execute(select(
+                    ExistingAdvice.case_id, ExistingAdvice.kind, ExistingAdvice.reason).order_by(ExistingAdvice.id))],
+                "advice": [tuple(r) for r in s.execute(select(
+                    AdviceRequest.id, AdviceRequest.covers_pfa, AdviceRequest.excused_from, AdviceRequest.excused_to,
+                    AdviceRequest.excused_note).order_by(AdviceRequest.id))],
+            }
+    finally:
+        db.dispose()
+
+
 def test_same_seed_and_today_build_the_same_database(tmp_path: Path) -> None:
     one, two = f"sqlite:///{tmp_path / 'one.sqlite'}", f"sqlite:///{tmp_path / 'two.sqlite'}"
     build_demo(one, scale="tiny", today=TODAY, login="lead", seed=5)
     build_demo(two, scale="tiny", today=TODAY, login="lead", seed=5)
     assert facts_of(one) == facts_of(two)
     assert len(facts_of(one)) > 40
+    assert details_of(one) == details_of(two)
+    assert details_of(one)["named"] and details_of(one)["consulted"]
 
 
 def test_county_demo(tmp_path: Path) -> None:
@@ -82,6 +118,47 @@ def test_county_demo(tmp_path: Path) -> None:
         assert len(results) == 300 and all(r.is_open for r in results)
     finally:
         db.dispose()
+
+
+def test_the_county_demo_is_right_in_law_in_its_details(tmp_path: Path) -> None:
+    """Named settings of many kinds fitting the child's age, consultations and their replies, posted and
+    excused advice, advice already available, who each service answers to, and exceptions' own dates."""
+    url = f"sqlite:///{tmp_path / 'demo.sqlite'}"
+    build_demo(url, scale="county", today=TODAY, login="rcarter")
+    db = open_database(url)
+    try:
+        with db.sessions() as s:
+            named = s.execute(select(School.kind, Child.date_of_birth, Case.received_on).join(
+                Case, Case.named_setting_id == School.id).join(Child, Child.id == Case.child_id)).all()
+            kinds = Counter(kind for kind, *_ in named)
+            assert {"maintained", "academy", "fe_college", "nmss", "s41_independent", "independent",
+                    "early_years"} <= set(kinds)
+            assert kinds["maintained"] + kinds["academy"] > len(named) / 2
+            assert all((TODAY - born).days < 6 * 365 for kind, born, _ in named if kind == "early_years")
+            assert all((TODAY - born).days >= 16 * 365 for kind, born, _ in named if kind == "fe_college")
+            assert s.scalar(select(func.count()).select_from(Case).where(
+                Case.final_issued_on.is_(None), Case.named_setting_id.is_not(None))) == 0  # drafts name none
+            replies = Counter(s.scalars(select(Consultation.reply)))
+            assert replies["agrees"] and replies["declines"] and replies[None]
+            assert s.scalar(select(func.count()).select_from(ExistingAdvice)) > 0
+            ways = Counter(s.scalars(select(AdviceRequest.sent_by)))
+            assert ways["post"] and ways["portal"] and ways["email"] > ways["post"] + ways["portal"]
+            assert s.scalar(select(func.count()).select_from(AdviceRequest).where(
+                AdviceRequest.excused_ground.is_not(None))) > 0
+            bodies = dict(s.execute(select(AdviceService.name, AdviceService.body)).all())
+            assert bodies["Wye Valley NHS Trust (DMO)"] == "health"
+            assert bodies["Herefordshire Educational Psychology Service"] == "council"
+            assert bodies["Beacon Special School"] == "school"
+            facts = load_request_facts(s, open_only=False)
+    finally:
+        db.dispose()
+    engine = DeadlineEngine()
+    exceptions = [(f, e) for f in facts for e in f.exceptions]
+    assert any(e.start < f.received for f, e in exceptions)
+    [(over, _)] = [(f, e) for f, e in exceptions if e.ended is not None and e.ended < f.received]
+    # Its circumstances were over before the request came: the decision to assess is overdue all the same.
+    assert engine.evaluate(over, TODAY).milestone("decision_to_assess").status == "overdue"
+    assert Counter(a.status for f in facts for a in engine.evaluate(f, TODAY).advice)["excused"] > 0
 
 
 def _real_database(url: str) -> None:

@@ -9,11 +9,13 @@ from datetime import date
 
 import pytest
 
+from caseworker.demo.details import DemoRecord, Details
 from caseworker.demo.generate import SCALES, DemoData, generate, scale_named
 from caseworker.demo.names import ascii_slug, child_name, feminine_surname
 from caseworker.demo.people import end_of_compulsory_school_age
 from caseworker.identifiers import normalise_nhs_number, normalise_postcode, normalise_uln, normalise_upn
 from caseworker.statutory.engine import AdviceFacts, DeadlineEngine, ExceptionFacts, RequestFacts
+from caseworker.statutory.required_advice import school_year
 from caseworker.statutory.validation import check_request
 from caseworker.store.records import CaseRecord
 
@@ -22,13 +24,18 @@ ENGINE = DeadlineEngine()
 
 
 def facts(r: CaseRecord) -> RequestFacts:
+    """A demo request as the engine sees it once built, with how advice went and the exceptions' dates."""
     assert r.received is not None
+    d = r.details if isinstance(r, DemoRecord) else Details()
     return RequestFacts(
         r.reference, r.received, f"{r.forename} {r.surname}", r.caseworker, r.decision_to_assess,
         r.decision_to_assess_on, r.decision_to_issue, r.decision_to_issue_on, r.draft_sent, r.draft_served,
         r.final_issued, r.withdrawn,
-        [AdviceFacts(a.kind, a.requested, a.received, a.service) for a in r.advice if a.requested],
-        [ExceptionFacts(e.ground, e.recorded, e.note) for e in r.exceptions])
+        [AdviceFacts(a.kind, a.requested, a.received, a.service, sent_by=d.sent_by.get(a.kind, "email"),
+                     excused_ground=d.excuses[a.kind].ground if a.kind in d.excuses else None)
+         for a in r.advice if a.requested],
+        [ExceptionFacts(e.ground, e.recorded, e.note, *d.exception_dates.get((e.ground, e.recorded), (None, None)))
+         for e in r.exceptions])
 
 
 def everything(data: DemoData) -> list[CaseRecord]:
@@ -193,3 +200,65 @@ def test_plans_in_place_have_no_request_clock(county: DemoData) -> None:
         assert r.is_plan_in_place and r.caseworker
         assert r.final_issued is not None and r.date_of_birth is not None
         assert r.date_of_birth < r.final_issued <= TODAY
+
+
+def test_what_a_request_records_beyond_a_tracker_row_is_lawful(county: DemoData) -> None:
+    seen: Counter[str] = Counter()
+    for r in county.requests:
+        d, asked = r.details, {a.kind: a for a in r.advice}
+        assert set(d.sent_by) <= set(asked) and set(d.sent_by.values()) <= {"post", "portal"}
+        seen.update(d.sent_by.values())
+        for kind, x in d.excuses.items():  # reg 8(2): within the adviser's 6 weeks, up to today
+            a = asked[kind]
+            assert a.requested is not None and x.ground in ENGINE.rules.advice_excuses
+            how = d.sent_by.get(kind, "email")
+            assert ENGINE.delivered(a.requested, how) <= x.began <= min(ENGINE.advice_due(a.requested, how), TODAY)
+            assert x.ended is None or x.began <= x.ended <= TODAY
+            assert a.received is None or a.received > x.began
+            seen["excused"] += 1
+        for c in d.consultations:
+            assert c.sent == r.draft_sent and (c.replied is None) == (c.reply is None)
+            assert c.replied is None or c.sent < c.replied <= TODAY
+            seen[f"reply {c.reply}"] += 1
+        if d.existing_advice:  # reg 6(4): with the "yes" to issue, for a required kind nobody was asked for
+            assert r.decision_to_issue is True and not set(d.existing_advice) & set(asked)
+            seen["available"] += 1
+        if r.decision_to_issue:
+            assert {"education", "health", "ep", "social_care"} <= set(asked) | set(d.existing_advice)
+            assert r.date_of_birth is not None and r.decision_to_issue_on is not None
+            if school_year(r.date_of_birth, r.decision_to_issue_on) >= 10:  # year 9 when advice was asked
+                assert "education" in d.covers_pfa, r.reference
+                seen["pfa"] += 1
+        assert (d.named_setting_urn is not None) == (r.final_issued is not None and r.school_urn is not None)
+        assert r.received is not None
+        seen["began before the request"] += any(began < r.received for began, _ in d.exception_dates.values())
+        seen["ended before the request"] += any(ended is not None and ended < r.received
+                                                for _, ended in d.exception_dates.values())
+    assert seen["post"] and seen["portal"] and seen["excused"] and seen["available"] and seen["pfa"]
+    assert seen["reply agrees"] and seen["reply declines"] and seen["reply None"]
+    assert seen["began before the request"] >= 2 and seen["ended before the request"] == 1
+
+
+def test_plans_name_settings_of_every_kind_fitting_the_childs_age(county: DemoData) -> None:
+    """The setting a plan names is the child's own school or college (written as the named setting when
+    the demo is built): early years under 6, further education from 16."""
+    kind_of = {s.record.urn: s.kind for s in county.schools}
+    kinds: Counter[str] = Counter()
+    for r in county.requests + [r for batch in county.plan_batches() for r in batch]:
+        if r.final_issued is None or r.school_urn is None:
+            continue
+        kind = kind_of[r.school_urn]
+        kinds[kind] += 1
+        assert r.date_of_birth is not None
+        age = (TODAY - r.date_of_birth).days / 365.25  # the plan names where the child is now
+        if kind == "early_years":
+            assert age < 6, r.reference
+        if kind == "fe_college":
+            assert age >= 16, r.reference
+    assert set(kinds) == {"maintained", "academy", "fe_college", "nmss", "s41_independent", "independent",
+                          "early_years", "other"}
+    assert kinds["maintained"] + kinds["academy"] > sum(kinds.values()) / 2  # mostly mainstream
+    assert kinds["other"] < kinds["nmss"] + kinds["s41_independent"] + kinds["independent"]
+    bodies = county.service_bodies
+    assert bodies["Wye Valley NHS Trust (DMO)"] == "health" and "Herefordshire Children's Social Care" not in bodies
+    assert all(bodies[s.name] == "school" for s in county.schools)
