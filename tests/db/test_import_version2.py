@@ -130,9 +130,10 @@ def test_the_named_setting_is_found_or_added_with_its_kind_and_linked(app: AppCo
         made = s.scalars(select(AuditEvent.after).where(
             AuditEvent.action == "import.create", AuditEvent.entity == "case").order_by(AuditEvent.id)).all()
     # Each case's creation is audited twice: the writer's summary, then what the version 2 columns added.
-    [setting] = [after["case"] for after in made if after and "case" in after][0]
-    assert (setting["named_setting"], setting["kind"]) == ("Oak Hill Primary School", "maintained")
-    assert sum(1 for after in made if after and "case" in after) == 4
+    settings = [after["case"] for after in made if after and "case" in after]
+    assert len(settings) == 4
+    [first] = settings[0]
+    assert (first["named_setting"], first["kind"]) == ("Oak Hill Primary School", "maintained")
 
 
 def test_a_setting_without_a_kind_is_linked_with_a_warning(app: AppContext, actor: Actor, tmp_path: Path) -> None:
@@ -195,6 +196,16 @@ def test_a_decision_to_issue_without_required_advice_is_imported_with_a_warning(
         "on the case why advice already available was used instead (reg 6(4))"]
     with app.db.session() as s:
         assert s.scalar(select(Case.decision_to_issue_on)) == date(2026, 2, 23)
+
+
+def test_an_imported_draft_counts_as_sent_by_email(app: AppContext, actor: Actor, tmp_path: Path) -> None:
+    row = {**BASE, "decision_to_assess": "yes", "decision_to_assess_date": "2025-12-15", **ADVICE,
+           "decision_to_issue": "yes", "decision_to_issue_date": "2026-02-23", "draft_plan_sent": "2026-02-26"}
+    assert run(app, actor, tmp_path, [row]).warnings == []
+    with app.db.session() as s:
+        [facts] = load_request_facts(s)
+        assert s.scalar(select(Case.draft_sent_by)) == "email"
+    assert ENGINE.evaluate(facts, TODAY).served == date(2026, 2, 26)
 
 
 def test_a_bad_way_of_sending_rejects_the_row_and_writes_nothing(app: AppContext, actor: Actor,
