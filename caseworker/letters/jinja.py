@@ -23,11 +23,11 @@ from jinja2 import (
     Undefined,
     meta,
 )
-from jinja2.sandbox import SandboxedEnvironment
 from jinja2.utils import missing
 
 from caseworker.letters.errors import TemplateFormatError
 from caseworker.letters.facts import TOP_LEVEL
+from caseworker.letters.limits import LimitedEnvironment
 from caseworker.letters.words import long_date, plural_days, short_date
 
 __all__ = ["ENV", "FactsNode", "compile_cached", "compile_text", "long_date", "node", "plural_days", "short_date"]
@@ -118,8 +118,9 @@ def _finalize(value: Any) -> Any:
                                "or a list with a for loop or | join(', ')")
 
 
-def make_environment() -> SandboxedEnvironment:
-    env = SandboxedEnvironment(undefined=FieldUndefined, autoescape=False, trim_blocks=True, lstrip_blocks=True,
+def make_environment() -> LimitedEnvironment:
+    """The sandbox with limits on time, size and numbers (caseworker.letters.limits)."""
+    env = LimitedEnvironment(undefined=FieldUndefined, autoescape=False, trim_blocks=True, lstrip_blocks=True,
                                keep_trailing_newline=False, finalize=_finalize,
                                loader=FunctionLoader(lambda name: None))  # nothing to include or import
     env.filters["long"] = long_date

@@ -44,6 +44,7 @@ from caseworker.letters.facts import (
     known_fact,
 )
 from caseworker.letters.jinja import FactsNode, compile_cached, compile_text, node
+from caseworker.letters.limits import TemplateLimit, render_limited
 from caseworker.letters.resources import templates_dir
 from caseworker.letters.settings import MANDATORY_BLOCKS, ContactPoint, CouncilSettings
 from caseworker.letters.words import age_on
@@ -208,13 +209,17 @@ def _resolve(ctx: dict[str, Any], path: str) -> bool:
 
 def _render(template: Template, ctx: dict[str, Any], where: str) -> str:
     try:
-        return template.render(ctx)
+        return render_limited(template, ctx)
+    except TemplateLimit as exc:
+        raise LetterError(f"{where}: stopped: {exc}") from None
     except UndefinedError as exc:
         raise LetterError(f"{where}: {exc.message}") from exc
     except SecurityError as exc:
         raise LetterError(f"{where}: not allowed in a letter template: {exc}") from exc
     except TemplateError as exc:
         raise LetterError(f"{where}: {exc}") from exc
+    except (TypeError, ValueError, ArithmeticError, LookupError) as exc:  # e.g. 1 / 0, 'a' + 1 in a template
+        raise LetterError(f"{where}: the template cannot be worked out ({exc})") from None
 
 
 def rights_blocks(council: CouncilSettings, ctx: dict[str, Any], where: str) -> tuple[Block, ...]:
