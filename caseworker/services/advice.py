@@ -14,6 +14,8 @@ from caseworker.context import AppContext
 from caseworker.errors import ConflictError, NotFound, Problem, ValidationError
 from caseworker.services.actor import Actor, require_writer
 from caseworker.services.casefile import load_case, writing
+from caseworker.statutory.engine import AdviceFacts
+from caseworker.statutory.preview import advice_excuse_problems
 from caseworker.statutory.required_advice import PFA, REQUIRED_TITLES, missing_advice
 from caseworker.store.audit import audit
 from caseworker.store.models import SENT_BY, AdviceRequest, Case, ExistingAdvice
@@ -71,7 +73,8 @@ def excuse_advice(ctx: AppContext, actor: Actor, advice_id: int, ground: str, be
                                                         f"(use {', '.join(ctx.engine.rules.advice_excuses)})"))
     with writing(ctx, "excuse advice") as s:
         advice = _advice_for_change(s, advice_id, expected_version)
-        problems = _excuse_problems(ctx, advice, began_on, ended_on)
+        facts = AdviceFacts(advice.kind, advice.requested_on, advice.received_on, sent_by=advice.sent_by)
+        problems = advice_excuse_problems(facts, began_on, ended_on, ctx.today(), ctx.engine)
         if problems:
             raise ValidationError(problems)
         before = {"excused_ground": advice.excused_ground, "excused_from": advice.excused_from,
@@ -95,24 +98,3 @@ def _advice_for_change(s: Session, advice_id: int, expected_version: int | None)
         raise ConflictError("this advice request was changed by someone else since you opened it; "
                             "reload it and try again")
     return advice
-
-
-def _excuse_problems(ctx: AppContext, advice: AdviceRequest, began: date, ended: date | None) -> list[Problem]:
-    engine = ctx.engine
-    delivered = engine.delivered(advice.requested_on, advice.sent_by)
-    due = engine.advice_due(advice.requested_on, advice.sent_by)
-    p = []
-    if advice.received_on is not None:
-        p.append(Problem("excused_ground", f"the advice was received on {advice.received_on:%d %b %Y}; "
-                                           "there is nothing to excuse"))
-    if began > ctx.today():
-        p.append(Problem("excused_from", "the circumstances cannot begin after today"))
-    elif began > due:
-        p.append(Problem("excused_from", f"circumstances that began after the advice was due ({due:%d %b %Y}) "
-                                         "cannot excuse it"))
-    if ended is not None and ended < began:
-        p.append(Problem("excused_to", "the circumstances cannot end before they began"))
-    elif ended is not None and ended < delivered:
-        p.append(Problem("excused_to", f"circumstances that ended before the adviser had the request "
-                                       f"({delivered:%d %b %Y}) cannot excuse it"))
-    return p

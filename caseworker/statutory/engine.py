@@ -352,9 +352,10 @@ class DeadlineEngine:
         if final.done is not None or final.status == NOT_APPLICABLE or not d.is_open:
             return None
         earliest = d.earliest_final if d.served is not None else self.earliest_final(today)
-        if earliest is None or earliest <= final.due:
+        # Once that day has come the plan can issue today: an overdue final is simply overdue.
+        if earliest is None or earliest <= final.due or earliest <= today:
             return None
-        return max(earliest, today)
+        return earliest
 
     def evaluate_all(self, requests: list[RequestFacts], today: date) -> list[RequestDeadlines]:
         evaluate = self.evaluate

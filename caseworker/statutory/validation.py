@@ -77,7 +77,9 @@ def check_exception(p: list[Problem], e: ExceptionFacts, received: date, today: 
     _not_before(p, "exception_recorded", e.recorded, received, "the date the request was received")
     _not_after(p, "exception_from", e.began, e.recorded, "the day it was recorded")
     if e.ended is not None:
-        _not_after(p, "exception_to", e.ended, today, "today (leave it blank while the circumstances go on)")
+        if e.ended > today:
+            p.append(Problem("exception_to", f"{_fmt(e.ended)} is after today: leave the end blank while the "
+                                             "circumstances go on"))
         _not_before(p, "exception_to", e.ended, e.start, "the day the circumstances began")
 
 
@@ -96,9 +98,11 @@ def _check_order(p: list[Problem], facts: RequestFacts, engine: DeadlineEngine) 
     _not_before(p, "draft_plan_served", facts.draft_served, facts.draft_sent, "the draft was sent")
     if facts.draft_served is not None and facts.draft_sent is None:
         p.append(Problem("draft_plan_served", "a draft cannot be served before it is sent"))
-    if facts.draft_served is not None and facts.draft_sent is not None:
-        _not_after(p, "draft_plan_served", facts.draft_served, facts.draft_sent + MAX_SERVICE_DELAY,
-                   f"{MAX_SERVICE_DELAY.days} days after it was sent")
+    if (facts.draft_served is not None and facts.draft_sent is not None
+            and facts.draft_served > facts.draft_sent + MAX_SERVICE_DELAY):
+            p.append(Problem("draft_plan_served", f"{_fmt(facts.draft_served)} is more than "
+                                                  f"{MAX_SERVICE_DELAY.days} days after the draft was sent "
+                                                  f"({_fmt(facts.draft_sent)})"))
     served = engine.draft_served(facts)
     earliest = engine.earliest_final(served)
     if facts.final_issued is not None and earliest is not None and facts.final_issued < earliest:
