@@ -14,6 +14,8 @@ STATUS_LOOK: dict[str, tuple[str, str, str]] = {
     "late_advice": ("Late advice", "cross", "#b3261e"),
     "met_late": ("Done late", "tick", "#8a5a00"),
     "received_late": ("Received late", "tick", "#8a5a00"),
+    "cannot_be_met": ("Week 20 cannot be met", "cross", "#b3261e"),
+    "behind_plan": ("Later than planned", "triangle", "#a15c00"),
     "due_soon": ("Due soon", "clock", "#a15c00"),
     "at_risk": ("At risk", "triangle", "#a15c00"),
     "exempt": ("Exempt", "dash", "#5b4a8b"),

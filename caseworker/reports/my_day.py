@@ -6,7 +6,7 @@ by urgency. The desktop's start page and any headless summary stand on the same 
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 from caseworker.reports.deadlines import ADVICE_SHORT, MILESTONE_SHORT
@@ -14,6 +14,7 @@ from caseworker.statutory.engine import (
     DUE_SOON,
     LATE,
     OVERDUE,
+    Milestone,
     RequestDeadlines,
 )
 from caseworker.statutory.risk import advice_at_risk
@@ -58,6 +59,8 @@ class WorkItem:
     days_late: int  # days past the due date; 0 when not yet due
     days_left: int  # days until the due date; negative when past it
     note: str = ""
+    # A final plan whose week 20 the family's 15 days have put out of reach: the day it can lawfully go.
+    earliest_lawful_final: date | None = None
 
 
 @dataclass
@@ -88,16 +91,21 @@ def cannot_be_met_note(d: RequestDeadlines) -> str:
     return f"cannot be met: earliest lawful final {earliest.day} {earliest:%b %Y}"
 
 
+def _milestone_item(section: str, d: RequestDeadlines, m: Milestone, today: date) -> WorkItem:
+    item = _item(section, d, MILESTONE_SHORT[m.name], m.due, m.work_by, today)
+    if m.name == "final_plan" and d.final_cannot_be_met is not None:
+        return replace(item, note=cannot_be_met_note(d), earliest_lawful_final=d.final_cannot_be_met)
+    return item
+
+
 def _milestone_items(d: RequestDeadlines, today: date, out: MyDay) -> None:
     for m in d.milestones:
-        note = cannot_be_met_note(d) if m.name == "final_plan" else ""
         if m.status == OVERDUE:
             # Only a binding date is overdue in law; the draft's latest safe day is the team's own plan.
             section = OVERDUE_STEPS if m.binding else DRAFT_PAST_SAFE_DAY
-            out.sections[section].append(_item(section, d, MILESTONE_SHORT[m.name], m.due, m.work_by, today, note))
+            out.sections[section].append(_milestone_item(section, d, m, today))
         elif m.status == DUE_SOON:
-            out.sections[DUE_THIS_WEEK].append(
-                _item(DUE_THIS_WEEK, d, MILESTONE_SHORT[m.name], m.due, m.work_by, today, note))
+            out.sections[DUE_THIS_WEEK].append(_milestone_item(DUE_THIS_WEEK, d, m, today))
 
 
 def _advice_items(d: RequestDeadlines, today: date, out: MyDay) -> None:

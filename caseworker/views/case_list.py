@@ -9,15 +9,15 @@ from sqlalchemy import select
 
 from caseworker.context import AppContext
 from caseworker.reports.deadlines import next_step
-from caseworker.statutory.engine import DUE_SOON, EXEMPT, LATE, RequestDeadlines
+from caseworker.statutory.engine import DUE_SOON, EXEMPT, LATE, OVERDUE, RequestDeadlines
 from caseworker.store.models import Case, Child, School, Staff
 from caseworker.store.queries import load_request_facts
 
 STAGE_PLAN = "plan"  # a plan in place with no request on record
 
 # How urgent a row looks, worst first; the list sorts by this rank.
-STATUS_RANK = {"overdue": 0, "late_advice": 1, "due_soon": 2, "exempt": 3, "on_track": 4, "issued": 5,
-               "closed": 6, "plan": 7}
+STATUS_RANK = {"overdue": 0, "cannot_be_met": 1, "late_advice": 2, "behind_plan": 3, "due_soon": 4, "exempt": 5,
+               "on_track": 6, "issued": 7, "closed": 8, "plan": 9}
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,8 +52,12 @@ def row_status(d: RequestDeadlines | None, stage: str) -> str:
     statuses = {m.status for m in d.milestones}
     if any(m.breached for m in d.milestones):
         return "overdue"
+    if d.final_cannot_be_met is not None:
+        return "cannot_be_met"
     if any(a.status == LATE for a in d.advice):
         return "late_advice"
+    if any(m.status == OVERDUE and not m.binding for m in d.milestones):
+        return "behind_plan"  # past the team's own planning date (the draft's latest safe day)
     if DUE_SOON in statuses:
         return "due_soon"
     return "exempt" if EXEMPT in statuses else "on_track"

@@ -105,8 +105,16 @@ def test_a_week_20_that_cannot_be_met_says_so() -> None:
     [item] = day(facts, date(2025, 5, 21)).sections[DUE_THIS_WEEK]
     assert item.what == "Issue the final plan"
     assert item.note == "cannot be met: earliest lawful final 4 Jun 2025"
+    assert item.earliest_lawful_final == date(2025, 6, 4)
 
 
 def test_excused_advice_is_not_late() -> None:
     facts = [assessing(advice=[AdviceFacts("ep", date(2025, 2, 11), excused_ground="absent")])]
     assert day(facts, date(2025, 4, 1)).count(LATE_EP) == 0
+
+
+def test_an_overdue_final_whose_15_days_have_run_is_overdue_not_unmeetable() -> None:
+    facts = [assessing(decision_to_issue=True, decision_to_issue_on=date(2025, 4, 1),
+                       draft_sent=date(2025, 5, 1))]
+    [item] = day(facts, date(2025, 5, 30)).sections[OVERDUE_STEPS]  # final due 26 May; could issue from 16 May
+    assert (item.what, item.days_late, item.earliest_lawful_final, item.note) == ("Issue the final plan", 4, None, "")

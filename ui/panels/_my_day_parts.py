@@ -54,7 +54,7 @@ DATE_TITLES = {FINAL_WAITING: ("Earliest final", "The earliest day the final pla
                DRAFT_PAST_SAFE_DAY: ("Safe day", "The latest safe day to send the draft plan (the council's own "
                                                  "planning date)")}
 DUE_TITLE = ("Due", "The statutory date")
-CANNOT_BE_MET = "cannot be met: "  # how reports.my_day.cannot_be_met_note begins
+CANNOT_BE_MET = "cannot be met: "  # how reports.my_day.cannot_be_met_note begins (the When column says it)
 LOUD = frozenset({LATE_EP, LATE_HEALTH})
 MAX_VISIBLE_ROWS = 12  # a longer section scrolls inside its own table
 
@@ -90,7 +90,7 @@ def _days(n: int) -> str:
 
 def cannot_be_met(item: WorkItem) -> bool:
     """A final plan whose week 20 the family's 15 days have put out of reach (the note says when it can go)."""
-    return item.note.startswith(CANNOT_BE_MET)
+    return item.earliest_lawful_final is not None
 
 
 def when_words(item: WorkItem) -> str:
