@@ -124,8 +124,8 @@ def work_by_text(item: WorkItem) -> str:
 
 def note_text(item: WorkItem) -> str:
     """The note, less what the When column already says ("cannot be met")."""
-    if cannot_be_met(item) and item.days_late == 0:
-        return item.note[len(CANNOT_BE_MET):]
+    if cannot_be_met(item):  # the When column says "cannot be met" (or how late it already is)
+        return item.note.removeprefix(CANNOT_BE_MET)
     return item.note
 
 
