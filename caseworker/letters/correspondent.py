@@ -1,6 +1,6 @@
 """Who a case's letters go to by default: its one main correspondent.
 
-STATUTORY.md section 5: from the end of compulsory school age (the last Friday in June of the
+docs/law.md#letters: from the end of compulsory school age (the last Friday in June of the
 school year in which the child turns 16) the young person is the main correspondent unless they
 have asked for letters to go to their parent; before that it is the contact the team recorded as
 main correspondent (or, if none is marked, the first parent or carer with a postal address).

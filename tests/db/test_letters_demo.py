@@ -1,5 +1,5 @@
 """Over the demo team's real-looking data: every letter goes to someone linked to its case and never names
-another case's child (STATUTORY.md section 5: misdirection must be impossible by construction)."""
+another case's child (docs/law.md#letters: misdirection must be impossible by construction)."""
 
 from __future__ import annotations
 

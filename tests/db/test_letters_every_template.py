@@ -1,4 +1,4 @@
-"""Every letter of STATUTORY.md section 5 made from recorded cases through the service, found again in the
+"""Every statutory letter (docs/law.md#letter-list) made from recorded cases through the service, found again in the
 log, with its recipient from the case and its content checked with pdftotext."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""The main correspondent: the school-age rule (STATUTORY.md section 5), by worked examples and properties."""
+"""The main correspondent: the school-age rule (docs/law.md#letters), by worked examples and properties."""
 
 from __future__ import annotations
 

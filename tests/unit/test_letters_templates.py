@@ -1,4 +1,4 @@
-"""Letter templates: every letter of STATUTORY.md section 5, what each must say, and strict fields."""
+"""Letter templates: every statutory letter (docs/law.md#letter-list), what each must say, and strict fields."""
 
 from __future__ import annotations
 
