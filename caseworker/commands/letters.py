@@ -11,7 +11,10 @@ import sys
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from caseworker.services.letters import PendingLetter
 
 Handler = Callable[[argparse.Namespace], int]
 
@@ -40,10 +43,12 @@ def register(sub: Any) -> dict[str, Handler]:
                       help="a decision letter: record this as the day the family is told of the decision (audited) "
                       "and date the letter with it (default: the notification date on record)")
     make.add_argument("--out", required=True, type=Path, metavar="FILE.pdf")
+    make.add_argument("--force", action="store_true", help="replace FILE.pdf if it exists (never a database)")
     make.add_argument("--today", type=iso_date, metavar="YYYY-MM-DD", help="date the letter (default: today)")
 
     chase = cmds.add_parser("chase", help="a chase letter for every late advice request not chased in 14 days")
     chase.add_argument("--out", required=True, type=Path, metavar="DIR")
+    chase.add_argument("--force", action="store_true", help="replace PDFs of the same names in DIR (never a database)")
     chase.add_argument("--today", type=iso_date, metavar="YYYY-MM-DD", help="the date to chase as of")
     chase.add_argument("--caseworker", metavar="USER", help="only this caseworker's cases")
     return {"letters": run}
@@ -77,15 +82,18 @@ def contacts(args: argparse.Namespace) -> int:
 
 def make(args: argparse.Namespace) -> int:
     from caseworker.cli import EXIT_OK, acting_user, make_context
+    from caseworker.letters.output import check_target
     from caseworker.services.casefile import case_id_for
     from caseworker.services.letters import LetterRequest, load_letter_kit, make_letter
 
     ctx = make_context(args)
     actor = acting_user(ctx, args)
+    database = database_file(ctx)
+    check_target(args.out, database=database, force=args.force)  # before anything is made or recorded
     request = LetterRequest(args.template, recipient_id=args.to, advice_id=args.advice, exception_id=args.exception,
                             reasons=tuple(args.reason), notified_on=args.notified_on)
-    made = make_letter(ctx, actor, case_id_for(ctx, args.case), request, load_letter_kit(ctx))
-    _write(args.out, made.pdf)
+    sink = FileSink(database, args.force, lambda _letter: args.out)
+    made = make_letter(ctx, actor, case_id_for(ctx, args.case), request, load_letter_kit(ctx), sink=sink)
     if made.warning:  # the letter is made and logged all the same: a warning, not a failure
         print(f"caseworker: warning: {made.warning} (--notified-on)", file=sys.stderr)
     print(f"{args.out}\tletter {made.id}\t{made.template_id} to {made.recipient_name}\tsha256 {made.sha256}")
@@ -94,37 +102,91 @@ def make(args: argparse.Namespace) -> int:
 
 def chase(args: argparse.Namespace) -> int:
     from caseworker.cli import EXIT_FAILED, EXIT_OK, acting_user, make_context
-    from caseworker.services.letters import load_letter_kit, make_letters, stored_pdfs
+    from caseworker.errors import CaseworkerError
+    from caseworker.letters.output import check_folder
+    from caseworker.services.letters import load_letter_kit, make_letters
     from caseworker.views.letters_queue import letters_to_send
 
     ctx = make_context(args)
     actor = acting_user(ctx, args)
     today: date = ctx.today()
+    database = database_file(ctx)
+    check_folder(args.out, database=database)
     due = [q for q in letters_to_send(ctx, today, args.caseworker) if q.template_id == "advice_chase"]
     if not due:
         print("no late advice to chase")
         return EXIT_OK
+    try:
+        args.out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise CaseworkerError(f"cannot make the folder {args.out}: {exc.strerror or exc}") from None
+    sink = FileSink(database, args.force, lambda letter: args.out / chase_file_name(letter),
+                    combined=args.out / f"chase-letters-{today.isoformat()}.pdf")
     batch = make_letters(ctx, actor, [(q.case_id, q.request) for q in due], load_letter_kit(ctx),
-                         batch=f"chase-{today.isoformat()}", combine=True, keep_pdfs=False)
-    args.out.mkdir(parents=True, exist_ok=True)
-    made_by_id = {m.id: m for m in batch.made}
-    for letter_id, pdf in stored_pdfs(ctx, list(made_by_id)):  # each file is the logged letter itself
-        made = made_by_id[letter_id]
-        advice = (made.about or "").partition(":")[2]
-        _write(args.out / f"{made.reference}-advice-{advice}-chase.pdf", pdf)
+                         batch=f"chase-{today.isoformat()}", combine=True, keep_pdfs=False, sink=sink)
     for p in batch.problems:
         print(f"caseworker: {p.reference}: {p.reason}", file=sys.stderr)
-    if batch.combined is not None:
-        combined = args.out / f"chase-letters-{today.isoformat()}.pdf"
-        _write(combined, batch.combined)
-        print(f"{len(batch.made)} chase letters logged; print {combined}")
+    if sink.combined_written is not None:
+        print(f"{len(batch.made)} chase letters logged; print {sink.combined_written}")
     return EXIT_FAILED if batch.problems else EXIT_OK
 
 
-def _write(path: Path, pdf: bytes) -> None:
-    from caseworker.errors import CaseworkerError
+def chase_file_name(letter: PendingLetter) -> str:
+    advice = (letter.about or "").partition(":")[2]
+    return f"{letter.reference}-advice-{advice}-chase.pdf"
 
-    try:
-        path.write_bytes(pdf)
-    except OSError as exc:
-        raise CaseworkerError(f"cannot write {path}: {exc.strerror}") from exc
+
+def database_file(ctx: Any) -> Path | None:
+    """The SQLite file in use (None on PostgreSQL): no letter is ever written over it."""
+    from sqlalchemy.engine import make_url
+
+    if not ctx.db.is_sqlite:
+        return None
+    name = make_url(ctx.db.url).database
+    return Path(name) if name and name != ":memory:" else None
+
+
+class FileSink:
+    """Writes each letter (and the combined print file) to disk before the letter log commits."""
+
+    def __init__(self, database: Path | None, force: bool, path_for: Callable[[PendingLetter], Path], *,
+                 combined: Path | None = None) -> None:
+        self.database, self.force, self.path_for, self.combined = database, force, path_for, combined
+        self.written: list[Path] = []
+        self.combined_written: Path | None = None
+
+    def write(self, letter: PendingLetter) -> None:
+        from caseworker.letters.output import write_pdf
+
+        path = self.path_for(letter)
+        if write_pdf(path, letter.pdf, database=self.database, force=self.force):
+            self.written.append(path)
+
+    def finish(self, combined: bytes | None) -> None:
+        from caseworker.letters.output import write_pdf
+
+        if combined is None or self.combined is None:
+            return
+        path = self._free_name(self.combined, combined)
+        if write_pdf(path, combined, database=self.database, force=self.force):
+            self.written.append(path)
+        self.combined_written = path
+
+    def _free_name(self, path: Path, data: bytes) -> Path:
+        """The print file's name, or the first '-2', '-3' ... beside it not holding another print run."""
+        from caseworker.letters.output import holds
+
+        if self.force:
+            return path
+        n = 1
+        candidate = path
+        while candidate.exists() and not holds(candidate, data):
+            n += 1
+            candidate = path.with_name(f"{path.stem}-{n}{path.suffix}")
+        return candidate
+
+    def discard(self) -> None:
+        from caseworker.letters.output import remove_written
+
+        remove_written(self.written)
+        self.written.clear()

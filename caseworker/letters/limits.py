@@ -15,6 +15,7 @@ import math
 import threading
 import time
 from collections.abc import Iterator
+from datetime import date
 from typing import Any
 
 from jinja2 import Template
@@ -24,6 +25,17 @@ MAX_CHARS = 100_000  # the text one template (or block) may print; a long letter
 MAX_SECONDS = 2.0  # one template's render; a letter takes a few milliseconds
 MAX_ITEMS = 10_000  # the largest range a template may loop over, or list it may build
 MAX_NUMBER = 10**15  # the largest number arithmetic may produce
+# A letter is dated within these days (as ``--today`` is): a year-1 or year-9999 date is a data error.
+EARLIEST_LETTER, LATEST_LETTER = date(2000, 1, 1), date(2100, 12, 31)
+
+
+def check_letter_day(day: date, what: str) -> None:
+    """LetterError "<what> <day>; letters are dated from 2000 to 2100" for a day outside the window."""
+    if not EARLIEST_LETTER <= day <= LATEST_LETTER:
+        from caseworker.letters.errors import LetterError
+
+        raise LetterError(f"{what} {day.isoformat()}; letters are dated from {EARLIEST_LETTER.year} to "
+                          f"{LATEST_LETTER.year} (check the dates on record, or --today)")
 
 
 class TemplateLimit(Exception):

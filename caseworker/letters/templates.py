@@ -44,7 +44,7 @@ from caseworker.letters.facts import (
     known_fact,
 )
 from caseworker.letters.jinja import FactsNode, compile_cached, compile_text, node
-from caseworker.letters.limits import TemplateLimit, render_limited
+from caseworker.letters.limits import TemplateLimit, check_letter_day, render_limited
 from caseworker.letters.resources import templates_dir
 from caseworker.letters.settings import MANDATORY_BLOCKS, ContactPoint, CouncilSettings
 from caseworker.letters.words import age_on
@@ -262,6 +262,7 @@ class TemplateSet:
     def missing_facts(self, template_id: str, facts: LetterFacts) -> list[str]:
         """The facts the template needs that are not recorded (empty: it can be made)."""
         t = self.get(template_id)
+        _check_dates(facts, f"template {t.id}")
         ctx = context(facts, self.rules, t.decision)
         return [n for n in t.needs if not _resolve(ctx, n)]
 
@@ -275,6 +276,7 @@ class TemplateSet:
                               f"it goes to: {', '.join(k.replace('_', ' ') for k in t.recipients)}")
         if not r.address_lines:
             raise LetterError(f"{where}: {r.name} has no postal address on record")
+        _check_dates(facts, where)
         ctx = context(facts, self.rules, t.decision)
         missing = [n for n in t.needs if not _resolve(ctx, n)]
         if missing:
@@ -296,6 +298,12 @@ class TemplateSet:
             signatory_role=facts.council.signatory_role if case.caseworker_name else facts.council.name,
             contact_phone=case.caseworker_phone or facts.council.phone,
             contact_email=case.caseworker_email or facts.council.email)
+
+
+def _check_dates(facts: LetterFacts, where: str) -> None:
+    """A letter dated (or made) outside 2000-2100 comes from a mistyped date: refused, not printed."""
+    check_letter_day(facts.dated, f"{where}: a letter cannot be dated")
+    check_letter_day(facts.today, f"{where}: a letter cannot be made on")
 
 
 def load_templates(directory: Path | None = None, rules: Rules | None = None) -> TemplateSet:

@@ -20,7 +20,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
@@ -40,6 +40,7 @@ from caseworker.letters import (
     render_pdf,
 )
 from caseworker.letters.errors import SettingsError
+from caseworker.letters.limits import check_letter_day
 from caseworker.letters.words import short_date
 from caseworker.services.actor import Actor, require_writer
 from caseworker.services.casefile import writing
@@ -189,6 +190,7 @@ def late_notification(case: CaseLetters, request: LetterRequest, today: date) ->
 def notification_check(ctx: AppContext, case_id: int, request: LetterRequest) -> LateNotification | None:
     """What the window asks before making a decision letter: None, or the choice of dates to offer."""
     today = ctx.today()
+    check_letter_day(today, "a letter cannot be made on")
     return late_notification(load_case_letters(ctx, case_id, today), request, today)
 
 
@@ -263,18 +265,21 @@ def _recipient(case: CaseLetters, request: LetterRequest, allowed: set[str]) -> 
 def preview_letter(ctx: AppContext, case_id: int, request: LetterRequest, kit: LetterKit) -> bytes:
     """The letter as it would be made today, stamped PREVIEW on every page and not logged."""
     today = ctx.today()
+    check_letter_day(today, "a letter cannot be made on")
     return render_pdf(compose(load_case_letters(ctx, case_id, today), request, kit, ctx, today), preview=True)
 
 
-def make_letter(ctx: AppContext, actor: Actor, case_id: int, request: LetterRequest, kit: LetterKit) -> MadeLetter:
+def make_letter(ctx: AppContext, actor: Actor, case_id: int, request: LetterRequest, kit: LetterKit, *,
+                sink: LetterSink | None = None) -> MadeLetter:
     """Make one letter, store it in the log and audit it; LetterError (nothing stored) if it cannot be made.
 
     With ``request.notified_on`` the letter is first checked, then that day is recorded (audited) as the
-    day its decision is notified, then the letter is made dated with it.
+    day its decision is notified, then the letter is made dated with it. ``sink`` writes it out before
+    the log commits (see make_letters).
     """
     if request.notified_on is not None:
         _record_notification(ctx, actor, case_id, request, kit)
-    batch = make_letters(ctx, actor, [(case_id, request)], kit)
+    batch = make_letters(ctx, actor, [(case_id, request)], kit, sink=sink)
     if batch.problems:
         raise LetterError(batch.problems[0].reason)
     return batch.made[0]
@@ -285,6 +290,8 @@ def _record_notification(ctx: AppContext, actor: Actor, case_id: int, request: L
     today = ctx.today()
     on = request.notified_on
     assert on is not None
+    check_letter_day(today, "a letter cannot be made on")
+    check_letter_day(on, "a decision cannot be notified on")
     case = load_case_letters(ctx, case_id, today)
     if on > today:
         raise ValidationError(Problem("notified_on", f"{short_date(on)} is after today: a family cannot have been "
@@ -314,29 +321,61 @@ class LetterBatch:
 BATCH_CHUNK = 50  # letters rendered and written per step: memory stays flat however long the batch
 
 
+@dataclass(frozen=True, slots=True)
+class PendingLetter:
+    """A letter made and about to be logged: what a sink writes out before the log commits."""
+
+    case_id: int
+    reference: str
+    template_id: str
+    recipient_id: str
+    about: str | None
+    pdf: bytes
+
+
+class LetterSink(Protocol):
+    """Where made letters go besides the log (files for ``letters make --out`` and ``letters chase``).
+
+    ``write`` is called for each letter before its log row can commit: a LetterError leaves that letter
+    unmade and reported (still on Letters to send), anything else abandons the batch. ``finish`` gets
+    the combined print file (or None) just before the commit; ``discard`` takes back what was written
+    when the batch is abandoned or cancelled, so nothing is on disk that the log does not hold.
+    """
+
+    def write(self, letter: PendingLetter) -> None: ...
+
+    def finish(self, combined: bytes | None) -> None: ...
+
+    def discard(self) -> None: ...
+
+
 class _Cancelled(Exception):
     pass
 
 
 def make_letters(ctx: AppContext, actor: Actor, items: Sequence[tuple[int, LetterRequest]], kit: LetterKit, *,
                  batch: str | None = None, progress: Callable[[int, int], bool] | None = None,
-                 combine: bool = False, keep_pdfs: bool = True) -> LetterBatch:
+                 combine: bool = False, keep_pdfs: bool = True, sink: LetterSink | None = None) -> LetterBatch:
     """Make many letters in order; those that cannot be made are reported, not half-made.
 
     ``progress(done, total)`` is called after each letter; returning False cancels the batch, and then
     nothing at all is logged (the batch is one transaction, written a chunk at a time). ``combine``
     also returns one PDF of them all in order, each letter whole and numbered on its own, for a print
     run. ``keep_pdfs=False`` leaves each MadeLetter's ``pdf`` empty (read them back with
-    ``stored_pdfs``), so a batch of thousands does not hold them all in memory.
+    ``stored_pdfs``), so a batch of thousands does not hold them all in memory. ``sink`` writes each
+    letter out (and the combined PDF) before the log commits, so a logged letter always has its file;
+    a letter it cannot write is reported and stays on Letters to send.
     """
     require_writer(actor)
     today = ctx.today()
+    check_letter_day(today, "a letter cannot be made on")
     cases = load_many_case_letters(ctx, list(dict.fromkeys(cid for cid, _ in items)), today)
     made: list[MadeLetter] = []
     problems: list[LetterProblem] = []
     to_print: list[Letter] = []
     pending: list[_Rendered] = []
     at = now_utc()
+    combined: bytes | None = None
     try:
         with writing(ctx, "make letters") as s:
             for n, (case_id, request) in enumerate(items, 1):
@@ -344,12 +383,12 @@ def make_letters(ctx: AppContext, actor: Actor, items: Sequence[tuple[int, Lette
                 try:
                     if case is None:
                         raise LetterError(f"there is no case with id {case_id}")
-                    letter = compose(case, request, kit, ctx, today)
-                    late = late_notification(case, request, today)
-                    warning = late.message if late is not None else ""
-                    pending.append(_Rendered(case_id, request, letter, render_pdf(letter), warning))
+                    rendered = _make_one(case_id, case, request, kit, ctx, today)
+                    if sink is not None:
+                        sink.write(rendered.pending(case.detail.reference))
+                    pending.append(rendered)
                     if combine:
-                        to_print.append(letter)
+                        to_print.append(rendered.letter)
                 except LetterError as exc:
                     problems.append(LetterProblem(case_id, case.detail.reference if case else str(case_id),
                                                   request.template_id, str(exc), request.about))
@@ -359,10 +398,27 @@ def make_letters(ctx: AppContext, actor: Actor, items: Sequence[tuple[int, Lette
                 if progress is not None and not progress(n, len(items)):
                     raise _Cancelled
             made += _store(s, actor, pending, at, batch, keep_pdfs)
+            if sink is not None:
+                combined = render_many(to_print) if to_print else None
+                sink.finish(combined)
     except _Cancelled:
+        if sink is not None:
+            sink.discard()
         return LetterBatch([], [], cancelled=True)
-    combined = render_many(to_print) if to_print else None
+    except BaseException:
+        if sink is not None:
+            sink.discard()
+        raise
+    if combined is None and to_print:
+        combined = render_many(to_print)
     return LetterBatch(made, problems, combined)
+
+
+def _make_one(case_id: int, case: CaseLetters, request: LetterRequest, kit: LetterKit, ctx: AppContext,
+              today: date) -> _Rendered:
+    letter = compose(case, request, kit, ctx, today)
+    late = late_notification(case, request, today)
+    return _Rendered(case_id, request, letter, render_pdf(letter), late.message if late is not None else "")
 
 
 @dataclass(frozen=True, slots=True)
@@ -372,6 +428,10 @@ class _Rendered:
     letter: Letter
     pdf: bytes
     warning: str
+
+    def pending(self, reference: str) -> PendingLetter:
+        return PendingLetter(self.case_id, reference, self.letter.template_id, self.letter.recipient.id,
+                             self.request.about, self.pdf)
 
 
 def _store(s: Session, actor: Actor, rendered: list[_Rendered], at: datetime, batch: str | None,
@@ -423,7 +483,12 @@ def stored_pdf(ctx: AppContext, letter_id: int) -> bytes:
 
 
 def record_reprint(ctx: AppContext, actor: Actor, letter_id: int) -> bytes:
-    """The stored letter, with the reprint noted in the case history."""
+    """The stored letter, with the reprint noted in the case history.
+
+    A read-only user may print a stored letter too, but writes nothing, not even a history line.
+    """
+    if not actor.can_write:
+        return stored_pdf(ctx, letter_id)
     with ctx.db.session() as s:
         row = s.get(LetterRecord, letter_id)
         if row is None:

@@ -161,3 +161,87 @@ def test_chase_skips_advice_excused_under_reg_8_2(tmp_path: Path, demo_url: str)
     assert done.returncode in (0, 1), done.stderr
     chased = {p.name.rsplit("-advice-", 1)[1].removesuffix("-chase.pdf") for p in out_dir.glob("*-chase.pdf")}
     assert str(late[0]) not in chased and str(late[1]) in chased
+
+
+def _letter_count(url: str) -> int:
+    from sqlalchemy import func
+
+    db = open_database(url)
+    with db.sessions() as s:
+        n = s.scalar(select(func.count()).select_from(LetterRecord)) or 0
+    db.dispose()
+    return n
+
+
+def _a_case(url: str) -> str:
+    db = open_database(url)
+    with db.sessions() as s:
+        ref = s.scalar(select(Case.reference).where(Case.received_on.is_not(None)).order_by(Case.id))
+    db.dispose()
+    assert ref is not None
+    return ref
+
+
+def test_make_never_writes_over_the_database_another_database_or_a_file_unless_forced(
+        tmp_path: Path, demo_url: str) -> None:
+    import shutil
+
+    url = _own_copy(demo_url, tmp_path)
+    database = Path(url.removeprefix("sqlite:///"))
+    other = tmp_path / "other.sqlite"
+    shutil.copy(database, other)
+    kept = tmp_path / "kept.pdf"
+    kept.write_bytes(b"someone's own file")
+    ref, before = _a_case(url), _letter_count(url)
+    other_bytes = other.read_bytes()
+
+    def make(out: Path, *extra: str) -> subprocess.CompletedProcess[str]:
+        return run(tmp_path, "--database", url, "--as", "lead", "letters", "make", "--case", ref, "--template",
+                   "acknowledgement", "--out", str(out), "--today", TODAY, *extra)
+
+    for out, says in ((database, "is the database in use"), (Path(f"{database}-wal"), "is the database in use"),
+                      (other, "is a database file"), (kept, "already exists")):
+        done = make(out)
+        assert done.returncode == 1 and says in done.stderr and "Traceback" not in done.stderr, done.stderr
+        assert len(done.stderr.strip().splitlines()) == 1
+    for out in (database, other):  # not even when asked
+        done = make(out, "--force")
+        assert done.returncode == 1 and "database" in done.stderr
+    assert other.read_bytes() == other_bytes and kept.read_bytes() == b"someone's own file"
+    assert _letter_count(url) == before  # nothing made, nothing logged
+    forced = make(kept, "--force")
+    assert forced.returncode == 0, forced.stderr
+    assert kept.read_bytes().startswith(b"%PDF") and _letter_count(url) == before + 1
+
+
+def test_a_chase_that_cannot_be_written_is_not_logged_and_stays_on_the_queue(tmp_path: Path, demo_url: str) -> None:
+    from caseworker.context import AppContext, fixed_clock
+    from caseworker.views.letters_queue import letters_to_send
+
+    url = _own_copy(demo_url, tmp_path)
+    later = "2025-06-17"
+    ctx = AppContext(db=open_database(url), clock=fixed_clock(date.fromisoformat(later)))
+    due = [q for q in letters_to_send(ctx, ctx.today()) if q.template_id == "advice_chase"]
+    ctx.db.dispose()
+    assert len(due) >= 2
+    out_dir = tmp_path / "chase"
+    out_dir.mkdir()
+    blocked = out_dir / f"{due[0].reference}-advice-{due[0].request.advice_id}-chase.pdf"
+    blocked.write_bytes(b"not ours")
+    done = run(tmp_path, "--database", url, "--as", "lead", "letters", "chase", "--today", later, "--out", str(out_dir))
+    assert done.returncode == 1 and "already exists" in done.stderr and blocked.read_bytes() == b"not ours"
+    ctx = AppContext(db=open_database(url), clock=fixed_clock(date.fromisoformat(later)))
+    still = [q for q in letters_to_send(ctx, ctx.today()) if q.template_id == "advice_chase"]
+    with ctx.db.sessions() as s:
+        logged = dict(s.execute(select(LetterRecord.about, LetterRecord.pdf).where(
+            LetterRecord.template_id == "advice_chase", LetterRecord.batch == f"chase-{later}")).all())
+    ctx.db.dispose()
+    assert [q.request.advice_id for q in still] == [due[0].request.advice_id]  # the unwritten one is still due
+    assert f"advice:{due[0].request.advice_id}" not in logged and len(logged) == len(due) - 1
+    for about, pdf in logged.items():  # every logged chase has its file
+        assert (out_dir / f"{next(q.reference for q in due if q.request.about == about)}-advice-"
+                          f"{about.partition(':')[2]}-chase.pdf").read_bytes() == pdf
+    again = run(tmp_path, "--database", url, "--as", "lead", "letters", "chase", "--today", later, "--out",
+                str(out_dir), "--force")
+    assert again.returncode == 0, again.stderr
+    assert blocked.read_bytes().startswith(b"%PDF") and "1 chase letters logged" in again.stdout
