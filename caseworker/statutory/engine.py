@@ -220,6 +220,9 @@ def advice_status(due: date, received: date | None, today: date, due_soon: timed
     return (DUE_SOON if due - today <= due_soon else PENDING), 0
 
 
+_ANY_DAY = date(2001, 1, 1)
+
+
 @dataclass(frozen=True, slots=True)
 class _Step:
     """One milestone compiled for a regime: its offset from receipt, the grounds that excuse it and
@@ -263,6 +266,13 @@ class DeadlineEngine:
         self._advice_days = timedelta(days=self.rules.advice_days)
         self._comment: Timescale | None = self.rules.periods.get("family_comment")
         self._due_soon = timedelta(days=self.rules.due_soon_days)
+        # From service to the earliest lawful final, as a fixed step when the period has no months (the law's 15
+        # days): one date addition per request instead of walking the table.
+        self._to_earliest_final: timedelta | None = timedelta(days=15)
+        if self._comment is not None:
+            fixed = self._comment.period.fixed_days is not None
+            self._to_earliest_final = self._comment.first_day_after(_ANY_DAY) - _ANY_DAY if fixed else None
+        self._posted: dict[date, date] = {}  # posting day -> deemed delivery (few distinct days, many letters)
 
     def regime_for(self, received: date) -> Rules:
         """The rules in force on the day a request was received."""
@@ -283,8 +293,9 @@ class DeadlineEngine:
         """The first day the final plan may lawfully be issued after the draft was served."""
         if served is None:
             return None
-        if self._comment is None:
-            return served + timedelta(days=15)
+        if self._to_earliest_final is not None:
+            return served + self._to_earliest_final
+        assert self._comment is not None
         return self._comment.first_day_after(served)
 
     def family_comment_ends(self, served: date) -> date:
@@ -295,9 +306,12 @@ class DeadlineEngine:
 
     def delivered(self, sent: date, sent_by: str) -> date:
         """The day something sent reaches its reader: the same day, or for post the second working day."""
-        if sent_by == POST:
-            return self.calendar.add_working_days(sent, POSTAL_DELIVERY_WORKING_DAYS)
-        return sent
+        if sent_by != POST:
+            return sent
+        delivered = self._posted.get(sent)
+        if delivered is None:
+            delivered = self._posted[sent] = self.calendar.add_working_days(sent, POSTAL_DELIVERY_WORKING_DAYS)
+        return delivered
 
     def draft_served(self, facts: RequestFacts) -> date | None:
         """The draft's service day: as recorded, else deemed from how it was sent."""
@@ -318,26 +332,36 @@ class DeadlineEngine:
             "draft_latest_safe": facts.draft_sent,
             "final_plan": facts.final_issued,
         }
-        answer_by_name = {"decision_to_assess": facts.decision_to_assess, "issue_decision": facts.decision_to_issue}
         work_by = self.calendar.work_by
         received = facts.received
         exceptions = facts.exceptions
         due_soon = self._due_soon
         milestones = []
-        for step in self._regime(received).steps:
+        final = None
+        steps = self._regimes[0].steps if len(self._regimes) == 1 else self._regime(received).steps
+        for step in steps:
             due = received + step.offset
             done = done_by_name[step.name]
             ended = closing and done is None and ended_before(facts, stage, step.name, due)
             excused = bool(exceptions) and exception_excuses(exceptions, step.grounds, due, received)
             status = milestone_status(due, done, today, ended, excused, due_soon)
-            binding = step.binding == "always" or (
-                step.binding == "only_if_no" and answer_by_name.get(step.name) is not True)
-            milestones.append(Milestone(step.name, due, work_by(due), done, status, binding))
-        advice = [self._advice(a, today) for a in facts.advice]
-        served = self.draft_served(facts)
+            binding = step.binding == "always" or (step.binding == "only_if_no" and self._answer(facts, step.name)
+                                                   is not True)
+            milestone = Milestone(step.name, due, work_by(due), done, status, binding)
+            milestones.append(milestone)
+            if step.name == "final_plan":
+                final = milestone
+        advice = [self._advice(a, today) for a in facts.advice] if facts.advice else []
+        served = self.draft_served(facts) if facts.draft_sent is not None else None
         result = RequestDeadlines(facts, stage, self.earliest_final(served), milestones, advice, served)
-        result.final_cannot_be_met = self._final_cannot_be_met(result, today)
+        if final is not None and final.done is None and not closing and final.status != NOT_APPLICABLE:
+            result.final_cannot_be_met = self._final_cannot_be_met(final.due, result.earliest_final, today)
         return result
+
+    @staticmethod
+    def _answer(facts: RequestFacts, name: str) -> bool | None:
+        """The decision a milestone asks for, where it is a yes or a no."""
+        return facts.decision_to_assess if name == "decision_to_assess" else facts.decision_to_issue
 
     def _advice(self, a: AdviceFacts, today: date) -> AdviceDeadline:
         delivered = self.delivered(a.requested, a.sent_by) if a.sent_by == POST else a.requested
@@ -346,14 +370,12 @@ class DeadlineEngine:
         return AdviceDeadline(a.kind, a.requested, due, a.received, status, late, a.service, a.id,
                               a.sent_by, delivered)
 
-    def _final_cannot_be_met(self, d: RequestDeadlines, today: date) -> date | None:
-        """The earliest lawful final day when it falls after week 20, for a final still to issue."""
-        final = d.milestone("final_plan")
-        if final.done is not None or final.status == NOT_APPLICABLE or not d.is_open:
-            return None
-        earliest = d.earliest_final if d.served is not None else self.earliest_final(today)
+    def _final_cannot_be_met(self, final_due: date, earliest_final: date | None, today: date) -> date | None:
+        """The earliest lawful final day when it falls after week 20 and is still ahead, for a final still
+        to issue (from the draft's service, or from a draft sent today)."""
+        earliest = earliest_final if earliest_final is not None else self.earliest_final(today)
         # Once that day has come the plan can issue today: an overdue final is simply overdue.
-        if earliest is None or earliest <= final.due or earliest <= today:
+        if earliest is None or earliest <= final_due or earliest <= today:
             return None
         return earliest
 
