@@ -26,7 +26,7 @@ class PdfError(Exception):
 
 def open_pdf(pdf: bytes, parent: QObject | None = None) -> QPdfDocument:
     """A QPdfDocument over ``pdf`` in memory; the buffer lives as long as the document."""
-    document = QPdfDocument(parent)
+    document = QPdfDocument(parent)  # type: ignore[arg-type]  # Qt accepts no parent; the stub says otherwise
     buffer = QBuffer(document)
     buffer.setData(QByteArray(pdf))
     buffer.open(QIODevice.OpenModeFlag.ReadOnly)

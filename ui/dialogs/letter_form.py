@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, Signal, SignalInstance
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -327,10 +327,10 @@ class NewLetterForm(QGroupBox):
     def problem_text(self) -> str:
         return "\n".join(t for t in (self.reasons_problem.reasons(), self.problem.reasons()) if t)
 
-    def _ask(self, signal: Signal) -> None:
+    def _ask(self, signal: SignalInstance) -> None:
         request = self.check()
         if request is not None:
-            signal.emit(request)  # type: ignore[attr-defined]
+            signal.emit(request)
 
     def _clear_problems(self, *_: object) -> None:
         self.problem.set_reasons([])

@@ -276,7 +276,7 @@ class LettersQueuePanel(ReloadingPanel):
         self.progress.setAutoReset(False)
         self.progress.setMinimumDuration(0)
         self.progress.canceled.connect(relay.cancel.set)
-        self.progress.canceled.connect(lambda: self.progress and self.progress.setLabelText("Cancelling…"))
+        self.progress.canceled.connect(self._cancelling)
         relay.step.connect(self._step)
         self.progress.show()  # at once: even a short batch shows that something is happening
         batch_name = f"queue {actor.username} {datetime.now():%Y-%m-%d %H:%M:%S}"
@@ -285,6 +285,10 @@ class LettersQueuePanel(ReloadingPanel):
         self.desktop.runner.run(
             lambda: make_letters(ctx, actor, requests, kit, batch=batch_name, progress=relay.report, combine=True),
             lambda batch: self._made(batch, items, skipped, then), self._make_failed, write=True)
+
+    def _cancelling(self) -> None:
+        if self.progress is not None:
+            self.progress.setLabelText("Cancelling…")
 
     def _step(self, done: int, total: int) -> None:
         # A modal progress dialog runs the event loop inside setValue, where the batch can finish and close

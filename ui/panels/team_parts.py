@@ -7,7 +7,7 @@ import json
 import math
 from collections.abc import Sequence
 
-from PySide6.QtCore import QByteArray, QMimeData, QModelIndex, QRect, Qt, Signal
+from PySide6.QtCore import QByteArray, QMimeData, QModelIndex, QPersistentModelIndex, QRect, Qt, Signal
 from PySide6.QtGui import QColor, QPainter, QPen
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem, QWidget
 
@@ -109,7 +109,8 @@ class CasesModel(RowTableModel[CaseLoad]):
 class LoadBarDelegate(QStyledItemDelegate):
     """A bar to 150% with a tick at 100%, in the band's colour, with the percentage and band as words."""
 
-    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex) -> None:
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem,
+              index: QModelIndex | QPersistentModelIndex) -> None:
         model = index.model()
         if not isinstance(model, PeopleModel):
             super().paint(painter, option, index)

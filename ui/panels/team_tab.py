@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Protocol
 
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QMainWindow, QTabWidget
+from PySide6.QtWidgets import QMainWindow, QMenu, QTabWidget
 
 from ui.context import DesktopContext
 from ui.panels.team import TeamPanel
@@ -29,8 +29,9 @@ def attach_team_tab(window: HasTabs) -> TeamPanel:
     show.setObjectName("show_team")
     show.triggered.connect(lambda: window.tabs.setCurrentWidget(panel) if window.tabs.indexOf(panel) >= 0 else None)
     for action in window.menuBar().actions():
-        if action.text() == "&View" and action.menu() is not None:
-            action.menu().addAction(show)  # type: ignore[union-attr]
+        menu = action.menu()
+        if action.text() == "&View" and isinstance(menu, QMenu):
+            menu.addAction(show)
 
     def place() -> None:
         lead = window.desktop.can_view_team
