@@ -11,6 +11,8 @@ apt_packages=(
   libxcb-xkb1 libxkbcommon-x11-0
   # letter checks (pdftotext, pdftoppm) and the PostgreSQL tests' throwaway cluster
   poppler-utils postgresql
+  # letter fonts for names in other scripts (TrueType, which reportlab embeds; see docs/letters.md)
+  fonts-noto-core fonts-droid-fallback fonts-wqy-microhei fonts-symbola
 )
 missing=()
 for p in "${apt_packages[@]}"; do

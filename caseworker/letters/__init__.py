@@ -8,6 +8,8 @@ To make a letter from a case (no database here: the caller passes plain data)::
     facts = facts_from_detail(detail, recipient, council, today, engine)
     letter = templates.render("final_plan_cover", facts)   # LetterError names a missing or unknown field
     pdf = render_pdf(letter)                         # or render_many([...]) for a batch
+
+``unprintable(text)`` says which character of a name no letter font can print (None: all can).
 """
 
 from caseworker.letters.document import Bullets, Heading, Letter, Para, parse_markup
@@ -24,6 +26,7 @@ from caseworker.letters.facts import (
 )
 from caseworker.letters.from_case import contact_recipient, contact_recipients, facts_from_detail
 from caseworker.letters.pdf import render_many, render_pdf
+from caseworker.letters.scripts import unprintable
 from caseworker.letters.settings import MANDATORY_BLOCKS, ContactPoint, CouncilSettings, load_council_settings
 from caseworker.letters.templates import LetterTemplate, TemplateSet, load_templates
 
@@ -57,4 +60,5 @@ __all__ = [
     "parse_markup",
     "render_many",
     "render_pdf",
+    "unprintable",
 ]

@@ -93,14 +93,6 @@ def _printable_chars() -> frozenset[str]:
     return _printable
 
 
-def unprintable(text: str) -> str | None:
-    """The first character of ``text`` the letter font cannot print correctly, described; None if all can.
-
-    A character with no glyph would print as an empty box (and copy out wrong), and right-to-left
-    scripts would print in the wrong order: both are refused rather than printed wrongly.
-    """
-    ok = _printable_chars()
-    if ok.issuperset(text):
-        return None
-    ch = next(c for c in text if c not in ok)
-    return f"{ch!r} (U+{ord(ch):04X} {unicodedata.name(ch, 'unnamed character')})"
+def dejavu_prints(text: str) -> bool:
+    """True if the letter font prints all of ``text`` as it is (no right-to-left or shaped script)."""
+    return _printable_chars().issuperset(text)

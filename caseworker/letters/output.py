@@ -19,7 +19,9 @@ from __future__ import annotations
 import contextlib
 import os
 from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol
 
 from caseworker.letters.errors import LetterError
 
@@ -133,3 +135,31 @@ def remove_written(paths: Iterable[Path]) -> None:
     for path in paths:
         with contextlib.suppress(OSError):
             path.unlink()
+
+
+@dataclass(frozen=True, slots=True)
+class PendingLetter:
+    """A letter made and about to be logged: what a sink writes out before the log commits."""
+
+    case_id: int
+    reference: str
+    template_id: str
+    recipient_id: str
+    about: str | None
+    pdf: bytes
+
+
+class LetterSink(Protocol):
+    """Where made letters go besides the log (files for ``letters make --out`` and ``letters chase``).
+
+    ``write`` is called for each letter before its log row can commit: a LetterError leaves that letter
+    unmade and reported (still on Letters to send), anything else abandons the batch. ``finish`` gets
+    the combined print file (or None) just before the commit; ``discard`` takes back what was written
+    when the batch is abandoned or cancelled, so nothing is on disk that the log does not hold.
+    """
+
+    def write(self, letter: PendingLetter) -> None: ...
+
+    def finish(self, combined: bytes | None) -> None: ...
+
+    def discard(self) -> None: ...

@@ -17,7 +17,6 @@ from dataclasses import replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
-from xml.sax.saxutils import escape
 
 from reportlab import rl_config
 from reportlab.lib.pagesizes import A4
@@ -40,8 +39,10 @@ from reportlab.platypus import (
 
 from caseworker.letters.document import RIGHTS_HEADING, Block, Bullets, Heading, Letter, Para
 from caseworker.letters.errors import LetterError
-from caseworker.letters.fonts import BOLD, FONT, register_fonts, unprintable
+from caseworker.letters.fonts import BOLD, FONT, register_fonts
 from caseworker.letters.jinja import short_date
+from caseworker.letters.scripts import unprintable
+from caseworker.letters.text import draw_text, markup, text_width
 
 PAGE_W, PAGE_H = A4
 LEFT, RIGHT = 20 * mm, PAGE_W - 20 * mm
@@ -155,7 +156,7 @@ PREVIEW_MARK = "PREVIEW - NOT SENT"
 
 def _fit(canv: Canvas, text: str, font: str, size: float, width: float, smallest: float) -> float:
     """The largest size from ``size`` down to ``smallest`` at which ``text`` fits ``width`` (else ``smallest``)."""
-    while size > smallest and canv.stringWidth(text, font, size) > width:
+    while size > smallest and text_width(text, font, size) > width:
         size -= 0.25
     return size
 
@@ -167,9 +168,9 @@ def _address_block(canv: Canvas, letter: Letter) -> None:
     size, leading = (10.0, 11.0) if len(lines) <= 7 else (9.0, 10.0)
     if len(lines) > 8 or 8.5 * mm + (len(lines) - 1) * leading + 1 * mm > WINDOW_H:
         raise LetterError(f"{r.id}: the address has {len(lines)} lines; at most 8 fit the envelope window")
-    widest = max(lines, key=lambda s: canv.stringWidth(s, FONT, size))
+    widest = max(lines, key=lambda s: text_width(s, FONT, size))
     size = _fit(canv, widest, FONT, size, WINDOW_W - 4 * mm, 7.5)
-    if canv.stringWidth(widest, FONT, size) > WINDOW_W - 4 * mm:
+    if text_width(widest, FONT, size) > WINDOW_W - 4 * mm:
         raise LetterError(f"{r.id}: the address line {widest!r} is too long for the envelope window")
     x = WINDOW_X + 2 * mm
     y = PAGE_H - WINDOW_TOP - 3.5 * mm
@@ -177,9 +178,8 @@ def _address_block(canv: Canvas, letter: Letter) -> None:
     canv.setFont(BOLD, 8.5)
     canv.drawString(x, y, "Private and confidential")
     y -= 5 * mm
-    canv.setFont(FONT, size)
     for line in lines:
-        canv.drawString(x, y, line)
+        draw_text(canv, x, y, line, FONT, size)
         y -= leading
 
 
@@ -200,19 +200,16 @@ def _letterhead(canv: Canvas, letter: Letter) -> None:
         x = LEFT + 24 * mm
     canv.setFillColorRGB(*INK)
     name_size = _fit(canv, c.name, BOLD, 15, DETAILS_X - x - 4 * mm, 10)
-    canv.setFont(BOLD, name_size)
-    canv.drawString(x, top - 8 * mm, c.name)
-    canv.setFont(FONT, 9)
+    draw_text(canv, x, top - 8 * mm, c.name, BOLD, name_size)
     canv.setFillColorRGB(*GREY)
-    canv.drawString(x, top - 13 * mm, c.team_name)
+    draw_text(canv, x, top - 13 * mm, c.team_name, FONT, 9)
     address = [*c.address_lines[:-1], f"{c.address_lines[-1]} {c.postcode}"]
     lines = [*address, f"Phone {c.phone}", c.email] + ([c.website] if c.website else [])
     step = min(3.7 * mm, (LETTERHEAD_RULE - TOP_MARGIN - 5 * mm) / max(len(lines) - 1, 1))
     size = min(8.5, step / mm * 2.45)
     y = top - 2.5 * mm
     for line in lines:
-        canv.setFont(FONT, _fit(canv, line, FONT, size, RIGHT - DETAILS_X, 6.5))
-        canv.drawRightString(RIGHT, y, line)
+        draw_text(canv, RIGHT, y, line, FONT, _fit(canv, line, FONT, size, RIGHT - DETAILS_X, 6.5), "right")
         y -= step
     canv.setStrokeColorRGB(*GREY)
     canv.setLineWidth(0.6)
@@ -234,13 +231,12 @@ def _details(canv: Canvas, letter: Letter) -> None:
         font = BOLD if label in ("Our reference", "Date") else FONT
         size = _fit(canv, value, font, 9, width, 8)
         parts = [value]
-        if canv.stringWidth(value, font, size) > width and "@" in value:
+        if text_width(value, font, size) > width and "@" in value:
             name, _, domain = value.partition("@")
             parts = [name, "@" + domain]  # a long email address goes on two lines rather than shrinking
             size = min(_fit(canv, p, font, 9, width, 6.5) for p in parts)
         for part in parts:
-            canv.setFont(font, size)
-            canv.drawString(DETAILS_X + label_w, y, part)
+            draw_text(canv, DETAILS_X + label_w, y, part, font, size)
             y -= 4.6 * mm
 
 
@@ -262,8 +258,8 @@ def _later_page(canv: Canvas, doc: BaseDocTemplate) -> None:
     canv.saveState()
     canv.setFont(FONT, 8.5)
     canv.setFillColorRGB(*GREY)
-    canv.drawString(LEFT, PAGE_H - 12 * mm, f"Our reference: {letter.our_reference}")
-    canv.drawRightString(RIGHT, PAGE_H - 12 * mm, f"{letter.council.name}, {short_date(letter.date)}")
+    draw_text(canv, LEFT, PAGE_H - 12 * mm, f"Our reference: {letter.our_reference}", FONT, 8.5)
+    draw_text(canv, RIGHT, PAGE_H - 12 * mm, f"{letter.council.name}, {short_date(letter.date)}", FONT, 8.5, "right")
     canv.restoreState()
 
 
@@ -272,21 +268,21 @@ def _paragraphs(blocks: Sequence[Block], st: dict[str, ParagraphStyle], small: b
     out: list[Flowable] = []
     for block in blocks:
         if isinstance(block, Heading):
-            out.append(Paragraph(escape(block.text), st[prefix + "heading"]))
+            out.append(Paragraph(markup(block.text, bold=True), st[prefix + "heading"]))
         elif isinstance(block, Bullets):
             style = st[prefix + ("number" if block.numbered else "bullet")]
-            out.extend(Paragraph(escape(item), style, bulletText=mark)
+            out.extend(Paragraph(markup(item), style, bulletText=mark)
                        for mark, item in zip(block.markers(), block.items, strict=True))
             out.append(Spacer(0, 4))
         else:
-            out.append(Paragraph(escape(block.text), st["small" if small else "body"]))
+            out.append(Paragraph(markup(block.text), st["small" if small else "body"]))
     return out
 
 
 def _story(letter: Letter, index: int, st: dict[str, ParagraphStyle]) -> list[Flowable]:
     story: list[Flowable] = [LetterStart(index, letter), NextPageTemplate("later"),
-                             Paragraph(escape(letter.recipient.greeting) + ",", st["body"]),
-                             Paragraph(escape(letter.subject), st["subject"])]
+                             Paragraph(markup(letter.recipient.greeting) + ",", st["body"]),
+                             Paragraph(markup(letter.subject, bold=True), st["subject"])]
     body = _paragraphs(letter.body, st)
     # The last paragraph goes with the signature, so a page never holds the signature alone.
     last = body[-1:] if body and isinstance(body[-1], Paragraph) else []
@@ -294,9 +290,10 @@ def _story(letter: Letter, index: int, st: dict[str, ParagraphStyle]) -> list[Fl
     closing = "Yours faithfully," if letter.recipient.greeting.lower().startswith("dear sir") else "Yours sincerely,"
     story.append(KeepTogether([
         *last, Spacer(0, 2), Paragraph(closing, st["body"]), Spacer(0, 10 * mm),
-        Paragraph(f"<b>{escape(letter.signatory)}</b>", ParagraphStyle("sig", parent=st["body"], spaceAfter=0)),
-        Paragraph(escape(letter.signatory_role), ParagraphStyle("role", parent=st["body"], spaceAfter=0)),
-        Paragraph(escape(letter.council.team_name), st["body"]),
+        Paragraph(f"<b>{markup(letter.signatory, bold=True)}</b>", ParagraphStyle("sig", parent=st["body"],
+                                                                                spaceAfter=0)),
+        Paragraph(markup(letter.signatory_role), ParagraphStyle("role", parent=st["body"], spaceAfter=0)),
+        Paragraph(markup(letter.council.team_name), st["body"]),
     ]))
     if letter.rights:
         story.extend([CondPageBreak(45 * mm), Rule(), Paragraph(RIGHTS_HEADING, st["rights"])])
@@ -320,8 +317,8 @@ def _nfc(text: str, where: str) -> str:
     text = unicodedata.normalize("NFC", text)
     bad = unprintable(text)
     if bad is not None:
-        raise LetterError(f"{where}: {bad} cannot be printed by the letter font; "
-                          "record the name or address in a form the letter font can print")
+        raise LetterError(f"{where}: {bad} cannot be printed by any letter font; "
+                          "record the name or address in a form that can be printed")
     return text
 
 

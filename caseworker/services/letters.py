@@ -20,7 +20,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
@@ -41,6 +41,7 @@ from caseworker.letters import (
 )
 from caseworker.letters.errors import SettingsError
 from caseworker.letters.limits import check_letter_day
+from caseworker.letters.output import LetterSink, PendingLetter
 from caseworker.letters.words import short_date
 from caseworker.services.actor import Actor, require_writer
 from caseworker.services.casefile import writing
@@ -321,34 +322,6 @@ class LetterBatch:
 BATCH_CHUNK = 50  # letters rendered and written per step: memory stays flat however long the batch
 
 
-@dataclass(frozen=True, slots=True)
-class PendingLetter:
-    """A letter made and about to be logged: what a sink writes out before the log commits."""
-
-    case_id: int
-    reference: str
-    template_id: str
-    recipient_id: str
-    about: str | None
-    pdf: bytes
-
-
-class LetterSink(Protocol):
-    """Where made letters go besides the log (files for ``letters make --out`` and ``letters chase``).
-
-    ``write`` is called for each letter before its log row can commit: a LetterError leaves that letter
-    unmade and reported (still on Letters to send), anything else abandons the batch. ``finish`` gets
-    the combined print file (or None) just before the commit; ``discard`` takes back what was written
-    when the batch is abandoned or cancelled, so nothing is on disk that the log does not hold.
-    """
-
-    def write(self, letter: PendingLetter) -> None: ...
-
-    def finish(self, combined: bytes | None) -> None: ...
-
-    def discard(self) -> None: ...
-
-
 class _Cancelled(Exception):
     pass
 
@@ -498,41 +471,6 @@ def record_reprint(ctx: AppContext, actor: Actor, letter_id: int) -> bytes:
         return row.pdf
 
 
-# made -> sent, made -> void, sent -> void (returned undelivered, or sent in error); void is final.
-NEXT_STATUS = {"made": {"sent", "void"}, "sent": {"void"}, "void": set()}
+from caseworker.services.letter_status import NEXT_STATUS, mark_sent, mark_void  # noqa: E402  (the log's statuses)
 
-
-def mark_sent(ctx: AppContext, actor: Actor, letter_ids: Sequence[int]) -> int:
-    """Mark letters as posted; returns how many changed (letters already sent are left as they are)."""
-    return _set_status(ctx, actor, letter_ids, "sent", None)
-
-
-def mark_void(ctx: AppContext, actor: Actor, letter_id: int, reason: str) -> None:
-    """Void a letter (it stays in the log, marked void, with the reason)."""
-    if not reason.strip():
-        raise ValidationError(Problem("reason", "say why the letter is void"))
-    _set_status(ctx, actor, [letter_id], "void", reason.strip())
-
-
-def _set_status(ctx: AppContext, actor: Actor, letter_ids: Sequence[int], status: str, reason: str | None) -> int:
-    require_writer(actor)
-    changed = 0
-    with writing(ctx, f"mark letters {status}") as s:
-        rows = {r.id: r for r in s.scalars(select(LetterRecord).where(LetterRecord.id.in_(list(letter_ids))))}
-        for lid in letter_ids:
-            row = rows.get(lid)
-            if row is None:
-                raise NotFound(f"there is no letter {lid}")
-            if row.status == status and status == "sent":
-                continue
-            if status not in NEXT_STATUS[row.status]:
-                raise ValidationError(Problem("status", f"letter {lid} is {row.status}; it cannot be marked {status}"))
-            before = row.status
-            row.status, row.status_at, row.status_by_id = status, now_utc(), actor.id
-            if reason:
-                row.void_reason = reason
-            audit(s, actor_id=actor.id, action=f"letter.{status}", entity="letter", entity_id=row.id,
-                  case_id=row.case_id, before={"status": before},
-                  after={"status": status, "template": row.template_id, **({"reason": reason} if reason else {})})
-            changed += 1
-    return changed
+__all__ = ["NEXT_STATUS", "LetterSink", "PendingLetter", "mark_sent", "mark_void"]
