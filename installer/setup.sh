@@ -5,6 +5,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 apt_packages=(
+  # Python itself: a stock Debian has neither, Ubuntu has python3 but not its venv module
+  python3 python3-venv
   # Qt, offscreen and in a real window
   libegl1 libgl1 libxkbcommon0 libfontconfig1 libdbus-1-3 libglib2.0-0 fonts-dejavu-core
   libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-image0 libxcb-render-util0 libxcb-shape0
@@ -27,9 +29,37 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 
 python=${PYTHON:-python3}
-[ -x .venv/bin/python ] || "$python" -m venv .venv
-# pip's notes about optional local package folders are noise here; real errors still stop the script.
-.venv/bin/python -m pip install -q --upgrade pip 2>&1 | grep -v "^WARNING: Location" || true
-.venv/bin/python -m pip install -q -e '.[dev]' 2>&1 | grep -v "^WARNING: Location" || true
+supported='import sys; sys.exit(0 if (3, 11) <= sys.version_info[:2] < (3, 13) else 1)'
+if ! command -v "$python" >/dev/null 2>&1; then
+  echo "setup: no $python found; install Python 3.11 or 3.12, or set PYTHON=/path/to/python3" >&2
+  exit 1
+fi
+if ! "$python" -c "$supported"; then
+  echo "setup: Caseworker needs Python 3.11 or 3.12, and $python is $("$python" -V 2>&1 | cut -d' ' -f2); set PYTHON=/path/to/python3.11 and run again" >&2
+  exit 1
+fi
+# A .venv left half-made by an interrupted set-up (no pip), or made by an unsupported Python, is made again.
+if [ -e .venv ] && ! { .venv/bin/python -c "$supported" && .venv/bin/python -m pip --version; } >/dev/null 2>&1; then
+  echo "setup: .venv is incomplete or for another Python; making it again"
+  rm -rf .venv
+fi
+if [ ! -x .venv/bin/python ]; then
+  echo "setup: making the virtualenv in .venv with $("$python" -V 2>&1)"
+  "$python" -m venv .venv
+fi
+echo "setup: installing Caseworker and its libraries into .venv"
+# pip's own chatter (notes on local package folders, setuptools' editable-install advice) is kept in a log and
+# shown only when pip fails.
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+pip_install() {
+  if ! .venv/bin/python -m pip install -q "$@" >"$log" 2>&1; then
+    cat "$log" >&2
+    echo "setup: pip install $* failed (above)" >&2
+    exit 1
+  fi
+}
+pip_install --upgrade pip
+pip_install -e '.[dev]'
 .venv/bin/python -c "import caseworker, PySide6" # fail here, clearly, if the install did not work
 echo "setup: ready (.venv)"
