@@ -66,7 +66,8 @@ def build_parser() -> Parser:
     imp.add_argument("--skip-invalid", action="store_true", help="import the good rows; write the rest to "
                      "the rejects file with reasons")
     imp.add_argument("--rejects", type=Path, metavar="FILE", help="where rejected rows go (default: "
-                     "FILE.rejects.csv)")
+                     "FILE.rejects.csv); never over an existing file unless --force, never over a database")
+    imp.add_argument("--force", action="store_true", help="replace an existing rejects file")
     imp.add_argument("--today", type=iso_date, metavar="YYYY-MM-DD", help=argparse.SUPPRESS)
 
     dl = sub.add_parser("deadlines", help="every open request's statutory deadlines")
@@ -171,7 +172,8 @@ def cmd_import(args: argparse.Namespace) -> int:
     ctx = make_context(args)
     actor = acting_user(ctx, args)
     try:
-        report = import_tracker(ctx, actor, args.file, skip_invalid=args.skip_invalid, rejects_path=args.rejects)
+        report = import_tracker(ctx, actor, args.file, skip_invalid=args.skip_invalid, rejects_path=args.rejects,
+                                force=args.force)
     except ImportFailed as failed:
         for line in failed.lines():  # each problem as "row N, column C: reason", then a closing line
             print(line, file=sys.stderr)

@@ -18,6 +18,7 @@ from caseworker.identifiers import (
     normalise_uln,
     normalise_upn,
 )
+from caseworker.statutory.validation import CONTROL
 
 ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 UK_DATE = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})")
@@ -97,6 +98,9 @@ def parse_text(value: Any, limit: int) -> str:
     text = cell_text(value) or ""
     if len(text) > limit:
         raise CellError(f"{len(text)} characters is too long (at most {limit})")
+    if (bad := CONTROL.search(text)) is not None:
+        raise CellError(f"holds the control character {ord(bad.group()):#04x} (not text anyone typed): retype "
+                        "the value")
     return text
 
 

@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
+from caseworker.errors import Problem
 from caseworker.io.columns import (
     EXCEPTION_DATES,
     PARENT_DETAILS,
@@ -23,8 +24,9 @@ from caseworker.io.records import TrackerRecord
 from caseworker.io.rows import ParsedRow
 from caseworker.statutory.engine import AdviceFacts, DeadlineEngine, ExceptionFacts, RequestFacts
 from caseworker.statutory.required_advice import PFA, REQUIRED_TITLES, missing_advice, school_year
-from caseworker.statutory.validation import check_request
+from caseworker.statutory.validation import check_child, check_names, check_request
 
+NAME_COLUMNS = ("forename", "surname", "parent_name")
 PLAN_IN_PLACE_STEP = ("a plan in place (no request_received) has no assessment steps: give request_received, "
                       "or leave this cell blank")
 
@@ -106,21 +108,34 @@ def merged_facts(r: TrackerRecord, stored: RequestFacts | None, stored_final: da
     )
 
 
+class FileChecks:
+    """The checks across a file's rows, which may arrive in parts: a reference appears once, and a
+    setting has one kind."""
+
+    def __init__(self) -> None:
+        self.seen: dict[str, int] = {}  # reference -> the row it is on
+        self.kinds: dict[str, tuple[str, int]] = {}  # named setting -> the kind a row gave it, and that row
+
+    def check(self, rows: Iterable[ParsedRow], stored: StoredCases, today: date, engine: DeadlineEngine,
+              columns: TrackerColumns) -> None:
+        """Add to each row the problems (and warnings) that need more than its own cells."""
+        seen = self.seen
+        for row in rows:
+            ref = row.reference
+            if ref is not None:
+                if ref in seen:
+                    row.problem("reference", f"{ref} is also on row {seen[ref]}: a reference may appear only "
+                                             "once in a file")
+                else:
+                    seen[ref] = row.number
+            _check_setting_kind(row, self.kinds)
+            check_row(row, stored, today, engine, columns)
+
+
 def check_rows(rows: Iterable[ParsedRow], stored: StoredCases, today: date, engine: DeadlineEngine,
                columns: TrackerColumns) -> None:
-    """Add to each row the problems (and warnings) that need more than its own cells."""
-    seen: dict[str, int] = {}
-    kinds: dict[str, tuple[str, int]] = {}  # named setting -> the kind a row gave it, and that row
-    for row in rows:
-        ref = row.reference
-        if ref is not None:
-            if ref in seen:
-                row.problem("reference", f"{ref} is also on row {seen[ref]}: a reference may appear only "
-                                         "once in a file")
-            else:
-                seen[ref] = row.number
-        _check_setting_kind(row, kinds)
-        check_row(row, stored, today, engine, columns)
+    """``FileChecks`` for a whole file at once."""
+    FileChecks().check(rows, stored, today, engine, columns)
 
 
 def _check_setting_kind(row: ParsedRow, kinds: dict[str, tuple[str, int]]) -> None:
@@ -136,16 +151,13 @@ def _check_setting_kind(row: ParsedRow, kinds: dict[str, tuple[str, int]]) -> No
 
 def check_row(row: ParsedRow, stored: StoredCases, today: date, engine: DeadlineEngine,
               columns: TrackerColumns) -> None:
-    v = row.values
     ref = row.reference
     stored_request = stored.requests.get(ref) if ref is not None else None
     if ref not in stored:
         for column in REQUIRED_FOR_NEW:
             if not row.given(column):
                 row.problem(column, "required for a new case")
-    born = v.get("date_of_birth")
-    if born is not None and born > today:
-        row.problem("date_of_birth", f"{_fmt(born)} is after today ({_fmt(today)})")
+    _check_person(row, stored, stored_request, today)
     _check_pairs(row, stored_request, columns)
 
     if row.given("request_received") or stored_request is not None:
@@ -158,6 +170,21 @@ def check_row(row: ParsedRow, stored: StoredCases, today: date, engine: Deadline
                 _warn_missing_advice(row, facts, stored)
         return
     _check_plan_in_place(row, stored.plans_in_place.get(ref or ""), today, columns)
+
+
+def _check_person(row: ParsedRow, stored: StoredCases, stored_request: RequestFacts | None, today: date) -> None:
+    """Names and the date of birth, by the rules the case window applies (statutory.validation)."""
+    v = row.values
+    problems: list[Problem] = []
+    check_names(problems, {c: v[c] for c in NAME_COLUMNS if c in v})
+    ref = row.reference or ""
+    born = v.get("date_of_birth") or stored.born.get(ref)
+    if born is not None:
+        received = v.get("request_received") or (stored_request.received if stored_request else None)
+        final = None if received is not None else v.get("final_plan_issued") or stored.plans_in_place.get(ref)
+        check_child(problems, born, today, received=received, final_issued=final)
+    for p in problems:
+        row.problem(p.field, p.reason)
 
 
 def _check_pairs(row: ParsedRow, stored: RequestFacts | None, columns: TrackerColumns) -> None:

@@ -1,9 +1,10 @@
 """Reading a tracker (docs/tracker-import.md) into case records and row problems.
 
-``read_tracker`` reads the file and parses every row on its own: each cell is checked, and the row
-becomes a ``TrackerRecord`` (``None`` where the cell was blank). ``checks.check_rows`` then adds the
-problems that need the whole row, the rest of the file and what is already stored. Nothing here
-touches the database.
+``TrackerParser`` maps a table's header to the tracker's columns and parses each row on its own, as the
+rows stream in: each cell is checked, and the row becomes a ``TrackerRecord`` (``None`` where the cell
+was blank). ``checks.check_rows`` then adds the problems that need the whole row, the rest of the file
+and what is already stored. ``read_tracker`` and ``parse_table`` do the same for a whole table at once.
+Nothing here touches the database.
 """
 
 from __future__ import annotations
@@ -12,13 +13,15 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from caseworker.io.cells import CellError, cell_text
 from caseworker.io.columns import REQUIRED, TrackerColumns, advice_columns, sent_by_column
 from caseworker.io.records import NamedSetting, TrackerRecord
 from caseworker.io.rows import ParsedRow, RowProblem
-from caseworker.io.table import Table, read_table
+from caseworker.io.table import RawRow, Table, read_table
+from caseworker.io.xlsx import Unreadable
+from caseworker.io.xlsx import column_letter as sheet_column
 from caseworker.statutory.rules import Rules, default_rules
 from caseworker.store.records import AdviceRecord, ContactRecord, ExceptionRecord
 
@@ -29,12 +32,7 @@ REASONS_COLUMN = "reasons"
 
 def column_letter(index: int) -> str:
     """Spreadsheet letters for a 0-based column index: 0 -> A, 26 -> AA."""
-    letters = ""
-    index += 1
-    while index:
-        index, rem = divmod(index - 1, 26)
-        letters = chr(65 + rem) + letters
-    return letters
+    return sheet_column(index + 1)
 
 
 @dataclass(slots=True)
@@ -45,7 +43,12 @@ class Header:
     problems: list[RowProblem] = field(default_factory=list)
 
 
-def map_header(table: Table, columns: TrackerColumns) -> Header:
+class HasHeader(Protocol):
+    header: list[str]
+    header_row: int
+
+
+def map_header(table: HasHeader, columns: TrackerColumns) -> Header:
     """Known columns by position; unknown ones are a warning; missing or repeated required ones refuse."""
     known = set(columns.names)
     header = Header({}, [])
@@ -98,6 +101,10 @@ def parse_row(number: int, cells: Sequence[Any], plan: Plan, columns: TrackerCol
             continue
         value = cells[i]
         if value is None or (type(value) is str and not value.strip()):
+            continue
+        if type(value) is Unreadable:  # a formula saved without its value, or an error shown in Excel
+            row.bad.add(column)
+            row.problem(column, value.reason)
             continue
         if memo is not None and type(value) in MEMO_TYPES:
             known = memo.get(value)
@@ -156,33 +163,64 @@ def to_record(v: dict[str, Any], columns: TrackerColumns) -> TrackerRecord:
     )
 
 
-def _unused_data_warnings(table: Table, header: Header) -> list[str]:
+class UnusedData:
     """Values under a column with no name (or beyond the header) would be lost silently: say so."""
-    positions = [i for i in header.unused if not table.header[i].strip()]
-    width = len(table.header)
-    found: set[int] = set()
-    for raw in table.rows:
-        cells = raw.cells
-        for i in positions:
-            if i < len(cells) and cell_text(cells[i]) is not None:
-                found.add(i)
-        for i in range(width, len(cells)):
-            if cell_text(cells[i]) is not None:
-                found.add(i)
-    return [f"row {table.header_row}, column {column_letter(i)}: has values but no column name, so they "
-            "were not imported" for i in sorted(found)]
+
+    def __init__(self, header: list[str], unused: list[int]) -> None:
+        self.header_row = 0
+        self.positions = [i for i in unused if not header[i].strip()]
+        self.width = len(header)
+        self.found: set[int] = set()
+
+    def see(self, cells: Sequence[Any]) -> None:
+        for i in self.positions:
+            if i < len(cells) and i not in self.found and cell_text(cells[i]) is not None:
+                self.found.add(i)
+        for i in range(self.width, len(cells)):
+            if i not in self.found and cell_text(cells[i]) is not None:
+                self.found.add(i)
+
+    def warnings(self, header_row: int) -> list[str]:
+        return [f"row {header_row}, column {column_letter(i)}: has values but no column name, so they were not "
+                "imported" for i in sorted(self.found)]
+
+
+class TrackerParser:
+    """Parses a table's rows one at a time against its header (``problems``: the header's own)."""
+
+    def __init__(self, table: HasHeader, rules: Rules | None = None) -> None:
+        self.columns = TrackerColumns.from_rules(rules or default_rules())
+        self.header = table.header
+        self.header_row = table.header_row
+        header = map_header(table, self.columns)
+        self.problems = header.problems
+        self._warnings = header.warnings
+        self._unused = UnusedData(table.header, header.unused)
+        self._plan: Plan = [(i, c, self.columns.parsers[c], {} if c in self.columns.repeating else None)
+                            for c, i in header.index.items()]
+
+    def look_at(self, raw: RawRow) -> None:
+        """Note a row's values under columns with no name, without parsing it."""
+        self._unused.see(raw.cells)
+
+    def parse(self, raw: RawRow) -> ParsedRow:
+        self._unused.see(raw.cells)
+        return parse_row(raw.number, raw.cells, self._plan, self.columns)
+
+    @property
+    def warnings(self) -> list[str]:
+        """The header's warnings, and columns with values but no name among the rows parsed so far."""
+        return self._warnings + self._unused.warnings(self.header_row)
 
 
 def parse_table(table: Table, rules: Rules | None = None) -> TrackerRead:
-    columns = TrackerColumns.from_rules(rules or default_rules())
-    header = map_header(table, columns)
-    warnings = header.warnings + _unused_data_warnings(table, header)
-    if header.problems:
-        return TrackerRead(table, columns, [], warnings, header.problems)
-    plan: Plan = [(i, c, columns.parsers[c], {} if c in columns.repeating else None)
-                  for c, i in header.index.items()]
-    rows = [parse_row(raw.number, raw.cells, plan, columns) for raw in table.rows]
-    return TrackerRead(table, columns, rows, warnings, [])
+    parser = TrackerParser(table, rules)
+    if parser.problems:
+        for raw in table.rows:
+            parser.look_at(raw)
+        return TrackerRead(table, parser.columns, [], parser.warnings, parser.problems)
+    rows = [parser.parse(raw) for raw in table.rows]
+    return TrackerRead(table, parser.columns, rows, parser.warnings, [])
 
 
 def read_tracker(path: Path, rules: Rules | None = None) -> TrackerRead:
@@ -190,14 +228,21 @@ def read_tracker(path: Path, rules: Rules | None = None) -> TrackerRead:
     return parse_table(read_table(path), rules)
 
 
-def rejects_table(table: Table, rejected: Sequence[ParsedRow]) -> tuple[list[str], list[list[str]]]:
+def rejects_header(header: list[str]) -> tuple[list[int], list[str]]:
+    """The columns a rejects file keeps (all but an earlier ``reasons``), and its header."""
+    keep = [i for i, name in enumerate(header) if name.strip().lower() != REASONS_COLUMN]
+    return keep, [header[i] for i in keep] + [REASONS_COLUMN]
+
+
+def rejects_row(keep: list[int], row: ParsedRow) -> list[str]:
+    """A rejected row with its original cells and its reasons, ready to fix."""
+    cells = row.cells
+    values = [(cell_text(cells[i]) or "") if i < len(cells) else "" for i in keep]
+    values.append("; ".join(f"{p.column}: {p.reason}" for p in row.problems))
+    return values
+
+
+def rejects_table(table: HasHeader, rejected: Sequence[ParsedRow]) -> tuple[list[str], list[list[str]]]:
     """The rejected rows with their original columns and a ``reasons`` column, ready to fix."""
-    keep = [i for i, name in enumerate(table.header) if name.strip().lower() != REASONS_COLUMN]
-    header = [table.header[i] for i in keep] + [REASONS_COLUMN]
-    out = []
-    for row in rejected:
-        cells = row.cells
-        values = [(cell_text(cells[i]) or "") if i < len(cells) else "" for i in keep]
-        values.append("; ".join(f"{p.column}: {p.reason}" for p in row.problems))
-        out.append(values)
-    return header, out
+    keep, header = rejects_header(table.header)
+    return header, [rejects_row(keep, row) for row in rejected]

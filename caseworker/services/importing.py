@@ -1,48 +1,47 @@
 """Importing a tracker spreadsheet (docs/tracker-import.md), all or nothing.
 
-``import_tracker`` reads and checks every row first, against what is already stored, then writes the
-good rows in one transaction through ``store.writer.write_cases`` (which audits every change as
-``import``), and then what only the version 2 columns carry (how advice requests went, an exception's
-dates, the named setting), audited the same way. By default one bad row means nothing is written and
-``ImportFailed`` lists every problem; with ``skip_invalid`` the good rows go in and the bad ones are
-written to a rejects file, each with its reasons, ready to fix and import again.
+``import_tracker`` streams the file in parts of a few thousand rows, inside one transaction: each part
+is parsed, checked against what is already stored, and its good rows written through
+``store.writer.write_cases`` (which audits every change as ``import``), after the rows that would change
+nothing are set aside in bulk (``import_compare``); then what only the version 2 columns carry
+(``import_v2``) and the ``caseworker`` column's allocations, by the reallocation rules
+(``import_allocation``). By default one bad row means nothing is written (the transaction is rolled
+back) and ``ImportFailed`` lists the first hundred problems and counts the rest; with ``skip_invalid``
+the good rows go in and the bad ones are written to a rejects file, each with its reasons, ready to fix
+and import again. A kill at any moment leaves the database as it was.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import itertools
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from datetime import date
 from pathlib import Path
-from typing import Any
 
-from sqlalchemy import Table, bindparam, func, select, update
+from sqlalchemy import func, select
+from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
 from caseworker.context import AppContext
 from caseworker.errors import CaseworkerError
-from caseworker.io.checks import StoredCases, check_rows
-from caseworker.io.records import NamedSetting, TrackerRecord
+from caseworker.io.checks import FileChecks, StoredCases
+from caseworker.io.limits import MAX_PROBLEMS, plural
+from caseworker.io.rejects import RejectsFile, RejectsRefused, check_rejects_path
 from caseworker.io.rows import ParsedRow, RowProblem
-from caseworker.io.table import TableError, read_table, write_csv
-from caseworker.io.tracker import parse_table, rejects_table
+from caseworker.io.table import RawRow, TableError, open_table
+from caseworker.io.tracker import TrackerParser, rejects_header, rejects_row
 from caseworker.services.actor import Actor, require_writer
+from caseworker.services.import_allocation import Allocations
+from caseworker.services.import_compare import Lookups, StoredValues, unchanged
+from caseworker.services.import_v2 import VersionTwo, audited_cases
 from caseworker.statutory.engine import collector_paused
 from caseworker.statutory.required_advice import PFA
-from caseworker.store.audit import audit_many
-from caseworker.store.models import (
-    AdviceRequest,
-    AuditEvent,
-    Case,
-    Child,
-    ExistingAdvice,
-    School,
-    StatutoryException,
-)
+from caseworker.store.models import AdviceRequest, AuditEvent, Case, Child, ExistingAdvice
 from caseworker.store.queries import load_request_facts
-from caseworker.store.writer import WriteSummary, bulk_insert, chunks, existing_case_ids, write_cases
+from caseworker.store.writer import WriteSummary, chunks, existing_case_ids, write_cases
 
 REJECTS_SUFFIX = ".rejects.csv"
+PART = 5_000  # rows read, checked and written at a time
 
 
 def default_rejects_path(path: Path) -> Path:
@@ -50,13 +49,13 @@ def default_rejects_path(path: Path) -> Path:
     return path.with_name(path.stem + REJECTS_SUFFIX)
 
 
-def _plural(n: int, word: str) -> str:
-    return f"{n:,} {word}" + ("" if n == 1 else "s")
+def _more(problems: int, rows: int) -> str:
+    return f"... and {plural(problems, 'more problem')} in {plural(rows, 'more row')}"
 
 
 @dataclass
 class ImportReport:
-    """What an import did. ``problems`` are the rejected rows' problems (only with ``skip_invalid``)."""
+    """What an import did. ``problems`` are the rejected rows' first problems (only with ``skip_invalid``)."""
 
     path: Path
     rows: int = 0
@@ -66,18 +65,23 @@ class ImportReport:
     rejected: int = 0
     warnings: list[str] = field(default_factory=list)
     problems: list[RowProblem] = field(default_factory=list)
+    more_problems: int = 0  # beyond those in ``problems``
+    more_rows: int = 0  # rows those are in
     rejects_path: Path | None = None
 
     def problem_lines(self) -> list[str]:
-        """One line per problem, ``row N, column C: reason``, for standard error."""
-        return [str(p) for p in self.problems]
+        """One line per problem, ``row N, column C: reason``, for standard error (the first hundred)."""
+        lines = [str(p) for p in self.problems]
+        if self.more_problems:
+            lines.append(_more(self.more_problems, self.more_rows) + " (every one is in the rejects file)")
+        return lines
 
     def summary_lines(self) -> list[str]:
         """What was added, updated and warned about, for standard output."""
         line = (f"Imported {self.path.name}: {self.added:,} added, {self.updated:,} updated, "
                 f"{self.unchanged:,} unchanged")
         if self.rejected:
-            line += f", {_plural(self.rejected, 'row')} rejected"
+            line += f", {plural(self.rejected, 'row')} rejected"
             if self.rejects_path is not None:
                 line += f" (written with their reasons to {self.rejects_path})"
         lines = [line + "."]
@@ -86,18 +90,20 @@ class ImportReport:
 
 
 class ImportFailed(CaseworkerError):
-    """Nothing was imported. ``problems`` lists every problem found; ``lines()`` is what to print."""
+    """Nothing was imported. ``problems`` lists the first problems found; ``lines()`` is what to print."""
 
-    def __init__(self, message: str, problems: Sequence[RowProblem] = (),
-                 warnings: Sequence[str] = ()) -> None:
+    def __init__(self, message: str, problems: Sequence[RowProblem] = (), warnings: Sequence[str] = (),
+                 more: str = "") -> None:
         self.message = message
         self.problems = list(problems)
         self.warnings = list(warnings)
+        self.more = more
         super().__init__(message)
 
     def lines(self) -> list[str]:
         """For standard error: each problem as ``row N, column C: reason``, then what happened."""
-        return [*(str(p) for p in self.problems), *(f"warning: {w}" for w in self.warnings), self.message]
+        more = [self.more] if self.more else []
+        return [*(str(p) for p in self.problems), *more, *(f"warning: {w}" for w in self.warnings), self.message]
 
 
 def load_stored(session: Session, references: list[str]) -> StoredCases:
@@ -127,273 +133,170 @@ def load_stored(session: Session, references: list[str]) -> StoredCases:
     return stored
 
 
+def sqlite_file(ctx: AppContext) -> Path | None:
+    """The SQLite file in use, or None (a server database, or one in memory)."""
+    if not ctx.db.is_sqlite:
+        return None
+    name = make_url(ctx.db.url).database
+    return Path(name) if name and name != ":memory:" else None
+
+
 def import_tracker(ctx: AppContext, actor: Actor, path: Path, *, skip_invalid: bool = False,
-                   rejects_path: Path | None = None) -> ImportReport:
+                   rejects_path: Path | None = None, force: bool = False) -> ImportReport:
     """Import a tracker .csv or .xlsx; ``ImportFailed`` (nothing written) unless every row is good.
 
     With ``skip_invalid`` the good rows are imported and the rejected ones written to ``rejects_path``
-    (default: beside the input, ``NAME.rejects.csv``).
+    (default: beside the input, ``NAME.rejects.csv``): never over an existing file unless ``force``,
+    never over a database.
     """
     require_writer(actor)
     if skip_invalid:
         rejects_path = rejects_path or default_rejects_path(path)
-        if rejects_path.resolve() == path.resolve():
-            raise ImportFailed(f"the rejects file {rejects_path} would overwrite the file being imported; "
-                               "choose another name")
+        try:
+            check_rejects_path(rejects_path, source=path, database=sqlite_file(ctx), force=force)
+        except RejectsRefused as exc:
+            raise ImportFailed(f"nothing was imported: {exc}") from None
+    else:
+        rejects_path = None
     # Tens of thousands of cells, values and records, and the collector would rescan them all again and
     # again as they pile up; whatever cycles the ORM leaves are collected once the import is over.
     with collector_paused():
-        return _import(ctx, actor, path, skip_invalid, rejects_path)
+        try:
+            with open_table(path) as table:
+                parser = TrackerParser(table, ctx.engine.rules)
+                if parser.problems:
+                    raise ImportFailed(f"nothing was imported: fix the header row of {path.name}", parser.problems,
+                                       parser.warnings)
+                run = ImportRun(ctx, actor, path, parser)
+                rejects = RejectsFile(rejects_path, rejects_header(table.header)[1], force=force) \
+                    if rejects_path is not None else None
+                try:
+                    return run.run(table.rows, rejects)
+                finally:
+                    if rejects is not None:
+                        rejects.discard()
+        except TableError as exc:
+            raise ImportFailed(f"nothing was imported: {exc}") from None
+        except RejectsRefused as exc:
+            raise ImportFailed(f"nothing was imported: {exc}") from None
+        except OSError as exc:
+            raise ImportFailed(f"nothing was imported: cannot write the rejects file {rejects_path}: "
+                               f"{exc.strerror or exc}") from None
 
 
-def _import(ctx: AppContext, actor: Actor, path: Path, skip_invalid: bool, rejects_path: Path | None) -> ImportReport:
-    try:
-        table = read_table(path)
-    except TableError as exc:
-        raise ImportFailed(f"nothing was imported: {exc}") from None
-    read = parse_table(table, ctx.engine.rules)
-    if read.problems:
-        raise ImportFailed(f"nothing was imported: fix the header row of {path.name}", read.problems,
-                           read.warnings)
-    report = ImportReport(path, rows=len(read.rows), warnings=list(read.warnings))
-    today = ctx.today()
-    with ctx.db.session() as s:
-        references = [r for r in dict.fromkeys(row.reference for row in read.rows) if r is not None]
-        stored = load_stored(s, references)
-        check_rows(read.rows, stored, today, ctx.engine, read.columns)
-        bad = [row for row in read.rows if not row.ok]
-        problems = [p for row in bad for p in row.problems]
-        if bad and not skip_invalid:
-            raise ImportFailed(
-                f"nothing was imported: {_plural(len(bad), 'row')} of {len(read.rows):,} "
-                f"{'has' if len(bad) == 1 else 'have'} problems; fix them, or import the other rows with "
-                "--skip-invalid", problems, read.warnings)
-        good_rows = [row for row in read.rows if row.ok and row.record is not None]
-        summary = _write(s, good_rows, actor.id, today, stored)
-        if bad and rejects_path is not None:
-            # Before the commit: if the rejects cannot be saved, the good rows are not kept either.
-            header, rows = rejects_table(table, bad)
-            try:
-                write_csv(rejects_path, header, rows)
-            except OSError as exc:
-                raise ImportFailed(f"nothing was imported: cannot write the rejects file {rejects_path}: "
-                                   f"{exc.strerror or exc}", problems, read.warnings) from None
-            report.rejects_path = rejects_path
-    report.added, report.updated, report.unchanged = summary.added, summary.updated, summary.unchanged
-    report.warnings += summary.warnings
-    report.warnings += [str(w) for row in good_rows for w in row.warnings]
-    report.rejected = len(bad)
-    report.problems = problems
-    return report
+def _parts(rows: Iterable[RawRow]) -> Iterator[list[RawRow]]:
+    it = iter(rows)
+    while part := list(itertools.islice(it, PART)):
+        yield part
 
 
+class ImportRun:
+    """One import: the parts of the file as they stream through, and what they came to."""
 
-def _write(s: Session, rows: list[ParsedRow], actor_id: int | None, today: date,
-           stored: StoredCases) -> WriteSummary:
-    """Write the good rows: the case records, then what only the version 2 columns carry."""
-    records = [row.record for row in rows if row.record is not None]
-    if not records:
-        return WriteSummary()
-    mark = s.scalar(select(func.max(AuditEvent.id))) or 0
-    summary = write_cases(s, list(records), actor_id=actor_id, today=today, action="import")
-    later = [(row.number, row.record) for row in rows if row.record is not None and row.record.has_version_two]
-    if not later:
-        return summary
-    s.flush()
-    ids = existing_case_ids(s, [r.reference for _, r in later])
-    written = _audited_cases(s, mark, set(ids.values()))
-    v2 = VersionTwo(s, actor_id, ids, {cid for ref, cid in ids.items() if ref not in stored})
-    v2.write(later)
-    summary.warnings += v2.warnings
-    # A stored case the writer found unchanged, whose version 2 values changed, was updated after all.
-    moved = len(v2.changed - written)
-    summary.updated += moved
-    summary.unchanged -= moved
-    return summary
-
-
-def _audited_cases(s: Session, mark: int, case_ids: set[int]) -> set[int]:
-    """Which of ``case_ids`` have an audit row after ``mark``: the cases the writer created or changed."""
-    found: set[int] = set()
-    for part in chunks(sorted(case_ids)):
-        found.update(s.scalars(select(AuditEvent.case_id).where(
-            AuditEvent.id > mark, AuditEvent.case_id.in_(list(part))).distinct()))
-    return found
-
-
-def _update_by_id(s: Session, table: Table, columns: tuple[str, ...], rows: list[dict[str, Any]]) -> None:
-    """One UPDATE for many rows by id (``b_id`` and ``b_<column>``), each row's version moving on."""
-    if rows:
-        values: dict[str, Any] = {c: bindparam(f"b_{c}") for c in columns}
-        stmt = update(table).where(table.c.id == bindparam("b_id")).values(values | {"version": table.c.version + 1})
-        s.execute(stmt, rows)
-
-
-class VersionTwo:
-    """Writes how advice requests went, exceptions' dates and named settings for imported rows.
-
-    A filled cell sets the value and a blank one leaves what is stored. A change to a stored case is
-    audited as ``import.update`` like the writer's, and the case moves to a new version; for a case this
-    import created, what the version 2 columns added is one more ``import.create`` row beside the
-    writer's. A few queries for the whole file, none per row.
-    """
-
-    def __init__(self, s: Session, actor_id: int | None, case_ids: dict[str, int], new_cases: set[int]) -> None:
-        self.s = s
-        self.actor_id = actor_id
-        self.case_ids = case_ids
-        self.new_cases = new_cases
-        self.changed: set[int] = set()
+    def __init__(self, ctx: AppContext, actor: Actor, path: Path, parser: TrackerParser) -> None:
+        self.ctx = ctx
+        self.actor = actor
+        self.today = ctx.today()
+        self.parser = parser
+        self.checks = FileChecks()
+        self.report = ImportReport(path)
+        self.bad_rows = 0
+        self.problems: list[RowProblem] = []  # the first MAX_PROBLEMS
+        self.more_problems = 0
+        self.rows_with_more = 0
         self.warnings: list[str] = []
-        self._audit: list[dict[str, Any]] = []
-        self._created: dict[int, dict[str, list[dict[str, Any]]]] = {}  # new case -> entity -> values set
+        self.keep, _ = rejects_header(parser.header)
 
-    def write(self, rows: list[tuple[int, TrackerRecord]]) -> None:
-        self._sent_by(rows)
-        self._exception_dates(rows)
-        self._named_settings(rows)
-        cases: Table = Case.__table__  # type: ignore[assignment]
-        for part in chunks(sorted(self.changed - self.new_cases)):
-            self.s.execute(update(cases).where(cases.c.id.in_(list(part))).values(version=cases.c.version + 1))
-        self._audit += [{"actor_id": self.actor_id, "action": "import.create", "entity": "case", "entity_id": cid,
-                         "case_id": cid, "before": None, "after": after} for cid, after in self._created.items()]
-        audit_many(self.s, self._audit)
-        if self.changed:
-            self.s.expire_all()  # the ORM's copies of what was just updated underneath it
+    def run(self, rows: Iterable[RawRow], rejects: RejectsFile | None) -> ImportReport:
+        report = self.report
+        try:
+            self._run(rows, rejects)
+        except BaseException:
+            if report.rejects_path is not None:  # placed, and then the commit failed: no rows were kept
+                report.rejects_path.unlink(missing_ok=True)
+            raise
+        report.warnings = self.parser.warnings + self.warnings
+        report.rejected = self.bad_rows
+        report.problems, report.more_problems, report.more_rows = self.problems, self.more_problems, \
+            self.rows_with_more
+        return report
 
-    def _log(self, case_id: int, entity: str, entity_id: int, before: dict[str, Any],
-             after: dict[str, Any]) -> None:
-        self.changed.add(case_id)
-        if case_id in self.new_cases:
-            self._created.setdefault(case_id, {}).setdefault(entity, []).append(after)
+    def _run(self, rows: Iterable[RawRow], rejects: RejectsFile | None) -> None:
+        report = self.report
+        with self.ctx.db.session() as s:
+            for part in _parts(rows):
+                report.rows += len(part)
+                parsed = self._check(s, [self.parser.parse(raw) for raw in part])
+                bad = [row for row in parsed if not row.ok]
+                self._note_bad(bad)
+                if rejects is not None:
+                    rejects.add([rejects_row(self.keep, row) for row in bad])
+                if self.bad_rows and rejects is None:
+                    continue  # nothing will be kept: check the rest only to report them
+                self._write(s, [row for row in parsed if row.ok and row.record is not None])
+                s.flush()
+                s.expunge_all()
+            if self.bad_rows and rejects is None:
+                raise self._failed()
+            if self.bad_rows and rejects is not None:
+                rejects.place(database=sqlite_file(self.ctx))  # before the commit: no rows kept without it
+                report.rejects_path = rejects.path
+
+    def _check(self, s: Session, rows: list[ParsedRow]) -> list[ParsedRow]:
+        references = [r for r in dict.fromkeys(row.reference for row in rows) if r is not None]
+        stored = load_stored(s, references)
+        self.checks.check(rows, stored, self.today, self.ctx.engine, self.parser.columns)
+        return rows
+
+    def _note_bad(self, bad: list[ParsedRow]) -> None:
+        self.bad_rows += len(bad)
+        for row in bad:
+            room = MAX_PROBLEMS - len(self.problems)
+            self.problems += row.problems[:max(room, 0)]
+            if len(row.problems) > room:
+                self.more_problems += len(row.problems) - max(room, 0)
+                self.rows_with_more += 1
+
+    def _failed(self) -> ImportFailed:
+        total = self.report.rows
+        more = _more(self.more_problems, self.rows_with_more) if self.more_problems else ""
+        return ImportFailed(
+            f"nothing was imported: {plural(self.bad_rows, 'row')} of {total:,} "
+            f"{'has' if self.bad_rows == 1 else 'have'} problems; fix them, or import the other rows with "
+            "--skip-invalid", self.problems, self.parser.warnings, more)
+
+    def _write(self, s: Session, rows: list[ParsedRow]) -> None:
+        """Write one part's good rows: the case records, version 2's values, then the allocations."""
+        records = [(row.number, row.record) for row in rows if row.record is not None]
+        if not records:
             return
-        self._audit.append({"actor_id": self.actor_id, "action": "import.update", "entity": entity,
-                            "entity_id": entity_id, "case_id": case_id, "before": before, "after": after})
+        existing = existing_case_ids(s, [r.reference for _, r in records])
+        allocations = Allocations(s, self.actor, self.today, self.report.path.name)
+        allocations.new_cases([(n, r) for n, r in records if r.reference not in existing])
+        allocations.stored_cases([(n, existing[r.reference], r) for n, r in records if r.reference in existing])
+        values, known = StoredValues(s, list(existing.values())), Lookups(s)
+        changing = [r for _, r in records
+                    if r.reference not in existing or not unchanged(r, existing[r.reference], values, known)]
+        mark = s.scalar(select(func.max(AuditEvent.id))) or 0
+        summary = (write_cases(s, list(changing), actor_id=self.actor.id, today=self.today, action="import")
+                   if changing else WriteSummary())
+        summary.unchanged += len(records) - len(changing)
+        s.flush()
+        written_upto = s.scalar(select(func.max(AuditEvent.id))) or 0
+        ids = existing_case_ids(s, [r.reference for _, r in records])
+        later = [(n, r) for n, r in records if r.has_version_two]
+        v2 = VersionTwo(s, self.actor.id, ids, {cid for ref, cid in ids.items() if ref not in existing})
+        if later:
+            v2.write(later)
+        moved = allocations.write()
+        # A stored case the writer found unchanged, whose version 2 values or allocation changed, was
+        # updated after all.
+        also = (v2.changed | moved) - audited_cases(s, mark, v2.changed | moved, upto=written_upto)
+        self._count(summary, len(also))
+        self.warnings += allocations.warnings + summary.warnings + v2.warnings
+        self.warnings += [str(w) for row in rows for w in row.warnings]
 
-    def _rows_of(self, model: Any, *columns: Any, case_ids: set[int]) -> list[Any]:
-        out: list[Any] = []
-        for part in chunks(sorted(case_ids)):
-            out += self.s.execute(select(*columns).where(model.case_id.in_(list(part)))).all()
-        return out
-
-    def _sent_by(self, rows: list[tuple[int, TrackerRecord]]) -> None:
-        wanted = {(self.case_ids[r.reference], kind): how for _, r in rows for kind, how in r.advice_sent_by.items()}
-        if not wanted:
-            return
-        updates = []
-        a = AdviceRequest
-        for aid, cid, kind, current in self._rows_of(a, a.id, a.case_id, a.kind, a.sent_by,
-                                                     case_ids={cid for cid, _ in wanted}):
-            how = wanted.get((cid, kind))
-            if how is not None and how != current:
-                updates.append({"b_id": aid, "b_sent_by": how})
-                self._log(cid, "advice_request", aid, {"sent_by": current}, {"kind": kind, "sent_by": how})
-        _update_by_id(self.s, AdviceRequest.__table__, ("sent_by",), updates)  # type: ignore[arg-type]
-
-    def _exception_dates(self, rows: list[tuple[int, TrackerRecord]]) -> None:
-        wanted = {(self.case_ids[r.reference], e.ground, e.recorded): (r.exception_began, r.exception_ended)
-                  for _, r in rows if r.exception_began or r.exception_ended for e in r.exceptions}
-        if not wanted:
-            return
-        updates = []
-        e = StatutoryException
-        for eid, cid, ground, recorded, began, ended in self._rows_of(
-                e, e.id, e.case_id, e.ground, e.recorded_on, e.began_on, e.ended_on,
-                case_ids={cid for cid, *_ in wanted}):
-            given = wanted.get((cid, ground, recorded))
-            if given is None:
-                continue
-            new_began, new_ended = given[0] or began, given[1] or ended
-            if (new_began, new_ended) != (began, ended):
-                updates.append({"b_id": eid, "b_began_on": new_began, "b_ended_on": new_ended})
-                self._log(cid, "statutory_exception", eid, {"began_on": began, "ended_on": ended},
-                          {"ground": ground, "began_on": new_began, "ended_on": new_ended})
-        _update_by_id(self.s, StatutoryException.__table__, ("began_on", "ended_on"),  # type: ignore[arg-type]
-                      updates)
-
-    def _named_settings(self, rows: list[tuple[int, TrackerRecord]]) -> None:
-        named = [(n, self.case_ids[r.reference], r.named_setting) for n, r in rows if r.named_setting is not None]
-        if not named:
-            return
-        schools = Settings(self.s)
-        schools.add_missing([setting for *_, setting in named])
-        kinds = []
-        for _, cid, setting in named:
-            school = schools.find(setting)
-            if setting.kind is not None and setting.kind != school.kind:
-                kinds.append({"b_id": school.id, "b_kind": setting.kind})
-                self._log(cid, "school", school.id, {"kind": school.kind}, {"name": school.name, "kind": setting.kind})
-                school.kind = setting.kind
-        _update_by_id(self.s, School.__table__, ("kind",), kinds)  # type: ignore[arg-type]
-        self._link_cases(named, schools)
-
-    def _link_cases(self, named: list[tuple[int, int, NamedSetting]], schools: Settings) -> None:
-        current: dict[int, int | None] = {}
-        for part in chunks(sorted({cid for _, cid, _ in named})):
-            current.update({cid: sid for cid, sid in self.s.execute(select(Case.id, Case.named_setting_id).where(
-                Case.id.in_(list(part))))})
-        updates = []
-        for number, cid, setting in named:
-            school = schools.find(setting)
-            if school.kind is None:
-                self.warnings.append(str(RowProblem(
-                    number, "named_setting_kind",
-                    f"{school.name} has no kind on record, so the final plan's letter to it cannot say whether "
-                    "it must admit the child: give its kind (maintained, academy, fe_college, nmss, "
-                    "s41_independent, independent, early_years or other)")))
-            if current[cid] != school.id:
-                updates.append({"b_id": cid, "b_named_setting_id": school.id})
-                self._log(cid, "case", cid, {"named_setting_id": current[cid]},
-                          {"named_setting_id": school.id, "named_setting": school.name, "kind": school.kind})
-                current[cid] = school.id
-        if updates:  # the case's version moves once, with everything else changed on it
-            cases: Table = Case.__table__  # type: ignore[assignment]
-            self.s.execute(update(cases).where(cases.c.id == bindparam("b_id")).values(
-                named_setting_id=bindparam("b_named_setting_id")), updates)
-
-
-@dataclass(slots=True)
-class StoredSetting:
-    id: int
-    name: str
-    kind: str | None
-
-
-class Settings:
-    """The schools and settings on record, found by URN or else by name; missing ones are added."""
-
-    def __init__(self, s: Session) -> None:
-        self.s = s
-        self.by_urn: dict[str, StoredSetting] = {}
-        self.by_name: dict[str, StoredSetting] = {}
-        for sid, urn, name, kind in s.execute(select(School.id, School.urn, School.name, School.kind)):
-            self._know(StoredSetting(sid, name, kind), urn)
-
-    def _know(self, school: StoredSetting, urn: str | None) -> None:
-        if urn:
-            self.by_urn[urn] = school
-        self.by_name.setdefault(school.name, school)
-
-    def get(self, setting: NamedSetting) -> StoredSetting | None:
-        if setting.urn:
-            return self.by_urn.get(setting.urn)
-        return self.by_name.get(setting.name or "")
-
-    def find(self, setting: NamedSetting) -> StoredSetting:
-        found = self.get(setting)
-        assert found is not None, "add_missing adds every setting first"
-        return found
-
-    def add_missing(self, settings: list[NamedSetting]) -> None:
-        """Add the settings not on record (with their kind when given), in one statement."""
-        new: dict[str, NamedSetting] = {}
-        for setting in settings:
-            if self.get(setting) is None:
-                new.setdefault(setting.key, setting)
-        if not new:
-            return
-        rows: list[dict[str, Any]] = [{"urn": n.urn, "name": n.name or f"School URN {n.urn}", "kind": n.kind}
-                                      for n in new.values()]
-        ids = self.s.scalars(bulk_insert(School).returning(School.id, sort_by_parameter_order=True), rows)
-        for row, sid in zip(rows, list(ids), strict=True):
-            self._know(StoredSetting(sid, row["name"], row["kind"]), row["urn"])
+    def _count(self, summary: WriteSummary, also: int) -> None:
+        self.report.added += summary.added
+        self.report.updated += summary.updated + also
+        self.report.unchanged += summary.unchanged - also

@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from dateutil.relativedelta import relativedelta
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -35,7 +34,7 @@ from caseworker.services.casefile import (
     writing,
 )
 from caseworker.statutory.engine import ExceptionFacts
-from caseworker.statutory.validation import check_exception
+from caseworker.statutory.validation import check_child, check_exception, check_names, check_received
 from caseworker.store.audit import audit
 from caseworker.store.models import AdviceRequest, Allocation, Case, Child, Contact, StatutoryException
 
@@ -71,19 +70,17 @@ def check_new_request(ctx: AppContext, req: NewRequest) -> list[Problem]:
         p.append(Problem("forename", "give the child's forename"))
     if not req.surname.strip():
         p.append(Problem("surname", "give the child's surname"))
-    if req.date_of_birth > today:
-        p.append(Problem("date_of_birth", "the date of birth is in the future"))
+    # The same rules as the tracker import's (caseworker/io/checks.py): one validation for both.
+    check_names(p, {"forename": req.forename, "surname": req.surname, "contact_name": req.contact_name})
     if req.received > today:
         p.append(Problem("request_received", "the request cannot be received after today"))
-    if relativedelta(req.received, req.date_of_birth).years > 25:
-        p.append(Problem("date_of_birth", "EHC plans are for children and young people up to 25"))
+    check_received(p, req.received, ctx.engine)
+    check_child(p, req.date_of_birth, today, received=req.received)
     has_contact_details = any((req.contact_address, req.contact_postcode, req.contact_email))
     if has_contact_details and not (req.contact_name or "").strip():
         p.append(Problem("contact_name", "give the main contact's name, or clear their details"))
     if req.contact_email and not EMAIL.fullmatch(req.contact_email.strip()):
         p.append(Problem("contact_email", "an email address looks like name@example.org"))
-    if req.received < req.date_of_birth:
-        p.append(Problem("request_received", "the request is dated before the child was born"))
     if req.request_source and req.request_source not in ctx.engine.rules.request_sources:
         p.append(Problem("request_source", f"use one of {', '.join(ctx.engine.rules.request_sources)}"))
     if req.primary_need and req.primary_need not in ctx.engine.rules.primary_needs:

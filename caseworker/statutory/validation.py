@@ -7,7 +7,11 @@ are also the names the forms use, so a message can sit next to the right field.
 
 from __future__ import annotations
 
+import re
+from collections.abc import Mapping
 from datetime import date, timedelta
+
+from dateutil.relativedelta import relativedelta
 
 from caseworker.errors import Problem
 from caseworker.statutory.engine import DeadlineEngine, ExceptionFacts, RequestFacts
@@ -18,6 +22,12 @@ ADVICE_FIELD = {"ep": "ep_advice", "health": "health_advice", "social_care": "so
 
 # A served date weeks after sending is a typing slip, not a slow post.
 MAX_SERVICE_DELAY = timedelta(days=14)
+# EHC plans are for children and young people up to 25 (CFA s83(2)); a request for anyone older, or
+# before the child was born, is a typing slip (1900-01-01, 0001-01-01). docs/tracker-import.md#values
+OLDEST = 25
+# A spreadsheet runs a cell beginning with one of these as a formula (CSV injection): no name does.
+FORMULA_START = ("=", "+", "-", "@")
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 def _fmt(d: date) -> str:
@@ -35,10 +45,50 @@ def _not_before(problems: list[Problem], field: str, value: date | None, limit: 
         problems.append(Problem(field, f"{_fmt(value)} is before {what} ({_fmt(limit)})"))
 
 
+def check_names(p: list[Problem], names: Mapping[str, str | None]) -> None:
+    """Names (the child's, a contact's) that a spreadsheet would run as a formula, or that hold control
+    characters (a NUL byte no database text can hold), by field."""
+    for field, name in names.items():
+        text = (name or "").strip()
+        if text.startswith(FORMULA_START):
+            p.append(Problem(field, f"{text[:40]!r} begins with {text[0]}, as a spreadsheet formula does: a name "
+                                    "cannot begin with =, +, - or @"))
+        elif (bad := CONTROL.search(text)) is not None:
+            p.append(Problem(field, f"the name holds the control character {ord(bad.group()):#04x}, which is not "
+                                    "part of any name: retype it"))
+
+
+def check_child(p: list[Problem], date_of_birth: date, today: date, *, received: date | None = None,
+                final_issued: date | None = None) -> None:
+    """The child's date of birth against today and the request (or, for a plan already in place, the
+    day its final plan was issued): born by then, and at most 25 on that day."""
+    if date_of_birth > today:
+        p.append(Problem("date_of_birth", "the date of birth is in the future"))
+    on, field = (received, "request_received") if received is not None else (final_issued, "final_plan_issued")
+    if on is None:
+        return
+    if on < date_of_birth:
+        p.append(Problem(field, "the request is dated before the child was born" if field == "request_received"
+                         else f"{_fmt(on)} is before the child was born ({_fmt(date_of_birth)})"))
+    elif (age := relativedelta(on, date_of_birth).years) > OLDEST:
+        what = "when the request was received" if field == "request_received" else "when the plan was issued"
+        p.append(Problem("date_of_birth", f"EHC plans are for children and young people up to {OLDEST}: born "
+                                          f"{_fmt(date_of_birth)}, they were {age} {what}"))
+
+
+def check_received(p: list[Problem], received: date, engine: DeadlineEngine) -> None:
+    """A request cannot predate the law it is made under (Part 3 of the Children and Families Act 2014)."""
+    start = engine.rules.effective_from
+    if received < start:
+        p.append(Problem("request_received", f"{_fmt(received)} is before {_fmt(start)}, when EHC needs "
+                                             "assessments began (Children and Families Act 2014, Part 3)"))
+
+
 def check_request(facts: RequestFacts, today: date, engine: DeadlineEngine) -> list[Problem]:
     """Every impossible or contradictory date in ``facts``; empty when the request is consistent."""
     p: list[Problem] = []
     received = facts.received
+    check_received(p, received, engine)
     dated = {
         "request_received": received,
         "decision_to_assess_date": facts.decision_to_assess_on,

@@ -134,7 +134,13 @@ def test_values_under_a_blank_header_are_reported() -> None:
     ({"forename": "x" * 101}, "forename", "too long"),
     ({"reference": ""}, "reference", "required"),
     ({"forename": ""}, "forename", "required for a new case"),
-    ({"date_of_birth": "2026-01-01"}, "date_of_birth", "after today"),
+    ({"date_of_birth": "1900-01-01"}, "date_of_birth", "up to 25: born 1 Jan 1900, they were 125"),
+    ({"date_of_birth": "0001-01-01"}, "date_of_birth", "up to 25"),
+    ({"forename": "=1+1"}, "forename", "a name cannot begin with =, +, - or @"),
+    ({"surname": "@SUM(A1)"}, "surname", "begins with @"),
+    ({"parent_name": "+Smith"}, "parent_name", "begins with +"),
+    ({"forename": "Zo\x00e"}, "forename", "control character 0x00"),
+    ({"request_received": "2013-01-07", "date_of_birth": "2010-01-01"}, "request_received", "before 1 Sep 2014"),
     ({"ep_advice_requested": "2025-02-20", "ep_advice_received": "2025-02-10"}, "ep_advice_received",
      "before the advice was requested"),
     ({"health_advice_received": "2025-02-10"}, "health_advice_received", "no health_advice_requested"),
@@ -234,3 +240,35 @@ def test_rejects_keep_the_original_columns_and_add_reasons() -> None:
 
 def test_row_problem_prints_as_the_published_line() -> None:
     assert str(RowProblem(7, "upn", "bad")) == "row 7, column upn: bad"
+
+
+def test_the_import_refuses_the_birth_dates_the_window_refuses() -> None:
+    """The same rules as the new-request window (statutory.validation.check_child): born before the
+    request, and at most 25 on the day it was received."""
+    future = read([one(date_of_birth="2026-01-01")]).rows[0]
+    assert [(p.column, p.reason) for p in future.problems] == [
+        ("date_of_birth", "the date of birth is in the future"),
+        ("request_received", "the request is dated before the child was born")]
+    after_request = read([one(date_of_birth="2025-02-01")]).rows[0]
+    assert [p.column for p in after_request.problems] == ["request_received"]
+    # 25 on the day the request came is the oldest a request can be for.
+    assert problems([one(date_of_birth="1999-01-07")]) == []
+    assert problems([one(date_of_birth="1999-01-06")]) == [(2, "date_of_birth")]
+
+
+def test_a_plan_in_place_is_checked_against_the_day_it_was_issued() -> None:
+    rows = [one(request_received="", final_plan_issued="2019-07-14", date_of_birth="2019-08-01"),
+            one(reference="EHC-0002", request_received="", final_plan_issued="2019-07-14", date_of_birth="1990-01-01")]
+    assert [[(p.column, p.reason) for p in r.problems] for r in read(rows).rows] == [
+        [("final_plan_issued", "14 Jul 2019 is before the child was born (1 Aug 2019)")],
+        [("date_of_birth", "EHC plans are for children and young people up to 25: born 1 Jan 1990, they were 29 "
+                           "when the plan was issued")]]
+
+
+def test_a_reimported_row_is_checked_with_the_stored_birth_date() -> None:
+    stored = stored_draft()
+    stored.born["EHC-0001"] = date(2025, 3, 1)  # a stored birth date after the stored request
+    row = {"reference": "EHC-0001", "request_received": "", "ep_advice_received": "2025-03-20"}
+    result = read([row], stored, [*BASE, "ep_advice_received"])
+    assert [(p.column, p.reason) for p in result.rows[0].problems] == [
+        ("request_received", "the request is dated before the child was born")]
