@@ -187,10 +187,12 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 def cmd_demo(args: argparse.Namespace) -> int:
     from caseworker.demo import build_demo
-    from caseworker.services.actor import login_name
+    from caseworker.services.actor import login_name, requested_username
 
+    # Rebuilding a demo on a server database needs one of its admins: the --as user (or CASEWORKER_USER).
     summary = build_demo(database_url(args) if (args.database or os.environ.get("CASEWORKER_DATABASE_URL"))
-                         else demo_url(), scale=args.scale, today=today_of(args), login=login_name())
+                         else demo_url(), scale=args.scale, today=today_of(args), login=login_name(),
+                         acting=requested_username(args.as_user))
     print(summary.describe())
     return EXIT_OK
 

@@ -1,22 +1,33 @@
 """Writing the demo council to a database, safely.
 
-The demo only ever replaces a demo: a database holding anything and not marked as a demo is refused
-and left exactly as it was. A demo is marked in ``app_meta`` (``demo`` = ``1``, with its scale,
-``today`` and seed). Everything is written in one transaction through the same bulk path the tracker
-import uses (``write_cases``), so a failed build leaves no half-made demo behind.
+The demo only ever replaces its own data: a database holding anything and not marked as a demo is
+refused and left exactly as it was, and so is a demo that has since been given people the demo did not
+make (a case registered or imported, a child, a contact or a member of staff added): whatever the URL,
+a rebuild would wipe them. A demo is marked in ``app_meta`` (``demo`` = ``1``, with its scale, ``today``
+and seed) and records there the highest id it made in each of those tables (``demo_made``); changes to
+the demo's own rows (practising on its cases) are its own and do not stop a rebuild.
+
+On a server database (PostgreSQL), which a whole team may be using, only one of the demo's admins may
+rebuild it (``acting``, the ``--as`` user). Everything is written in one transaction through the same
+bulk path the tracker import uses (``write_cases``): on a server the old demo is emptied in that same
+transaction, after its tables are locked and checked again, so a failed or killed build leaves the old
+demo as it was.
 """
 
 from __future__ import annotations
 
 import gc
+import json
 import time
 from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import create_engine, delete, func, inspect, select, table, text, update
+from sqlalchemy import Connection, create_engine, delete, func, inspect, select, table, text, update
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
@@ -29,11 +40,15 @@ from caseworker.errors import CaseworkerError
 from caseworker.statutory.engine import DeadlineEngine
 from caseworker.store.audit import audit
 from caseworker.store.database import Database, normalise_url, open_database
-from caseworker.store.models import AppMeta, Base, Case, Child, StatutoryException
+from caseworker.store.models import AppMeta, AuditEvent, Base, Case, Child, Contact, Staff, StatutoryException
 from caseworker.store.queries import load_request_facts
 from caseworker.store.writer import add_schools, add_services, add_staff, chunks, write_cases
 
-DEMO_KEYS = ("demo", "demo_scale", "demo_today", "demo_seed")
+DEMO_KEYS = ("demo", "demo_scale", "demo_today", "demo_seed", "demo_made")
+# Tables whose rows are someone: rows here that the demo did not make are real data.
+PEOPLE = (Staff, Child, Contact, Case)
+# Before ``demo_made`` was recorded: what the audit trail says about cases added since the build.
+CASE_CREATIONS = ("register_request", "import.create")
 UPN_NOT_YET_ASSIGNED = "UN1"  # SEN2: aged under 6 and not yet given a UPN (check)
 IGNORED_TABLES = frozenset({"alembic_version", "app_meta"})
 
@@ -85,13 +100,18 @@ class DemoSummary:
         ]
 
 
-def build_demo(url: str, *, scale: str = "county", today: date, login: str, seed: int = 2014) -> DemoSummary:
-    """Build (or rebuild) a deterministic demo SEND team at ``url``; refuse to touch real data."""
+def build_demo(url: str, *, scale: str = "county", today: date, login: str, seed: int = 2014,
+               acting: str | None = None) -> DemoSummary:
+    """Build (or rebuild) a deterministic demo SEND team at ``url``; refuse to touch real data.
+
+    ``acting``: who is rebuilding; on a server database an existing demo is replaced only by one of its
+    admins.
+    """
     started = time.perf_counter()
     spec = scale_named(scale)
     if not login:
         raise ValueError("give the login name of the team lead the demo is for")
-    prepare_target(url)
+    prepare_target(url, acting)
     # Millions of short-lived objects and no reference cycles worth collecting: the cyclic collector
     # would only rescan them (a third of a large build's time). Restored however the build ends.
     collecting = gc.isenabled()
@@ -100,8 +120,9 @@ def build_demo(url: str, *, scale: str = "county", today: date, login: str, seed
         data = generate(spec, today=today, login=login, seed=seed)
         db = open_database(url)
         try:
-            _clear_demo(db)
             with db.session() as session:
+                if not db.is_sqlite:
+                    _clear_server_demo(session, url)
                 _write(session, data, login, seed, db.is_sqlite)
             summary = summarise(db, data, login, seed)
         finally:
@@ -131,27 +152,64 @@ def describe_contents(url: str) -> tuple[dict[str, int], bool]:
     path = _sqlite_path(url)
     if path is not None and not path.exists():
         return {}, False
+    with _reading(url) as conn:
+        names = inspect(conn).get_table_names()
+        rows = {}
+        for name in names:
+            if name in IGNORED_TABLES:
+                continue
+            n = conn.execute(select(func.count()).select_from(table(name))).scalar_one()
+            if n:
+                rows[name] = int(n)
+        return rows, "app_meta" in names and _meta(conn, "demo") == "1"
+
+
+@contextmanager
+def _reading(url: str) -> Iterator[Connection]:
     engine = create_engine(normalise_url(url))
     try:
         with engine.connect() as conn:
-            names = inspect(conn).get_table_names()
-            rows = {}
-            for name in names:
-                if name in IGNORED_TABLES:
-                    continue
-                n = conn.execute(select(func.count()).select_from(table(name))).scalar_one()
-                if n:
-                    rows[name] = int(n)
-            is_demo = False
-            if "app_meta" in names:
-                flag = conn.execute(text("SELECT value FROM app_meta WHERE key = 'demo'")).scalar()
-                is_demo = flag == "1"
-            return rows, is_demo
+            yield conn
+    except DemoRefused:
+        raise
     except Exception as exc:  # not a database we can read: never replace it
         raise DemoRefused(f"{_describe(url)} cannot be read as a Caseworker database ({exc.__class__.__name__}); "
                           "the demo will not replace it. Choose another database for the demo.") from exc
     finally:
         engine.dispose()
+
+
+def _meta(conn: Connection, key: str) -> str | None:
+    value = conn.execute(text("SELECT value FROM app_meta WHERE key = :key"), {"key": key}).scalar()
+    return None if value is None else str(value)
+
+
+def not_made_by_demo(conn: Connection) -> dict[str, int]:
+    """Rows of people (staff, children, contacts, cases) in a demo database that the demo did not make."""
+    recorded = _meta(conn, "demo_made")
+    if recorded is None:  # a demo built before it recorded what it made: ask the audit trail
+        build = conn.execute(text("SELECT max(id) FROM audit_event WHERE action = 'demo.build'")).scalar() or 0
+        added = conn.execute(select(func.count()).select_from(AuditEvent).where(
+            AuditEvent.id > build, AuditEvent.entity == "case", AuditEvent.action.in_(CASE_CREATIONS))).scalar_one()
+        return {Case.__tablename__: int(added)} if added else {}
+    try:
+        made = {str(k): int(v) for k, v in json.loads(recorded).items()}
+    except (ValueError, TypeError, AttributeError):
+        return {"app_meta": 1}  # cannot tell what the demo made: treat it as holding real data
+    found = {}
+    for model in PEOPLE:
+        name = model.__tablename__
+        n = conn.execute(select(func.count()).select_from(model).where(model.id > made.get(name, 0))).scalar_one()
+        if n:
+            found[name] = int(n)
+    return found
+
+
+def _acting_admin(conn: Connection, acting: str | None) -> bool:
+    if not acting:
+        return False
+    row = conn.execute(select(Staff.role, Staff.active).where(Staff.username == acting)).first()
+    return row is not None and row.role == "admin" and bool(row.active)
 
 
 def _plural(n: int, word: str) -> str:
@@ -165,17 +223,29 @@ def _describe(url: str) -> str:
     return "The database at " + make_url(normalise_url(url)).render_as_string(hide_password=True)
 
 
-def prepare_target(url: str) -> None:
-    """Refuse a database with real data; delete a previous demo's SQLite files."""
+def _held(rows: dict[str, int]) -> str:
+    cases = rows.get(Case.__tablename__, 0)
+    if cases:
+        return _plural(cases, "case")
+    return ", ".join(f"{_plural(n, 'row')} in {t}" for t, n in sorted(rows.items()))
+
+
+def prepare_target(url: str, acting: str | None = None) -> None:
+    """Refuse a database with real data, and a server demo unless an admin rebuilds it; delete a previous
+    demo's SQLite files."""
     rows, is_demo = describe_contents(url)
     if rows and not is_demo:
-        cases = rows.get(Case.__tablename__, 0)
-        held = (_plural(cases, "case") if cases
-                else ", ".join(f"{_plural(n, 'row')} in {t}" for t, n in sorted(rows.items())))
-        raise DemoRefused(f"{_describe(url)} holds {held} and is not a demo database, so the demo will "
+        raise DemoRefused(f"{_describe(url)} holds {_held(rows)} and is not a demo database, so the demo will "
                           "not replace it. Build the demo in its own database (the default demo file, "
                           "or another --database).")
     path = _sqlite_path(url)
+    if is_demo:
+        with _reading(url) as conn:
+            _refuse_real_data(url, conn)
+            if path is None and not _acting_admin(conn, acting):
+                raise DemoRefused(f"{_describe(url)} is a shared demo: only one of its admins may rebuild it, "
+                                  f"and {acting or 'you'} {'is not' if acting else 'are not'} one. Run it as an "
+                                  "admin of the demo (--as USER).")
     if path is not None and is_demo:
         for suffix in ("", "-wal", "-shm", "-journal"):
             try:
@@ -185,20 +255,24 @@ def prepare_target(url: str) -> None:
                                   "close any Caseworker window using the demo and try again.") from exc
 
 
-def _clear_demo(db: Database) -> None:
-    """Empty a previous demo kept in a server database (SQLite demos were deleted as files)."""
-    with db.engine.connect() as conn:
-        flag = conn.execute(select(AppMeta.value).where(AppMeta.key == "demo")).scalar()
-    if flag != "1":
+def _refuse_real_data(url: str, conn: Connection) -> None:
+    foreign = not_made_by_demo(conn)
+    if foreign:
+        raise DemoRefused(f"{_describe(url)} is a demo database, but it now holds {_held(foreign)} the demo did "
+                          "not make, so the demo will not replace it. Keep it, or build the demo in another "
+                          "database (--database).")
+
+
+def _clear_server_demo(session: Session, url: str) -> None:
+    """Empty a previous demo in a server database, in the build's own transaction: its tables locked first
+    and checked again, so nobody's new case slips in between the check and the emptying."""
+    if session.execute(select(AppMeta.value).where(AppMeta.key == "demo")).scalar() != "1":
         return
-    tables = [t for t in reversed(Base.metadata.sorted_tables)]
-    with db.engine.begin() as conn:
-        if db.engine.dialect.name == "postgresql":
-            names = ", ".join(db.engine.dialect.identifier_preparer.format_table(t) for t in tables)
-            conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
-        else:
-            for t in tables:
-                conn.execute(t.delete())
+    bind = session.get_bind()
+    names = ", ".join(bind.dialect.identifier_preparer.format_table(t) for t in reversed(Base.metadata.sorted_tables))
+    session.execute(text(f"LOCK TABLE {names} IN ACCESS EXCLUSIVE MODE"))
+    _refuse_real_data(url, session.connection())
+    session.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
 
 
 # ---------------------------------------------------------------- writing
@@ -222,8 +296,9 @@ def _write(session: Session, data: DemoData, login: str, seed: int, sqlite: bool
     session.execute(update(Child).where(Child.upn.is_(None)).values(upn_unknown_reason=UPN_NOT_YET_ASSIGNED))
     write_organisations(session)
     write_staffing(session, data.team, data.today, staff_ids)
+    made = {m.__tablename__: session.scalar(select(func.max(m.id))) or 0 for m in PEOPLE}
     meta = {"demo": "1", "demo_scale": data.scale.name, "demo_today": data.today.isoformat(),
-            "demo_seed": str(seed)}
+            "demo_seed": str(seed), "demo_made": json.dumps(made, sort_keys=True)}
     session.execute(delete(AppMeta).where(AppMeta.key.in_(DEMO_KEYS)))
     session.add_all(AppMeta(key=k, value=v) for k, v in meta.items())
     audit(session, actor_id=actor, action="demo.build", entity="database", entity_id=None,
