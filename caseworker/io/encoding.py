@@ -35,10 +35,11 @@ SAVE_AS = "save the file from Excel as \"CSV UTF-8\" and import it again"
 class EncodingError(ValueError):
     """The file's text cannot be decoded with confidence; ``offset`` is the first byte at fault."""
 
-    def __init__(self, reason: str, offset: int, codec: str = "utf-8") -> None:
+    def __init__(self, reason: str, offset: int, codec: str = "utf-8", skip: int = 0) -> None:
         self.reason = reason
         self.offset = offset
         self.codec = codec  # what the bytes before ``offset`` are in, to find the row they begin
+        self.skip = skip  # a byte-order mark before them
         super().__init__(reason)
 
 
@@ -119,7 +120,7 @@ def _check_strict(fh: BinaryIO, codec: str, name: str, offset: int) -> None:
     except UnicodeDecodeError as exc:
         raise EncodingError(f"the file begins with the mark of {name}, but this has bytes that are not "
                             f"{codec.upper()}; "
-                            f"{SAVE_AS}", done + max(exc.start, 0), codec) from None
+                            f"{SAVE_AS}", done + max(exc.start, 0), codec, offset) from None
 
 
 def _decide(runs: _Runs) -> Encoding:

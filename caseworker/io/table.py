@@ -121,6 +121,11 @@ def _check_row(name: str, number: int, cells: Sequence[Any], header: Sequence[An
     if len(cells) > MAX_COLUMNS:
         raise TableError(f"{_where(name, number)}: {len(cells):,} cells, more than the {MAX_COLUMNS:,} columns "
                          "a tracker may have (is the delimiter right?)")
+    try:
+        if max(map(len, cells), default=0) <= MAX_CELL_CHARS:  # a CSV row: text only, measured in C
+            return
+    except TypeError:  # a sheet's row holds numbers and dates too
+        pass
     for i, c in enumerate(cells):
         if type(c) is str and len(c) > MAX_CELL_CHARS:
             column = (cell_text(header[i]) if i < len(header) else None) or column_letter(i + 1)
@@ -161,16 +166,41 @@ def _text(fh: BinaryIO, encoding: Encoding) -> io.TextIOWrapper:
     return io.TextIOWrapper(fh, encoding=encoding.codec, newline="")
 
 
+class _Prefix(io.RawIOBase):
+    """The first ``size`` bytes of a file, from where it stands."""
+
+    def __init__(self, fh: BinaryIO, size: int) -> None:
+        self.fh = fh
+        self.left = size
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        data = self.fh.read(min(len(buffer), self.left)) if self.left > 0 else b""
+        buffer[:len(data)] = data
+        self.left -= len(data)
+        return len(data)
+
+
 def _locate(fh: BinaryIO, name: str, error: EncodingError, delimiter: str) -> str:
-    """``row N, column C`` of the byte ``error`` points at: the records that began before it."""
-    fh.seek(0)
-    prefix = fh.read(error.offset)
-    text = prefix.decode(error.codec, errors="replace").lstrip("\ufeff")
-    records = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)) or [[]]
-    header = next((r for r in records if not is_blank(r)), [])
-    column = max(len(records[-1]) - 1, 0)
-    named = header[column].strip() if column < len(header) and header is not records[-1] else ""
-    return _where(name, len(records), named or column_letter(column + 1))
+    """``row N, column C`` of the byte ``error`` points at: the CSV records that began before it."""
+    fh.seek(error.skip)
+    # Up to and including the byte at fault (replaced with U+FFFD): the last record read is the one it is in.
+    prefix = io.TextIOWrapper(io.BufferedReader(_Prefix(fh, error.offset + 1 - error.skip)), encoding=error.codec,
+                              errors="replace", newline="")
+    header: list[str] = []
+    number, last = 0, []
+    try:
+        for number, last in enumerate(csv.reader(prefix, delimiter=delimiter), start=1):  # noqa: B007
+            if not header and not is_blank(last) and len(last) <= MAX_COLUMNS:
+                header = last
+    except csv.Error:
+        number, last = number + 1, []
+    prefix.detach()
+    column = max(len(last) - 1, 0)
+    named = header[column].strip() if column < len(header) and header is not last else ""
+    return _where(name, number, named or column_letter(column + 1))
 
 
 @contextmanager

@@ -11,8 +11,6 @@ import re
 from collections.abc import Mapping
 from datetime import date, timedelta
 
-from dateutil.relativedelta import relativedelta
-
 from caseworker.errors import Problem
 from caseworker.statutory.engine import DeadlineEngine, ExceptionFacts, RequestFacts
 
@@ -70,10 +68,15 @@ def check_child(p: list[Problem], date_of_birth: date, today: date, *, received:
     if on < date_of_birth:
         p.append(Problem(field, "the request is dated before the child was born" if field == "request_received"
                          else f"{_fmt(on)} is before the child was born ({_fmt(date_of_birth)})"))
-    elif (age := relativedelta(on, date_of_birth).years) > OLDEST:
+    elif (age := _years(date_of_birth, on)) > OLDEST:
         what = "when the request was received" if field == "request_received" else "when the plan was issued"
         p.append(Problem("date_of_birth", f"EHC plans are for children and young people up to {OLDEST}: born "
                                           f"{_fmt(date_of_birth)}, they were {age} {what}"))
+
+
+def _years(born: date, on: date) -> int:
+    """Whole years from ``born`` to ``on`` (a birthday on 29 February falls on 1 March in other years)."""
+    return on.year - born.year - ((on.month, on.day) < (born.month, born.day))
 
 
 def check_received(p: list[Problem], received: date, engine: DeadlineEngine) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 from datetime import date, datetime
 from pathlib import Path
 
@@ -22,6 +23,7 @@ from caseworker.io.cells import (
     parse_upn,
     parse_yes_no,
 )
+from caseworker.io.encoding import EncodingError
 from caseworker.io.table import TableError, decode, read_csv_text, read_table, sniff_delimiter
 from caseworker.io.tracker import column_letter
 
@@ -114,6 +116,20 @@ def test_decoding_utf8_bom_and_windows_1252() -> None:
     assert decode("\ufeffreference,name\n".encode()) == "reference,name\n"
     assert decode("Siân".encode()) == "Siân"
     assert decode("Siân £5".encode("cp1252")) == "Siân £5"
+    assert decode(codecs.BOM_UTF16_BE + "Zoë Nguyễn".encode("utf-16-be")) == "Zoë Nguyễn"
+    with pytest.raises(EncodingError, match="mixes encodings"):
+        decode("Zoë ".encode() + "Zoë".encode("cp1252"))
+
+
+@pytest.mark.parametrize(("data", "where"), [
+    (b"reference,forename\nA,Zo\xc3\xab\n\xe9B,x\n", "row 3, column reference"),  # the first byte of a row
+    (b"reference,forename\nA,Zo\xc3\xab\n\nB,\"x\ny\xe9\"\n", "row 4, column forename"),  # in a quoted line break
+    (b"ref\xe9,forename\nA,Zo\xc3\xab\n", "row 1, column A"),  # in the header itself
+])
+def test_a_byte_that_cannot_be_read_is_placed_by_row_and_column(tmp_path: Path, data: bytes, where: str) -> None:
+    (tmp_path / "t.csv").write_bytes(data)
+    with pytest.raises(TableError, match=f"^t.csv, {where}: the file mixes encodings"):
+        read_table(tmp_path / "t.csv")
 
 
 @pytest.mark.parametrize(("line", "delimiter"), [
