@@ -185,6 +185,18 @@ def _check_person(row: ParsedRow, stored: StoredCases, stored_request: RequestFa
         check_child(problems, born, today, received=received, final_issued=final)
     for p in problems:
         row.problem(p.field, p.reason)
+    for column in NAME_COLUMNS:
+        name = v.get(column)
+        if isinstance(name, str) and not name.isascii() and (why := _unprintable(name)) is not None:
+            row.warn(column, f"no letter can print this name yet: {why}; the row was imported, so check the name "
+                             "now rather than when a letter is due")
+
+
+def _unprintable(name: str) -> str | None:
+    """What of ``name`` no letter font prints (caseworker.letters), looked up only for names beyond ASCII."""
+    from caseworker.letters.scripts import unprintable
+
+    return unprintable(name)
 
 
 def _check_pairs(row: ParsedRow, stored: RequestFacts | None, columns: TrackerColumns) -> None:

@@ -190,7 +190,7 @@ def _locate(fh: BinaryIO, name: str, error: EncodingError, delimiter: str) -> st
     prefix = io.TextIOWrapper(io.BufferedReader(_Prefix(fh, error.offset + 1 - error.skip)), encoding=error.codec,
                               errors="replace", newline="")
     header: list[str] = []
-    number, last = 0, []
+    number, last = 0, list[str]()
     try:
         for number, last in enumerate(csv.reader(prefix, delimiter=delimiter), start=1):  # noqa: B007
             if not header and not is_blank(last) and len(last) <= MAX_COLUMNS:

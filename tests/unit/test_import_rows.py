@@ -272,3 +272,13 @@ def test_a_reimported_row_is_checked_with_the_stored_birth_date() -> None:
     result = read([row], stored, [*BASE, "ep_advice_received"])
     assert [(p.column, p.reason) for p in result.rows[0].problems] == [
         ("request_received", "the request is dated before the child was born")]
+
+
+def test_a_name_no_letter_can_print_is_imported_with_a_warning_at_once() -> None:
+    """Runic has no font among the letters' (caseworker.letters.unprintable): say so now, not when a letter
+    is due. Names in the scripts the letters print (Arabic, Chinese, emoji...) give no warning."""
+    result = read([one(surname="ᚠᛇᚻ"), one(reference="EHC-0002", forename="محمد", surname="王小明🙂")])
+    assert [r.problems for r in result.rows] == [[], []]
+    assert [str(w) for r in result.rows for w in r.warnings] == [
+        "row 2, column surname: no letter can print this name yet: 'ᚠ' (U+16A0 RUNIC LETTER FEHU FEOH FE F); the "
+        "row was imported, so check the name now rather than when a letter is due"]
