@@ -71,6 +71,8 @@ def kill_after(proc: subprocess.Popen[bytes], out: Path, files: int) -> int:
         time.sleep(0.005)
     proc.send_signal(signal.SIGKILL)
     proc.wait(timeout=30)
+    if proc.stderr is not None:  # what a killed process said is not needed, but its pipe must be closed
+        proc.stderr.close()
     return written(out)
 
 
