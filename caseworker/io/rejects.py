@@ -17,49 +17,25 @@ from __future__ import annotations
 
 import contextlib
 import os
-import stat
 import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 from caseworker.io.table import write_rows
-
-SQLITE_HEADER = b"SQLite format 3\x00"
-DATABASE_SIDE_FILES = ("", "-wal", "-shm", "-journal")
+from caseworker.output_paths import database_clash, same_file, sync_folder
 
 
 class RejectsRefused(ValueError):
     """A rejects path that must not be written; the message names it and says why."""
 
 
-def _same_file(a: Path, b: Path) -> bool:
-    try:
-        return a.resolve() == b.resolve() or (a.exists() and b.exists() and a.samefile(b))
-    except OSError:
-        return False
-
-
-def is_database_file(path: Path) -> bool:
-    """True if ``path`` is an existing regular file that starts with the SQLite header."""
-    try:
-        if not stat.S_ISREG(path.stat().st_mode):
-            return False
-        with path.open("rb") as f:
-            return f.read(len(SQLITE_HEADER)) == SQLITE_HEADER
-    except OSError:
-        return False
-
-
 def check_rejects_path(path: Path, *, source: Path, database: Path | None, force: bool) -> None:
     """Refuse ``path`` for the rejects file (``RejectsRefused``), before the import reads a row."""
-    if database is not None:
-        for suffix in DATABASE_SIDE_FILES:
-            if _same_file(path, database.with_name(database.name + suffix)):
-                raise RejectsRefused(f"the rejects file {path} is the database in use; choose another name")
-    if is_database_file(path):
-        raise RejectsRefused(f"the rejects file {path} is a database; choose another name")
-    if _same_file(path, source):
+    clash = database_clash(path, database)
+    if clash is not None:
+        raise RejectsRefused(f"the rejects file {path} is {clash}; choose another name")
+    if same_file(path, source):
         raise RejectsRefused(f"the rejects file {path} would overwrite the file being imported; choose another "
                              "name")
     if path.is_dir():
@@ -106,7 +82,7 @@ class RejectsFile:
                 raise RejectsRefused(f"the rejects file {self.path} appeared while the import ran; choose "
                                      "another name, or use --force to replace it") from None
             self._temp.unlink()
-        _sync_folder(self.path.parent)
+        sync_folder(self.path.parent)
 
     def discard(self) -> None:
         with contextlib.suppress(OSError):
@@ -131,13 +107,3 @@ def _link_new(temp: Path, path: Path) -> None:
         os.fsync(dst.fileno())
 
 
-def _sync_folder(folder: Path) -> None:
-    if os.name != "posix":
-        return
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)

@@ -24,29 +24,11 @@ from pathlib import Path
 from typing import Protocol
 
 from caseworker.letters.errors import LetterError
-
-SQLITE_HEADER = b"SQLite format 3\x00"
-DATABASE_SIDE_FILES = ("", "-wal", "-shm", "-journal")
+from caseworker.output_paths import database_clash, sync_folder
 
 
 class OutputRefused(LetterError):
     """An output path that must not be written: the database, another database, or a file already there."""
-
-
-def _same_file(a: Path, b: Path) -> bool:
-    try:
-        return a.resolve() == b.resolve() or (a.exists() and b.exists() and a.samefile(b))
-    except OSError:
-        return False
-
-
-def is_database_file(path: Path) -> bool:
-    """True if ``path`` is an existing file that starts with the SQLite header."""
-    try:
-        with path.open("rb") as f:
-            return f.read(len(SQLITE_HEADER)) == SQLITE_HEADER
-    except OSError:
-        return False
 
 
 def check_target(path: Path, *, database: Path | None, force: bool) -> None:
@@ -72,12 +54,9 @@ def check_folder(folder: Path, *, database: Path | None) -> None:
 
 
 def _check_not_database(path: Path, database: Path | None) -> None:
-    if database is not None:
-        for suffix in DATABASE_SIDE_FILES:
-            if _same_file(path, database.with_name(database.name + suffix)):
-                raise OutputRefused(f"{path} is the database in use; a letter is never written over it")
-    if is_database_file(path):
-        raise OutputRefused(f"{path} is a database file; a letter is never written over it")
+    clash = database_clash(path, database)
+    if clash is not None:
+        raise OutputRefused(f"{path} is {clash}; a letter is never written over it")
 
 
 def write_pdf(path: Path, data: bytes, *, database: Path | None, force: bool) -> bool:
@@ -103,7 +82,7 @@ def write_pdf(path: Path, data: bytes, *, database: Path | None, force: bool) ->
             f.flush()
             os.fsync(f.fileno())
         os.replace(part, path)
-        _sync_folder(path.parent)
+        sync_folder(path.parent)
     except OSError as exc:
         with contextlib.suppress(OSError):
             part.unlink()
@@ -117,17 +96,6 @@ def holds(path: Path, data: bytes) -> bool:
         return path.stat().st_size == len(data) and path.read_bytes() == data
     except OSError:
         return False
-
-
-def _sync_folder(folder: Path) -> None:
-    """Flush the folder entry, so the renamed file survives a power cut (not possible on Windows)."""
-    if os.name == "nt":
-        return
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 def remove_written(paths: Iterable[Path]) -> None:

@@ -384,7 +384,7 @@ def test_the_database_is_never_the_rejects_file(team: Team) -> None:
     shutil.copy(team.path, other)
     before = hashlib.sha256(other.read_bytes()).hexdigest()
     line = team.refused(path, "--skip-invalid", "--rejects", str(other), "--force").one_line()
-    assert "is a database; choose another name" in line
+    assert "is a database file; choose another name" in line
     assert hashlib.sha256(other.read_bytes()).hexdigest() == before
 
 

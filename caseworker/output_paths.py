@@ -1,0 +1,55 @@
+"""Where the product may write a file it makes (a letter, a batch print file, an import's rejects).
+
+One set of rules for every writer: never the database in use (or its WAL, shared-memory and journal
+files), never any other SQLite database, and a file only flushed to disk and renamed into place whole.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import stat
+from pathlib import Path
+
+SQLITE_HEADER = b"SQLite format 3\x00"
+DATABASE_SIDE_FILES = ("", "-wal", "-shm", "-journal")
+
+
+def same_file(a: Path, b: Path) -> bool:
+    try:
+        return a.resolve() == b.resolve() or (a.exists() and b.exists() and a.samefile(b))
+    except OSError:
+        return False
+
+
+def is_database_file(path: Path) -> bool:
+    """True if ``path`` is an existing regular file that starts with the SQLite header."""
+    try:
+        if not stat.S_ISREG(path.stat().st_mode):
+            return False
+        with path.open("rb") as f:
+            return f.read(len(SQLITE_HEADER)) == SQLITE_HEADER
+    except OSError:
+        return False
+
+
+def database_clash(path: Path, database: Path | None) -> str | None:
+    """Why ``path`` must never be written ("the database in use", "a database file"), or None."""
+    if database is not None and any(same_file(path, database.with_name(database.name + suffix))
+                                    for suffix in DATABASE_SIDE_FILES):
+        return "the database in use"
+    if is_database_file(path):
+        return "a database file"
+    return None
+
+
+def sync_folder(folder: Path) -> None:
+    """Flush a folder's entries, so a file renamed into it survives a power cut (not possible on Windows)."""
+    if os.name != "posix":
+        return
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        with contextlib.suppress(OSError):
+            os.fsync(fd)
+    finally:
+        os.close(fd)
