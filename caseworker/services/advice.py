@@ -72,7 +72,7 @@ def excuse_advice(ctx: AppContext, actor: Actor, advice_id: int, ground: str, be
         raise ValidationError(Problem("excused_ground", f"{ground!r} is not a reg 8(2) ground "
                                                         f"(use {', '.join(ctx.engine.rules.advice_excuses)})"))
     with writing(ctx, "excuse advice") as s:
-        advice = _advice_for_change(s, advice_id, expected_version)
+        advice = advice_for_change(s, advice_id, expected_version)
         facts = AdviceFacts(advice.kind, advice.requested_on, advice.received_on, sent_by=advice.sent_by)
         problems = advice_excuse_problems(facts, began_on, ended_on, ctx.today(), ctx.engine)
         if problems:
@@ -90,7 +90,8 @@ def excuse_advice(ctx: AppContext, actor: Actor, advice_id: int, ground: str, be
         return advice.version
 
 
-def _advice_for_change(s: Session, advice_id: int, expected_version: int | None) -> AdviceRequest:
+def advice_for_change(s: Session, advice_id: int, expected_version: int | None) -> AdviceRequest:
+    """The advice request to change, refusing a stale copy (someone changed it since it was read)."""
     advice = s.get(AdviceRequest, advice_id)
     if advice is None:
         raise NotFound(f"there is no advice request with id {advice_id}")

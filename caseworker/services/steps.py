@@ -19,10 +19,10 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import flag_modified
 
 from caseworker.context import AppContext
-from caseworker.errors import ConflictError, NotFound, Problem, ValidationError
+from caseworker.errors import ConflictError, Problem, ValidationError
 from caseworker.identifiers import IdentifierError, normalise_postcode, normalise_upn
 from caseworker.services.actor import Actor, require_allocator, require_writer
-from caseworker.services.advice import add_existing_advice, check_sent_by
+from caseworker.services.advice import add_existing_advice, advice_for_change, check_sent_by
 from caseworker.services.casefile import (
     change_case,
     check_version,
@@ -195,12 +195,7 @@ def record_advice_received(ctx: AppContext, actor: Actor, advice_id: int, receiv
                            expected_version: int | None = None) -> int:
     require_writer(actor)
     with writing(ctx, "record advice received") as s:
-        advice = s.get(AdviceRequest, advice_id)
-        if advice is None:
-            raise NotFound(f"there is no advice request with id {advice_id}")
-        if expected_version is not None and advice.version != expected_version:
-            raise ConflictError("this advice request was changed by someone else since you opened it; "
-                                "reload it and try again")
+        advice = advice_for_change(s, advice_id, expected_version)
         if advice.received_on is not None:
             raise ValidationError(Problem("received", f"advice was already recorded as received on "
                                                       f"{advice.received_on:%d %b %Y}"))

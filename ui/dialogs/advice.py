@@ -16,8 +16,8 @@ from caseworker.views.advice_services import known_services
 from caseworker.views.case_detail import AdviceView, CaseDetail
 from ui.context import DesktopContext
 from ui.dialogs.base import StepDialog, alive
-from ui.dialogs.fields import DateEdit, SentBy
-from ui.widgets.wording import ADVICE_LONG, short_date
+from ui.dialogs.fields import DateEdit, SentBy, fill_advice_choices
+from ui.widgets.wording import ADVICE_LONG
 
 
 def _advice_field(suffix: str) -> Callable[[str], bool]:
@@ -140,16 +140,7 @@ class AdviceReceivedDialog(StepDialog):
         return [a for a in self.detail.advice if a.received is None]
 
     def _fill(self) -> None:
-        keep = self.advice.currentData() or self._preselect
-        self.advice.blockSignals(True)
-        self.advice.clear()
-        for a in self.outstanding():
-            service = f", {a.service}" if a.service else ""
-            self.advice.addItem(f"{ADVICE_LONG.get(a.kind, a.kind)}{service}: requested {short_date(a.requested)}, "
-                                f"due {short_date(a.due)}", a.id)
-        index = self.advice.findData(keep) if keep is not None else -1
-        self.advice.setCurrentIndex(max(index, 0) if self.advice.count() else -1)
-        self.advice.blockSignals(False)
+        fill_advice_choices(self.advice, self.outstanding(), self.advice.currentData() or self._preselect)
 
     def detail_changed(self) -> None:
         self._fill()

@@ -21,8 +21,8 @@ from caseworker.statutory.preview import Preview
 from caseworker.views.case_detail import AdviceView, CaseDetail
 from ui.context import DesktopContext
 from ui.dialogs.base import StepDialog
-from ui.dialogs.fields import DateEdit, OptionalDate
-from ui.widgets.wording import ADVICE_LONG, long_date, short_date
+from ui.dialogs.fields import DateEdit, OptionalDate, fill_advice_choices
+from ui.widgets.wording import ADVICE_LONG, long_date
 
 
 def _ground_label(parent: QWidget) -> QLabel:
@@ -129,16 +129,7 @@ class AdviceExcuseDialog(StepDialog):
         self._ground_changed()
 
     def _fill(self) -> None:
-        keep = self.advice.currentData() or self._preselect
-        self.advice.blockSignals(True)
-        self.advice.clear()
-        for a in excusable(self.detail):
-            service = f", {a.service}" if a.service else ""
-            self.advice.addItem(f"{ADVICE_LONG.get(a.kind, a.kind)}{service}: requested {short_date(a.requested)}, "
-                                f"due {short_date(a.due)}", a.id)
-        index = self.advice.findData(keep) if keep is not None else -1
-        self.advice.setCurrentIndex(max(index, 0) if self.advice.count() else -1)
-        self.advice.blockSignals(False)
+        fill_advice_choices(self.advice, excusable(self.detail), self.advice.currentData() or self._preselect)
 
     def _ground_changed(self) -> None:
         excuse = self.desktop.ctx.engine.rules.advice_excuses.get(str(self.ground.currentData()), {})

@@ -3,7 +3,9 @@ something was sent, and a problem label."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
+from typing import Any
 
 from PySide6.QtCore import QDate, Qt, Signal
 from PySide6.QtWidgets import (
@@ -18,8 +20,9 @@ from PySide6.QtWidgets import (
 )
 
 from caseworker.errors import CaseworkerError, ValidationError
+from caseworker.views.case_detail import AdviceView
 from ui.status import status_colour, status_icon
-from ui.widgets.wording import SENT_BY_WORDS
+from ui.widgets.wording import ADVICE_LONG, SENT_BY_WORDS, short_date
 
 PROBLEM_STATUS = "overdue"  # the red cross: a problem is shown in words, with an icon, and in red
 
@@ -168,3 +171,16 @@ class ProblemLabel(QWidget):
             self.set_reasons([str(exc)])
         else:
             self.set_reasons([f"something went wrong ({type(exc).__name__}: {exc}); nothing was changed"])
+
+
+def fill_advice_choices(combo: QComboBox, choices: Iterable[AdviceView], keep: Any) -> None:
+    """Offer advice requests by kind, service and dates, keeping ``keep`` (an advice id) chosen if offered."""
+    combo.blockSignals(True)
+    combo.clear()
+    for a in choices:
+        service = f", {a.service}" if a.service else ""
+        combo.addItem(f"{ADVICE_LONG.get(a.kind, a.kind)}{service}: requested {short_date(a.requested)}, "
+                      f"due {short_date(a.due)}", a.id)
+    index = combo.findData(keep) if keep is not None else -1
+    combo.setCurrentIndex(max(index, 0) if combo.count() else -1)
+    combo.blockSignals(False)
