@@ -127,5 +127,6 @@ def test_a_served_day_typed_by_hand_stays_when_the_way_it_was_sent_changes(qtbot
     assert dialog.served.value() == date(2025, 3, 5) and dialog.served_value() == date(2025, 3, 5)
     assert dialog.consequence.text().startswith("Served on Wed 5 March 2025. The family's 15 days run to Wed 19 March")
     type_date(qtbot, dialog.served, "15", "03")  # more than 14 days after sending: a typing slip
-    assert row_problem(dialog, dialog.served) == "15 Mar 2025 is more than 14 days after the draft was sent (28 Feb 2025)."
+    assert row_problem(dialog, dialog.served) == ("15 Mar 2025 is more than 14 days after the draft was sent "
+                                                  "(28 Feb 2025).")
     assert not dialog.ok.isEnabled()
