@@ -10,7 +10,6 @@ from __future__ import annotations
 import csv
 import shutil
 import signal
-import sqlite3
 import subprocess
 import sys
 import time
@@ -24,6 +23,7 @@ from caseworker.services.actor import resolve_actor
 from caseworker.services.importing import import_tracker
 from caseworker.store.database import normalise_url, open_database
 from tests.db.conftest import _fresh_pg_database
+from tests.db.faults import sqlite_integrity
 from tests.db.test_import_volume import TODAY, tracker_rows
 
 STORED = 1_000  # cases in the database before the import
@@ -70,14 +70,6 @@ def start_import(url: str, tracker: Path) -> subprocess.Popen[bytes]:
     return subprocess.Popen([sys.executable, "-m", "caseworker.cli", "--database", url, "--as", "lead", "import",
                              "--today", TODAY.isoformat(), str(tracker)],
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-
-
-def sqlite_integrity(path: Path) -> str:
-    conn = sqlite3.connect(path)
-    try:
-        return str(conn.execute("PRAGMA integrity_check").fetchone()[0])
-    finally:
-        conn.close()
 
 
 @pytest.mark.faults

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import shutil
 import signal
-import sqlite3
 import subprocess
 import sys
 import time
@@ -21,6 +20,7 @@ from caseworker.store.database import normalise_url, open_database
 from caseworker.store.location import SCHEMA_REVISION
 from caseworker.store.migrate import upgrade
 from tests.db.conftest import _fresh_pg_database
+from tests.db.faults import sqlite_integrity
 
 ROWS = 30_000
 FIRST = "0001_initial"
@@ -59,14 +59,6 @@ def revision_and_counts(url: str) -> tuple[str, tuple[int, ...]]:
                        for t in ("child", "ehc_case", "advice_request", "statutory_exception"))
     engine.dispose()
     return rev, counts
-
-
-def sqlite_integrity(path: Path) -> str:
-    conn = sqlite3.connect(path)
-    try:
-        return str(conn.execute("PRAGMA integrity_check").fetchone()[0])
-    finally:
-        conn.close()
 
 
 def fresh_copy(db_url: str, pristine: Path | None, tmp_path: Path, n: int) -> str:
