@@ -255,6 +255,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"caseworker: {exc}", file=sys.stderr)
         return EXIT_FAILED
     except BrokenPipeError:
+        # The reader stopped early (`| head`): point stdout at nothing so the exit flush is silent too.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return EXIT_OK
     except Exception as exc:
         reason = database_failure(exc)
