@@ -113,7 +113,7 @@ class FileChecks:
     setting has one kind."""
 
     def __init__(self) -> None:
-        self.seen: dict[str, int] = {}  # reference -> the row it is on
+        self.seen: dict[str, int] = {}  # lower-cased reference -> the row it is on
         self.kinds: dict[str, tuple[str, int]] = {}  # named setting -> the kind a row gave it, and that row
 
     def check(self, rows: Iterable[ParsedRow], stored: StoredCases, today: date, engine: DeadlineEngine,
@@ -123,11 +123,12 @@ class FileChecks:
         for row in rows:
             ref = row.reference
             if ref is not None:
-                if ref in seen:
-                    row.problem("reference", f"{ref} is also on row {seen[ref]}: a reference may appear only "
+                key = ref.lower()  # a reference is the same whatever its letter case
+                if key in seen:
+                    row.problem("reference", f"{ref} is also on row {seen[key]}: a reference may appear only "
                                              "once in a file")
                 else:
-                    seen[ref] = row.number
+                    seen[key] = row.number
             _check_setting_kind(row, self.kinds)
             check_row(row, stored, today, engine, columns)
 

@@ -38,7 +38,7 @@ from caseworker.statutory.engine import collector_paused
 from caseworker.statutory.required_advice import PFA
 from caseworker.store.models import AdviceRequest, AuditEvent, Case, Child, ExistingAdvice
 from caseworker.store.queries import load_request_facts
-from caseworker.store.writer import WriteSummary, chunks, existing_case_ids, write_cases
+from caseworker.store.writer import WriteSummary, chunks, existing_case_ids, stored_spellings, write_cases
 
 REJECTS_SUFFIX = ".rejects.csv"
 PART = 5_000  # rows read, checked and written at a time
@@ -184,6 +184,18 @@ def import_tracker(ctx: AppContext, actor: Actor, path: Path, *, skip_invalid: b
                                f"{exc.strerror or exc}") from None
 
 
+def _as_stored(s: Session, rows: list[ParsedRow]) -> None:
+    """Spell each reference as the case on record spells it: "ehc-2025-0001" updates EHC-2025-0001."""
+    given = [ref for row in rows if (ref := row.reference) is not None]
+    spelling = stored_spellings(s, given)
+    for row in rows:
+        ref = row.reference
+        if ref is not None and (stored := spelling.get(ref.lower())) is not None and stored != ref:
+            row.values["reference"] = stored
+            if row.record is not None:
+                row.record.reference = stored
+
+
 def _parts(rows: Iterable[RawRow]) -> Iterator[list[RawRow]]:
     it = iter(rows)
     while part := list(itertools.islice(it, PART)):
@@ -243,6 +255,7 @@ class ImportRun:
                 report.rejects_path = rejects.path
 
     def _check(self, s: Session, rows: list[ParsedRow]) -> list[ParsedRow]:
+        _as_stored(s, rows)
         references = [r for r in dict.fromkeys(row.reference for row in rows) if r is not None]
         stored = load_stored(s, references)
         self.checks.check(rows, stored, self.today, self.ctx.engine, self.parser.columns)

@@ -24,6 +24,7 @@ from sqlalchemy import (
     MetaData,
     String,
     Text,
+    func,
 )
 from sqlalchemy import false as sa_false
 from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column, relationship
@@ -208,6 +209,10 @@ class Case(Versioned, Base):
         Index("ix_ehc_case_caseworker", "caseworker_id"),
         Index("ix_ehc_case_child", "child_id"),
     )
+
+
+# The import and the new-request form look references up whatever their letter case.
+Index("ix_ehc_case_reference_lower", func.lower(Case.reference))
 
 
 class AdviceRequest(Versioned, Base):

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, TypeVar
 
-from sqlalchemy import insert, select
+from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session, selectinload
 
 from caseworker.store.audit import audit, audit_many, changes
@@ -141,6 +141,17 @@ def existing_case_ids(session: Session, references: list[str]) -> dict[str, int]
     for part in chunks(references):
         found.update(session.execute(
             select(Case.reference, Case.id).where(Case.reference.in_(part))).all())
+    return found
+
+
+def stored_spellings(session: Session, references: list[str]) -> dict[str, str]:
+    """The stored spelling of each of ``references`` that is on record in any letter case, by its
+    lower-cased form: a reference is the same whatever its case."""
+    found: dict[str, str] = {}
+    lowered = list(dict.fromkeys(r.lower() for r in references))
+    for part in chunks(lowered):
+        for (stored,) in session.execute(select(Case.reference).where(func.lower(Case.reference).in_(part))):
+            found.setdefault(stored.lower(), stored)
     return found
 
 

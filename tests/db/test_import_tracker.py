@@ -340,3 +340,24 @@ def test_windows_1252_semicolon_csv(app: AppContext, actor: Actor, tmp_path: Pat
     assert import_tracker(app, actor, path).added == 1
     case = stored_case(app, "EHC-1")
     assert (case.child.forename, case.child.surname) == ("Siân", "O\u2019Neill")
+
+
+def test_a_reference_in_another_letter_case_updates_the_stored_case(
+        app: AppContext, actor: Actor, tmp_path: Path) -> None:
+    import_tracker(app, actor, write_csv(tmp_path / "first.csv", [{**FULL, "final_plan_issued": ""}]))
+    update = {**{k: "" for k in FULL}, "reference": "ehc-0001", "final_plan_issued": "2025-05-12"}
+    report = import_tracker(app, actor, write_csv(tmp_path / "second.csv", [update]))
+    assert (report.added, report.updated) == (0, 1)
+    with app.db.session() as s:
+        assert s.scalars(select(Case.reference)).all() == ["EHC-0001"]
+    assert stored_case(app, "EHC-0001").final_issued_on == date(2025, 5, 12)
+
+
+def test_one_reference_twice_in_a_file_in_two_letter_cases_is_refused(
+        app: AppContext, actor: Actor, tmp_path: Path) -> None:
+    rows = [BASE, {**BASE, "reference": "ehc-0001", "forename": "Ava"}]
+    with pytest.raises(ImportFailed) as failed:
+        import_tracker(app, actor, write_csv(tmp_path / "twice.csv", rows))
+    assert [(p.row, p.column) for p in failed.value.problems] == [(3, "reference")]
+    assert "also on row 2" in failed.value.problems[0].reason
+    assert counts(app)["ehc_case"] == 0

@@ -5,16 +5,29 @@ from __future__ import annotations
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
+from sqlalchemy import text
 
 from caseworker.store.database import Database
 from caseworker.store.location import SCHEMA_REVISION
 from caseworker.store.models import Base
 
 
+# SQLAlchemy cannot reflect an index on an expression from SQLite; the test below checks that one.
+@pytest.mark.filterwarnings("ignore:Skipped unsupported reflection of expression-based index")
+@pytest.mark.filterwarnings("ignore:autogenerate skipping metadata-specified expression-based index")
 def test_migrations_match_the_models(db: Database) -> None:
     with db.engine.connect() as conn:
         diff = compare_metadata(MigrationContext.configure(conn, opts={"compare_type": True}), Base.metadata)
     assert diff == []
+
+
+def test_references_are_indexed_whatever_their_letter_case(db: Database) -> None:
+    listing = ("SELECT sql FROM sqlite_master WHERE name = 'ix_ehc_case_reference_lower'" if db.is_sqlite else
+               "SELECT indexdef FROM pg_indexes WHERE indexname = 'ix_ehc_case_reference_lower'")
+    with db.engine.connect() as conn:
+        definition = conn.execute(text(listing)).scalar_one()
+    plain = definition.lower().replace("::text", "").replace("((reference))", "(reference)")
+    assert "lower(reference)" in plain
 
 
 def test_opening_again_does_not_migrate(db: Database) -> None:
