@@ -169,6 +169,11 @@ def cmd_import(args: argparse.Namespace) -> int:
     if not args.file.exists():
         print(f"caseworker: error: {args.file} does not exist", file=sys.stderr)
         return EXIT_USAGE
+    if (args.rejects or args.force) and not args.skip_invalid:
+        option = "--rejects" if args.rejects else "--force"
+        print(f"caseworker: error: {option} goes with --skip-invalid: without it a file with a bad row "
+              "imports nothing and writes no rejects file", file=sys.stderr)
+        return EXIT_USAGE
     ctx = make_context(args)
     actor = acting_user(ctx, args)
     try:

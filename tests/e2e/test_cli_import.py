@@ -111,3 +111,14 @@ def test_version_2_columns_reach_the_deadlines_report(tmp_path: Path) -> None:
     assert one["milestones"][0]["status"] == "exempt"
     assert two["exceptions"][0]["from"] == "2024-11-01" and two["exceptions"][0]["to"] == "2024-12-20"
     assert two["milestones"][0]["status"] == "met_late"
+
+
+def test_rejects_without_skip_invalid_is_a_usage_error_and_touches_nothing(tmp_path: Path) -> None:
+    db = tmp_path / "c.sqlite"
+    done = caseworker("--database", f"sqlite:///{db}", "--as", "lead", "import",
+                      str(write(tmp_path / "t.csv", GOOD_ROWS)), "--rejects", str(tmp_path / "r.csv"))
+    assert done.returncode == 2
+    assert done.stderr.strip().splitlines() == [
+        "caseworker: error: --rejects goes with --skip-invalid: without it a file with a bad row imports "
+        "nothing and writes no rejects file"]
+    assert not db.exists() and not (tmp_path / "r.csv").exists()
