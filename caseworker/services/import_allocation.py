@@ -19,6 +19,7 @@ from typing import Any
 from sqlalchemy import Table, bindparam, select, update
 from sqlalchemy.orm import Session
 
+from caseworker.errors import ConflictError
 from caseworker.io.records import TrackerRecord
 from caseworker.io.rows import RowProblem
 from caseworker.services.actor import Actor
@@ -124,6 +125,16 @@ class Allocations:
         else:
             self.moves.append(Move(number, cid, self.staff[username], current))
 
+    def _refuse_lost_moves(self) -> None:
+        """Someone moved a case between this import reading it and moving it: give up the whole import."""
+        target = {m.case_id: m.to.id for m in self.moves}
+        for part in chunks(sorted(target)):
+            for cid, reference, holder in self.s.execute(
+                    select(Case.id, Case.reference, Case.caseworker_id).where(Case.id.in_(list(part)))):
+                if holder != target[cid]:
+                    raise ConflictError(f"nothing was imported: case {reference} was reallocated by someone else "
+                                        "while the import ran; import the file again")
+
     def write(self) -> set[int]:
         """Make the moves: the case, its allocation history and an audit row each. Returns the cases moved."""
         if not self.moves:
@@ -134,9 +145,12 @@ class Allocations:
         for part in chunks(ids):
             self.s.execute(update(allocations).where(allocations.c.case_id.in_(list(part)),
                                                      allocations.c.to_on.is_(None)).values(to_on=self.today))
-        self.s.execute(update(cases).where(cases.c.id == bindparam("b_id")).values(
-            caseworker_id=bindparam("b_to"), version=cases.c.version + 1),
-            [{"b_id": m.case_id, "b_to": m.to.id} for m in self.moves])
+        # Only from the holder this import read: a team lead's move made meanwhile is not overwritten.
+        self.s.execute(update(cases).where(
+            cases.c.id == bindparam("b_id"), cases.c.caseworker_id.is_not_distinct_from(bindparam("b_before"))
+        ).values(caseworker_id=bindparam("b_to"), version=cases.c.version + 1),
+            [{"b_id": m.case_id, "b_to": m.to.id, "b_before": m.before} for m in self.moves])
+        self._refuse_lost_moves()
         spells: list[dict[str, Any]] = []
         audit: list[dict[str, Any]] = []
         for m in self.moves:

@@ -14,10 +14,13 @@ from typing import Any
 
 import pytest
 from sqlalchemy import select
+from sqlalchemy.exc import OperationalError
 
 from caseworker.context import AppContext
+from caseworker.errors import ConflictError
 from caseworker.services.actor import Actor
-from caseworker.services.caseload import pin_case, record_absence
+from caseworker.services.caseload import PlannedMove, pin_case, reallocate_cases, record_absence
+from caseworker.services.import_allocation import Allocations
 from caseworker.services.importing import ImportReport, import_tracker
 from caseworker.store.database import Database
 from caseworker.store.models import Allocation, AuditEvent, Case, Staff
@@ -137,3 +140,26 @@ def test_a_stored_case_never_moves_to_someone_who_cannot_take_it(
     report = run(ctx, team["alead"], tmp_path, {"EHC-1": who}, "second.csv")
     assert report.warnings == [f"row 2, column caseworker: {why}: it stays with jsmith"]
     assert holder(ctx.db, "EHC-1") == "jsmith" and len(history(ctx.db, "EHC-1")) == 1
+
+
+def test_a_move_made_while_the_import_runs_is_not_overwritten(
+        ctx: AppContext, team: dict[str, Actor], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    run(ctx, team["alead"], tmp_path, {"EHC-1": "jsmith"}, "first.csv")
+    with ctx.db.sessions() as s:
+        case_id = s.scalars(select(Case.id).where(Case.reference == "EHC-1")).one()
+    decided = Allocations.stored_cases
+
+    def lead_moves_it_meanwhile(self: Allocations, rows: Any) -> None:
+        decided(self, rows)  # the import has read who holds the case; now a team lead moves it elsewhere
+        reallocate_cases(ctx, team["alead"], [PlannedMove(case_id, "alead", "cover", "jsmith")])
+
+    monkeypatch.setattr(Allocations, "stored_cases", lead_moves_it_meanwhile)
+    # PostgreSQL: the import sees the case has moved and gives up. SQLite: the import's snapshot is stale,
+    # so the database refuses its write. Either way nothing is imported and the lead's move stands.
+    with pytest.raises((ConflictError, OperationalError)) as failed:
+        run(ctx, team["alead"], tmp_path, {"EHC-1": "bpatel"}, "second.csv")
+    if isinstance(failed.value, ConflictError):
+        assert str(failed.value) == ("nothing was imported: case EHC-1 was reallocated by someone else while the "
+                                     "import ran; import the file again")
+    assert holder(ctx.db, "EHC-1") == "alead"
+    assert [h[0] for h in history(ctx.db, "EHC-1")] == ["jsmith", "alead"]
