@@ -66,15 +66,16 @@ def chunks(items: Sequence[T], size: int = CHUNK) -> Iterable[Sequence[T]]:
 
 
 def bulk_insert(model: Any) -> Any:
-    """A multi-row INSERT that sends blanks as NULL, so rows with different blank cells still go in one
-    statement (otherwise SQLAlchemy groups rows by which columns they fill: hundreds of statements)."""
-    return insert(model).execution_options(render_nulls=True)
+    """A multi-row INSERT straight into the model's table. Every row of one call gives the same columns
+    (blanks as None), so they go in batched statements; the ORM's bulk path would inspect each row
+    again (half an import's time) for nothing the tables need."""
+    return insert(model.__table__)
 
 
 def _insert_returning_ids(session: Session, model: Any, rows: list[dict[str, Any]]) -> list[int]:
     if not rows:
         return []
-    stmt = bulk_insert(model).returning(model.id, sort_by_parameter_order=True)
+    stmt = bulk_insert(model).returning(model.__table__.c.id, sort_by_parameter_order=True)
     return list(session.scalars(stmt, rows))
 
 
