@@ -25,7 +25,6 @@ from caseworker.letters.facts import (
     SettingFacts,
 )
 from caseworker.letters.from_case import contact_recipient, contact_recipients, facts_from_detail
-from caseworker.letters.pdf import render_many, render_pdf
 from caseworker.letters.scripts import unprintable
 from caseworker.letters.settings import MANDATORY_BLOCKS, ContactPoint, CouncilSettings, load_council_settings
 from caseworker.letters.templates import LetterTemplate, TemplateSet, load_templates
@@ -62,3 +61,12 @@ __all__ = [
     "render_pdf",
     "unprintable",
 ]
+
+
+def __getattr__(name: str) -> object:
+    # The PDF renderer (and reportlab's layout engine) loads on first use, not with the package.
+    if name in ("render_pdf", "render_many"):
+        from caseworker.letters import pdf
+
+        return getattr(pdf, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -36,8 +36,6 @@ from caseworker.letters import (
     facts_from_detail,
     load_council_settings,
     load_templates,
-    render_many,
-    render_pdf,
 )
 from caseworker.letters.errors import SettingsError
 from caseworker.letters.limits import check_letter_day
@@ -53,6 +51,20 @@ from caseworker.views.letter_recipients import CaseLetters, load_case_letters, l
 
 COUNCIL_ENV = "CASEWORKER_COUNCIL_SETTINGS"
 SERVICE_KINDS = frozenset({"advice_service"})
+
+
+# The PDF renderer loads with the first letter made: reportlab's page layout is a fifth of the
+# desktop's start-up imports, and a morning's first paint prints nothing.
+def render_pdf(letter: Letter, *, preview: bool = False) -> bytes:
+    from caseworker.letters import pdf
+
+    return pdf.render_pdf(letter, preview=preview)
+
+
+def render_many(letters: Sequence[Letter]) -> bytes:
+    from caseworker.letters import pdf
+
+    return pdf.render_many(letters)
 
 
 @dataclass(frozen=True, slots=True)
