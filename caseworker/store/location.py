@@ -30,8 +30,27 @@ def sqlite_url(path: Path) -> str:
 
 
 def default_database_url() -> str:
-    """The user's real database: the environment's URL, else a file in the user data directory."""
-    return os.environ.get(ENV_URL) or sqlite_url(data_dir() / "caseworker.sqlite")
+    """The user's real database: the environment's URL, else the team's database this computer connected
+    to (the first-run window), else a file in the user data directory."""
+    if os.environ.get(ENV_URL):
+        return os.environ[ENV_URL]
+    from caseworker.store.connection import load_team_database
+
+    team = load_team_database()
+    return team.url() if team is not None else sqlite_url(local_database_path())
+
+
+def local_database_path() -> Path:
+    """The council database kept on this computer (no server)."""
+    return data_dir() / "caseworker.sqlite"
+
+
+def database_chosen() -> bool:
+    """Has this computer a database yet: a URL in the environment, a team database, or a local file?
+    (The desktop asks how to start when it has none.)"""
+    from caseworker.store.connection import saved_path
+
+    return bool(os.environ.get(ENV_URL)) or saved_path().exists() or local_database_path().exists()
 
 
 def demo_database_url() -> str:
