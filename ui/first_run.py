@@ -35,7 +35,9 @@ from caseworker.store.connection import (
     field_at_fault,
     needs_password,
     save_team_database,
+    server_sign_in,
     team_database,
+    with_password,
 )
 from caseworker.store.database import Database, DatabaseError, open_database
 from caseworker.store.location import demo_database_url, local_database_path, sqlite_url
@@ -246,18 +248,15 @@ def ask_password(team_description: str, reason: str, parent: QWidget | None = No
 def open_with_sign_in(url: str | None, parent: QWidget | None = None) -> Database | None:
     """Open the database; when a server wants a password none of its own means supplied, ask for it
     (three tries). None if the person gave up; any other failure is the DatabaseError as it came."""
-    from sqlalchemy.engine import make_url
-
     for _ in range(3):
         try:
             return open_database(url)
         except DatabaseError as exc:
-            target = make_url(url) if url else None
-            if target is None or target.get_backend_name() != "postgresql" or not needs_password(str(exc)):
+            who = server_sign_in(url) if url else None
+            if url is None or who is None or not needs_password(str(exc)):
                 raise
-            where = f"{target.database} on {target.host or 'localhost'} as {target.username}"
-            password = ask_password(where, str(exc).rsplit(": ", 1)[-1], parent)
+            password = ask_password(who, str(exc).rsplit(": ", 1)[-1], parent)
             if password is None:
                 return None
-            url = target.set(password=password).render_as_string(hide_password=False)
+            url = with_password(url, password)
     return None

@@ -3,8 +3,10 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 
+from sqlalchemy import select
 from sqlalchemy.orm.attributes import flag_modified
 
 from caseworker.context import AppContext
@@ -78,3 +80,22 @@ def record_consultation_reply(ctx: AppContext, actor: Actor, consultation_id: in
         audit(s, actor_id=actor.id, action="record_consultation_reply", entity="consultation", entity_id=row.id,
               case_id=row.case_id, before=before, after={"replied_on": replied_on, "reply": reply,
                                                           "school": row.school.name})
+
+
+@dataclass(frozen=True, slots=True)
+class SettingChoice:
+    """A school or setting on the council's list, as a picker shows it."""
+
+    id: int
+    name: str
+    postcode: str
+    urn: str
+    kind: str  # "" when the council's list does not say
+
+
+def setting_choices(ctx: AppContext) -> list[SettingChoice]:
+    """The council's schools and settings, by name."""
+    with ctx.db.sessions() as s:
+        rows = s.execute(select(School.id, School.name, School.postcode, School.urn, School.kind)
+                         .order_by(School.name)).all()
+    return [SettingChoice(i, n, p or "", u or "", k or "") for i, n, p, u, k in rows]

@@ -150,3 +150,19 @@ def field_at_fault(reason: str) -> str:
     if ("role" in lowered and "does not exist" in lowered) or "authentication failed" in lowered:
         return "user"
     return "host"
+
+
+def server_sign_in(url: str) -> str | None:
+    """For a PostgreSQL address with no password in it: whom the server signs in, in words; else None."""
+    from sqlalchemy.engine import make_url
+
+    target = make_url(url)
+    if target.get_backend_name() != "postgresql" or target.password:
+        return None
+    return f"{target.database} on {target.host or 'localhost'} as {target.username}"
+
+
+def with_password(url: str, password: str) -> str:
+    from sqlalchemy.engine import make_url
+
+    return make_url(url).set(password=password).render_as_string(hide_password=False)

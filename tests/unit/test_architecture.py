@@ -33,3 +33,34 @@ def test_core_files_stay_readable() -> None:
     long_files = {str(p.relative_to(ROOT)): n for p in ROOT.rglob("*.py")
                   if (n := len(p.read_text("utf-8").splitlines())) > 500}
     assert long_files == {}
+
+
+# Opening a database is start-up's business; reading and writing it goes through caseworker.services and
+# caseworker.views, so the rules (roles, validation, audit) cannot be stepped round from a window.
+START_UP_MODULES = {"ui/app.py", "ui/first_run.py"}
+OPENING_A_DATABASE = {"caseworker.store.database", "caseworker.store.location", "caseworker.store.connection"}
+
+
+def _imports(path: Path) -> set[str]:
+    import ast
+
+    found: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text("utf-8"))):
+        if isinstance(node, ast.ImportFrom) and node.module:
+            found.add(node.module)
+        elif isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+    return found
+
+
+def test_the_desktop_reaches_the_database_only_through_services_and_views() -> None:
+    ui = ROOT.parent / "ui"
+    reaching: dict[str, list[str]] = {}
+    for path in sorted(ui.rglob("*.py")):
+        name = str(path.relative_to(ROOT.parent))
+        allowed = OPENING_A_DATABASE if name in START_UP_MODULES else set()
+        store = sorted(m for m in _imports(path)
+                       if (m.startswith("caseworker.store") or m.startswith("sqlalchemy")) and m not in allowed)
+        if store:
+            reaching[name] = store
+    assert reaching == {}

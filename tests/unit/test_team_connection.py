@@ -13,7 +13,9 @@ from caseworker.store.connection import (
     needs_password,
     save_team_database,
     saved_path,
+    server_sign_in,
     team_database,
+    with_password,
 )
 from caseworker.store.database import DatabaseError
 from caseworker.store.location import ENV_DATA_DIR, ENV_URL, database_chosen, default_database_url
@@ -81,3 +83,11 @@ def test_a_local_database_file_counts_as_chosen(home: Path) -> None:
 ])
 def test_only_a_refused_or_missing_password_asks_for_one(reason: str, wanted: bool) -> None:
     assert needs_password(reason) is wanted
+
+
+def test_only_a_server_address_without_a_password_is_signed_in_to() -> None:
+    assert server_sign_in("postgresql+psycopg://jo@db1:5432/caseworker") == "caseworker on db1 as jo"
+    assert server_sign_in("postgresql+psycopg://jo:pw@db1/caseworker") is None
+    assert server_sign_in("sqlite:////tmp/x.sqlite") is None
+    assert with_password("postgresql+psycopg://jo@db1:5432/caseworker", "p@ss") == (
+        "postgresql+psycopg://jo:p%40ss@db1:5432/caseworker")

@@ -8,7 +8,6 @@ field it names, with the form still open.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -22,35 +21,15 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy import select
 
-from caseworker.context import AppContext
 from caseworker.errors import ValidationError
 from caseworker.services import case_links, named_setting
-from caseworker.services.named_setting import ADMISSION_DUTY_KINDS, SETTING_KIND_TITLES
-from caseworker.store.models import School
+from caseworker.services.named_setting import ADMISSION_DUTY_KINDS, SETTING_KIND_TITLES, SettingChoice, setting_choices
 from caseworker.views.case_detail import CONSULTATION_REPLY, CaseDetail, ConsultationView
 from ui.context import DesktopContext
 from ui.dialogs.base import FieldRow, Matcher, alive, form_row, show_problems
 from ui.dialogs.fields import DateEdit, ProblemLabel
 from ui.widgets.wording import REPLY_WORDS, long_date, short_date
-
-
-@dataclass(frozen=True)
-class SettingChoice:
-    id: int
-    name: str
-    postcode: str
-    urn: str
-    kind: str  # "" when the council's list does not say
-
-
-def load_settings(ctx: AppContext) -> list[SettingChoice]:
-    """The council's schools and settings, by name (runs on the task runner)."""
-    with ctx.db.sessions() as s:
-        rows = s.execute(select(School.id, School.name, School.postcode, School.urn, School.kind)
-                         .order_by(School.name)).all()
-    return [SettingChoice(i, n, p or "", u or "", k or "") for i, n, p, u, k in rows]
 
 
 def duty_words(kind: str) -> str:
@@ -152,7 +131,7 @@ class SettingPicker(QComboBox):
         self.choices: dict[int, SettingChoice] = {}
         self.loaded = False
         ctx = desktop.ctx
-        desktop.runner.run(lambda: load_settings(ctx), self._loaded)
+        desktop.runner.run(lambda: setting_choices(ctx), self._loaded)
 
     def _loaded(self, choices: list[SettingChoice]) -> None:
         if not alive(self):

@@ -8,7 +8,6 @@ from typing import Any
 
 from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
-from sqlalchemy import select
 
 from caseworker.context import AppContext
 from caseworker.reports.my_day import (
@@ -25,8 +24,8 @@ from caseworker.reports.my_day import (
     MyDay,
     WorkItem,
 )
-from caseworker.store.models import Staff
 from caseworker.views.my_day import load_my_day
+from caseworker.views.staff import list_staff
 from ui.panels._cases_table import CaseTable
 from ui.status import status_colour, status_icon
 from ui.table_model import Column, Index, RowTableModel
@@ -71,8 +70,7 @@ class MyDayLoad:
 def load(ctx: AppContext, today: date, viewing: str | None) -> MyDayLoad:
     """Runs on the task runner, never on the UI thread."""
     day = load_my_day(ctx, today, viewing)
-    with ctx.db.sessions() as s:
-        names = {u: n for u, n in s.execute(select(Staff.username, Staff.display_name)).all()}
+    names = {person.username: person.display_name for person in list_staff(ctx, active_only=False)}
     return MyDayLoad(day, names, viewing)
 
 
