@@ -220,3 +220,15 @@ def test_references_differing_only_in_case_are_the_same_reference(ctx: AppContex
     with pytest.raises(ValidationError) as err:
         steps.register_request(ctx, caseworker, new_request(reference="ehc-2025-0042"))
     assert err.value.for_field("reference") == ["ehc-2025-0042 is already in use"]
+
+
+def test_an_advice_request_is_audited_with_what_was_asked(ctx: AppContext, caseworker: Actor) -> None:
+    cid = steps.register_request(ctx, caseworker, new_request(reference="EHC-AQ1"))
+    steps.record_decision_to_assess(ctx, caseworker, cid, True, date(2025, 2, 10))
+    steps.request_advice(ctx, caseworker, cid, "ep", date(2025, 2, 11), service="Herefordshire EP Service",
+                         sent_by="post")
+    with ctx.db.sessions() as s:
+        row = s.scalars(select(AuditEvent).where(AuditEvent.case_id == cid,
+                                                 AuditEvent.action == "request_advice")).one()
+    assert row.after["advice"] == {"kind": "ep", "requested_on": "2025-02-11", "sent_by": "post",
+                                   "service": "Herefordshire EP Service", "covers_pfa": False}
