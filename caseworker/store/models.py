@@ -140,6 +140,7 @@ class Child(Versioned, Base):
     uln: Mapped[str | None] = mapped_column(String(10))
     postcode: Mapped[str | None] = mapped_column(String(10))
     primary_need: Mapped[str | None] = mapped_column(String(5))
+    secondary_need: Mapped[str | None] = mapped_column(String(5))
     school_id: Mapped[int | None] = mapped_column(ForeignKey("school.id"))
     # From the end of compulsory school age letters go to the young person unless they ask otherwise.
     letters_to_parent: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
@@ -157,7 +158,15 @@ class Contact(Versioned, Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     child_id: Mapped[int] = mapped_column(ForeignKey("child.id", ondelete="CASCADE"), nullable=False)
     role: Mapped[str] = mapped_column(String(16), nullable=False)
+    # The whole name as letters print it; kept in step with title, forename and surname when those are
+    # recorded (a tracker import may give only the whole name).
     name: Mapped[str] = mapped_column(String(200), nullable=False)
+    title: Mapped[str | None] = mapped_column(String(20))
+    forename: Mapped[str | None] = mapped_column(String(100))
+    surname: Mapped[str | None] = mapped_column(String(100))
+    relationship_to_child: Mapped[str | None] = mapped_column(String(60))
+    # A contact is ended, never deleted: letters made to them stay explained.
+    ended_on: Mapped[date | None] = mapped_column(Date)
     address: Mapped[str | None] = mapped_column(Text)
     postcode: Mapped[str | None] = mapped_column(String(10))
     email: Mapped[str | None] = mapped_column(String(200))
@@ -196,6 +205,8 @@ class Case(Versioned, Base):
     final_issued_on: Mapped[date | None] = mapped_column(Date)
     withdrawn_on: Mapped[date | None] = mapped_column(Date)
     withdrawn_reason: Mapped[str | None] = mapped_column(Text)
+    # Why a second open request for the same child was registered (the window asks).
+    duplicate_reason: Mapped[str | None] = mapped_column(Text)
     child: Mapped[Child] = relationship()
     caseworker: Mapped[Staff | None] = relationship()
     advice_requests: Mapped[list[AdviceRequest]] = relationship(
@@ -233,6 +244,9 @@ class AdviceRequest(Versioned, Base):
     excused_from: Mapped[date | None] = mapped_column(Date)
     excused_to: Mapped[date | None] = mapped_column(Date)
     excused_note: Mapped[str | None] = mapped_column(Text)
+    # The document that answered the request (the EP report, the health advice), once attached.
+    document_id: Mapped[int | None] = mapped_column(ForeignKey("case_document.id", use_alter=True,
+                                                               name="fk_advice_request_document"))
     case: Mapped[Case] = relationship(back_populates="advice_requests")
     service: Mapped[AdviceService | None] = relationship()
     __table_args__ = (
@@ -419,6 +433,9 @@ class LetterRecord(Versioned, Base):
     batch: Mapped[str | None] = mapped_column(String(40))
     # What the letter answers, so the queue knows it is done: "advice:12", "exception:3", "allocation:7".
     about: Mapped[str | None] = mapped_column(String(40))
+    # The recorded dates the letter states ({"decision_to_assess_on": "2025-02-10"}): when one is later
+    # corrected, the log flags the letter.
+    rests_on: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     __table_args__ = (
         CheckConstraint(f"status IN {LETTER_STATUSES!r}", name="status"),
         Index("ix_letter_case", "case_id"),
@@ -450,3 +467,7 @@ class CasePin(Base):
     pinned_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
     pinned_on: Mapped[date] = mapped_column(Date, nullable=False)
     note: Mapped[str] = mapped_column(Text, nullable=False, default="")
+
+
+# The case file's notes and documents live in their own module; imported here so the metadata is whole.
+from caseworker.store.casefile_models import CaseDocument, CaseNote, DocumentContent  # noqa: E402,F401
