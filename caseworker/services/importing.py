@@ -31,6 +31,7 @@ from caseworker.io.rows import ParsedRow, RowProblem
 from caseworker.io.table import RawRow, TableError, open_table
 from caseworker.io.tracker import TrackerParser, rejects_header, rejects_row
 from caseworker.services.actor import Actor, require_writer
+from caseworker.services.duplicates import NHS, UPN, ChildDetails, matches_for
 from caseworker.services.import_allocation import Allocations
 from caseworker.services.import_compare import Lookups, StoredValues, unchanged
 from caseworker.services.import_v2 import VersionTwo, audited_cases
@@ -184,6 +185,17 @@ def import_tracker(ctx: AppContext, actor: Actor, path: Path, *, skip_invalid: b
                                f"{exc.strerror or exc}") from None
 
 
+def warn_same_child(s: Session, new_rows: list[ParsedRow]) -> None:
+    """A new row for a child already on record is imported, with a warning naming the stored case."""
+    rows = [row for row in new_rows if row.record is not None and row.record.forename and row.record.surname
+            and row.record.date_of_birth is not None]
+    children = [ChildDetails(r.forename or "", r.surname or "", r.date_of_birth, r.upn, r.nhs_number)
+                for row in rows if (r := row.record) is not None and r.date_of_birth is not None]
+    for i, found in matches_for(s, children).items():
+        column = {UPN: "upn", NHS: "nhs_number"}.get(found[0].matched_on, "surname")
+        rows[i].warn(column, f"possibly the same child: {found[0].describe()}")
+
+
 def _as_stored(s: Session, rows: list[ParsedRow]) -> None:
     """Spell each reference as the case on record spells it: "ehc-2025-0001" updates EHC-2025-0001."""
     given = [ref for row in rows if (ref := row.reference) is not None]
@@ -259,6 +271,7 @@ class ImportRun:
         references = [r for r in dict.fromkeys(row.reference for row in rows) if r is not None]
         stored = load_stored(s, references)
         self.checks.check(rows, stored, self.today, self.ctx.engine, self.parser.columns)
+        warn_same_child(s, [row for row in rows if row.ok and row.reference not in stored])
         return rows
 
     def _note_bad(self, bad: list[ParsedRow]) -> None:

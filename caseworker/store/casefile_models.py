@@ -11,7 +11,7 @@ from datetime import date, datetime
 from sqlalchemy import CheckConstraint, Date, DateTime, ForeignKey, Index, Integer, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from caseworker.store.models import Base, Versioned
+from caseworker.store.base import Base, Versioned
 
 NOTE_KINDS = ("phone", "email", "meeting", "visit", "note")
 DOCUMENT_KINDS = ("advice", "report", "correspondence", "plan", "other")

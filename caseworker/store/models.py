@@ -21,21 +21,14 @@ from sqlalchemy import (
     Index,
     Integer,
     LargeBinary,
-    MetaData,
     String,
     Text,
     func,
 )
 from sqlalchemy import false as sa_false
-from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-NAMING = {
-    "ix": "ix_%(column_0_label)s",
-    "uq": "uq_%(table_name)s_%(column_0_name)s",
-    "ck": "ck_%(table_name)s_%(constraint_name)s",
-    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
-    "pk": "pk_%(table_name)s",
-}
+from caseworker.store.base import Base, Versioned
 
 ROLES = ("caseworker", "team_lead", "admin", "read_only")
 CONTACT_ROLES = ("parent", "carer", "young_person", "other")
@@ -52,21 +45,6 @@ REG8_BODIES = frozenset({"health", "other_la", "yot"})
 SETTING_KINDS = ("maintained", "academy", "fe_college", "nmss", "s41_independent", "independent", "early_years",
                  "other")
 CONSULTATION_REPLIES = ("agrees", "declines", "other")
-
-
-class Base(DeclarativeBase):
-    metadata = MetaData(naming_convention=NAMING)
-
-
-class Versioned:
-    """Optimistic locking: SQLAlchemy adds ``WHERE version = :old`` to every UPDATE."""
-
-    version: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
-
-    @declared_attr.directive
-    def __mapper_args__(cls) -> dict[str, Any]:
-        return {"version_id_col": cls.__table__.c.version}  # type: ignore[attr-defined]
-
 
 
 class AppMeta(Versioned, Base):

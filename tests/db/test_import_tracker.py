@@ -197,7 +197,8 @@ def test_an_unreadable_file_is_one_message(app: AppContext, actor: Actor, tmp_pa
 
 def test_skip_invalid_imports_the_good_rows_and_rejects_re_import_once_fixed(
         app: AppContext, actor: Actor, tmp_path: Path) -> None:
-    rows = [{**BASE, "reference": f"EHC-{i:04d}", "Notes": f"note {i}"} for i in range(1, 5)]
+    rows = [{**BASE, "reference": f"EHC-{i:04d}", "forename": name, "Notes": f"note {i}"}
+            for i, name in enumerate(("Amelia", "Bea", "Cara", "Dana"), start=1)]
     rows[1]["upn"] = "A801200005001"
     rows[3]["request_received"] = "31/02/2025"
     path = write_csv(tmp_path / "tracker.csv", rows)
