@@ -46,13 +46,14 @@ from caseworker.letters.facts import (
 from caseworker.letters.jinja import FactsNode, compile_cached, compile_text, node
 from caseworker.letters.limits import TemplateLimit, check_letter_day, render_limited
 from caseworker.letters.resources import templates_dir
+from caseworker.letters.rests_on import RESTS_ON_FIELDS
 from caseworker.letters.settings import MANDATORY_BLOCKS, ContactPoint, CouncilSettings
 from caseworker.letters.words import age_on
 from caseworker.statutory.rules import Rules, default_rules
 
 FENCE = "+++"
 FRONT_KEYS = frozenset({"id", "title", "version", "appealable", "recipients", "needs", "subject", "description",
-                        "decision"})
+                        "decision", "rests_on"})
 CONTACT_FIELDS = ("name", "phone", "email", "website", "address")
 
 
@@ -69,6 +70,7 @@ class LetterTemplate:
     path: Path
     description: str = ""
     decision: str | None = None  # the appealable decision it notifies: one of DECISIONS
+    rests_on: tuple[str, ...] = ()  # the recorded dates it states (caseworker.letters.rests_on)
 
 
 def _split(text: str, where: str) -> tuple[str, str]:
@@ -121,13 +123,19 @@ def parse_template(text: str, path: Path) -> LetterTemplate:
     bad = [n for n in needs if not known_fact(n)]
     if bad:
         raise TemplateFormatError(f"{where}: needs: unknown fact(s) {', '.join(bad)}")
+    rests_on = _strings(meta, "rests_on", where)
+    bad = [n for n in rests_on if n not in RESTS_ON_FIELDS]
+    if bad:
+        raise TemplateFormatError(f"{where}: rests_on: unknown date(s) {', '.join(bad)}; use "
+                                  f"{', '.join(sorted(RESTS_ON_FIELDS))}")
     description = meta.get("description", "")
     if not isinstance(description, str):
         raise TemplateFormatError(f"{where}: description must be text in quotes")
     subject = compile_text(meta["subject"], f"{where}: subject")
     return LetterTemplate(id=meta["id"], title=meta["title"].strip(), version=version, appealable=appealable,
                           recipients=recipients, needs=needs, subject=subject, body=compile_text(body, where),
-                          path=path, description=description.strip(), decision=_decision(meta, appealable, where))
+                          path=path, description=description.strip(), decision=_decision(meta, appealable, where),
+                          rests_on=rests_on)
 
 
 def _decision(meta: dict[str, Any], appealable: bool, where: str) -> str | None:

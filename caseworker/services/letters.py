@@ -40,6 +40,7 @@ from caseworker.letters import (
 from caseworker.letters.errors import SettingsError
 from caseworker.letters.limits import check_letter_day
 from caseworker.letters.output import LetterSink, PendingLetter
+from caseworker.letters.rests_on import recorded_dates
 from caseworker.letters.words import short_date
 from caseworker.services.actor import Actor, require_writer
 from caseworker.services.casefile import writing
@@ -403,7 +404,11 @@ def _make_one(case_id: int, case: CaseLetters, request: LetterRequest, kit: Lett
               today: date) -> _Rendered:
     letter = compose(case, request, kit, ctx, today)
     late = late_notification(case, request, today)
-    return _Rendered(case_id, request, letter, render_pdf(letter), late.message if late is not None else "")
+    # The dates it states, kept with it: the log flags it if one of them is corrected later.
+    dates = recorded_dates(case.detail, kit.templates.get(request.template_id).rests_on,
+                           advice_id=request.advice_id, exception_id=request.exception_id)
+    return _Rendered(case_id, request, letter, render_pdf(letter), late.message if late is not None else "",
+                     dates or None)
 
 
 @dataclass(frozen=True, slots=True)
@@ -413,6 +418,7 @@ class _Rendered:
     letter: Letter
     pdf: bytes
     warning: str
+    rests_on: dict[str, str | None] | None = None
 
     def pending(self, reference: str) -> PendingLetter:
         return PendingLetter(self.case_id, reference, self.letter.template_id, self.letter.recipient.id,
@@ -423,7 +429,8 @@ def _store(s: Session, actor: Actor, rendered: list[_Rendered], at: datetime, ba
            keep_pdfs: bool) -> list[MadeLetter]:
     if not rendered:
         return []
-    rows = [_log_row(r.case_id, r.request, r.letter, r.pdf, actor, at, batch) for r in rendered]
+    rows = [_log_row(r.case_id, r.request, r.letter, r.pdf, actor, at, batch) | {"rests_on": r.rests_on}
+            for r in rendered]
     ids = list(s.scalars(insert(LetterRecord).returning(LetterRecord.id, sort_by_parameter_order=True), rows))
     audit_many(s, ({"actor_id": actor.id, "action": "letter.make", "entity": "letter", "entity_id": lid,
                     "case_id": row["case_id"], "before": None,

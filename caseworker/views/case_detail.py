@@ -20,6 +20,7 @@ from caseworker.services.named_setting import ADMISSION_DUTY_KINDS, SETTING_KIND
 from caseworker.statutory.engine import AdviceDeadline, RequestDeadlines
 from caseworker.statutory.rules import Timescale
 from caseworker.store.models import AdviceRequest, Allocation, AuditEvent, Case, Child, Consultation, School, Staff
+from caseworker.views.correction_words import ACTION_WORDS, correction_summary
 
 CONSULTATION_REPLY = timedelta(days=15)  # CoP 9.83, when a council's table has no "school_consultation" row
 
@@ -201,6 +202,14 @@ def _as_utc(at: datetime) -> datetime:
 HistoryRow = tuple[datetime, str | None, str, Any, Any]
 
 
+def _history_entry(at: datetime, who: str | None, action: str, before: Any, after: Any,
+                   staff: dict[int, str]) -> HistoryEntry:
+    if action in ACTION_WORDS:  # a correction or an undo reads as one sentence, with its reason
+        return HistoryEntry(_as_utc(at), who or "system", ACTION_WORDS[action],
+                            correction_summary(action, before, after))
+    return HistoryEntry(_as_utc(at), who or "system", action.replace("_", " "), _summary(before, after, staff))
+
+
 def load_case_detail(ctx: AppContext, case_id: int, today: date, *, with_history: bool = True) -> CaseDetail:
     """The case as its record shows it; ``with_history=False`` skips the audit trail."""
     found = load_case_details(ctx, [case_id], today, with_history=with_history)
@@ -310,8 +319,7 @@ def _detail(ctx: AppContext, case: Case, today: date, school: str, history: list
                          for e in case.exceptions),
         named_setting=_setting(case.named_setting), draft_sent_by=case.draft_sent_by,
         existing_advice=tuple((e.kind, e.reason) for e in case.existing_advice),
-        history=tuple(HistoryEntry(_as_utc(at), who or "system", action.replace("_", " "),
-                                   _summary(before, after, staff))
+        history=tuple(_history_entry(at, who, action, before, after, staff)
                       for at, who, action, before, after in history),
         child_forename=child.forename, school_id=child.school_id,
         caseworker_phone=(worker.phone or "") if worker else "",
