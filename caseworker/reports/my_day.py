@@ -29,6 +29,7 @@ ADVICE_DUE_SOON = "advice_due_soon"
 AT_RISK = "at_risk"
 DRAFT_PAST_SAFE_DAY = "draft_past_safe_day"
 FINAL_WAITING = "final_waiting"
+FOLLOW_UPS = "follow_ups"
 
 SECTION_TITLES = {
     OVERDUE_STEPS: "Overdue",
@@ -40,6 +41,7 @@ SECTION_TITLES = {
     AT_RISK: "At risk of missing week 20",
     DRAFT_PAST_SAFE_DAY: "Draft past its latest safe day",
     FINAL_WAITING: "Final plan waiting for the family's 15 days",
+    FOLLOW_UPS: "Follow-ups",
 }
 SECTION_ORDER = tuple(SECTION_TITLES)
 
@@ -61,6 +63,9 @@ class WorkItem:
     note: str = ""
     # A final plan whose week 20 the family's 15 days have put out of reach: the day it can lawfully go.
     earliest_lawful_final: date | None = None
+    # A follow-up from the case's diary: the note to mark done.
+    note_id: int | None = None
+    note_version: int | None = None
 
 
 @dataclass

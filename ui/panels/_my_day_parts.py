@@ -16,6 +16,7 @@ from caseworker.reports.my_day import (
     DRAFT_PAST_SAFE_DAY,
     DUE_THIS_WEEK,
     FINAL_WAITING,
+    FOLLOW_UPS,
     LATE_EP,
     LATE_HEALTH,
     LATE_OTHER_ADVICE,
@@ -33,12 +34,13 @@ from ui.table_model import Column, Index, RowTableModel
 SHORT_TITLES = {OVERDUE_STEPS: "Overdue", DUE_THIS_WEEK: "Due this week", LATE_EP: "Late EP advice",
                 LATE_HEALTH: "Late health advice", LATE_OTHER_ADVICE: "Other late advice",
                 ADVICE_DUE_SOON: "Advice due soon", AT_RISK: "At risk", DRAFT_PAST_SAFE_DAY: "Draft past safe day",
-                FINAL_WAITING: "Final plan waiting"}
+                FINAL_WAITING: "Final plan waiting", FOLLOW_UPS: "Follow-ups"}
 # The status each section wears (icon, colour and the words of its summary); EP and health are loudest.
 # The latest safe draft day binds nobody: a draft past it is behind plan (amber), never a breach (red).
 SECTION_STATUS = {OVERDUE_STEPS: "overdue", DUE_THIS_WEEK: "due_soon", LATE_EP: "late_advice",
                   LATE_HEALTH: "late_advice", LATE_OTHER_ADVICE: "late_advice", ADVICE_DUE_SOON: "due_soon",
-                  AT_RISK: "at_risk", DRAFT_PAST_SAFE_DAY: "at_risk", FINAL_WAITING: "pending"}
+                  AT_RISK: "at_risk", DRAFT_PAST_SAFE_DAY: "at_risk", FINAL_WAITING: "pending",
+                  FOLLOW_UPS: "pending"}
 SECTION_HINTS = {
     LATE_EP: "Educational psychology advice is past its 6-week deadline: chase the EP service today.",
     LATE_HEALTH: "Health advice is past its 6-week deadline: chase the health service (or the DMO/DCO) today.",
@@ -46,9 +48,11 @@ SECTION_HINTS = {
     FINAL_WAITING: "The family has 15 days to comment on the draft; the final plan cannot be issued before then.",
     DRAFT_PAST_SAFE_DAY: "The latest safe day is the team's own planning date, not a legal deadline: send the draft "
                          "as soon as it can go, so the family's 15 days still end before week 20.",
+    FOLLOW_UPS: "Follow-ups set on case notes. Right-click one (or press the menu key) to mark it done.",
 }
 # What each section's date is, where it is not the statutory due date.
-DATE_TITLES = {FINAL_WAITING: ("Earliest final", "The earliest day the final plan may lawfully be issued"),
+DATE_TITLES = {FOLLOW_UPS: ("Follow up", "The day the note said to follow it up"),
+               FINAL_WAITING: ("Earliest final", "The earliest day the final plan may lawfully be issued"),
                AT_RISK: ("Safe day", "The latest safe day to send the draft plan"),
                DRAFT_PAST_SAFE_DAY: ("Safe day", "The latest safe day to send the draft plan (the council's own "
                                                  "planning date)")}
@@ -99,6 +103,8 @@ def when_words(item: WorkItem) -> str:
         if late > 0:
             return f"safe day {_days(late)} ago"
         return "safe day is today" if left == 0 else f"safe day in {_days(left)}"
+    if item.section == FOLLOW_UPS:  # the team's own reminder, never "late"
+        return "today" if late == 0 else f"since {_days(late)}"
     if item.section == DRAFT_PAST_SAFE_DAY:  # not a legal deadline: behind plan, never "late"
         return f"{_days(late)} past the planned day"
     if late > 0:
@@ -128,7 +134,7 @@ def note_text(item: WorkItem) -> str:
 
 
 def item_status(item: WorkItem) -> str:
-    if item.section in (AT_RISK, FINAL_WAITING, DRAFT_PAST_SAFE_DAY):
+    if item.section in (AT_RISK, FINAL_WAITING, DRAFT_PAST_SAFE_DAY, FOLLOW_UPS):
         return SECTION_STATUS[item.section]
     if cannot_be_met(item):
         return "overdue"  # certain to be missed: as loud as a breach
