@@ -74,6 +74,13 @@ def status_words(e: LetterLogEntry) -> str:
     return words
 
 
+def flag_words(e: LetterLogEntry) -> str:
+    """Why a letter may need remaking (caseworker.views.letter_flags), as a sentence with what to do."""
+    if not e.flag:
+        return ""
+    return f"{e.flag[:1].upper()}{e.flag[1:]}. If the letter is wrong now, void it and make it again."
+
+
 def log_columns(titles: dict[str, str]) -> list[Column[LetterLogEntry]]:
     def title(e: LetterLogEntry) -> str:
         return titles.get(e.template_id, e.template_id)
@@ -96,6 +103,8 @@ def log_columns(titles: dict[str, str]) -> list[Column[LetterLogEntry]]:
                icon=lambda e: status_icon(STATUS_LOOK.get(e.status, ("", "pending"))[1])),
         Column("Version", lambda e: e.template_version, tooltip=lambda e: f"Template version {e.template_version}"),
         Column("SHA-256", lambda e: e.sha256[:12], tooltip=lambda e: f"SHA-256 of the stored PDF: {e.sha256}"),
+        Column("Dates it states", lambda e: "Changed since made" if e.flag else "", tooltip=flag_words,
+               icon=lambda e: status_icon("at_risk") if e.flag else None),
     ]
 
 
@@ -239,8 +248,11 @@ class CaseLettersPanel(QWidget):
         titles = dict(data.kit.templates.titles())
         self.log.rows_model.columns = log_columns(titles)
         self.log.set_rows(data.log)
+        flagged = sum(1 for e in data.log if e.flag)
+        changed = (f"; {flagged} state{'s' if flagged == 1 else ''} a date changed since it was made: point at "
+                   "“Changed since made”") if flagged else ""
         self.log_heading.setText(f"<b>Letter log</b> ({len(data.log)} letter{'s' if len(data.log) != 1 else ''}, "
-                                 "newest first; letters are never deleted)")
+                                 f"newest first; letters are never deleted{changed})")
         self._retitle_tab(len(data.log))
         self._update_buttons()
         self.loaded.emit()
