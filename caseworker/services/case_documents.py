@@ -139,12 +139,13 @@ def file_type_of(file_name: str) -> FileType | None:
 def type_problem(file_name: str, size: int) -> Problem | None:
     """What is wrong with a file before its bytes are read: its size or its kind."""
     if file_type_of(file_name) is None:
-        return Problem("file", f"{Path(file_name).name} cannot be attached: only {ALLOWED_WORDS} files can")
+        return Problem("file", f"the file {Path(file_name).name} cannot be attached: only {ALLOWED_WORDS} "
+                               "files can")
     if size > MAX_BYTES:
-        return Problem("file", f"{Path(file_name).name} is {size_words(size)}; a document can be at most "
+        return Problem("file", f"the file {Path(file_name).name} is {size_words(size)}; a document can be at most "
                                f"{MAX_BYTES // (1024 * 1024)} MB")
     if size == 0:
-        return Problem("file", f"{Path(file_name).name} is empty")
+        return Problem("file", f"the file {Path(file_name).name} is empty")
     return None
 
 
@@ -168,8 +169,9 @@ def document_problems(doc: DocumentInput, content: bytes, today: date) -> list[P
     if wrong is not None:
         problems.append(wrong)
     elif kind is not None and not content_is(kind, content):
-        problems.append(Problem("file", f"{name} is named as a {kind.title} but its content is not one; "
-                                        "it was not attached"))
+        article = "an" if kind.title[0] in "aeiou" else "a"
+        problems.append(Problem("file", f"the file {name} is named as {article} {kind.title} but its content is "
+                                        "not one; it was not attached"))
     if doc.kind not in DOCUMENT_KINDS:
         problems.append(Problem("kind", f"{doc.kind!r} is not a kind of document (use {', '.join(DOCUMENT_KINDS)})"))
     if len(doc.description.strip()) > MAX_DESCRIPTION:
@@ -217,14 +219,16 @@ def attach_file(ctx: AppContext, actor: Actor, case_id: int, path: Path, *, kind
     try:
         size = path.stat().st_size
     except OSError as exc:
-        raise ValidationError(Problem("file", f"{path.name} cannot be read: {exc.strerror or exc}")) from exc
+        why = exc.strerror or str(exc)
+        raise ValidationError(Problem("file", f"the file {path.name} cannot be read: {why}")) from exc
     wrong = type_problem(path.name, size)
     if wrong is not None:
         raise ValidationError(wrong)
     try:
         content = path.read_bytes()
     except OSError as exc:
-        raise ValidationError(Problem("file", f"{path.name} cannot be read: {exc.strerror or exc}")) from exc
+        why = exc.strerror or str(exc)
+        raise ValidationError(Problem("file", f"the file {path.name} cannot be read: {why}")) from exc
     return attach_document(ctx, actor, case_id, DocumentInput(path.name, kind, description, dated), content)
 
 
@@ -266,9 +270,9 @@ def save_document_copy(ctx: AppContext, document_id: int, target: Path, *, repla
     over an existing file unless ``replace`` (the caller has asked the user)."""
     clash = database_clash(target, _database_file(ctx))
     if clash is not None:
-        raise ValidationError(Problem("file", f"{target.name} is {clash}: choose another name"))
+        raise ValidationError(Problem("file", f"the file {target.name} is {clash}: choose another name"))
     if target.exists() and not replace:
-        raise ValidationError(Problem("file", f"{target} already exists"))
+        raise ValidationError(Problem("file", f"the file {target} already exists"))
     doc = read_document(ctx, document_id)
     folder = target.parent
     fd, temporary = tempfile.mkstemp(prefix=".caseworker-", suffix=".part", dir=folder)

@@ -107,13 +107,17 @@ def _with_author() -> Select[CaseNote, str]:
 
 
 def case_notes(ctx: AppContext, case_id: int, search: str = "") -> list[NoteView]:
-    """A case's diary in the Notes tab's order; with ``search``, only the entries whose words match (an
-    amended note is kept with its correction when either matches)."""
+    """A case's diary in the Notes tab's order; with ``search``, only the entries whose words match."""
     with ctx.db.sessions() as s:
         notes = _views(_note_rows(s, _with_author().where(CaseNote.case_id == case_id)))
-    ordered = in_diary_order(notes)
+    return filter_notes(in_diary_order(notes), search)
+
+
+def filter_notes(ordered: Sequence[NoteView], search: str) -> list[NoteView]:
+    """The entries whose words (or author) match; a correction and what it replaced stay together, so a
+    match on any wording keeps the whole chain. Pure: the Notes tab filters as the user types."""
     if not search.strip():
-        return ordered
+        return list(ordered)
     by_id = {n.id: n for n in ordered}
 
     def current_of(note: NoteView) -> int:
@@ -121,10 +125,8 @@ def case_notes(ctx: AppContext, case_id: int, search: str = "") -> list[NoteView
             note = by_id[note.amended_by_id]
         return note.id
 
-    # A correction and what it replaced stay together: a match on any wording keeps the whole chain.
     chains = {current_of(n) for n in ordered if matches(search, n.text) or matches(search, n.author)}
-    keep = {n.id for n in ordered if current_of(n) in chains}
-    return [n for n in ordered if n.id in keep]
+    return [n for n in ordered if current_of(n) in chains]
 
 
 @dataclass(frozen=True, slots=True)

@@ -86,7 +86,7 @@ def test_each_kind_of_file_is_taken_with_its_fingerprint(ctx: AppContext, casewo
     ("letter.docx", b"PK\x03\x04 not a zip at all", "named as a Word document but its content is not one"),
     ("spreadsheet.docx", b"PK\x03\x04", "not one"),
     ("photo.png", JPEG, "named as a PNG image"),
-    ("mail.eml", TXT, "named as a email"),
+    ("mail.eml", TXT, "named as an email"),
     ("notes.txt", b"\x00\x01\x02binary", "named as a text file"),
     ("tool.exe", PDF, "only PDF, Word (.docx), PNG, JPEG, GIF, TIFF, email (.eml) or text (.txt) files"),
     ("no extension", TXT, "only PDF"),

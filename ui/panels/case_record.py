@@ -26,7 +26,9 @@ from ui.context import DesktopContext
 from ui.dialogs.base import StepDialog, alive
 from ui.dialogs.steps import available_steps, make_step_dialog
 from ui.panels._record_advice import AdviceTab
+from ui.panels._record_documents import DocumentsTab
 from ui.panels._record_header import RecordHeader
+from ui.panels._record_notes import NotesTab
 from ui.panels._record_setting import SettingTab
 from ui.panels._record_tables import (
     ExceptionRow,
@@ -138,6 +140,15 @@ class CaseRecordPanel(QWidget):
             self.tabs.addTab(page, title)
         self.letters = CaseLettersPanel(self.desktop, self.case_id, self)  # loads when first shown
         self.tabs.addTab(self.letters, "&Letters")
+        self._add_case_file_tabs()
+
+    def _add_case_file_tabs(self) -> None:
+        """The diary and the documents: each loads its own list beside the record's load."""
+        self.notes_tab = NotesTab(self.desktop, self.case_id, self)
+        self.documents_tab = DocumentsTab(self.desktop, self.case_id, self)
+        for page, title in ((self.notes_tab, "&Notes"), (self.documents_tab, "Docu&ments")):
+            self.tabs.addTab(page, title)
+            page.title_changed.connect(lambda text, p=page: self.tabs.setTabText(self.tabs.indexOf(p), text))
 
     # --- loading -----------------------------------------------------------------------------------
     def title(self) -> str:
@@ -150,6 +161,8 @@ class CaseRecordPanel(QWidget):
         ctx, case_id, today = self.desktop.ctx, self.case_id, self.desktop.today()
         self.desktop.runner.run(lambda: load_case_detail(ctx, case_id, today),
                                 lambda detail: self._loaded(seq, detail), lambda exc: self._load_failed(seq, exc))
+        self.notes_tab.refresh()
+        self.documents_tab.refresh()
 
     def _loaded(self, seq: int, detail: CaseDetail) -> None:
         if alive(self) and seq == self._seq:
@@ -188,6 +201,8 @@ class CaseRecordPanel(QWidget):
         self.exceptions_table.set_rows([ExceptionRow(e, d) for e in detail.exceptions])
         self.history_table.set_rows(detail.history)
         self.allocations_table.set_rows(detail.allocations)
+        self.notes_tab.case_title = self.documents_tab.case_title = f"{detail.reference} {detail.child}"
+        self.documents_tab.set_advice(detail.advice)
         self._title_tabs(detail)
         self.tabs.show()
         self._update_buttons()

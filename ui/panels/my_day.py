@@ -20,8 +20,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from caseworker.reports.my_day import SECTION_ORDER
+from caseworker.reports.my_day import FOLLOW_UPS, SECTION_ORDER
 from ui.context import DesktopContext
+from ui.panels._my_day_follow_ups import offer_follow_up_done
 from ui.panels._my_day_parts import MyDayLoad, Section, SummaryCard, load, long_date
 from ui.panels._reload import ReloadingPanel
 
@@ -81,6 +82,7 @@ class MyDayPanel(ReloadingPanel):
             section.hide()
             section.table.open_case.connect(self.open_case)
             column.addWidget(section)
+        self.follow_up_done = offer_follow_up_done(desktop, self.sections[FOLLOW_UPS])
         column.addStretch(1)
         self.page = QScrollArea(self)
         self.page.setWidgetResizable(True)
