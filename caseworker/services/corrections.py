@@ -149,7 +149,7 @@ def _take_off(s: Session, row: Row, step: RecordedStep) -> tuple[dict[str, Any],
 
 def _delete(s: Session, row: Row, step: RecordedStep) -> tuple[dict[str, Any], dict[str, Any]]:
     if isinstance(row, AdviceRequest):
-        dates = ("requested_on", "received_on", "excused_from", "excused_to")
+        dates: tuple[str, ...] = ("requested_on", "received_on", "excused_from", "excused_to")
         kept: dict[str, Any] = {"kind": row.kind, "service": row.service.name if row.service else None,
                                 "sent_by": row.sent_by, "covers_pfa": row.covers_pfa,
                                 "document_id": row.document_id}

@@ -16,6 +16,7 @@ from caseworker.statutory.corrections import day
 from caseworker.store.models import AuditEvent, LetterRecord, Staff
 from caseworker.views.letter_flags import LONDON
 from caseworker.views.letter_log import letter_log
+from caseworker.views.letter_recipients import load_case_letters
 from tests.db.test_letters_service import EP, kit
 from tests.db.test_services import new_request
 
@@ -53,7 +54,7 @@ def stored_rests_on(ctx: AppContext) -> dict[str, object]:
 def test_a_letter_keeps_the_dates_it_states(ctx: AppContext, caseworker: Actor, kit: svc.LetterKit,
                                             case: int) -> None:
     svc.make_letter(ctx, caseworker, case, svc.LetterRequest("decision_to_assess"), kit)
-    [ep] = [a.id for a in svc.load_case_letters(ctx, case, TODAY).detail.advice]
+    [ep] = [a.id for a in load_case_letters(ctx, case, TODAY).detail.advice]
     svc.make_letter(ctx, caseworker, case, svc.LetterRequest("advice_chase", advice_id=ep), kit)
     with ctx.db.session() as s:  # the change-of-caseworker letter gives the caseworker's phone and email
         s.execute(update(Staff).where(Staff.id == caseworker.id).values(phone="01432 260000", email="jo@example.org"))
@@ -80,7 +81,7 @@ def test_a_corrected_decision_date_flags_the_decision_letter_only(ctx: AppContex
 
 def test_an_undone_advice_request_flags_its_chase(ctx: AppContext, caseworker: Actor, kit: svc.LetterKit,
                                                   case: int) -> None:
-    [ep] = [a.id for a in svc.load_case_letters(ctx, case, TODAY).detail.advice]
+    [ep] = [a.id for a in load_case_letters(ctx, case, TODAY).detail.advice]
     svc.make_letter(ctx, caseworker, case, svc.LetterRequest("advice_chase", advice_id=ep), kit)
     undo_step(ctx, caseworker, case, f"advice_request:{ep}", "asked on the wrong case")
     assert flags(ctx, case)["advice_chase"] == ("the date the advice was requested it rests on was undone on "
