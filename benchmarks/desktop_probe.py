@@ -196,7 +196,9 @@ def probe(args: argparse.Namespace) -> dict[str, Any]:
     size, screen = window.size(), window.screen().geometry()
     report["window"] = f"{size.width()}x{size.height()} on a {screen.width()}x{screen.height()} screen"
 
-    if not args.startup_only:
+    if args.case:
+        report.update(named_case(window, args.case, args.case_opens))
+    elif not args.startup_only:
         report.update(keystrokes(window, args.keystrokes))
         report["keystrokes_done"] = now() - started
         report.update(open_cases(window, args.cases, args.seed))
@@ -281,25 +283,49 @@ def keystrokes(window: Any, n: int) -> dict[str, Any]:
 
 
 def open_case(window: Any, case_id: int) -> float:
-    """Seconds from ``MainWindow.open_case`` to the record's data shown and painted; closes the tab after."""
-    loaded: list[bool] = []
+    """Seconds from ``MainWindow.open_case`` to the record's data, its notes and its documents shown and
+    painted; closes the tab after."""
+    loaded: list[str] = []
     t0 = now()
     window.open_case(case_id)
     panel = window.tabs.currentWidget()
-    watch = _paint_watch()(panel)
+    bar = panel.tabs.tabBar()  # the notes and documents arrive as the counts in their tab titles
+    watch = _paint_watch()(panel, bar)
 
-    def on_loaded() -> None:
-        loaded.append(True)
+    def on_loaded(what: str) -> None:
+        loaded.append(what)
         watch.painted.clear()  # only a paint with the data in counts
         _loop().quit()
 
-    panel.loaded.connect(on_loaded)
-    wait_until(lambda: bool(loaded), "load a case")
-    process_until(lambda: watch.saw(panel), "paint a case")
+    parts = {"record": panel}
+    parts.update({name: getattr(panel, name) for name in ("notes_tab", "documents_tab") if hasattr(panel, name)})
+    for what, part in parts.items():
+        part.loaded.connect(functools.partial(on_loaded, what))
+    wait_until(lambda: set(loaded) >= set(parts), "load a case")
+    process_until(lambda: watch.saw(panel) or watch.saw(bar), "paint a case")
     seconds = now() - t0
     window.close_tab(window.tabs.indexOf(panel))
     process_until(lambda: True, "settle")
     return seconds
+
+
+def named_case(window: Any, case_id: int, opens: int) -> dict[str, Any]:
+    """Open one case ``opens`` times (a case with many documents), then copy one document's bytes out."""
+    from caseworker.services.case_documents import copy_document
+    from caseworker.views.case_documents import case_documents
+
+    started_mb = _rss_mb("VmHWM")
+    times = [open_case(window, case_id) for _ in range(opens)]
+    opened_mb = _rss_mb("VmHWM")
+    listed = case_documents(window.desktop.ctx, case_id)
+    t0 = now()
+    with tempfile.TemporaryFile() as out:  # as Open does: copied out a piece at a time, SHA-256 checked
+        if listed:
+            copy_document(window.desktop.ctx, listed[0].id, out)
+        read = now() - t0
+        size = out.tell() / (1024 * 1024)
+    return {"named_case": times, "documents_listed": len(listed), "document_read": read, "document_read_mb": size,
+            "hwm_started_mb": started_mb, "hwm_opened_mb": opened_mb, "hwm_read_mb": _rss_mb("VmHWM")}
 
 
 def open_cases(window: Any, n: int, seed: int) -> dict[str, Any]:
@@ -326,6 +352,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--keystrokes", type=int, default=20)
     p.add_argument("--cases", type=int, default=20)
     p.add_argument("--seed", type=int, default=2014)
+    p.add_argument("--case", type=int, help="open only this case (after start-up), --case-opens times")
+    p.add_argument("--case-opens", type=int, default=5)
     args = p.parse_args(argv)
     print(json.dumps(probe(args)), flush=True)
     return 0

@@ -17,7 +17,7 @@ import platform
 import sys
 import time
 
-from benchmarks import caseload, desktop, letters, measures
+from benchmarks import case_documents, caseload, desktop, letters, measures
 from benchmarks.datasets import TODAY, ensure_dataset, ensure_tracker
 from benchmarks.measures import Row
 
@@ -57,6 +57,7 @@ def main(argv: list[str] | None = None) -> int:
         rows += measures.cli_rows(d, fast if d.scale == "large" else slow, open_counts.get(d.scale))
     rows += caseload.caseload_rows(datasets[0], fast)  # the balancing proposal, large scale
     rows += desktop.desktop_rows(datasets[0], slow)  # the desktop, large scale only
+    rows += case_documents.case_documents_rows(datasets[0], slow)  # a case holding 1 GiB of documents
     rows += letters.letters_rows(datasets[0], slow)
     rows.append(measures.runner_peak_row())
 

@@ -18,11 +18,13 @@ from caseworker.errors import PermissionDenied, ValidationError
 from caseworker.services import steps
 from caseworker.services.actor import Actor
 from caseworker.services.case_documents import (
+    CHUNK,
     MAX_BYTES,
     DamagedDocument,
     DocumentInput,
     attach_document,
     attach_file,
+    copy_document,
     link_advice_document,
     read_document,
     save_document_copy,
@@ -172,12 +174,26 @@ def test_listing_never_reads_the_bytes(ctx: AppContext, db: Database, caseworker
     assert any("document_content" in s for s in statements)
 
 
-def test_damaged_bytes_are_found_when_read(ctx: AppContext, caseworker: Actor, case_id: int) -> None:
+def test_damaged_bytes_are_found_when_read(ctx: AppContext, caseworker: Actor, case_id: int,
+                                          tmp_path: Path) -> None:
     doc_id = attach(ctx, caseworker, case_id, "EP advice.pdf", PDF)
     with ctx.db.session() as s:
         s.execute(update(DocumentContent).where(DocumentContent.document_id == doc_id).values(content=PDF + b"x"))
     with pytest.raises(DamagedDocument, match="does not match the fingerprint"):
         read_document(ctx, doc_id)
+    target = tmp_path / "copy.pdf"
+    with pytest.raises(DamagedDocument):
+        save_document_copy(ctx, doc_id, target)  # copied out a piece at a time, checked to the last byte
+    assert not target.exists() and [p.name for p in tmp_path.iterdir() if p.suffix == ".part"] == []
+
+
+def test_a_large_document_is_copied_out_in_pieces_whole(ctx: AppContext, caseworker: Actor, case_id: int,
+                                                        tmp_path: Path) -> None:
+    content = PDF + bytes(range(256)) * (CHUNK // 256 * 2 + 7)  # two pieces and a part of a third
+    doc_id = attach(ctx, caseworker, case_id, "scan.pdf", content)
+    buffer = io.BytesIO()
+    copied = copy_document(ctx, doc_id, buffer)
+    assert buffer.getvalue() == content and (copied.file_name, copied.media_type) == ("scan.pdf", "application/pdf")
 
 
 def test_a_copy_is_saved_whole_and_never_over_a_file_unasked(ctx: AppContext, caseworker: Actor, case_id: int,

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QLabel, QPushButton, QVB
 
 from caseworker.context import AppContext
 from caseworker.errors import ValidationError
-from caseworker.services.case_documents import read_document, save_document_copy
+from caseworker.services.case_documents import copy_document, save_document_copy
 from caseworker.views.case_detail import AdviceView
 from caseworker.views.case_documents import DocumentView, case_documents
 from ui.context import DesktopContext
@@ -38,14 +38,19 @@ def viewing_folder() -> Path:
     return _VIEWING[0]
 
 
-def write_for_viewing(ctx: AppContext, document_id: int) -> Path:
-    """The document's bytes (checked against its SHA-256) in a private temporary file (runs on the runner)."""
-    doc = read_document(ctx, document_id)
+def write_for_viewing(ctx: AppContext, document_id: int, file_name: str) -> Path:
+    """The document's bytes (checked against its SHA-256 as they are copied) in a private temporary file,
+    a piece at a time (runs on the task runner). A damaged copy is removed, never shown."""
     folder = viewing_folder() / str(document_id)
     folder.mkdir(exist_ok=True)
-    path = folder / Path(doc.file_name).name
-    path.write_bytes(doc.content)
-    path.chmod(0o600)
+    path = folder / Path(file_name).name
+    try:
+        with path.open("wb") as out:
+            path.chmod(0o600)
+            copy_document(ctx, document_id, out)
+    except BaseException:
+        path.unlink(missing_ok=True)
+        raise
     return path
 
 
@@ -208,7 +213,7 @@ class DocumentsTab(QWidget):
             return
         ctx = self.desktop.ctx
         self.say(f"Opening {doc.file_name}…", problem=False)
-        self.desktop.runner.run(lambda: write_for_viewing(ctx, doc.id), self._opened, self._not_read)
+        self.desktop.runner.run(lambda: write_for_viewing(ctx, doc.id, doc.file_name), self._opened, self._not_read)
 
     def _opened(self, path: Path) -> None:
         shown = show_in_viewer(path)
