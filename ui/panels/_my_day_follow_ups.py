@@ -36,5 +36,10 @@ def offer_follow_up_done(desktop: DesktopContext, section: Section) -> QAction:
         desktop.runner.run(lambda: follow_up_done(ctx, actor, note_id, expected_version=version),
                            lambda _v: desktop.data_changed.emit(case_id), write=True)
 
+    def allow() -> None:
+        action.setEnabled(desktop.actor.can_write)
+
     action.triggered.connect(done)
+    desktop.actor_changed.connect(allow)
+    allow()
     return action

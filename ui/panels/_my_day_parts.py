@@ -48,7 +48,7 @@ SECTION_HINTS = {
     FINAL_WAITING: "The family has 15 days to comment on the draft; the final plan cannot be issued before then.",
     DRAFT_PAST_SAFE_DAY: "The latest safe day is the team's own planning date, not a legal deadline: send the draft "
                          "as soon as it can go, so the family's 15 days still end before week 20.",
-    FOLLOW_UPS: "Follow-ups set on case notes. Right-click one (or press the menu key) to mark it done.",
+    FOLLOW_UPS: "Follow-ups set on case notes. Right-click one, or press Ctrl+D, to mark it done.",
 }
 # What each section's date is, where it is not the statutory due date.
 DATE_TITLES = {FOLLOW_UPS: ("Follow up", "The day the note said to follow it up"),
