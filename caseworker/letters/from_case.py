@@ -44,18 +44,27 @@ def split_address(address: str) -> tuple[str, ...]:
     return tuple(p.strip() for p in parts if p.strip())
 
 
+def addressed_as(contact: ContactView) -> tuple[str, str]:
+    """The name on the envelope and the greeting: "Ms Nicola Price" and "Dear Ms Price" when the title and
+    surname are recorded; otherwise the whole name both times ("Dear Nicola Price")."""
+    title, surname = contact.title.strip(), contact.surname.strip()
+    envelope = f"{title} {contact.name}" if title else contact.name
+    return envelope, f"Dear {title} {surname}" if title and surname else ""
+
+
 def contact_recipient(contact: ContactView, main: bool | None = None) -> Recipient | None:
-    """The recipient a case contact is, or None when they cannot be written to (no address, or role 'other'
-    without being the main correspondent). ``main`` overrides the recorded main-correspondent mark."""
+    """The recipient a case contact is, or None when they cannot be written to (ended, no address, or role
+    'other' without being the main correspondent). ``main`` overrides the recorded main-correspondent mark."""
     is_main = contact.main_correspondent if main is None else main
     kind = CONTACT_KINDS.get(contact.role)
     if kind is None and is_main:
         kind = "main_correspondent"
     lines = split_address(contact.address)
-    if kind is None or not lines:
+    if kind is None or not lines or not contact.current:
         return None
-    return Recipient(id=f"contact:{contact.id}", kind=kind, name=contact.name, address_lines=lines,
-                     postcode=contact.postcode.strip(), main_correspondent=is_main)
+    envelope, greeting = addressed_as(contact)
+    return Recipient(id=f"contact:{contact.id}", kind=kind, name=envelope, address_lines=lines,
+                     postcode=contact.postcode.strip(), main_correspondent=is_main, salutation=greeting)
 
 
 def _is_main(detail: CaseDetail, contact: ContactView) -> bool:
@@ -76,6 +85,9 @@ def _check_contact(detail: CaseDetail, recipient: Recipient) -> None:
     contact = next((c for c in detail.contacts if c.id == cid), None)
     if contact is None:
         raise LetterError(f"{where}: {recipient.id} is not a contact of this case")
+    if contact.ended_on is not None:
+        raise LetterError(f"{where}: {contact.name} stopped being a contact on {long_date(contact.ended_on)}; "
+                          "letters no longer go to them")
     expected = contact_recipient(contact, _is_main(detail, contact))
     if expected is None:
         raise LetterError(f"{where}: {recipient.id} has no postal address on record or cannot receive letters")

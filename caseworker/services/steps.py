@@ -7,7 +7,6 @@ NotFound having written nothing. Dates are checked against ``ctx.today()`` and t
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
@@ -20,9 +19,10 @@ from sqlalchemy.orm.attributes import flag_modified
 
 from caseworker.context import AppContext
 from caseworker.errors import ConflictError, Problem, ValidationError
-from caseworker.identifiers import IdentifierError, normalise_postcode, normalise_upn
+from caseworker.identifiers import normalise_nhs_number, normalise_postcode, normalise_upn
 from caseworker.services.actor import Actor, require_allocator, require_writer
 from caseworker.services.advice import add_existing_advice, advice_for_change, check_sent_by
+from caseworker.services.case_edit import ChildEdit, check_child_details, school_on_list
 from caseworker.services.casefile import (
     change_case,
     check_version,
@@ -33,8 +33,9 @@ from caseworker.services.casefile import (
     validate_case,
     writing,
 )
+from caseworker.services.person_checks import check_email, check_identifier, check_phone, whole_name
 from caseworker.statutory.engine import ExceptionFacts
-from caseworker.statutory.validation import check_child, check_exception, check_names, check_received
+from caseworker.statutory.validation import check_exception, check_names, check_received
 from caseworker.store.audit import audit
 from caseworker.store.models import AdviceRequest, Allocation, Case, Child, Contact, StatutoryException
 
@@ -58,40 +59,42 @@ class NewRequest:
     contact_address: str | None = None
     contact_postcode: str | None = None
     contact_email: str | None = None
+    contact_phone: str | None = None
+    # Title, forename and surname apart, so letters greet "Dear Ms Price"; contact_name is the whole name
+    # when only that is known.
+    contact_title: str | None = None
+    contact_forename: str | None = None
+    contact_surname: str | None = None
+    nhs_number: str | None = None
+    school_id: int | None = None  # the child's current school, from the council's list
 
-
-EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
+    @property
+    def contact_whole_name(self) -> str | None:
+        return whole_name(self.contact_forename, self.contact_surname) or self.contact_name
 
 
 def check_new_request(ctx: AppContext, req: NewRequest) -> list[Problem]:
-    p: list[Problem] = []
     today = ctx.today()
-    if not req.forename.strip():
-        p.append(Problem("forename", "give the child's forename"))
-    if not req.surname.strip():
-        p.append(Problem("surname", "give the child's surname"))
-    # The same rules as the tracker import's (caseworker/io/checks.py): one validation for both.
-    check_names(p, {"forename": req.forename, "surname": req.surname, "contact_name": req.contact_name})
+    # The child as the case record's edit form checks it, by the tracker import's rules (io/checks.py).
+    p, _ = check_child_details(ChildEdit(req.forename, req.surname, req.date_of_birth, upn=req.upn,
+                                         nhs_number=req.nhs_number, postcode=req.postcode,
+                                         primary_need=req.primary_need), ctx.engine.rules, today, received=req.received)
+    check_names(p, {"contact_name": req.contact_name, "contact_forename": req.contact_forename,
+                    "contact_surname": req.contact_surname})
     if req.received > today:
         p.append(Problem("request_received", "the request cannot be received after today"))
     check_received(p, req.received, ctx.engine)
-    check_child(p, req.date_of_birth, today, received=req.received)
-    has_contact_details = any((req.contact_address, req.contact_postcode, req.contact_email))
-    if has_contact_details and not (req.contact_name or "").strip():
+    has_contact_details = any((req.contact_address, req.contact_postcode, req.contact_email, req.contact_phone,
+                               req.contact_title, req.contact_forename))
+    if has_contact_details and not (req.contact_whole_name or "").strip():
         p.append(Problem("contact_name", "give the main contact's name, or clear their details"))
-    if req.contact_email and not EMAIL.fullmatch(req.contact_email.strip()):
-        p.append(Problem("contact_email", "an email address looks like name@example.org"))
+    elif (req.contact_title or req.contact_forename) and not (req.contact_surname or "").strip():
+        p.append(Problem("contact_surname", "give the main contact's surname too"))
+    check_email(p, "contact_email", req.contact_email)
+    check_phone(p, "contact_phone", req.contact_phone)
     if req.request_source and req.request_source not in ctx.engine.rules.request_sources:
         p.append(Problem("request_source", f"use one of {', '.join(ctx.engine.rules.request_sources)}"))
-    if req.primary_need and req.primary_need not in ctx.engine.rules.primary_needs:
-        p.append(Problem("primary_need", f"{req.primary_need!r} is not an SEN2 primary need code"))
-    for fld, value, check in (("upn", req.upn, normalise_upn), ("postcode", req.postcode, normalise_postcode),
-                              ("contact_postcode", req.contact_postcode, normalise_postcode)):
-        if value:
-            try:
-                check(value)
-            except IdentifierError as exc:
-                p.append(Problem(fld, str(exc)))
+    check_identifier(p, "contact_postcode", req.contact_postcode, normalise_postcode)
     return p
 
 
@@ -138,11 +141,15 @@ def _register(ctx: AppContext, actor: Actor, req: NewRequest) -> int:
         child = Child(forename=req.forename.strip(), surname=req.surname.strip(),
                       date_of_birth=req.date_of_birth, primary_need=req.primary_need,
                       upn=normalise_upn(req.upn) if req.upn else None,
-                      postcode=normalise_postcode(req.postcode) if req.postcode else None)
+                      postcode=normalise_postcode(req.postcode) if req.postcode else None,
+                      nhs_number=normalise_nhs_number(req.nhs_number) if req.nhs_number else None,
+                      school_id=school_on_list(s, req.school_id))
         s.add(child)
         s.flush()
-        if req.contact_name:
-            s.add(Contact(child_id=child.id, role=req.contact_role, name=req.contact_name,
+        if req.contact_whole_name:
+            s.add(Contact(child_id=child.id, role=req.contact_role, name=req.contact_whole_name,
+                          title=req.contact_title or None, forename=req.contact_forename or None,
+                          surname=req.contact_surname or None, phone=check_phone([], "", req.contact_phone),
                           address=req.contact_address, email=req.contact_email, main_correspondent=True,
                           postcode=normalise_postcode(req.contact_postcode) if req.contact_postcode else None))
         case = Case(reference=reference, child_id=child.id, caseworker_id=caseworker_id,

@@ -20,6 +20,7 @@ from caseworker.services.named_setting import ADMISSION_DUTY_KINDS, SETTING_KIND
 from caseworker.statutory.engine import AdviceDeadline, RequestDeadlines
 from caseworker.statutory.rules import Timescale
 from caseworker.store.models import AdviceRequest, Allocation, AuditEvent, Case, Child, Consultation, School, Staff
+from caseworker.views.case_people import ChildRecord, child_record
 from caseworker.views.correction_words import ACTION_WORDS, correction_summary
 
 CONSULTATION_REPLY = timedelta(days=15)  # CoP 9.83, when a council's table has no "school_consultation" row
@@ -35,6 +36,16 @@ class ContactView:
     email: str
     phone: str
     main_correspondent: bool
+    title: str = ""
+    forename: str = ""
+    surname: str = ""
+    relationship: str = ""  # to the child, in the family's words: "Mother", "Foster carer"
+    ended_on: date | None = None  # ended contacts stay on record; letters are no longer offered to them
+    version: int = 1
+
+    @property
+    def current(self) -> bool:
+        return self.ended_on is None
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,6 +158,7 @@ class CaseDetail:
     consultations: tuple[ConsultationView, ...] = ()
     existing_advice: tuple[tuple[str, str], ...] = ()  # (kind, reason): advice already available, reg 6(4)
     draft_sent_by: str = "email"
+    child_record: ChildRecord | None = None  # every field of the child, for the Edit child form
 
     @property
     def stage(self) -> str:
@@ -303,7 +315,8 @@ def _detail(ctx: AppContext, case: Case, today: date, school: str, history: list
     stored = {a.id: a for a in case.advice_requests}
     worker = case.caseworker
     contacts = tuple(ContactView(c.id, c.role, c.name, c.address or "", c.postcode or "", c.email or "",
-                                 c.phone or "", c.main_correspondent) for c in child.contacts)
+                                 c.phone or "", c.main_correspondent, c.title or "", c.forename or "", c.surname or "",
+                                 c.relationship_to_child or "", c.ended_on, c.version) for c in child.contacts)
     return CaseDetail(
         case_id=case.id, version=case.version, reference=case.reference, child=child.full_name,
         date_of_birth=child.date_of_birth, age=relativedelta(today, child.date_of_birth).years,
@@ -324,5 +337,7 @@ def _detail(ctx: AppContext, case: Case, today: date, school: str, history: list
         child_forename=child.forename, school_id=child.school_id,
         caseworker_phone=(worker.phone or "") if worker else "",
         caseworker_email=(worker.email or "") if worker else "", letters_to_parent=child.letters_to_parent,
-        main_correspondent_id=main_correspondent_id(contacts, child.date_of_birth, child.letters_to_parent, today),
+        main_correspondent_id=main_correspondent_id([c for c in contacts if c.current], child.date_of_birth,
+                                                    child.letters_to_parent, today),
+        child_record=child_record(child),
     )

@@ -47,6 +47,10 @@ class CaseLetters:
         if found is None and recipient_id.startswith("setting:") and self.detail.named_setting is None:
             raise LetterError(f"case {self.detail.reference}: no setting named in section I of the plan is recorded; "
                               "record the named setting on the case first")
+        ended = next((c for c in self.detail.contacts if f"contact:{c.id}" == recipient_id and not c.current), None)
+        if found is None and ended is not None and ended.ended_on is not None:
+            raise LetterError(f"case {self.detail.reference}: {ended.name} stopped being a contact on "
+                              f"{ended.ended_on:%d %b %Y}; letters no longer go to them")
         if found is None and missing is not None:
             raise LetterError(f"case {self.detail.reference}: {missing} has no postal address on record; add it "
                               "before writing to them")
@@ -94,7 +98,7 @@ def load_many_case_letters(ctx: AppContext, case_ids: Sequence[int], today: date
         out: dict[int, CaseLetters] = {}
         for cid, detail in details.items():
             found = list(contact_recipients(detail))
-            no_address = [(f"contact:{c.id}", c.name) for c in detail.contacts if not c.address.strip()]
+            no_address = [(f"contact:{c.id}", c.name) for c in detail.contacts if c.current and not c.address.strip()]
             if detail.school_id and (school := schools.get(detail.school_id)) is not None:
                 found += _school(school, "school")
             if detail.named_setting is not None:

@@ -111,6 +111,7 @@ class ChildDetails:
     need: str = "ASD"
     source: str = "parent"
     contact: str = "Siobhán Ó Súilleabháin"
+    contact_title: str = ""
     relationship: str = "parent"
     address: str = "12 Bath Street\nHereford"
     contact_postcode: str = "HR1 2HQ"
@@ -129,7 +130,10 @@ def fill_new_request(dialog: NewRequestDialog, child: ChildDetails = ChildDetail
     if received is not None:
         dialog.received.set_value(received)
     dialog.source.setCurrentIndex(dialog.source.findData(child.source))
-    dialog.contact_name.setText(child.contact)
+    forename, _, surname = child.contact.partition(" ")  # "Siobhán" and "Ó Súilleabháin"
+    dialog.contact_title.setEditText(child.contact_title)
+    dialog.contact_forename.setText(forename)
+    dialog.contact_surname.setText(surname)
     dialog.contact_role.setCurrentIndex(dialog.contact_role.findData(child.relationship))
     dialog.contact_address.setPlainText(child.address)
     dialog.contact_postcode.setText(child.contact_postcode)

@@ -28,12 +28,14 @@ from PySide6.QtWidgets import (
 )
 
 from caseworker.errors import CaseworkerError, Problem, ValidationError
-from caseworker.identifiers import IdentifierError, normalise_postcode, normalise_upn
+from caseworker.identifiers import IdentifierError, normalise_nhs_number, normalise_postcode, normalise_upn
 from caseworker.services import steps
+from caseworker.services.person_checks import TITLES
 from caseworker.services.steps import NewRequest
 from caseworker.views.staff import StaffView, list_staff
 from ui.context import DesktopContext
 from ui.dialogs.base import FieldRow, alive, fields_named, show_problems
+from ui.dialogs.child_edit import SchoolPicker
 from ui.dialogs.fields import DateEdit, ProblemLabel
 from ui.widgets.wording import long_date
 
@@ -163,6 +165,8 @@ class NewRequestDialog(QDialog):
         signal = {QLineEdit: "textChanged", QComboBox: "currentIndexChanged", QPlainTextEdit: "textChanged"}
         name = next((n for cls, n in signal.items() if isinstance(widget, cls)), "dateChanged")
         getattr(widget, name).connect(lambda *_: self.changed(field))
+        if isinstance(widget, QComboBox) and widget.isEditable():  # typing, not only choosing, is a change
+            widget.editTextChanged.connect(lambda *_: self.changed(field))
 
     def _line(self, form: QFormLayout, text: str, field: str, accessible: str, max_length: int,
               placeholder: str = "", tidy: Callable[[str], str] | None = None) -> QLineEdit:
@@ -189,11 +193,15 @@ class NewRequestDialog(QDialog):
         self._row(form, "Date of &birth:", self.date_of_birth, "date_of_birth", "Child's date of birth")
         self.upn = self._line(form, "&UPN:", "upn", "Unique pupil number (optional)", 20,
                               "Optional: 13 characters, for example B801200005001", normalise_upn)
+        self.nhs_number = self._line(form, "NHS nu&mber:", "nhs_number", "NHS number (optional)", 12,
+                                     "Optional: 10 digits", normalise_nhs_number)
         self.postcode = self._line(form, "&Postcode:", "postcode", "Child's home postcode (optional)", 10,
                                    "Optional", normalise_postcode)
         needs: Choices = [("Not known yet", None)]
         needs += [(f"{code}: {title}", code) for code, title in self.rules.primary_needs.items()]
         self.primary_need = self._combo(form, "Primary &need:", "primary_need", "Primary need (optional)", needs)
+        self.school = SchoolPicker(self.desktop, None, "", self)
+        self._row(form, "School or settin&g:", self.school, "school", "Current school or setting (optional)")
         return box
 
     def _build_request(self) -> QGroupBox:
@@ -214,7 +222,15 @@ class NewRequestDialog(QDialog):
     def _build_contact(self) -> QGroupBox:
         box, form = self._group("Main contact")
         form.addRow(QLabel("Letters about the request go to this person.", self))
-        self.contact_name = self._line(form, "N&ame:", "contact_name", "Main contact's name", 200)
+        self.contact_title = QComboBox(self)
+        self.contact_title.setEditable(True)
+        self.contact_title.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        self.contact_title.addItems(["", *TITLES])
+        self._row(form, "T&itle:", self.contact_title, "contact_title", "Main contact's title (optional)")
+        self.contact_forename = self._line(form, "F&orename:", "contact_forename", "Main contact's forename", 100)
+        self.contact_surname = self._line(form, "Surn&ame:", "contact_surname", "Main contact's surname", 100)
+        self.rows[-1].matches = fields_named("contact_surname", "contact_name")  # "give their name" goes here
+        self.contact_name = self.contact_surname  # where a problem with the contact's name shows
         self.contact_role = self._combo(form, "Re&lationship:", "contact_role", "Main contact's relationship",
                                         [(words, code) for code, words in CONTACT_ROLES])
         self.contact_address = QPlainTextEdit(self)
@@ -224,6 +240,7 @@ class NewRequestDialog(QDialog):
         self._row(form, "A&ddress:", self.contact_address, "contact_address", "Main contact's address")
         self.contact_postcode = self._line(form, "Pos&tcode:", "contact_postcode", "Main contact's postcode", 10,
                                            tidy=normalise_postcode)
+        self.contact_phone = self._line(form, "P&hone:", "contact_phone", "Main contact's phone", 50, "Optional")
         self.contact_email = self._line(form, "&Email:", "contact_email", "Main contact's email", 200, "Optional")
         return box
 
@@ -246,14 +263,16 @@ class NewRequestDialog(QDialog):
     def request(self) -> NewRequest:
         """What the form says now (a blank date of birth stands in as the received date)."""
         text = {name: getattr(self, name).text().strip() or None
-                for name in ("upn", "postcode", "contact_name", "contact_postcode", "contact_email")}
+                for name in ("upn", "nhs_number", "postcode", "contact_forename", "contact_surname",
+                             "contact_postcode", "contact_phone", "contact_email")}
         received = self.received.value()
         return NewRequest(
             forename=self.forename.text().strip(), surname=self.surname.text().strip(),
             date_of_birth=self.date_of_birth.given() or received, received=received,
             request_source=self.source.currentData(), primary_need=self.primary_need.currentData(),
             caseworker=self.caseworker.currentData(), contact_role=self.contact_role.currentData() or "parent",
-            contact_address=self.contact_address.toPlainText().strip() or None, **text)
+            contact_address=self.contact_address.toPlainText().strip() or None,
+            contact_title=self.contact_title.currentText().strip() or None, school_id=self.school.chosen(), **text)
 
     def problems(self) -> list[Problem]:
         """The service's checks, less blanks the user has not reached yet."""
@@ -262,6 +281,8 @@ class NewRequestDialog(QDialog):
                  if p.field not in ("forename", "surname") or p.field in self.touched]
         if self.date_of_birth.given() is None:
             found = [p for p in found if p.field != "date_of_birth"]
+        if not self.school.listed():
+            found.append(Problem("school", "choose a school from the list (type part of its name to find it)"))
         if not self.desktop.actor.can_write:
             role = self.desktop.actor.role.replace("_", " ")
             found.append(Problem("", f"your role ({role}) cannot register requests"))

@@ -45,6 +45,7 @@ from ui.dialogs.base import alive
 from ui.dialogs.case_recipient import AddRecipientDialog
 from ui.dialogs.letter_form import LetterDateDialog, NewLetterForm
 from ui.dialogs.letter_void import VoidLetterDialog
+from ui.panels._record_contacts import NoFamilyBar
 from ui.panels._record_tables import RecordTable
 from ui.printing import print_pdf, safe_file_name, save_pdf
 from ui.status import status_colour, status_icon
@@ -113,6 +114,7 @@ class CaseLettersPanel(QWidget):
     made = Signal(object)  # MadeLetter
     previewed = Signal()
     shown = Signal()  # a stored letter is in the viewer
+    add_contact_requested = Signal()  # no one in the family can be written to: the record adds a contact
 
     def __init__(self, desktop: DesktopContext, case_id: int, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -167,6 +169,10 @@ class CaseLettersPanel(QWidget):
         due_row.addWidget(self.due, 1)
         due_row.addWidget(self.due_button, 0, Qt.AlignmentFlag.AlignTop)
         column.addLayout(due_row)
+        self.no_family = NoFamilyBar(self)  # no one in the family can be written to: offer to add them
+        self.no_family.add_contact_requested.connect(self.add_contact_requested)
+        self.add_contact_button = self.no_family.button
+        column.addWidget(self.no_family)
         column.addWidget(self.form)
         column.addWidget(self.made_bar)
         column.addWidget(self.log_heading)
@@ -241,6 +247,7 @@ class CaseLettersPanel(QWidget):
             width = max(self.split.width(), 900)
             self.split.setSizes([width * 23 // 40, width * 17 // 40])
         self.form.set_case(data.case, data.kit, self.desktop.today())
+        self.no_family.setVisible(not any(r.id.startswith("contact:") for r in data.case.recipients))
         if self._pending_request is not None:
             self.form.prefill(self._pending_request)
             self._pending_request = None
@@ -462,6 +469,8 @@ class CaseLettersPanel(QWidget):
         role = self.desktop.actor.role.replace("_", " ")
         why = f"Your role ({role}) cannot make or change letters"
         self.form.set_can_make(writer and self.data is not None, why if not writer else "")
+        self.add_contact_button.setEnabled(writer)
+        self.add_contact_button.setToolTip("" if writer else why)
         chosen = self.selected()
         one = len(chosen) == 1
         self.log_buttons["view"].setEnabled(one)

@@ -8,7 +8,6 @@ saves through the service and announces the change, which brings the panel back 
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import date
 
 from PySide6.QtCore import Signal
@@ -24,8 +23,12 @@ from PySide6.QtWidgets import (
 from caseworker.views.case_detail import CaseDetail, load_case_detail
 from ui.context import DesktopContext
 from ui.dialogs.base import StepDialog, alive
+from ui.dialogs.child_edit import EditChildDialog
 from ui.dialogs.steps import available_steps, make_step_dialog
 from ui.panels._record_advice import AdviceTab
+from ui.panels._record_chronology import ChronologyTab
+from ui.panels._record_contacts import ContactsTab
+from ui.panels._record_corrections import install_correction_menus
 from ui.panels._record_documents import DocumentsTab
 from ui.panels._record_header import RecordHeader
 from ui.panels._record_notes import NotesTab
@@ -34,7 +37,6 @@ from ui.panels._record_tables import (
     ExceptionRow,
     RecordTable,
     allocation_columns,
-    contact_columns,
     deadline_columns,
     deadline_rows,
     exception_columns,
@@ -69,6 +71,7 @@ class CaseRecordPanel(QWidget):
         self.case_id = case_id
         self.detail: CaseDetail | None = None
         self.dialog: StepDialog | None = None
+        self.child_dialog: EditChildDialog | None = None
         self._title = f"Case {case_id}"
         self._seq = 0
         self.rules = desktop.ctx.engine.rules
@@ -114,6 +117,11 @@ class CaseRecordPanel(QWidget):
             row.addWidget(button)
             self.buttons[name] = button
         row.addStretch(1)
+        self.edit_child_button = QPushButton("Ed&it child…", self)
+        self.edit_child_button.setAccessibleName("Edit the child's details")
+        self.edit_child_button.clicked.connect(lambda: self.edit_child())
+        self.edit_child_button.hide()
+        row.addWidget(self.edit_child_button)
         self.steps_label.hide()
         return row
 
@@ -130,17 +138,28 @@ class CaseRecordPanel(QWidget):
         self.advice_tab.step.connect(lambda name, advice_id: self.run_step(name, advice_id or None))
         self.advice_table = self.advice_tab.table
         self.setting = SettingTab(self.desktop, self)
-        self.contacts_table = RecordTable(contact_columns(), "Contacts", self)
+        self.contacts_tab = ContactsTab(self.desktop, self)
+        self.contacts_table = self.contacts_tab.table
         self.exceptions_table = RecordTable(exception_columns(self.rules), "Exceptions", self)
         self.history_table = RecordTable(history_columns(), "History, newest first", self)
         self.allocations_table = RecordTable(allocation_columns(), "Allocation history, newest first", self)
         for page, title in ((deadlines, "&Deadlines"), (self.advice_tab, "&Advice"), (self.setting, "&Setting"),
-                            (self.contacts_table, "C&ontacts"), (self.exceptions_table, "E&xceptions"),
+                            (self.contacts_tab, "C&ontacts"), (self.exceptions_table, "E&xceptions"),
                             (self.history_table, "&History"), (self.allocations_table, "Allocation histor&y")):
             self.tabs.addTab(page, title)
         self.letters = CaseLettersPanel(self.desktop, self.case_id, self)  # loads when first shown
         self.tabs.addTab(self.letters, "&Letters")
+        self.letters.add_contact_requested.connect(self._add_contact_from_letters)
         self._add_case_file_tabs()
+        self._add_chronology_tab()
+        install_correction_menus(self)  # "Correct this step…" / "Undo this step…" on the step tables
+
+    def _add_chronology_tab(self) -> None:
+        """Everything that happened on the case in date order, with its export: loads when first shown."""
+        self.chronology_tab = ChronologyTab(self.desktop, self.case_id, self)
+        self.tabs.addTab(self.chronology_tab, "Chronolo&gy")
+        self.chronology_tab.title_changed.connect(
+            lambda text: self.tabs.setTabText(self.tabs.indexOf(self.chronology_tab), text))
 
     def _add_case_file_tabs(self) -> None:
         """The diary and the documents: each loads its own list beside the record's load."""
@@ -195,9 +214,7 @@ class CaseRecordPanel(QWidget):
         self.deadlines_note.setText(self._deadlines_note(detail))
         self.advice_tab.set_rows(detail.advice)
         self.setting.set_detail(detail)
-        # Show who letters go to today (the school-age rule), not only who was marked when recorded.
-        contacts = [replace(c, main_correspondent=c.id == detail.main_correspondent_id) for c in detail.contacts]
-        self.contacts_table.set_rows(sorted(contacts, key=lambda c: not c.main_correspondent))
+        self.contacts_tab.set_detail(detail)
         self.exceptions_table.set_rows([ExceptionRow(e, d) for e in detail.exceptions])
         self.history_table.set_rows(detail.history)
         self.allocations_table.set_rows(detail.allocations)
@@ -239,7 +256,7 @@ class CaseRecordPanel(QWidget):
             (self.deadlines_page, "&Deadlines" + (f" ({overdue} overdue)" if overdue else "")),
             (self.advice_tab, f"&Advice ({len(detail.advice)}" + (f", {late} late)" if late else ")")),
             (self.setting, "&Setting" + (f" ({waiting} waiting)" if waiting else "")),
-            (self.contacts_table, f"C&ontacts ({len(detail.contacts)})"),
+            (self.contacts_tab, f"C&ontacts ({sum(1 for c in detail.contacts if c.current)})"),
             (self.exceptions_table, f"E&xceptions ({len(detail.exceptions)})"),
             (self.history_table, f"&History ({len(detail.history)})"),
             (self.allocations_table, f"Allocation histor&y ({len(detail.allocations)})"),
@@ -249,7 +266,7 @@ class CaseRecordPanel(QWidget):
         for page in (self.deadlines_page, self.advice_tab, self.exceptions_table):
             self.tabs.setTabVisible(self.tabs.indexOf(page), has_clock)
         if not self.tabs.isTabVisible(self.tabs.currentIndex()):
-            self.tabs.setCurrentWidget(self.contacts_table)
+            self.tabs.setCurrentWidget(self.contacts_tab)
 
     # --- steps -------------------------------------------------------------------------------------
     def available_steps(self) -> set[str]:
@@ -266,6 +283,26 @@ class CaseRecordPanel(QWidget):
             button.setToolTip("" if writer else f"Your role ({self.desktop.actor.role.replace('_', ' ')}) "
                                                 "cannot change cases")
         self.steps_label.setVisible(bool(steps & set(self.buttons)))
+        self.edit_child_button.setVisible(self.detail is not None and self.detail.child_record is not None)
+        self.edit_child_button.setEnabled(writer)
+        self.edit_child_button.setToolTip(
+            "Correct or complete the child's names, date of birth, identifiers, needs and school" if writer
+            else f"Your role ({self.desktop.actor.role.replace('_', ' ')}) cannot change cases")
+
+    def edit_child(self) -> EditChildDialog | None:
+        """Open the Edit child form (window-modal, not blocking); None when the role cannot change cases."""
+        if self.detail is None or self.detail.child_record is None or not self.desktop.actor.can_write:
+            return None
+        if self.child_dialog is not None:
+            self.child_dialog.deleteLater()
+        self.child_dialog = EditChildDialog(self.desktop, self.detail, self)
+        self.child_dialog.open()
+        return self.child_dialog
+
+    def _add_contact_from_letters(self) -> None:
+        """The Letters tab has no one in the family to write to: add them on the Contacts tab."""
+        self.tabs.setCurrentWidget(self.contacts_tab)
+        self.contacts_tab.add_contact()
 
     def run_step(self, name: str, advice_id: int | None = None) -> StepDialog | None:
         """Open the form for step ``name`` (window-modal, not blocking); returns it, or None if not now."""
