@@ -18,13 +18,15 @@ STEPS: tuple[tuple[str, str, str], ...] = (
     ("final_plan", "Record the &final plan issued…", "Ctrl+Shift+F"),
     ("exception", "Record an e&xception…", "Ctrl+Shift+X"),
     ("withdraw", "&Withdraw the request…", "Ctrl+Shift+W"),
+    ("correct_step", "C&orrect a step's date…", "Ctrl+Shift+C"),
+    ("undo_step", "&Undo a step recorded in error…", "Ctrl+Shift+U"),
 )
 
 
 def add_step_actions(parent: QWidget, menu: QMenu, run: Callable[[str], None]) -> dict[str, QAction]:
     actions: dict[str, QAction] = {}
     for name, text, keys in STEPS:
-        if name == "exception":  # the steps that change the course of a request stand apart
+        if name in ("exception", "correct_step"):  # changing the course of a request, or its record, stand apart
             menu.addSeparator()
         action = QAction(text, parent, shortcut=QKeySequence(keys))
         action.triggered.connect(lambda _=False, n=name: run(n))

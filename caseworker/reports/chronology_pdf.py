@@ -18,10 +18,11 @@ from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
+from reportlab.lib.utils import simpleSplit
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import BaseDocTemplate, Frame, LongTable, PageTemplate, Paragraph, Spacer, TableStyle
 
-from caseworker.letters.fonts import BOLD, FONT, register_fonts
+from caseworker.letters.fonts import BOLD, FONT, dejavu_prints, register_fonts
 from caseworker.letters.text import draw_text, markup
 from caseworker.views.chronology import KINDS, Chronology, ChronologyEvent
 from caseworker.views.chronology_events import LONDON, day
@@ -34,6 +35,7 @@ INK, GREY = (0.1, 0.1, 0.1), (0.35, 0.35, 0.35)
 # No., When, What, Who, Details, Source: 180 mm, the width between the margins.
 WIDTHS = (9 * mm, 22 * mm, 40 * mm, 25 * mm, 56 * mm, 28 * mm)
 HEADINGS = ("No.", "When", "What", "By", "Details", "Where recorded")
+PAD = 2.5  # points either side of a cell's text
 
 
 class ChronologyCanvas(Canvas):  # type: ignore[misc]  # reportlab has no type hints
@@ -76,22 +78,35 @@ def _styles() -> dict[str, ParagraphStyle]:
             "note": ParagraphStyle("note", parent=cell, fontSize=8.5, leading=11, spaceAfter=3 * mm)}
 
 
-def _row(n: int, e: ChronologyEvent, st: dict[str, ParagraphStyle]) -> list[Paragraph]:
-    cell = st["cell"]
-    return [Paragraph(str(n), cell), Paragraph(markup(e.when), cell), Paragraph(markup(e.what, bold=True), st["head"]),
-            Paragraph(markup(e.who), cell), Paragraph(markup(e.details), cell), Paragraph(markup(e.source), cell)]
+def _cell(text: str, style: ParagraphStyle, width: float) -> str | Paragraph:
+    """Text the letter font prints is wrapped here and drawn as plain lines (a tenth of a Paragraph's cost);
+    a name in another script goes through a Paragraph, which switches to that script's font."""
+    if dejavu_prints(text):
+        return "\n".join(simpleSplit(text, style.fontName, style.fontSize, width - 2 * PAD))
+    return Paragraph(markup(text, bold=style.fontName == BOLD), style)
+
+
+def _row(n: int, e: ChronologyEvent, st: dict[str, ParagraphStyle]) -> list[str | Paragraph]:
+    cell, head = st["cell"], st["head"]
+    texts = (str(n), e.when, e.what, e.who, e.details, e.source)
+    return [_cell(t, head if i == 2 else cell, WIDTHS[i]) for i, t in enumerate(texts)]
 
 
 def _table(events: tuple[ChronologyEvent, ...], st: dict[str, ParagraphStyle]) -> LongTable:
-    data = [[Paragraph(h, st["head"]) for h in HEADINGS]] + [_row(n, e, st) for n, e in enumerate(events, 1)]
+    data = [list(HEADINGS)] + [_row(n, e, st) for n, e in enumerate(events, 1)]
     table = LongTable(data, colWidths=WIDTHS, repeatRows=1)
+    cell = st["cell"]
     table.setStyle(TableStyle([
+        ("FONT", (0, 0), (-1, -1), FONT, cell.fontSize, cell.leading),
+        ("FONT", (0, 0), (-1, 0), BOLD, cell.fontSize, cell.leading),
+        ("FONT", (2, 1), (2, -1), BOLD, cell.fontSize, cell.leading),
+        ("TEXTCOLOR", (0, 0), (-1, -1), colors.Color(*INK)),
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
         ("BACKGROUND", (0, 0), (-1, 0), colors.Color(0.9, 0.91, 0.93)),
         ("LINEBELOW", (0, 0), (-1, 0), 0.8, colors.Color(*GREY)),
         ("LINEBELOW", (0, 1), (-1, -1), 0.25, colors.Color(0.75, 0.75, 0.75)),
-        ("LEFTPADDING", (0, 0), (-1, -1), 2.5),
-        ("RIGHTPADDING", (0, 0), (-1, -1), 2.5),
+        ("LEFTPADDING", (0, 0), (-1, -1), PAD),
+        ("RIGHTPADDING", (0, 0), (-1, -1), PAD),
         ("TOPPADDING", (0, 0), (-1, -1), 2),
         ("BOTTOMPADDING", (0, 0), (-1, -1), 2.5),
     ]))

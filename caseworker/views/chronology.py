@@ -297,7 +297,7 @@ def _notes(s: Session, case_id: int, staff: dict[int, str]) -> list[ChronologyEv
         follow = f" Follow up by {day(n.follow_up_on)}." if n.follow_up_on else ""
         written = utc(n.written_at).astimezone(LONDON)
         out.append(timed(n.happened_at, "note", what, staff.get(n.author_id or 0, ""),
-                         f"{text}{follow}", f"Case note #{n.id}, written {written:%d %b %Y %H:%M}".replace(" 0", " ")))
+                         f"{text}{follow}", f"Case note #{n.id}, written {day(written.date())} {written:%H:%M}"))
     return out
 
 

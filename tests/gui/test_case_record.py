@@ -170,9 +170,10 @@ def test_the_record_shows_header_deadlines_and_advice(qtbot: QtBot, desktop: Des
     assert history[0][2] == "Record exception c" and history[-1][2] == "Register request"  # newest first
     assert "Overdue: EP advice" in panel.timeline.accessibleDescription()
     assert panel.available_steps() == {"request_advice", "advice_received", "excuse_advice", "decision_to_issue",
-                                       "exception", "withdraw"}
+                                       "exception", "withdraw", "correct_step", "undo_step"}
     shown = {name for name, button in panel.buttons.items() if not button.isHidden()}
-    assert shown == panel.available_steps() - {"excuse_advice"}  # that one is on the Advice tab, for a chosen row
+    # Excusing is on the Advice tab, for a chosen row; correcting and undoing on the rows and the Case menu.
+    assert shown == panel.available_steps() - {"excuse_advice", "correct_step", "undo_step"}
 
 
 def test_a_plan_in_place_shows_the_header_and_contacts_only(qtbot: QtBot, desktop: DesktopContext) -> None:
@@ -264,7 +265,8 @@ def test_running_each_step_moves_the_request_from_received_to_issued(qtbot: QtBo
     dialog.choice.set_value(True)
     dialog.date.set_value(date(2025, 1, 20))
     submit_past_warning(qtbot, panel, dialog)
-    assert panel.detail.stage == "drafting" and panel.available_steps() == {"draft_sent", "exception", "withdraw"}
+    assert panel.detail.stage == "drafting" and panel.available_steps() == {"draft_sent", "exception", "withdraw",
+                                                                            "correct_step", "undo_step"}
 
     dialog = panel.run_step("draft_sent")
     assert isinstance(dialog, DraftSentDialog)
@@ -276,7 +278,7 @@ def test_running_each_step_moves_the_request_from_received_to_issued(qtbot: QtBo
     assert isinstance(dialog, FinalPlanDialog)
     dialog.date.set_value(date(2025, 2, 17))
     submit(qtbot, panel, dialog)
-    assert panel.detail.stage == "issued" and panel.available_steps() == set()
+    assert panel.detail.stage == "issued" and panel.available_steps() == {"correct_step", "undo_step"}
     assert panel.header.week.text() == "Plan issued in week 18 of 20"
     assert {m.name: m.status for m in panel.detail.deadlines.milestones} == {  # type: ignore[union-attr]
         "decision_to_assess": "met", "issue_decision": "met", "draft_latest_safe": "met", "final_plan": "met"}
@@ -302,7 +304,7 @@ def test_an_exception_and_a_withdrawal_from_the_panel(qtbot: QtBot, desktop: Des
     dialog.date.set_value(date(2025, 2, 24))
     submit(qtbot, panel, dialog)
     assert panel.detail.stage == "closed" and panel.header.week.text() == "Closed"  # type: ignore[union-attr]
-    assert panel.available_steps() == set()
+    assert panel.available_steps() == {"correct_step", "undo_step"}  # only putting the record right
 
 
 def test_a_second_step_request_raises_the_open_form(qtbot: QtBot, desktop: DesktopContext) -> None:

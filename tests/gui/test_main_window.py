@@ -125,16 +125,16 @@ def test_the_case_menu_offers_only_the_steps_the_current_case_can_take(qtbot: Qt
         return {name for name, action in window.step_actions.items() if action.isEnabled()}
 
     assert enabled() == set()  # My day: no case
-    open_from_cases(qtbot, window, waiting)
-    assert enabled() == {"decision_to_assess", "request_advice", "exception", "withdraw"}
+    open_from_cases(qtbot, window, waiting)  # only its received date is recorded: it can be corrected, not undone
+    assert enabled() == {"decision_to_assess", "request_advice", "exception", "withdraw", "correct_step"}
     open_from_cases(qtbot, window, assessing)
     assert enabled() == {"request_advice", "advice_received", "excuse_advice", "decision_to_issue", "exception",
-                         "withdraw"}
+                         "withdraw", "correct_step", "undo_step"}
     window.show_my_day.trigger()
     assert enabled() == set()
     window.tabs.setCurrentIndex(4)  # the second case (after My day, Cases, Letters to send)
     assert enabled() == {"request_advice", "advice_received", "excuse_advice", "decision_to_issue", "exception",
-                         "withdraw"}
+                         "withdraw", "correct_step", "undo_step"}
     window.step_actions["decision_to_assess"].trigger()  # disabled for this case: triggering does nothing
     assert current_panel(window).dialog is None
 
@@ -158,7 +158,7 @@ def test_new_request_registers_a_case_and_opens_its_tab(qtbot: QtBot, desktop: D
     assert panel.case_id == dialog.case_id and not dialog.isVisible()
     qtbot.waitUntil(lambda: window.tabs.tabText(3) == "EHC-2025-0001 Zoë Ó Súilleabháin", timeout=WAIT)
     assert {n for n, a in window.step_actions.items() if a.isEnabled()} == {"decision_to_assess", "request_advice",
-                                                                            "exception", "withdraw"}
+                                                                            "exception", "withdraw", "correct_step"}
     with qtbot.waitSignal(window.cases.loaded, timeout=WAIT):  # the hidden Cases list reloads when shown
         window.show_cases.trigger()
     assert [r.child for r in window.cases.shown_rows()] == ["Zoë Ó Súilleabháin"]

@@ -9,6 +9,7 @@ from caseworker.views.case_detail import CaseDetail
 from ui.context import DesktopContext
 from ui.dialogs.advice import AdviceReceivedDialog, RequestAdviceDialog
 from ui.dialogs.base import StepDialog
+from ui.dialogs.correct_step import CorrectStepDialog, UndoStepDialog, can_correct, can_undo
 from ui.dialogs.decisions import (
     DecisionToAssessDialog,
     DecisionToIssueDialog,
@@ -28,6 +29,8 @@ STEP_DIALOGS: dict[str, type[StepDialog]] = {
     "final_plan": FinalPlanDialog,
     "exception": ExceptionDialog,
     "withdraw": WithdrawDialog,
+    "correct_step": CorrectStepDialog,
+    "undo_step": UndoStepDialog,
 }
 
 
@@ -49,4 +52,5 @@ def available_steps(detail: CaseDetail | None) -> set[str]:
     steps = step_rules.available_steps(detail.deadlines.facts)
     if detail.deadlines.is_open and excusable(detail):
         steps.add("excuse_advice")
+    steps |= {name for name, possible in (("correct_step", can_correct), ("undo_step", can_undo)) if possible(detail)}
     return steps
