@@ -90,8 +90,8 @@ def step_recorders(audit: Sequence[AuditRow]) -> StepWho:
             names[f"advice:{asked.get('kind')}:{asked.get('requested_on')}"] = row.who
         elif row.action.endswith(".create") and row.entity == "case":
             names.setdefault("received", row.who)
-        elif row.action.endswith(".create") and row.entity == "advice_request" and row.entity_id is not None:
-            names[f"advice:{row.entity_id}"] = row.who
+        elif row.action.endswith(".create") and row.entity in ("advice_request", "statutory_exception"):
+            names[f"{'advice' if row.entity == 'advice_request' else 'exception'}:{row.entity_id}"] = row.who
     return StepWho(names)
 
 
