@@ -46,10 +46,10 @@ def split_address(address: str) -> tuple[str, ...]:
 
 def addressed_as(contact: ContactView) -> tuple[str, str]:
     """The name on the envelope and the greeting: "Ms Nicola Price" and "Dear Ms Price" when the title and
-    surname are recorded; otherwise the whole name both times ("Dear Nicola Price")."""
+    surname are recorded; otherwise the greeting is the whole name without the title ("Dear Nicola Price")."""
     title, surname = contact.title.strip(), contact.surname.strip()
     envelope = f"{title} {contact.name}" if title else contact.name
-    return envelope, f"Dear {title} {surname}" if title and surname else ""
+    return envelope, f"Dear {title} {surname}" if title and surname else f"Dear {contact.name}"
 
 
 def contact_recipient(contact: ContactView, main: bool | None = None) -> Recipient | None:

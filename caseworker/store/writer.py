@@ -306,6 +306,13 @@ def _update_contacts(session: Session, case: Case, contacts: list[ContactRecord]
             continue
         before, after = _set(current, {"name": c.name, "address": c.address, "postcode": c.postcode,
                                        "email": c.email, "phone": c.phone})
+        parts = " ".join(p for p in (current.forename, current.surname) if p)
+        if "name" in after and parts and parts != current.name:
+            # The tracker gives only the whole name: a forename and surname that no longer make it are
+            # cleared, so no letter greets the contact by a surname the import replaced.
+            before.update(forename=current.forename, surname=current.surname)
+            after.update(forename=None, surname=None)
+            current.forename = current.surname = None
         if after:
             audit(session, actor_id=actor_id, action=f"{action}.update", entity="contact",
                   entity_id=current.id, case_id=case.id, before=before, after=after)

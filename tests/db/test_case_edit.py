@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -16,6 +17,7 @@ from caseworker.services import steps
 from caseworker.services.actor import Actor
 from caseworker.services.case_edit import ChildEdit, edit_child
 from caseworker.services.contacts import ContactEdit, add_contact, change_contact, end_contact
+from caseworker.services.importing import import_tracker
 from caseworker.store.models import AuditEvent, Case, Child, Contact, School
 from caseworker.views.case_detail import load_case_detail
 from caseworker.views.letter_recipients import load_case_letters
@@ -335,3 +337,21 @@ def test_a_new_request_records_school_nhs_number_and_the_contacts_phone(ctx: App
     assert err.value.for_field("school") == ["that school is not on the council's list"]
     with ctx.db.sessions() as s:
         assert s.scalar(select(Child.id).where(Child.nhs_number == "9434765919")) is not None
+
+
+def test_an_import_that_renames_a_contact_clears_the_parts_it_replaced(ctx: AppContext, caseworker: Actor,
+                                                                       tmp_path: Path) -> None:
+    cid = register(ctx, caseworker, reference="EHC-2025-0001", contact_name=None, contact_address=None,
+                   contact_postcode=None)
+    add_contact(ctx, caseworker, cid, NICOLA)
+    path = tmp_path / "tracker.csv"
+    path.write_text("reference,forename,surname,date_of_birth,request_received,parent_name\n"
+                    "EHC-2025-0001,,,,,Nicola Smith\n", encoding="utf-8")  # blank cells keep what is stored
+    import_tracker(ctx, caseworker, path)
+    stored = contacts(ctx, cid)["Nicola Smith"]
+    assert (stored.title, stored.forename, stored.surname) == ("Ms", None, None)
+    main = load_case_letters(ctx, cid, TODAY).main_correspondent
+    assert main is not None and (main.name, main.greeting) == ("Ms Nicola Smith", "Dear Nicola Smith")
+    [(before, after)] = [(b, a) for b, a in audit_rows(ctx, cid, "import.update")]
+    assert before == {"name": "Nicola Price", "forename": "Nicola", "surname": "Price"}
+    assert after == {"name": "Nicola Smith", "forename": None, "surname": None}
