@@ -15,8 +15,10 @@ from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
 
 from caseworker.services import steps
+from caseworker.services.letters import COUNCIL_ENV, LetterRequest, make_letter
 from caseworker.store.models import Case
 from tests.gui.builders import mid_assessment_case, table_texts
+from tests.gui.test_case_letters import SAMPLE_COUNCIL
 from tests.gui.test_case_record import open_panel
 from ui.context import DesktopContext
 from ui.dialogs.correct_step import CorrectStepDialog, UndoStepDialog
@@ -186,7 +188,11 @@ def test_exporting_asks_before_replacing_a_file(qtbot: QtBot, desktop: DesktopCo
     target = tmp_path / "chronology"  # the extension is added
     asked: list[Path] = []
     monkeypatch.setattr(_record_chronology, "ask_export_path", lambda _p, _s, _pdf: str(target))
-    monkeypatch.setattr(_record_chronology, "ask_replace", lambda _p, path: asked.append(path) or False)
+    def keep(_parent: QWidget, path: Path) -> bool:
+        asked.append(path)
+        return False
+
+    monkeypatch.setattr(_record_chronology, "ask_replace", keep)
     with qtbot.waitSignal(tab.exported, timeout=WAIT):
         tab.pdf_button.click()
     written = tmp_path / "chronology.pdf"
@@ -199,3 +205,30 @@ def test_exporting_asks_before_replacing_a_file(qtbot: QtBot, desktop: DesktopCo
     with qtbot.waitSignal(tab.exported, timeout=WAIT):
         tab.csv_button.click()
     assert (tmp_path / "chronology.csv").read_bytes().startswith(b"\xef\xbb\xbf")
+
+
+def test_the_letters_tab_flags_a_letter_whose_date_was_corrected(qtbot: QtBot, desktop: DesktopContext,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(COUNCIL_ENV, str(SAMPLE_COUNCIL))
+    case_id = mid_assessment_case(desktop)
+    made = make_letter(desktop.ctx, desktop.actor, case_id, LetterRequest("decision_to_assess"), desktop.letter_kit())
+    panel = big_panel(qtbot, desktop, case_id)
+    with qtbot.waitSignal(panel.letters.loaded, timeout=WAIT):
+        panel.tabs.setCurrentWidget(panel.letters)
+    [entry] = panel.letters.log.rows_model.rows()
+    assert entry.id == made.id and entry.flag == "" and "changed since" not in panel.letters.log_heading.text()
+    with qtbot.waitSignal(panel.letters.loaded, timeout=WAIT):
+        open_correction(panel, undo=False, key="decision_to_assess")
+        dialog = panel.dialog
+        assert isinstance(dialog, CorrectStepDialog)
+        dialog.new_date.set_value(date(2025, 1, 6))
+        dialog.reason.setText("The letter went out on the 6th")
+        dialog.ok.click()
+    [entry] = panel.letters.log.rows_model.rows()
+    status = next(c for c in panel.letters.log.rows_model.columns if c.title == "Status")
+    assert status.text(entry) == "Made (a date it states has changed)" and status.tooltip is not None
+    why = status.tooltip(entry).split("\n\n")[1]
+    assert why.startswith("The decision date it rests on was corrected on ")
+    assert why.endswith("(3 Jan 2025 → 6 Jan 2025). If the letter is wrong now, void it and make it again.")
+    assert "1 states a date changed since it was made: see its status" in panel.letters.log_heading.text()
+    shot(panel, "letters-flagged.png")

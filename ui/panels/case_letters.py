@@ -54,6 +54,7 @@ from ui.widgets.pdf_view import PdfViewer
 from ui.widgets.tabs import set_own_tab_text
 from ui.widgets.wording import local_time, short_date
 
+CHANGED = "(a date it states has changed)"
 STATUS_LOOK = {"made": ("Made", "pending"), "sent": ("Sent", "met"), "void": ("Void", "closed")}
 PREVIEW_EMPTY = "Preview a letter, or choose one in the log and View it, to see it here."
 
@@ -100,12 +101,12 @@ def log_columns(titles: dict[str, str]) -> list[Column[LetterLogEntry]]:
         Column("Letter", title, tooltip=title),
         Column("To", lambda e: e.recipient_name, tooltip=lambda e: f"{e.recipient_name}\n{e.recipient_address}"),
         Column("Made by", lambda e: e.made_by),
-        Column("Status", status_words, tooltip=status_tip,
-               icon=lambda e: status_icon(STATUS_LOOK.get(e.status, ("", "pending"))[1])),
+        # A letter stating a date corrected since it was made says so in its status, where it is seen.
+        Column("Status", lambda e: status_words(e) + (f" {CHANGED}" if e.flag else ""),
+               tooltip=lambda e: status_tip(e) + (f"\n\n{flag_words(e)}" if e.flag else ""),
+               icon=lambda e: status_icon("at_risk" if e.flag else STATUS_LOOK.get(e.status, ("", "pending"))[1])),
         Column("Version", lambda e: e.template_version, tooltip=lambda e: f"Template version {e.template_version}"),
         Column("SHA-256", lambda e: e.sha256[:12], tooltip=lambda e: f"SHA-256 of the stored PDF: {e.sha256}"),
-        Column("Dates it states", lambda e: "Changed since made" if e.flag else "", tooltip=flag_words,
-               icon=lambda e: status_icon("at_risk") if e.flag else None),
     ]
 
 
@@ -154,6 +155,7 @@ class CaseLettersPanel(QWidget):
             self.log_buttons[key] = button
         actions.addStretch(1)
         self.log_heading = QLabel("<b>Letter log</b> (newest first; letters are never deleted)", self)
+        self.log_heading.setWordWrap(True)
         left = QWidget(self)
         column = QVBoxLayout(left)
         column.setContentsMargins(0, 0, 0, 0)
@@ -256,8 +258,8 @@ class CaseLettersPanel(QWidget):
         self.log.rows_model.columns = log_columns(titles)
         self.log.set_rows(data.log)
         flagged = sum(1 for e in data.log if e.flag)
-        changed = (f"; {flagged} state{'s' if flagged == 1 else ''} a date changed since it was made: point at "
-                   "“Changed since made”") if flagged else ""
+        changed = (f"; {flagged} state{'s' if flagged == 1 else ''} a date changed since it was made: see "
+                   f"{'its' if flagged == 1 else 'their'} status" if flagged else "")
         self.log_heading.setText(f"<b>Letter log</b> ({len(data.log)} letter{'s' if len(data.log) != 1 else ''}, "
                                  f"newest first; letters are never deleted{changed})")
         self._retitle_tab(len(data.log))
