@@ -1,5 +1,5 @@
-"""The case record's tables: deadlines, advice, contacts, exceptions, consultations and history, as
-declared columns."""
+"""The case record's tables: deadlines, advice, exceptions, consultations and history, as declared columns
+(the contacts' are on their own tab, ui.panels._record_contacts)."""
 
 from __future__ import annotations
 
@@ -17,7 +17,6 @@ from caseworker.views.case_detail import (
     AdviceView,
     AllocationView,
     ConsultationView,
-    ContactView,
     ExceptionView,
     HistoryEntry,
 )
@@ -97,24 +96,6 @@ def advice_columns(rules: Rules) -> list[Column[AdviceView]]:
                tooltip=tip),
         Column("Days late", lambda a: f"{a.days_late} day{'s' if a.days_late != 1 else ''}" if a.days_late else "",
                sort_key=lambda a: a.days_late),
-    ]
-
-
-def _address(c: ContactView) -> str:
-    return ", ".join(part.strip() for part in c.address.splitlines() if part.strip())
-
-
-def contact_columns() -> list[Column[ContactView]]:
-    return [
-        Column("Letters go to", lambda c: "Main correspondent" if c.main_correspondent else "",
-               icon=lambda c: status_icon("met") if c.main_correspondent else None,
-               tooltip=lambda c: "Every letter about the case goes to this contact" if c.main_correspondent else ""),
-        Column("Role", lambda c: c.role.replace("_", " ").capitalize()),
-        Column("Name", lambda c: c.name),
-        Column("Address", _address),
-        Column("Postcode", lambda c: c.postcode),
-        Column("Email", lambda c: c.email),
-        Column("Phone", lambda c: c.phone),
     ]
 
 
