@@ -33,6 +33,7 @@ from caseworker.services.casefile import (
     validate_case,
     writing,
 )
+from caseworker.services.duplicates import ChildDetails, matches_for
 from caseworker.services.person_checks import check_email, check_identifier, check_phone, whole_name
 from caseworker.statutory.engine import ExceptionFacts
 from caseworker.statutory.validation import check_exception, check_names, check_received
@@ -67,6 +68,8 @@ class NewRequest:
     contact_surname: str | None = None
     nhs_number: str | None = None
     school_id: int | None = None  # the child's current school, from the council's list
+    # Why this is a second open request for a child who already has one (the window asks).
+    duplicate_reason: str | None = None
 
     @property
     def contact_whole_name(self) -> str | None:
@@ -152,8 +155,10 @@ def _register(ctx: AppContext, actor: Actor, req: NewRequest) -> int:
                           surname=req.contact_surname or None, phone=check_phone([], "", req.contact_phone),
                           address=req.contact_address, email=req.contact_email, main_correspondent=True,
                           postcode=normalise_postcode(req.contact_postcode) if req.contact_postcode else None))
+        refuse_second_open_request(s, req)  # after the fields' own checks (the school on the list)
         case = Case(reference=reference, child_id=child.id, caseworker_id=caseworker_id,
-                    received_on=req.received, keyed_on=ctx.today(), request_source=req.request_source)
+                    received_on=req.received, keyed_on=ctx.today(), request_source=req.request_source,
+                    duplicate_reason=(req.duplicate_reason or "").strip() or None)
         s.add(case)
         s.flush()
         if caseworker_id is not None:
@@ -161,8 +166,21 @@ def _register(ctx: AppContext, actor: Actor, req: NewRequest) -> int:
                              reason="allocated on registration", by_id=actor.id))
         audit(s, actor_id=actor.id, action="register_request", entity="case", entity_id=case.id,
               case_id=case.id, after={"reference": reference, "child": f"{child.forename} {child.surname}",
-                                      "received_on": req.received, "caseworker_id": caseworker_id})
+                                      "received_on": req.received, "caseworker_id": caseworker_id,
+                                      "duplicate_reason": case.duplicate_reason})
         return case.id
+
+
+def refuse_second_open_request(s: Session, req: NewRequest) -> None:
+    """A child with an open request gets a second one only with a reason (checked inside the transaction,
+    so two people registering the same child at once cannot both slip through unseen)."""
+    if (req.duplicate_reason or "").strip():
+        return
+    child = ChildDetails(req.forename, req.surname, req.date_of_birth, req.upn, req.nhs_number)
+    open_ones = [m for m in matches_for(s, [child]).get(0, []) if m.is_open]
+    if open_ones:
+        raise ValidationError(Problem("duplicate", f"{open_ones[0].describe()}; open that case, or say why this "
+                                                   "is a second request for the same child"))
 
 
 def record_decision_to_assess(ctx: AppContext, actor: Actor, case_id: int, assess: bool, on: date, *,

@@ -8,10 +8,12 @@ from pathlib import Path
 import pytest
 
 from caseworker.context import AppContext
+from caseworker.errors import ValidationError
 from caseworker.services import steps
 from caseworker.services.actor import Actor
 from caseworker.services.duplicates import NAME, UPN, ChildDetails, name_key, possible_duplicates
 from caseworker.services.importing import import_tracker
+from caseworker.store.models import Case
 
 BORN = date(2016, 5, 4)
 
@@ -78,3 +80,17 @@ def test_an_imported_new_row_for_a_stored_child_goes_in_with_a_warning(
         "record with the same name and date of birth: EHC-1",
         "row 3, column upn: possibly the same child: Zoë Smith-Jones (born 4 May 2016) has an open request on "
         "record with the same UPN: EHC-1"]
+
+
+def test_a_second_open_request_for_the_same_child_needs_a_reason(ctx: AppContext, caseworker: Actor) -> None:
+    register(ctx, caseworker, "EHC-1", upn="B801200005001")
+    with pytest.raises(ValidationError) as refused:
+        register(ctx, caseworker, "EHC-2", forename="Zoe", surname="Smith Jones")
+    [problem] = refused.value.problems
+    assert problem.field == "duplicate" and problem.reason == (
+        "Zoë Smith-Jones (born 4 May 2016) has an open request on record with the same name and date of birth: "
+        "EHC-1; open that case, or say why this is a second request for the same child")
+    cid = register(ctx, caseworker, "EHC-2", duplicate_reason="The first request was made by the school; this "
+                                                               "one by the parent")
+    with ctx.db.sessions() as s:
+        assert s.get(Case, cid).duplicate_reason.startswith("The first request")  # type: ignore[union-attr]

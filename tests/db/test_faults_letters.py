@@ -13,7 +13,7 @@ import signal
 import subprocess
 import sys
 import time
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -44,7 +44,8 @@ def fill(url: str) -> None:
     actor = add_staff(db, "jsmith", "caseworker")
     ctx = AppContext(db=db, clock=fixed_clock(date(2025, 3, 1)))
     for n in range(LATE):
-        cid = steps.register_request(ctx, actor, new_request(reference=f"EHC-2025-{n + 1:04d}"))
+        cid = steps.register_request(ctx, actor, new_request(reference=f"EHC-2025-{n + 1:04d}",
+                                                             date_of_birth=date(2016, 1, 1) + timedelta(days=n)))
         steps.request_advice(ctx, actor, cid, "ep", date(2025, 1, 21), service=EP)
     db.dispose()
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import subprocess
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from sqlalchemy import func, select
@@ -43,6 +43,8 @@ def kit(ctx: AppContext, monkeypatch: pytest.MonkeyPatch) -> svc.LetterKit:
 
 def make_case(ctx: AppContext, actor: Actor, reference: str = "EHC-2025-0001", **kw: object) -> int:
     ctx.clock = fixed_clock(date(2025, 3, 1))
+    # Each reference its own child (born a day apart): one child's second open request would need a reason.
+    kw.setdefault("date_of_birth", date(2016, 5, 4) + timedelta(days=int(reference[-4:]) - 1))
     return steps.register_request(ctx, actor, new_request(reference=reference, **kw))
 
 
