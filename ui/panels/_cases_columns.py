@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from caseworker.reports.deadlines import ADVICE_SHORT
+from caseworker.text_folding import fold_for_search
 from caseworker.views.case_list import STATUS_RANK, CaseRow
 from ui.status import status_icon, status_text
 from ui.table_model import Column
@@ -97,7 +98,7 @@ class CaseFilter:
         """One function per keystroke; the cheapest tests first, words all found in any order."""
         if self.is_empty:
             return None
-        words = self.text.casefold().split()
+        words = fold_for_search(self.text).split()  # folded as each row's search text was, when it loaded
         stage, status, need, late = self.stage, self.status, self.need, self.late_advice_only
         caseworker = "" if self.caseworker == UNALLOCATED else self.caseworker
         check_caseworker = bool(self.caseworker)
