@@ -7,7 +7,7 @@ import logging
 import sys
 
 from PySide6.QtCore import QCoreApplication, Qt
-from PySide6.QtGui import QGuiApplication, QIcon
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from caseworker.context import AppContext
@@ -19,9 +19,9 @@ from caseworker.statutory.engine import DeadlineEngine
 from caseworker.store.database import Database, open_database
 from caseworker.store.location import demo_database_url
 from ui.error_reports import ErrorHooks, install_error_hooks
+from ui.icon import app_icon
 
 log = logging.getLogger("caseworker.desktop")
-ICON_FILES = ("caseworker.svg", "caseworker-256.png", "caseworker-48.png")  # resources/icons
 
 
 def make_application(argv: list[str] | None = None) -> QApplication:
@@ -35,18 +35,6 @@ def make_application(argv: list[str] | None = None) -> QApplication:
     app.setApplicationDisplayName("Caseworker")
     app.setWindowIcon(app_icon())
     return app
-
-
-def app_icon() -> QIcon:
-    """Caseworker's icon from the shipped resources; an empty icon (Qt's default) if it is missing."""
-    from caseworker.letters.resources import shipped_resources_dir
-
-    icon = QIcon()
-    for name in ICON_FILES:
-        path = shipped_resources_dir() / "icons" / name
-        if path.is_file():
-            icon.addFile(str(path))
-    return icon
 
 
 def start_error_reporting(app: QApplication, args: argparse.Namespace) -> ErrorHooks:

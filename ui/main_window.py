@@ -141,7 +141,7 @@ class MainWindow(QMainWindow):
                         shortcut=QKeySequence(QKeySequence.StandardKey.HelpContents))
         rules.triggered.connect(lambda: show_rules(self, self.desktop.ctx.engine.rules))
         about = QAction("&About Caseworker", self)
-        about.triggered.connect(lambda: show_about(self))
+        about.triggered.connect(lambda: show_about(self, self.desktop))
         help_menu.addAction(rules)
         help_menu.addAction(about)
 
