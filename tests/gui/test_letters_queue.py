@@ -243,3 +243,28 @@ def test_screenshot_of_letters_to_send(qtbot: QtBot, desktop: DesktopContext, tm
     if os.environ.get("CASEWORKER_SCREENSHOTS") == "1":
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(tmp_path / "letters-queue.png", SCREENSHOTS / "letters-queue.png")
+
+
+def test_an_unallocated_case_waits_for_a_caseworker_and_the_list_filters_by_letter(
+        qtbot: QtBot, desktop: DesktopContext) -> None:
+    letters_case(desktop)
+    lead = add_staff(desktop.ctx, "tlead", "Terry Lead", "team_lead")
+    steps.register_request(desktop.ctx, lead, steps.NewRequest(
+        forename="Noah", surname="Price", date_of_birth=date(2017, 3, 1), received=desktop.today(),
+        contact_name="Nicola Price", contact_address="3 Mill Lane\nLeominster", contact_postcode="HR6 8AA"))
+    desktop.set_actor(lead)
+    desktop.set_viewing(None)
+    panel = open_queue(qtbot, desktop)
+    [waiting] = [q for q in panel.rows() if q.template_id == "acknowledgement"]
+    row = texts(panel)[panel.rows().index(waiting)]
+    assert (row[1], row[-1]) == ("Noah Price", "Allocate a caseworker first")
+    panel.select_all_ready()
+    assert waiting not in panel.selected() and len(panel.selected()) == len(panel.rows()) - 1
+    assert panel.whose.text().endswith(f"{len(panel.rows())} letters waiting, {len(panel.rows()) - 1} ready to make")
+    kinds = [panel.kind.itemText(i) for i in range(panel.kind.count())]
+    assert kinds[0] == f"All letters ({len(panel.rows())})" and "Advice overdue: reminder (1)" in kinds
+    panel.kind.setCurrentIndex(panel.kind.findData("advice_chase"))
+    assert [q.template_id for q in panel.rows()] == ["advice_chase"]
+    with qtbot.waitSignal(panel.loaded, timeout=WAIT):
+        panel.refresh()
+    assert panel.kind.currentData() == "advice_chase" and len(panel.rows()) == 1
