@@ -8,7 +8,7 @@ from typing import TypeVar
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QDateEdit, QDialog, QWidget
+from PySide6.QtWidgets import QDialog, QWidget
 from pytestqt.qtbot import QtBot
 
 from caseworker.errors import PermissionDenied, Problem, ValidationError
@@ -43,12 +43,10 @@ def shown(qtbot: QtBot, dialog: D) -> D:
 
 
 def type_date(qtbot: QtBot, edit: DateEdit, day: str, month: str) -> None:
-    """Type over the day and month sections, as a user does with the keyboard."""
+    """Select the whole date and type a new one over it (in the year it shows), as a user does."""
     edit.setFocus()
-    for section, text in ((QDateEdit.Section.DaySection, day), (QDateEdit.Section.MonthSection, month)):
-        edit.setCurrentSection(section)
-        edit.setSelectedSection(section)
-        qtbot.keyClicks(edit, text)
+    qtbot.keyClick(edit.box, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClicks(edit.box, f"{day}/{month}/{edit.value().year}")
 
 
 def row_problem(dialog: StepDialog, widget: object) -> str:

@@ -35,7 +35,7 @@ from caseworker.statutory.preconditions import step_blocked
 from caseworker.statutory.preview import Preview
 from caseworker.views.case_detail import CaseDetail, load_case_detail
 from ui.context import DesktopContext
-from ui.dialogs.fields import ProblemLabel
+from ui.dialogs.fields import ProblemLabel, unreadable_dates
 from ui.widgets.wording import MILESTONE_SHORT, long_date, week_of
 
 Matcher = Callable[[str], bool]
@@ -219,13 +219,14 @@ class StepDialog(QDialog):
         if not hasattr(self, "ok"):
             return  # still building
         blocked = self.blocked()
-        preview = self.preview() if blocked is None else None
+        unread = bool(unreadable_dates(self))  # a date still being typed says why beside itself
+        preview = self.preview() if blocked is None and not unread else None
         problems = preview.problems if preview is not None else []
         self.show_problems(problems + ([Problem("", blocked)] if blocked else []))
         missing = self.missing()
         if blocked:
             text = "This step cannot be recorded yet."
-        elif problems:
+        elif problems or unread:
             text = "Correct the problem shown above to see what this step means."
         elif preview is None or missing:
             text = missing or "Fill in the form to see what this step means."

@@ -28,7 +28,7 @@ from caseworker.services.named_setting import ADMISSION_DUTY_KINDS, SETTING_KIND
 from caseworker.views.case_detail import CONSULTATION_REPLY, CaseDetail, ConsultationView
 from ui.context import DesktopContext
 from ui.dialogs.base import FieldRow, Matcher, alive, form_row, show_problems
-from ui.dialogs.fields import DateEdit, ProblemLabel
+from ui.dialogs.fields import DateEdit, ProblemLabel, unreadable_dates
 from ui.widgets.wording import REPLY_WORDS, long_date, short_date
 
 
@@ -81,6 +81,12 @@ class CaseForm(QDialog):
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
         layout.addWidget(self.buttons)
+        for edit in self.findChildren(DateEdit):
+            edit.dateChanged.connect(self._dates_changed)
+
+    def _dates_changed(self) -> None:
+        """OK waits while a date is not a date (the field says why beside itself)."""
+        self.ok.setEnabled(not unreadable_dates(self))
 
     def build(self) -> None:
         """Add the fields with ``add_row``."""
@@ -99,6 +105,8 @@ class CaseForm(QDialog):
 
     def accept(self) -> None:
         show_problems(self.rows, self.general, [])
+        if unreadable_dates(self):
+            return
         fn = self.task()
         if fn is None or not self.ok.isEnabled():
             return
@@ -113,7 +121,7 @@ class CaseForm(QDialog):
     def _failed(self, exc: BaseException) -> None:
         if not alive(self):
             return
-        self.ok.setEnabled(True)
+        self._dates_changed()
         if isinstance(exc, ValidationError):
             show_problems(self.rows, self.general, exc.problems)
         else:
@@ -219,7 +227,7 @@ class ConsultDialog(CaseForm):
         self.setting = SettingPicker(self.desktop, self)
         self.add_row("&Setting:", self.setting, ["school"], "Setting consulted")
         self.sent = DateEdit(self.today, self)
-        self.add_row("&Sent on:", self.sent, ["sent_on"], "Date the consultation was sent")
+        self.add_row("Sen&t on:", self.sent, ["sent_on"], "Date the consultation was sent")
         self.due = _label(self)
         self.due.setAccessibleName("When the reply is due")
         self.form.addRow("", self.due)
