@@ -52,7 +52,8 @@ class DesktopContext(QObject):
 
     def set_actor(self, actor: Actor) -> None:
         self.actor = actor
-        self.viewing = actor.username
+        # As at start: a team lead's morning is the whole team's work, a caseworker's their own.
+        self.viewing = None if self.can_view_team else actor.username
         self.actor_changed.emit()
         self.viewing_changed.emit()
 

@@ -168,7 +168,7 @@ class LettersQueuePanel(ReloadingPanel):
         layout.addLayout(actions)
         layout.addWidget(self.result)
         desktop.data_changed.connect(self._changed)
-        desktop.viewing_changed.connect(self._changed)
+        desktop.viewing_changed.connect(self._viewing_changed)
         desktop.actor_changed.connect(self._update_buttons)
         self._stale = True  # load when first shown, not while the window opens on My day
         self._update_buttons()
@@ -233,6 +233,14 @@ class LettersQueuePanel(ReloadingPanel):
         self.table.setEnabled(True)
         self._update_buttons()
         self.loaded.emit()
+
+    def _viewing_changed(self) -> None:
+        """Someone else's letters: reload even while hidden once the tab shows a count, so the count in
+        the tab is never the previous person's."""
+        if self.has_loaded:
+            self.refresh()
+        else:
+            self._changed()
 
     def _fill_kinds(self, titles: dict[str, str]) -> None:
         """One choice per kind of letter waiting, with how many; the choice survives a reload."""
