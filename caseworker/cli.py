@@ -255,7 +255,7 @@ Handler = Callable[[argparse.Namespace], int]
 COMMANDS: dict[str, Handler] = {"deadlines": cmd_deadlines, "import": cmd_import, "demo": cmd_demo, "db": cmd_db}
 # Command groups kept in their own modules (see caseworker/commands/__init__.py).
 COMMAND_MODULES: tuple[str, ...] = ("caseworker.commands.letters", "caseworker.commands.caseload",
-                                      "caseworker.commands.team")
+                                      "caseworker.commands.team", "caseworker.commands.settings")
 
 
 def main(argv: Sequence[str] | None = None) -> int:

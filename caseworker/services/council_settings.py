@@ -55,9 +55,9 @@ class StoredCouncil:
     path: Path | None = None  # the file read, when origin is "file"
 
 
-def require_admin(actor: Actor) -> None:
+def require_admin(actor: Actor, what: str = "change") -> None:
     if actor.role != "admin":
-        raise PermissionDenied(f"{actor.username} has the {actor.role} role; only an admin can change the "
+        raise PermissionDenied(f"{actor.username} has the {actor.role} role; only an admin can {what} the "
                                "council's settings")
 
 
@@ -273,7 +273,7 @@ def export_council(ctx: AppContext, actor: Actor, path: Path, *, force: bool = F
     Never over an existing file unless ``force``, never over a database (``database``: the SQLite
     file in use), and each file whole or not at all.
     """
-    require_admin(actor)
+    require_admin(actor, "export")
     current = load_council(ctx)
     files = export_files(path, current.settings)
     for target in files:
