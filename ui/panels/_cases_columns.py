@@ -52,7 +52,8 @@ def case_columns(today: Callable[[], date], needs: dict[str, str]) -> list[Colum
         Column("Reference", lambda r: r.reference, sort_key=lambda r: r.reference),
         Column("Child", lambda r: r.child, sort_key=lambda r: (r.child.casefold(), r.reference)),
         Column("Born (age)", lambda r: f"{day_text(r.date_of_birth)} ({age_on(r.date_of_birth, today())})",
-               sort_key=lambda r: (r.date_of_birth, r.reference)),
+               sort_key=lambda r: (r.date_of_birth, r.reference), export=lambda r: r.date_of_birth,
+               export_title="Date of birth"),
         Column("UPN", lambda r: r.upn, sort_key=lambda r: (r.upn, r.reference)),
         Column("School", lambda r: r.school, sort_key=lambda r: (r.school.casefold(), r.reference),
                tooltip=lambda r: r.school),
@@ -67,7 +68,7 @@ def case_columns(today: Callable[[], date], needs: dict[str, str]) -> list[Colum
                sort_key=lambda r: (STATUS_RANK.get(r.status, 9), r.next_due or _LAST, r.reference)),
         Column("Next step", lambda r: r.next_step, sort_key=lambda r: (r.next_step, r.reference)),
         Column("Next due", lambda r: day_text(r.next_due), sort_key=lambda r: (r.next_due or _LAST, r.reference),
-               tooltip=lambda r: due_words(r.next_due, today())),
+               tooltip=lambda r: due_words(r.next_due, today()), export=lambda r: r.next_due),
         Column("Late advice", late_advice_text, tooltip=late_advice_text,
                sort_key=lambda r: (not r.late_advice, r.late_advice, r.reference)),
     ]
