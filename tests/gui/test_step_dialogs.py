@@ -131,7 +131,7 @@ def test_a_refusal_from_the_service_keeps_the_dialog_open(qtbot: QtBot, desktop:
     assert dialog.general.reasons() == "The case is on hold."
     assert not dialog.ok.isEnabled() and dialog.consequence.text().startswith("Nothing was saved")
     dialog.date.set_value(date(2025, 2, 11))
-    assert dialog.ok.isEnabled() and dialog.ok.text() == "Save"
+    assert dialog.ok.isEnabled() and dialog.ok.text() == "&Save"
 
 
 def test_a_permission_refusal_is_shown_in_words(qtbot: QtBot, desktop: DesktopContext, case_id: int,
@@ -241,7 +241,7 @@ def test_a_draft_before_the_decision_to_issue_is_refused(qtbot: QtBot, desktop: 
     assert dialog.consequence.text() == ("Served on Sat 1 March 2025. The family's 15 days run to Sat 15 March 2025; "
                                          "the earliest lawful final date is Sun 16 March 2025.")
     dialog.ok.click()  # the first press stops at the warning about the advice not on record
-    assert dialog.ok.text() == "Save without reasons" and dialog.isVisible()
+    assert dialog.ok.text() == "&Save without reasons" and dialog.isVisible()
     with qtbot.waitSignal(desktop.data_changed, timeout=10000):
         dialog.ok.click()
     saved = detail_of(desktop, case_id).deadlines

@@ -93,7 +93,7 @@ class StepDialog(QDialog):
 
     step: ClassVar[str] = ""
     heading: ClassVar[str] = ""
-    ok_text: ClassVar[str] = "Save"
+    ok_text: ClassVar[str] = "&Save"  # Alt+S: no field of a step form may take S
 
     def __init__(self, desktop: DesktopContext, detail: CaseDetail, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -136,7 +136,7 @@ class StepDialog(QDialog):
         self.ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
         self.ok.setText(self.ok_text)
         self.ok.setDefault(True)
-        self.ok.setAccessibleName(self.ok_text)
+        self.ok.setAccessibleName(self.ok_text.replace("&", ""))
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
         outer.addWidget(self.buttons)
@@ -149,7 +149,7 @@ class StepDialog(QDialog):
         row = QHBoxLayout(self.conflict)
         self.conflict_text = QLabel(self.conflict)
         self.conflict_text.setWordWrap(True)
-        self.reload_button = QPushButton("&Reload the case", self.conflict)
+        self.reload_button = QPushButton("Re&load the case", self.conflict)
         self.reload_button.setAutoDefault(False)
         self.reload_button.clicked.connect(self.reload)
         row.addWidget(self.conflict_text, 1)

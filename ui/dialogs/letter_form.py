@@ -140,7 +140,7 @@ class NewLetterForm(QGroupBox):
         self.make_button = QPushButton("&Make letter", self)
         self.make_button.setAccessibleName("Make the letter")
         self.make_button.setToolTip("Make the letter and record it in the case's letter log")
-        self.add_recipient = QPushButton("Add a reci&pient…", self)
+        self.add_recipient = QPushButton("Add an or&ganisation or school…", self)
         self.add_recipient.setAccessibleName("Add a recipient to the case")
         self.add_recipient.setToolTip("Record an organisation on the case, or a school consulted, so letters "
                                       "can go to them")

@@ -131,9 +131,10 @@ class CaseLettersPanel(QWidget):
         self.log.selectionModel().selectionChanged.connect(lambda *_: self._update_buttons())
         self.log_buttons: dict[str, QPushButton] = {}
         actions = QHBoxLayout()
-        # Mnemonics chosen not to clash with the record's tabs (D, A, O, X, H, L) or the form's.
+        # Mnemonics chosen not to clash with the record's tabs (D, A, S, O, X, H, Y, L) or the form's
+        # (tests/gui/test_mnemonics.py checks).
         for key, text, slot in (("view", "Vie&w", self.view_selected), ("print", "Pr&int…", self.print_selected),
-                                ("save", "&Save as PDF…", self.save_selected),
+                                ("save", "Save as PD&F…", self.save_selected),
                                 ("sent", "Mar&k sent", self.mark_selected_sent),
                                 ("void", "&Void…", self.void_selected)):
             button = QPushButton(text, self)
