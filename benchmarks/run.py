@@ -17,7 +17,7 @@ import platform
 import sys
 import time
 
-from benchmarks import caseload, desktop, letters, measures
+from benchmarks import bundle, caseload, desktop, letters, measures
 from benchmarks.datasets import TODAY, ensure_dataset, ensure_tracker
 from benchmarks.measures import Row
 
@@ -58,6 +58,7 @@ def main(argv: list[str] | None = None) -> int:
     rows += caseload.caseload_rows(datasets[0], fast)  # the balancing proposal, large scale
     rows += desktop.desktop_rows(datasets[0], slow)  # the desktop, large scale only
     rows += letters.letters_rows(datasets[0], slow)
+    rows += bundle.bundle_rows(slow)  # the desktop bundle, when installer/build.sh has made one
     rows.append(measures.runner_peak_row())
 
     print(f"Caseworker benchmarks: today {TODAY.isoformat()}, Python {measures.python_version()}, "
