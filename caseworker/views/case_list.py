@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy import Select, Subquery, func, select
+from sqlalchemy.orm import aliased
 
 from caseworker.context import AppContext
 from caseworker.reports.deadlines import next_step
@@ -84,59 +85,53 @@ def search_text_of(words: Iterable[str | None], postcodes: Iterable[str | None])
     return " ".join([fold_for_search(part) for part in parts])  # only the accented parts take the long way
 
 
-@dataclass(slots=True)
-class _Contacts:
-    names: list[str] = field(default_factory=list)
-    postcodes: list[str] = field(default_factory=list)
+def contacts_by_child() -> Subquery:
+    """Each child's contacts' names (space-separated) and postcodes ("|"-separated), one row a child
+    (group_concat on SQLite, string_agg on PostgreSQL)."""
+    return (select(Contact.child_id, func.aggregate_strings(Contact.name, " ").label("names"),
+                    func.aggregate_strings(Contact.postcode, "|").label("postcodes"))
+            .group_by(Contact.child_id).subquery())
 
 
-_NO_CONTACTS = _Contacts()
+def case_list_query() -> Select[*tuple[Any, ...]]:
+    """Every case with its child, school, named setting, caseworker and family, in one query (in the
+    order ``case_row`` reads them)."""
+    setting, family = aliased(School), contacts_by_child()
+    return (select(Case.id, Case.reference, Case.received_on, Child.forename, Child.surname, Child.date_of_birth,
+                   Child.upn, Child.nhs_number, Child.uln, Child.postcode, Child.primary_need,
+                   School.name.label("school"), setting.name.label("setting"), Staff.username,
+                   Staff.display_name, family.c.names.label("family"), family.c.postcodes.label("family_postcodes"))
+            .join(Child, Child.id == Case.child_id)
+            .outerjoin(School, School.id == Child.school_id)
+            .outerjoin(setting, setting.id == Case.named_setting_id)
+            .outerjoin(Staff, Staff.id == Case.caseworker_id)
+            .outerjoin(family, family.c.child_id == Child.id)
+            .order_by(Case.reference))
 
 
-def contacts_by_child(s: Session) -> dict[int, _Contacts]:
-    """Each child's contacts' names and postcodes, in one query for the whole list."""
-    found: dict[int, _Contacts] = {}
-    for child_id, name, postcode in s.execute(select(Contact.child_id, Contact.name, Contact.postcode)):
-        contacts = found.get(child_id)
-        if contacts is None:
-            contacts = found[child_id] = _Contacts()
-        contacts.names.append(name)
-        if postcode:
-            contacts.postcodes.append(postcode)
-    return found
+def case_row(r: Sequence[Any], d: RequestDeadlines | None) -> CaseRow:
+    """One row of the list from the query's row and, for a request, its deadlines."""
+    (case_id, reference, received, forename, surname, born, upn, nhs, uln, postcode, need, school, setting,
+     username, caseworker_name, family, family_postcodes) = r
+    stage = d.stage if d is not None else STAGE_PLAN
+    step = next_step(d) if d is not None and d.is_open else None
+    child = f"{forename} {surname}"
+    return CaseRow(
+        case_id=case_id, reference=reference, child=child, date_of_birth=born, upn=upn or "", school=school or "",
+        primary_need=need or "", caseworker=username or "", caseworker_name=caseworker_name or "", stage=stage,
+        status=row_status(d, stage), next_step=step[0] if step else "", next_due=step[1] if step else None,
+        late_advice=tuple(a.kind for a in d.advice if a.status == LATE) if d is not None else (),
+        received=received,
+        search_text=search_text_of(
+            (child, reference, upn, nhs, uln, school, setting if setting != school else None, family),
+            (postcode, *(family_postcodes.split("|") if family_postcodes else ()))))
 
 
 def load_case_rows(ctx: AppContext, today: date) -> list[CaseRow]:
     """All cases, requests evaluated as of ``today``; sorted by reference."""
-    named_setting = aliased(School)
     with ctx.db.sessions() as s:
         facts = load_request_facts(s, open_only=False)
-        rows = s.execute(
-            select(Case.id, Case.reference, Child.id, Child.forename, Child.surname, Child.date_of_birth,
-                   Child.upn, Child.nhs_number, Child.uln, Child.postcode, School.name, named_setting.name,
-                   Child.primary_need, Staff.username, Staff.display_name, Case.received_on)
-            .join(Child, Child.id == Case.child_id)
-            .outerjoin(School, School.id == Child.school_id)
-            .outerjoin(named_setting, named_setting.id == Case.named_setting_id)
-            .outerjoin(Staff, Staff.id == Case.caseworker_id)
-            .order_by(Case.reference)).all()
-        contacts = contacts_by_child(s)
-    evaluated = {d.facts.id: d for d in ctx.engine.evaluate_all(facts, today)}
-    out = []
-    for (cid, ref, child_id, forename, surname, dob, upn, nhs, uln, postcode, school, setting, need, username,
-         name, received) in rows:
-        d = evaluated.get(cid)
-        stage = d.stage if d is not None else STAGE_PLAN
-        step = next_step(d) if d is not None and d.is_open else None
-        child = f"{forename} {surname}"
-        family = contacts.get(child_id, _NO_CONTACTS)
-        out.append(CaseRow(
-            case_id=cid, reference=ref, child=child, date_of_birth=dob, upn=upn or "", school=school or "",
-            primary_need=need or "", caseworker=username or "", caseworker_name=name or "", stage=stage,
-            status=row_status(d, stage), next_step=step[0] if step else "", next_due=step[1] if step else None,
-            late_advice=tuple(a.kind for a in d.advice if a.status == LATE) if d is not None else (),
-            received=received,
-            search_text=search_text_of((child, ref, upn, nhs, uln, school, setting if setting != school else None,
-                                        *family.names),
-                                       (postcode, *family.postcodes))))
-    return out
+        evaluated = {d.facts.id: d for d in ctx.engine.evaluate_all(facts, today)}
+        # Read a batch at a time as the rows are made: the query's rows are never all held at once.
+        result = s.execute(case_list_query().execution_options(yield_per=2000))
+        return [case_row(r, evaluated.get(r[0])) for r in result]
