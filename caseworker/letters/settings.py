@@ -206,6 +206,9 @@ def _address(reader: _Reader, council: Mapping[str, Any]) -> tuple[str, ...]:
     address = council.get("address")
     if council is MISSING:
         return ()
+    if address is None or address == [] or address == "":
+        reader.problem("council", "address", "missing or empty")
+        return ()
     if not isinstance(address, list) or not address or not all(isinstance(a, str) and a.strip() for a in address):
         reader.problem("council", "address", 'must be a list of lines, e.g. ["County Hall", "Marchford"]')
         return ()

@@ -159,6 +159,17 @@ def check_settings(settings: CouncilSettings) -> None:
         raise ValidationError(problems)
 
 
+def field_problems(document: Mapping[str, Mapping[str, Any]], blocks: Mapping[str, str],
+                   logo: Logo | None) -> list[Problem]:
+    """What the settings rules find wrong with the fields, each under its field (no letter is made, so it
+    is quick enough to run as an admin types)."""
+    try:
+        settings_from_dict(settings_draft(document, blocks, logo), Path("."), "council settings")
+    except SettingsError as exc:
+        return _problems_of(exc)
+    return []
+
+
 def check_council(document: Mapping[str, Mapping[str, Any]], blocks: Mapping[str, str],
                   logo: Logo | None) -> CouncilSettings:
     """The settings the dialog's fields make, or ValidationError with every problem under its field."""

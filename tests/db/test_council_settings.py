@@ -113,7 +113,8 @@ def test_a_copy_saved_over_since_it_was_opened_is_refused(ctx: AppContext, admin
     ("council", "postcode", "mf1 1aa", "council.postcode", "write the postcode as MF1 1AA"),
     ("council", "website", "marches council", "council.website", "not a website address"),
     ("council", "name", "  ", "council.name", "missing or empty"),
-    ("council", "address", [], "council.address", "list of lines"),
+    ("council", "address", [], "council.address", "missing or empty"),
+    ("council", "address", ["County Hall", " "], "council.address", "list of lines"),
     ("sendiass", "email", "sendiass@", "sendiass.email", "not an email address"),
     ("tribunal", "website", "", "tribunal.website", "missing or empty"),
 ])
