@@ -235,3 +235,14 @@ def test_a_desktop_s_letters_follow_a_save_made_on_another_desktop(desktop: Desk
     document["council"]["name"] = "Marches Unitary Council"
     service.save_council(app_ctx, admin, document, dict(SAMPLE.blocks), SAMPLE.logo, expected_version=stored)
     assert desktop.letter_kit().council.name == "Marches Unitary Council"
+
+
+def test_the_paragraphs_keep_every_character_as_typed(qtbot: QtBot, desktop: DesktopContext, app_ctx: AppContext,
+                                                      admin: Actor, stored: int) -> None:
+    dialog = open_dialog(qtbot, desktop, admin)
+    assert dialog.block_texts() == dict(SAMPLE.blocks)  # opened and untouched: exactly as stored
+    wording = "## Mediation\n\nCall us on 01632\u00a0960000 (a non-breaking space keeps the number whole).\n"
+    dialog.blocks["mediation"].setPlainText(wording)
+    with qtbot.waitSignal(dialog.saved, timeout=10000):
+        dialog.save_button.click()
+    assert service.council_settings(app_ctx).blocks["mediation"] == wording

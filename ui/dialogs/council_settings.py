@@ -297,12 +297,12 @@ class CouncilSettingsDialog(QDialog):
         for key, edit in self.lines.items():
             section, _, name = key.partition(".")
             document.setdefault(section, {})[name] = edit.text()
-        lines = [line.strip() for line in self.address.toPlainText().splitlines()]
+        lines = [line.strip() for line in exact_text(self.address).split("\n")]
         document["council"]["address"] = [line for line in lines if line]
         return document
 
     def block_texts(self) -> dict[str, str]:
-        return {name: edit.toPlainText() for name, edit in self.blocks.items()}
+        return {name: exact_text(edit) for name, edit in self.blocks.items()}
 
     def problems(self) -> list[Problem]:
         """What the settings rules find wrong as typed (quick: no letter is made)."""
@@ -409,6 +409,11 @@ class CouncilSettingsDialog(QDialog):
             event.ignore()
             return
         super().closeEvent(event)
+
+
+def exact_text(edit: QPlainTextEdit) -> str:
+    """The text as typed: toPlainText() would turn a non-breaking space into a plain one."""
+    return edit.document().toRawText().replace("\u2029", "\n")
 
 
 def origin_words(stored: service.StoredCouncil) -> str:
