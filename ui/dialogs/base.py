@@ -16,7 +16,7 @@ from typing import Any, ClassVar
 
 import shiboken6
 from PySide6.QtCore import QObject, Qt
-from PySide6.QtGui import QCloseEvent
+from PySide6.QtGui import QCloseEvent, QResizeEvent, QShowEvent
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -82,6 +82,25 @@ def form_row(owner: QWidget, form: QFormLayout, text: str, widget: QWidget, matc
 def alive(obj: QObject) -> bool:
     """False once Qt has deleted the widget (a task can finish after its window was closed)."""
     return shiboken6.isValid(obj)
+
+
+def grow_to_fit(dialog: QWidget) -> None:
+    """Grow a form to fit what was just shown (a problem that wraps onto a second line); never shrink it
+    under the user. Its least height is set too: Qt works out no window minimum from words that wrap, so a
+    form could be dragged (or left) shorter than its fields, squashing a date to half its height."""
+    layout = dialog.layout()
+    if layout is None or not dialog.isVisible():
+        return
+    layout.activate()
+    # A form given its own least width no longer gets its layout's: keep the wider of the two.
+    dialog.setMinimumWidth(max(dialog.minimumWidth(), layout.totalMinimumSize().width()))
+    width = max(dialog.width(), dialog.minimumWidth())
+    wraps = layout.hasHeightForWidth()
+    least = layout.totalMinimumHeightForWidth(width) if wraps else layout.totalMinimumSize().height()
+    need = layout.totalHeightForWidth(width) if wraps else layout.totalSizeHint().height()
+    dialog.setMinimumHeight(least)
+    if max(need, least) > dialog.height() or width > dialog.width():
+        dialog.resize(width, max(need, least, dialog.height()))
 
 
 def fields_named(*names: str) -> Matcher:
@@ -239,14 +258,16 @@ class StepDialog(QDialog):
         self.fit_height()
 
     def fit_height(self) -> None:
-        """Grow to fit what was just shown (a problem that wraps onto a second line); never shrink under the user."""
-        layout = self.layout()
-        if layout is None or not self.isVisible():
-            return
-        need = (layout.totalHeightForWidth(self.width()) if layout.hasHeightForWidth()
-                else layout.totalSizeHint().height())
-        if need > self.height():
-            self.resize(self.width(), need)
+        grow_to_fit(self)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        self.fit_height()  # Qt opens a window at most 2/3 of the screen wide, whatever its fields need
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        if event.size().width() != event.oldSize().width():
+            self.fit_height()  # narrower, the words wrap onto more lines
 
     def problem_text(self) -> str:
         """Every problem shown, for tests and the status line."""

@@ -32,7 +32,7 @@ from caseworker.services import steps
 from caseworker.services.steps import NewRequest
 from caseworker.views.staff import StaffView, list_staff
 from ui.context import DesktopContext
-from ui.dialogs.base import FieldRow, alive, fields_named, show_problems
+from ui.dialogs.base import FieldRow, alive, fields_named, grow_to_fit, show_problems
 from ui.dialogs.fields import DateEdit, ProblemLabel, unreadable_dates
 from ui.widgets.wording import long_date
 
@@ -318,12 +318,7 @@ class NewRequestDialog(QDialog):
 
     def _fit(self) -> None:
         """Grow (never shrink) so a problem that wraps onto a second line is never cut off."""
-        layout = self.layout()
-        if layout is not None and self.isVisible():
-            layout.activate()
-            need = layout.totalHeightForWidth(self.width())
-            if need > self.height():
-                self.resize(self.width(), need)
+        grow_to_fit(self)
 
     def problem_text(self) -> str:
         return "\n".join(t for t in [r.problem.reasons() for r in self.rows] + [self.general.reasons()] if t)

@@ -12,6 +12,7 @@ from datetime import date
 from typing import Any
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -27,7 +28,7 @@ from caseworker.services import case_links, named_setting
 from caseworker.services.named_setting import ADMISSION_DUTY_KINDS, SETTING_KIND_TITLES, SettingChoice, setting_choices
 from caseworker.views.case_detail import CONSULTATION_REPLY, CaseDetail, ConsultationView
 from ui.context import DesktopContext
-from ui.dialogs.base import FieldRow, Matcher, alive, form_row, show_problems
+from ui.dialogs.base import FieldRow, Matcher, alive, form_row, grow_to_fit, show_problems
 from ui.dialogs.fields import DateEdit, ProblemLabel, unreadable_dates
 from ui.widgets.wording import REPLY_WORDS, long_date, short_date
 
@@ -87,6 +88,11 @@ class CaseForm(QDialog):
     def _dates_changed(self) -> None:
         """OK waits while a date is not a date (the field says why beside itself)."""
         self.ok.setEnabled(not unreadable_dates(self))
+        grow_to_fit(self)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        grow_to_fit(self)
 
     def build(self) -> None:
         """Add the fields with ``add_row``."""
@@ -109,6 +115,7 @@ class CaseForm(QDialog):
             return
         fn = self.task()
         if fn is None or not self.ok.isEnabled():
+            grow_to_fit(self)  # to show why
             return
         self.ok.setEnabled(False)
         self.desktop.runner.run(fn, self._saved, self._failed, write=True)
@@ -126,6 +133,7 @@ class CaseForm(QDialog):
             show_problems(self.rows, self.general, exc.problems)
         else:
             self.general.show_refusal(exc)
+        grow_to_fit(self)
 
 
 class SettingPicker(QComboBox):
