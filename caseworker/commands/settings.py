@@ -19,7 +19,7 @@ def register(sub: Any) -> dict[str, Handler]:
     settings = sub.add_parser("settings", help="the council's letter settings as a file: export, import (admins)")
     cmds = settings.add_subparsers(dest="settings_command", parser_class=Parser, required=True)
     export = cmds.add_parser("export", help="write the settings letters use now to a TOML file (and its logo "
-                             "beside it, FILE-logo.png)")
+                             "beside it: council.toml gives council-logo.png)")
     export.add_argument("file", type=Path, metavar="FILE")
     export.add_argument("--force", action="store_true", help="replace FILE (and its logo file) if they exist")
     imp = cmds.add_parser("import", help="store a TOML settings file in the database for the whole team")
