@@ -10,6 +10,7 @@ namespace where the machine's own Python libraries are hidden, so the bundle can
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import os
 import shutil
@@ -29,6 +30,7 @@ BUNDLE_INPUTS = ("caseworker", "ui", "resources", "pyproject.toml", "installer/b
                  "installer/bundle_inputs.py", "installer/launch.py", "installer/caseworker.desktop",
                  "installer/bundle-README.txt")
 SIZE_LIMIT_MB = 250
+LOCK = ".lock"
 HIDDEN_PYTHON = [str(p) for pattern in ("/usr/lib/python3*", "/usr/local/lib/python3*") for p in
                  sorted(Path("/").glob(pattern.lstrip("/"))) if p.is_dir()]
 
@@ -55,20 +57,25 @@ def cache_root() -> Path:
 def tarball() -> Path:
     """dist/caseworker-VERSION-linux-ARCH.tar.gz built from the source as it stands (cached by inputs)."""
     root = cache_root()
-    key = inputs_hash()
-    ready = root / key
-    found = sorted((ready / "dist").glob("caseworker-*-linux-*.tar.gz"))
-    if found:
-        return found[0]
     root.mkdir(parents=True, exist_ok=True)
-    for old in root.iterdir():  # an older build, or one a killed run left half-made
-        shutil.rmtree(old, ignore_errors=True)
-    partial = root / f"{key}.partial"
+    ready = root / inputs_hash()
+    with (root / LOCK).open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # another test run on this machine may be building the same
+        found = sorted((ready / "dist").glob("caseworker-*-linux-*.tar.gz"))
+        return found[0] if found else build_into(ready)
+
+
+def build_into(ready: Path) -> Path:
+    for old in ready.parent.iterdir():  # an older build, or one a killed run left half-made
+        if old.name != LOCK:
+            shutil.rmtree(old, ignore_errors=True)
+    partial = ready.with_name(f"{ready.name}.partial")
     env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTHON", "VIRTUAL_ENV", "PYINSTALLER"))}
     done = subprocess.run(["bash", str(REPO / "installer" / "build.sh"), "--out", str(partial)], cwd=REPO,
                           env=env, capture_output=True, text=True, timeout=1200)
     assert done.returncode == 0, f"installer/build.sh failed:\n{done.stdout[-3000:]}\n{done.stderr[-3000:]}"
     assert done.stderr == "", done.stderr
+    shutil.rmtree(partial / "build")  # PyInstaller's work and the unpacked folder: the tarball is what is tested
     partial.rename(ready)
     (built,) = (ready / "dist").glob("caseworker-*-linux-*.tar.gz")
     return built
