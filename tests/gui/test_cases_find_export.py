@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QFileDialog
 from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 
@@ -178,3 +179,27 @@ def _staff(desktop: DesktopContext, username: str) -> Actor:
 
     with desktop.ctx.db.session() as s:
         return resolve_actor(s, username)
+
+
+@pytest.mark.parametrize(("chosen_filter", "written"), [(0, "zoes.xlsx"), (1, "zoes.csv")])
+def test_export_list_asks_where_and_adds_the_kind_of_file_chosen(
+        qtbot: QtBot, desktop: DesktopContext, family: dict[str, int], tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch, chosen_filter: int, written: str) -> None:
+    """The button's own path: the save dialog (its answer given here, as a person would type a name
+    without an ending and pick a kind of file), then the export."""
+    def answer(dialog: QFileDialog) -> int:
+        kind = dialog.nameFilters()[chosen_filter]
+        dialog.selectNameFilter(kind)
+        dialog.filterSelected.emit(kind)
+        dialog.selectFile(str(folder / "zoes"))
+        return int(QFileDialog.DialogCode.Accepted)
+
+    folder = tmp_path / "exports"
+    folder.mkdir()
+    monkeypatch.setattr(QFileDialog, "exec", answer)
+    panel = open_panel(qtbot, desktop)
+    type_into_search(qtbot, panel, "zoe")
+    with qtbot.waitSignal(panel.exported, timeout=20000):
+        qtbot.mouseClick(panel.export, Qt.MouseButton.LeftButton)
+    assert panel.export_note.text() == f"Saved 1 case to {written}"
+    assert [p.name for p in folder.iterdir()] == [written]
