@@ -23,6 +23,7 @@ from datetime import date
 from pathlib import Path
 from typing import IO
 
+from caseworker.errors import CaseworkerError
 from caseworker.io.table import escape_cell
 from caseworker.io.workbook import write_workbook
 from caseworker.output_paths import database_clash, link_new, sync_folder
@@ -32,8 +33,8 @@ EXPORT_KINDS = {".xlsx": "Excel workbook", ".csv": "CSV, UTF-8 (opens in Excel)"
 NARROWEST, WIDEST = 6, 60  # column widths in a workbook, in characters
 
 
-class ExportRefused(ValueError):
-    """The file cannot be written there; the message names it and says why."""
+class ExportRefused(CaseworkerError, ValueError):
+    """The file cannot be written there (or the disk refused it); the message names it and says why."""
 
 
 def check_export_path(path: Path, *, database: Path | None = None, replace: bool = False) -> None:
@@ -65,7 +66,10 @@ def export_table(path: Path, header: Sequence[str], rows: Sequence[Sequence[Cell
     check_export_path(path, database=database, replace=replace)
     write: Callable[[IO[bytes], Sequence[str], Sequence[Sequence[Cell]], str], None] = (
         _write_xlsx if path.suffix.lower() == ".xlsx" else _write_csv)
-    fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".partial", dir=path.parent)
+    try:
+        fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".partial", dir=path.parent)
+    except OSError as exc:
+        raise ExportRefused(f"cannot write in {path.parent}: {exc.strerror or exc}") from exc
     temp = Path(name)
     try:
         with os.fdopen(fd, "wb") as fh:
@@ -82,9 +86,11 @@ def export_table(path: Path, header: Sequence[str], rows: Sequence[Sequence[Cell
                 raise ExportRefused(f"{path} appeared while the list was being written; choose another name, "
                                     "or agree to replace it") from None
             temp.unlink()
-    except BaseException:
+    except BaseException as exc:
         with contextlib.suppress(OSError):
             temp.unlink()
+        if isinstance(exc, OSError):  # a full disk, a file system gone read-only: the person can act on it
+            raise ExportRefused(f"cannot write {path}: {exc.strerror or exc}") from exc
         raise
     sync_folder(path.parent)
     return len(rows)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import csv
+import errno
+import os
 import sqlite3
 from datetime import date, datetime
 from pathlib import Path
@@ -127,4 +129,15 @@ def test_a_failed_write_leaves_nothing(tmp_path: Path) -> None:
 
     with pytest.raises(RuntimeError, match="disk full"):
         export_table(tmp_path / "cases.csv", ["A"], [[Unwritable()]])  # type: ignore[list-item]
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_disk_that_refuses_the_file_is_a_plain_reason_and_leaves_nothing(tmp_path: Path,
+                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    def full(_fd: int) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(os, "fsync", full)
+    with pytest.raises(ExportRefused, match=r"cannot write .*cases\.xlsx: No space left on device"):
+        export_table(tmp_path / "cases.xlsx", HEADER, ROWS)
     assert list(tmp_path.iterdir()) == []
