@@ -80,9 +80,12 @@ def stored_version(ctx: AppContext) -> int:
         return s.scalar(select(CouncilSettingsRecord.version).where(CouncilSettingsRecord.id == ROW_ID)) or 0
 
 
+def _stored_logo(row: CouncilSettingsRecord) -> Logo | None:
+    return Logo(row.logo, row.logo_type) if row.logo is not None and row.logo_type is not None else None
+
+
 def _from_row(row: CouncilSettingsRecord) -> CouncilSettings:
-    logo = Logo(row.logo, row.logo_type) if row.logo is not None and row.logo_type is not None else None
-    return settings_from_dict(settings_draft(row.details, row.blocks, logo), Path("."), IN_DATABASE)
+    return settings_from_dict(settings_draft(row.details, row.blocks, _stored_logo(row)), Path("."), IN_DATABASE)
 
 
 def load_council(ctx: AppContext) -> StoredCouncil:
@@ -184,13 +187,19 @@ def check_council(document: Mapping[str, Mapping[str, Any]], blocks: Mapping[str
 # ---------------------------------------------------------------- saving
 
 
-def _audit_view(settings: CouncilSettings) -> dict[str, Any]:
+def _audit_view(details: Mapping[str, Mapping[str, Any]], blocks: Mapping[str, str],
+                logo: Logo | None) -> dict[str, Any]:
     """Every value by its field name, the logo by its fingerprint (never its bytes)."""
-    flat: dict[str, Any] = {f"{section}.{key}": value for section, values in settings_document(settings).items()
+    flat: dict[str, Any] = {f"{section}.{key}": value for section, values in details.items()
                             for key, value in values.items()}
-    flat.update({f"blocks.{name}": text for name, text in settings.blocks.items()})
-    flat["logo"] = settings.logo.describe() if settings.logo is not None else None
+    flat.update({f"blocks.{name}": text for name, text in blocks.items()})
+    flat["logo"] = logo.describe() if logo is not None else None
     return flat
+
+
+def _stored_view(row: CouncilSettingsRecord) -> dict[str, Any]:
+    """The stored values as they are, read without the rules: a copy they now refuse can still be replaced."""
+    return _audit_view(row.details, row.blocks, _stored_logo(row))
 
 
 def _conflict(s: Session, row: CouncilSettingsRecord, expected: int) -> ConflictError:
@@ -229,8 +238,8 @@ def store_settings(ctx: AppContext, actor: Actor, settings: CouncilSettings, *, 
                 if row is None:
                     raise ConflictError("the council's settings were removed since you opened them; reload them")
                 raise _conflict(s, row, expected_version)
-            before = _audit_view(_from_row(row)) if row is not None else None
-            after = _audit_view(settings)
+            before = _stored_view(row) if row is not None else None
+            after = _audit_view(settings_document(settings), settings.blocks, settings.logo)
             if before == after:
                 return stored
             values = _row_values(settings, actor.id)

@@ -25,6 +25,8 @@ from caseworker.services.actor import Actor
 from caseworker.store.models import AuditEvent
 from tests.gui.builders import open_window, wait_idle
 from tests.gui.conftest import add_staff
+from tests.gui.sizes import squashed
+from tests.gui.test_mnemonics import shared_mnemonics
 from ui.context import DesktopContext
 from ui.dialogs.council_settings import CouncilSettingsDialog
 
@@ -63,6 +65,7 @@ def test_an_admin_changes_a_field_and_saves_it_for_the_whole_team(qtbot: QtBot, 
                                                                   app_ctx: AppContext, admin: Actor,
                                                                   stored: int) -> None:
     dialog = open_dialog(qtbot, desktop, admin)
+    assert shared_mnemonics(dialog) == {}  # each Alt+key reaches one field or button
     assert dialog.lines["council.name"].text() == "Marches County Council"
     assert "version 1, last saved by Helen King" in dialog.note.text()
     phone = dialog.lines["sendiass.phone"]
@@ -77,6 +80,19 @@ def test_an_admin_changes_a_field_and_saves_it_for_the_whole_team(qtbot: QtBot, 
                         .order_by(AuditEvent.id.desc())).first()
     assert row is not None and row.actor_id == admin.id
     assert (row.before, row.after) == ({"sendiass.phone": "01632 960250"}, {"sendiass.phone": "01632 960888"})
+
+
+def test_every_tab_fits_a_1280_by_720_screen_with_nothing_squashed(qtbot: QtBot, desktop: DesktopContext,
+                                                                   admin: Actor, stored: int) -> None:
+    dialog = open_dialog(qtbot, desktop, admin)
+    for tab in range(dialog.tabs.count()):
+        dialog.tabs.setCurrentIndex(tab)
+        assert squashed(dialog) == [], dialog.tabs.tabText(tab)
+    for key in ("council.email", "council.phone", "council.postcode", "council.website"):
+        dialog.lines[key].setText("not right")
+    dialog.save_button.click()  # four problems shown under their fields, and one under the form
+    assert dialog.tabs.currentIndex() == 0 and "not right" in dialog.problem_text()
+    qtbot.waitUntil(lambda: squashed(dialog) == [], timeout=3000)  # once the layout has settled
 
 
 def test_an_invalid_email_is_shown_beside_its_field_and_nothing_is_saved(qtbot: QtBot, desktop: DesktopContext,
@@ -246,3 +262,19 @@ def test_the_paragraphs_keep_every_character_as_typed(qtbot: QtBot, desktop: Des
     with qtbot.waitSignal(dialog.saved, timeout=10000):
         dialog.save_button.click()
     assert service.council_settings(app_ctx).blocks["mediation"] == wording
+
+
+def test_a_stored_copy_the_rules_now_refuse_is_shown_and_can_be_put_right(
+        qtbot: QtBot, desktop: DesktopContext, app_ctx: AppContext, admin: Actor, stored: int) -> None:
+    from caseworker.store.models import CouncilSettingsRecord
+
+    with app_ctx.db.session() as s:  # e.g. written by an older release with looser checks
+        row = s.get(CouncilSettingsRecord, 1)
+        assert row is not None
+        row.details = {**row.details, "council": {**row.details["council"], "phone": "ring us"}}
+    dialog = open_dialog(qtbot, desktop, admin)
+    assert "cannot be read" in dialog.note.text() and "'ring us' is not a phone number" in dialog.note.text()
+    dialog.fill(SAMPLE)
+    with qtbot.waitSignal(dialog.saved, timeout=10000) as saved:
+        dialog.save_button.click()
+    assert saved.args == [3] and service.council_settings(app_ctx) == SAMPLE

@@ -43,7 +43,7 @@ class LogoPicker(QWidget):
         self.thumbnail.setAccessibleName("The logo")
         row.addWidget(self.thumbnail)
         side = QVBoxLayout()
-        self.choose_button = QPushButton("C&hoose…", self)
+        self.choose_button = QPushButton("Ch&oose…", self)
         self.choose_button.setAutoDefault(False)
         self.choose_button.clicked.connect(self.choose)
         self.remove_button = QPushButton("Remo&ve", self)

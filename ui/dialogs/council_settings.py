@@ -11,6 +11,7 @@ another admin has saved over since it was opened.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC
 from typing import Any
 
@@ -35,6 +36,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from caseworker.context import AppContext
 from caseworker.errors import ConflictError, PermissionDenied, Problem, ValidationError
 from caseworker.letters.errors import SettingsError
 from caseworker.letters.settings import CONTACT_KEYS, CouncilSettings, load_council_settings
@@ -47,7 +49,7 @@ from ui.dialogs.fields import ProblemLabel
 from ui.status import status_icon
 from ui.widgets.wording import local_time
 
-COUNCIL_FIELDS = (("name", "Council &name:"), ("postcode", "&Postcode:"), ("phone", "P&hone:"),
+COUNCIL_FIELDS = (("name", "Council &name:"), ("postcode", "Postco&de:"), ("phone", "P&hone:"),
                   ("email", "&Email:"), ("website", "&Website:"), ("local_offer", "&Local Offer website:"))
 TEAM_FIELDS = (("team", "&Team:"), ("signatory_role", "Si&gnatory's job title:"))
 CONTACTS = (("sendiass", "SENDIASS (information, advice and support)"),
@@ -158,17 +160,14 @@ class CouncilSettingsDialog(QDialog):
         logo, logo_form = self._group("Logo")
         self.logo = LogoPicker(self)
         self.logo.changed.connect(self.changed)
-        self._row(logo_form, 0, "Lo&go:", self.logo, "council.logo")
+        self._row(logo_form, 0, "Logo:", self.logo, "council.logo")
         side.addWidget(logo)
         side.addStretch(1)
         grid.addLayout(side, 2)
-        return page
+        return scrolling(page)
 
     def _contacts_tab(self) -> QWidget:
-        scroll = QScrollArea(self)
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QFrame.Shape.NoFrame)
-        inner = QWidget(scroll)
+        inner = QWidget(self)
         grid = QGridLayout(inner)
         for n, (section, title) in enumerate(CONTACTS):
             group, form = self._group(title)
@@ -177,8 +176,7 @@ class CouncilSettingsDialog(QDialog):
                 self._row(form, 1, f"{key.capitalize()}:", self._line(f"{section}.{key}"), *fields)
             grid.addWidget(group, n // 2, n % 2)
         grid.setRowStretch(3, 1)
-        scroll.setWidget(inner)
-        return scroll
+        return scrolling(inner)
 
     def _blocks_tab(self) -> QWidget:
         page = QWidget(self)
@@ -238,31 +236,32 @@ class CouncilSettingsDialog(QDialog):
     def load(self) -> None:
         ctx = self.desktop.ctx
         self.conflict.hide()
-        self.desktop.runner.run(lambda: service.load_council(ctx), self._loaded, self._load_failed)
+        self.desktop.runner.run(lambda: stored_or_unreadable(ctx), self._loaded, self._load_failed)
 
-    def _loaded(self, stored: service.StoredCouncil) -> None:
+    def _loaded(self, stored: service.StoredCouncil | Unreadable) -> None:
         if not alive(self):
             return
-        self.version = stored.version
+        self._set_busy(False)
+        self.version = stored.version  # an unreadable stored copy is replaced by the next save, not refused
+        if isinstance(stored, Unreadable):
+            self._start_blank(stored.error)
+            return
         self.fill(stored.settings)
         self.note.setText(origin_words(stored))
-        self._set_busy(False)
         self.make_preview()  # the letterhead as it prints now, before anything is changed
 
     def _load_failed(self, exc: BaseException) -> None:
-        if not alive(self):
-            return
-        self.version = 0
-        self._set_busy(False)
-        if not isinstance(exc, SettingsError):
+        if alive(self):
+            self._set_busy(False)
             self.general.show_refusal(exc)
-            return
-        if str(exc).startswith(NO_SETTINGS):
+
+    def _start_blank(self, error: SettingsError) -> None:
+        if str(error).startswith(NO_SETTINGS):
             self.note.setText("This database stores no council settings yet, so letters cannot be made: fill them "
                               "in and save (or import a settings file with 'caseworker settings import'). The three "
                               "paragraphs and the Tribunal's details start as Caseworker's own wording: check them.")
         else:
-            self.note.setText(f"The council's settings cannot be read ({exc}); fill them in here and save.")
+            self.note.setText(f"The council's settings cannot be read ({error}); fill them in here and save.")
         self.desktop.runner.run(lambda: load_council_settings(None), self._fill_wording, self.general.show_refusal)
 
     def _fill_wording(self, sample: CouncilSettings) -> None:
@@ -409,6 +408,30 @@ class CouncilSettingsDialog(QDialog):
             event.ignore()
             return
         super().closeEvent(event)
+
+
+@dataclass(frozen=True, slots=True)
+class Unreadable:
+    """No settings letters can use: none anywhere, or a stored copy the rules now refuse."""
+
+    error: SettingsError
+    version: int  # the stored copy's version (0: none stored)
+
+
+def stored_or_unreadable(ctx: AppContext) -> service.StoredCouncil | Unreadable:
+    try:
+        return service.load_council(ctx)
+    except SettingsError as exc:
+        return Unreadable(exc, service.stored_version(ctx))
+
+
+def scrolling(page: QWidget) -> QScrollArea:
+    """``page`` in a scroll area: on a small screen, or with problems shown, the fields scroll rather than squash."""
+    scroll = QScrollArea(page.parentWidget())
+    scroll.setWidgetResizable(True)
+    scroll.setFrameShape(QFrame.Shape.NoFrame)
+    scroll.setWidget(page)
+    return scroll
 
 
 def exact_text(edit: QPlainTextEdit) -> str:
