@@ -29,6 +29,7 @@ from ui.panels.letters_queue import LettersQueuePanel
 from ui.panels.my_day import MyDayPanel
 from ui.panels.team_tab import attach_team_tab
 from ui.step_menu import STEPS, add_step_actions
+from ui.window_size import fits_a_screen, place_on_screen
 
 if TYPE_CHECKING:
     from ui.dialogs.council_settings import CouncilSettingsDialog
@@ -41,8 +42,7 @@ class MainWindow(QMainWindow):
         super().__init__(parent)
         self.desktop = desktop
         self.setWindowTitle("Caseworker" + (" (demo)" if desktop.is_demo else ""))
-        self.setMinimumSize(900, 600)
-        self.resize(1400, 850)
+        place_on_screen(self)  # 1400 x 850 where that fits, otherwise maximised on the screen there is
         self._staff: list[StaffView] = []
         self.new_request_dialog: NewRequestDialog | None = None
         desktop.runner.default_error = self.show_error
@@ -327,8 +327,8 @@ class MainWindow(QMainWindow):
     def _restore_layout(self) -> None:
         settings = QSettings()
         geometry = settings.value("main_window/geometry")
-        if isinstance(geometry, QByteArray):
-            self.restoreGeometry(geometry)
+        if isinstance(geometry, QByteArray) and self.restoreGeometry(geometry) and not fits_a_screen(self):
+            place_on_screen(self)  # remembered from a bigger screen: start afresh on this one
         state = settings.value("main_window/state")
         if isinstance(state, QByteArray):
             self.restoreState(state)

@@ -50,6 +50,7 @@ from ui.printing import print_pdf, safe_file_name, save_pdf
 from ui.status import status_colour, status_icon
 from ui.table_model import Column
 from ui.widgets.pdf_view import PdfViewer
+from ui.widgets.scrolling import WrappedLabel
 from ui.widgets.tabs import set_own_tab_text
 from ui.widgets.wording import local_time, short_date
 
@@ -147,9 +148,7 @@ class CaseLettersPanel(QWidget):
         left = QWidget(self)
         column = QVBoxLayout(left)
         column.setContentsMargins(0, 0, 0, 0)
-        self.due = QLabel(self)
-        self.due.setWordWrap(True)
-        self.due.setTextFormat(Qt.TextFormat.PlainText)
+        self.due = WrappedLabel(self)  # several letters waiting wrap onto lines the form under it must not lose
         self.due.setAccessibleName("Letters waiting for this case")
         self.due_button = QPushButton("Prepare it", self)
         self.due_button.setAccessibleName("Prepare the letter waiting for this case")
@@ -249,8 +248,11 @@ class CaseLettersPanel(QWidget):
     def _show_due(self, data: LettersLoad) -> None:
         titles = dict(data.kit.templates.titles())
         waiting = [f"{titles.get(q.template_id, q.template_id)} ({q.why})" for q in data.due]
-        self.due.setText("Waiting to be sent for this case: " + "; ".join(waiting) if waiting else
+        # The first in full, the rest counted: a case with six waiting kept the form below a laptop's screen.
+        more = f", and {len(waiting) - 1} more (point here to see them all)" if len(waiting) > 1 else ""
+        self.due.setText(f"Waiting to be sent for this case: {waiting[0]}{more}" if waiting else
                          "Nothing is waiting to be sent for this case.")
+        self.due.setToolTip("\n".join(waiting))
         self.due_button.setVisible(bool(waiting))
         self.due_button.setText("Prepare the first" if len(waiting) > 1 else "Prepare it")
 
