@@ -1,6 +1,7 @@
 """The window on a 1280x720 laptop: it opens within the screen, and every page (My day, Cases, Letters to
 send, Team, and a case record with each of its tabs) gives each visible field, button and list at least
-the room it needs, scrolling rather than squashing. Pictures of each page go to CASEWORKER_SCREENSHOTS."""
+the room it needs, scrolling rather than squashing. CASEWORKER_SCREENSHOTS=1 saves a picture of each page
+to docs/screenshots/1280x720/ (otherwise to the test's own folder)."""
 
 from __future__ import annotations
 
@@ -24,7 +25,7 @@ from ui.panels._record_tables import LEAST_COLUMN, widest_that_fits
 from ui.window_size import fits_a_screen, least_size, opening_geometry
 
 LAPTOP = (1280, 720)
-SCREENSHOTS = Path(os.environ.get("CASEWORKER_SCREENSHOT_DIR", "docs/screenshots"))
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots" / "1280x720"
 
 
 # --- where the window opens ----------------------------------------------------------------------------
@@ -83,6 +84,7 @@ def laptop(qtbot: QtBot, tmp_path: Path) -> Iterator[MainWindow]:
     desktop = DesktopContext(ctx, lead, is_demo=True)
     desktop.set_viewing(None)
     window, failed = open_window(qtbot, desktop, tmp_path / "settings", size=LAPTOP)
+    window.setProperty("pictures", str(SCREENSHOTS if os.environ.get("CASEWORKER_SCREENSHOTS") == "1" else tmp_path))
     try:
         yield window
         assert failed.errors == []
@@ -100,9 +102,9 @@ def show_page(qtbot: QtBot, window: MainWindow, page: QWidget, name: str) -> Non
 
 
 def picture(window: MainWindow, name: str) -> None:
-    if os.environ.get("CASEWORKER_SCREENSHOTS") == "1":
-        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-        assert window.grab().save(str(SCREENSHOTS / f"{name}-1280x720.png"))
+    out = Path(str(window.property("pictures")))
+    out.mkdir(parents=True, exist_ok=True)
+    assert window.grab().save(str(out / f"{name}.png"))
 
 
 def test_every_page_works_at_1280x720(qtbot: QtBot, laptop: MainWindow) -> None:
