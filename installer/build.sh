@@ -30,6 +30,16 @@ arch=$(uname -m)
 mkdir -p "$out/build" "$out/dist"
 log="$out/build/pyinstaller.log"
 
+# PyInstaller reads and writes the executables with binutils (objdump, objcopy, strip), which a minimal
+# Debian or Ubuntu lacks.
+if ! command -v objcopy >/dev/null || ! command -v objdump >/dev/null || ! command -v strip >/dev/null; then
+  step "installing binutils (PyInstaller needs objcopy, objdump and strip)"
+  sudo_cmd=""
+  [ "$(id -u)" -ne 0 ] && sudo_cmd="sudo"
+  { $sudo_cmd apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq \
+      --no-install-recommends binutils; } >"$log" 2>&1 || { cat "$log" >&2; fail "could not install binutils (above)"; }
+fi
+
 # The 'bundle' extra names PyInstaller with its bounds; pip does nothing when a matching one is installed.
 mapfile -t wanted < <(.venv/bin/python -c 'import tomllib
 for r in tomllib.load(open("pyproject.toml", "rb"))["project"]["optional-dependencies"]["bundle"]: print(r)')
@@ -38,7 +48,7 @@ if .venv/bin/python -c "import PyInstaller" 2>/dev/null; then
 else
   step "installing ${wanted[*]} into .venv"
 fi
-.venv/bin/python -m pip install -q --disable-pip-version-check "${wanted[@]}" >"$log" 2>&1 \
+.venv/bin/python -m pip install -q --disable-pip-version-check "${wanted[@]}" >>"$log" 2>&1 \
   || { cat "$log" >&2; fail "pip could not install ${wanted[*]} (above)"; }
 
 step "collecting Python, Qt and the libraries with PyInstaller (about a minute; log $log)"
