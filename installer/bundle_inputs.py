@@ -52,9 +52,10 @@ def licence_datas() -> list[Data]:
         # PackageNotFoundError (a ModuleNotFoundError): a library only another system needs (tzdata on Windows)
         with contextlib.suppress(ModuleNotFoundError):
             found += copy_metadata(name)
-    python_licence = Path(sysconfig.get_paths()["stdlib"]) / "LICENSE.txt"
-    if python_licence.is_file():
-        found.append((str(python_licence), f"lib/python{sys.version_info.major}.{sys.version_info.minor}"))
+    stdlib = Path(sysconfig.get_paths()["stdlib"])
+    if (stdlib / "LICENSE.txt").is_file():
+        # The bundle's sys.prefix is its own folder: the same place below it (lib/python3.11; Lib on Windows).
+        found.append((str(stdlib / "LICENSE.txt"), str(stdlib.relative_to(sys.base_prefix))))
     return found
 
 
