@@ -56,6 +56,12 @@ def run_probe(d: Dataset, folder: Path, *extra: str) -> dict[str, Any]:
     env.pop("PYTHONDONTWRITEBYTECODE", None)  # an installed app has its .pyc files: let the first run write them
     with tempfile.TemporaryDirectory() as config:  # QSettings: no remembered geometry or tab
         env["XDG_CONFIG_HOME"] = config
+        # A 1920x1080 screen, where the window opens at its own 1400x850 (the offscreen platform's own
+        # 800 px screen would open it maximised, smaller, and the figures would not compare).
+        screen = Path(config) / "screen.json"
+        screen.write_text(json.dumps({"screens": [{"name": "benchmark", "x": 0, "y": 0, "width": 1920, "height": 1080,
+                                                   "logicalDpi": 96, "logicalBaseDpi": 96, "dpr": 1}]}))
+        env["QT_QPA_PLATFORM"] = f"offscreen:configfile={screen}"
         result = Path(config) / "result.json"
         cmd = [sys.executable, "-m", "benchmarks.desktop_probe", "launch", str(result), "--",
                "--database", d.url, "--as-user", LOGIN, "--today", TODAY.isoformat(), "--seed", str(SEED), *extra]

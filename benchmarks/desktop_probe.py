@@ -325,7 +325,7 @@ def open_case(window: Any, case_id: int) -> float:
     t0 = now()
     window.open_case(case_id)
     panel = window.tabs.currentWidget()
-    watch = _paint_watch()(panel)
+    watch = _paint_watch()(panel.header)  # the record's own page is all scroll area: its header paints the data
 
     def on_loaded() -> None:
         loaded.append(True)
@@ -334,7 +334,7 @@ def open_case(window: Any, case_id: int) -> float:
 
     panel.loaded.connect(on_loaded)
     wait_until(lambda: bool(loaded), "load a case")
-    process_until(lambda: watch.saw(panel), "paint a case")
+    process_until(lambda: watch.saw(panel.header), "paint a case")
     seconds = now() - t0
     window.close_tab(window.tabs.indexOf(panel))
     process_until(lambda: True, "settle")
