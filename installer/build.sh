@@ -29,15 +29,25 @@ version=$(.venv/bin/python -c 'import tomllib; print(tomllib.load(open("pyprojec
 arch=$(uname -m)
 mkdir -p "$out/build" "$out/dist"
 log="$out/build/pyinstaller.log"
+setup_log="$out/build/setup.log"  # apt's and pip's output, shown when they fail
 
-# PyInstaller reads and writes the executables with binutils (objdump, objcopy, strip), which a minimal
-# Debian or Ubuntu lacks.
+# What a minimal Debian or Ubuntu lacks: binutils, with which PyInstaller reads and writes the executables
+# (objdump, objcopy, strip), and Python's shared library, which the bundle carries (Debian's python3 is
+# linked statically; the library is its own package, libpython3.X).
+system_packages=()
 if ! command -v objcopy >/dev/null || ! command -v objdump >/dev/null || ! command -v strip >/dev/null; then
-  step "installing binutils (PyInstaller needs objcopy, objdump and strip)"
+  system_packages+=(binutils)
+fi
+read -r pylib pyver < <(.venv/bin/python -c 'import sys, sysconfig as c
+print(c.get_config_var("LIBDIR") + "/" + c.get_config_var("INSTSONAME"), "%d.%d" % sys.version_info[:2])')
+[ -e "$pylib" ] || system_packages+=("libpython$pyver")
+if [ ${#system_packages[@]} -gt 0 ]; then
+  step "installing ${system_packages[*]} (PyInstaller needs them)"
   sudo_cmd=""
   [ "$(id -u)" -ne 0 ] && sudo_cmd="sudo"
   { $sudo_cmd apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq \
-      --no-install-recommends binutils; } >"$log" 2>&1 || { cat "$log" >&2; fail "could not install binutils (above)"; }
+      --no-install-recommends "${system_packages[@]}"; } >"$setup_log" 2>&1 \
+    || { cat "$setup_log" >&2; fail "could not install ${system_packages[*]} (above)"; }
 fi
 
 # The 'bundle' extra names PyInstaller with its bounds; pip does nothing when a matching one is installed.
@@ -48,8 +58,8 @@ if .venv/bin/python -c "import PyInstaller" 2>/dev/null; then
 else
   step "installing ${wanted[*]} into .venv"
 fi
-.venv/bin/python -m pip install -q --disable-pip-version-check "${wanted[@]}" >>"$log" 2>&1 \
-  || { cat "$log" >&2; fail "pip could not install ${wanted[*]} (above)"; }
+.venv/bin/python -m pip install -q --disable-pip-version-check "${wanted[@]}" >"$setup_log" 2>&1 \
+  || { cat "$setup_log" >&2; fail "pip could not install ${wanted[*]} (above)"; }
 
 step "collecting Python, Qt and the libraries with PyInstaller (about a minute; log $log)"
 work="$out/build/pyinstaller"
@@ -57,7 +67,7 @@ bundles="$out/build/bundle"
 bundle="$bundles/caseworker"
 rm -rf "$bundle"
 if ! .venv/bin/pyinstaller --noconfirm --log-level WARN --workpath "$work" --distpath "$bundles" \
-    installer/caseworker.spec >>"$log" 2>&1; then
+    installer/caseworker.spec >"$log" 2>&1; then
   tail -n 25 "$log" >&2
   fail "PyInstaller failed (the end of its log is above; all of it in $log)"
 fi
