@@ -91,6 +91,6 @@ rm -f "$tarball"
 tar -C "$bundles" --sort=name --owner=0 --group=0 --numeric-owner -czf "$tarball.part" caseworker
 mv "$tarball.part" "$tarball"
 
-unpacked=$(du -sm "$bundle" | cut -f1)
+unpacked=$(du -sm --apparent-size "$bundle" | cut -f1)
 packed=$(( $(stat -c %s "$tarball") / 1048576 ))
 echo "build: done in $(( SECONDS - started )) s: $tarball ($packed MB; $unpacked MB unpacked, in $bundle)"

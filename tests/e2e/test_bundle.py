@@ -5,17 +5,18 @@ The build takes one to two minutes, so it is kept in a cache folder (``CASEWORKE
 ``~/.cache/caseworker-tests/bundle``) named by a hash of everything that goes into it: the source, the
 resources, the installer files and the virtualenv's packages. A run with the same inputs reuses it; any
 change builds afresh (and the older build is removed). As root the commands run in a private mount
-namespace where the machine's own Python libraries are hidden, so the bundle cannot lean on them.
+namespace where the machine's own Python libraries are hidden, so the bundle cannot lean on them (not in a
+chroot, where no mount can be kept private).
 """
 
 from __future__ import annotations
 
 import fcntl
+import functools
 import hashlib
 import os
 import shutil
 import subprocess
-import tarfile
 from importlib import metadata
 from pathlib import Path
 
@@ -85,8 +86,7 @@ def build_into(ready: Path) -> Path:
 def bundle(tarball: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The tarball unpacked as it would be in /opt: the folder holding the program."""
     opt = tmp_path_factory.mktemp("opt")
-    with tarfile.open(tarball) as archive:
-        archive.extractall(opt, filter="tar")
+    subprocess.run(["tar", "-C", str(opt), "-xzf", str(tarball)], check=True)  # as docs/install.md says
     return opt / "caseworker"
 
 
@@ -100,12 +100,22 @@ def home(bundle: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     return folder
 
 
+@functools.cache
+def can_hide_python() -> bool:
+    """Whether this run may mount over the machine's Python in a private mount namespace: as root, and not in
+    a chroot (whose root is no mount point, so its mounts cannot be made private)."""
+    if os.geteuid() != 0 or not shutil.which("unshare"):
+        return False
+    probe = subprocess.run(["unshare", "--mount", "--propagation", "private", "true"], capture_output=True)
+    return probe.returncode == 0
+
+
 def run(bundle: Path, home: Path, *args: str, extra: dict[str, str] | None = None,
         timeout: float = 180) -> subprocess.CompletedProcess[str]:
     """The bundled program with an environment as bare as a desktop session's start, and no Python about."""
     env = {"HOME": str(home), "PATH": "/usr/bin:/bin", "LANG": "C.UTF-8", **(extra or {})}
     command = [str(bundle / "caseworker"), *args]
-    if os.geteuid() == 0 and shutil.which("unshare"):
+    if can_hide_python():
         hide = " && ".join(f"mount -t tmpfs none '{p}'" for p in HIDDEN_PYTHON) or "true"
         command = ["unshare", "--mount", "--propagation", "private", "/bin/sh", "-c", f'{hide} && exec "$@"',
                    "sh", *command]
