@@ -203,3 +203,11 @@ def test_export_list_asks_where_and_adds_the_kind_of_file_chosen(
         qtbot.mouseClick(panel.export, Qt.MouseButton.LeftButton)
     assert panel.export_note.text() == f"Saved 1 case to {written}"
     assert [p.name for p in folder.iterdir()] == [written]
+
+
+def test_a_long_file_name_is_shortened_beside_the_button(qtbot: QtBot, desktop: DesktopContext,
+                                                         family: dict[str, int], tmp_path: Path) -> None:
+    panel = open_panel(qtbot, desktop)
+    path = tmp_path / ("the whole team's open cases for the March panel meeting" + ".csv")
+    assert export(qtbot, panel, path) == "Saved 3 cases to the whole team's open cases…meeting.csv"
+    assert panel.export_note.toolTip() == str(path) and path.exists()

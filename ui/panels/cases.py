@@ -320,7 +320,9 @@ class CasesPanel(ReloadingPanel):
 
     def _exported(self, path: Path, count: int) -> None:
         if alive(self):
-            self._export_done(f"Saved {count:,} case{'s' if count != 1 else ''} to {path.name}", str(path))
+            # A long name is shortened (the whole path is in the tooltip), so the search box keeps its room.
+            name = path.name if len(path.name) <= 40 else path.name[:28].rstrip() + "…" + path.name[-11:]
+            self._export_done(f"Saved {count:,} case{'s' if count != 1 else ''} to {name}", str(path))
 
     def _export_failed(self, exc: BaseException) -> None:
         if alive(self):
