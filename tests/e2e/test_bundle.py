@@ -163,6 +163,6 @@ def test_the_demo_deadlines_and_chase_letters_run_from_the_bundle(bundle: Path, 
 
 
 def test_the_desktop_opens_on_the_demo_offscreen_and_paints(bundle: Path, home: Path) -> None:
-    shown = run(bundle, home, "--demo", extra={"QT_QPA_PLATFORM": "offscreen", ENV_VAR: "1"}, timeout=120)
+    shown = run(bundle, home, "--demo", extra={"QT_QPA_PLATFORM": "offscreen", ENV_VAR: "1"}, timeout=60)
     assert any(line.startswith(REPORT) for line in shown.stdout.splitlines()), shown.stdout + shown.stderr
     assert "Traceback" not in shown.stderr and "qt.qpa.plugin" not in shown.stderr, shown.stderr
