@@ -8,9 +8,10 @@ first run finds no bank-holiday cache (a first start after installing), the othe
 every later start of the app does.
 
 Runs: one first start (cold cache, start-up only), then ``repeats`` + 1 full runs, each of which starts
-the app, waits for My day and the Cases list, types a real child's name into the Cases search box a key
-at a time and opens 21 cases. As elsewhere in the runner, a figure is the best of the runs: start-up
-the best run's, and each keystroke's and each case's time the best of its times across the runs
+the app, waits for My day and the Cases list, types a real child's name without its accents into the
+Cases search box a key at a time, exports the whole list (.xlsx, then .csv) and opens 21 cases. As
+elsewhere in the runner, a figure is the best of the runs: start-up and export the best run's, and each
+keystroke's and each case's time the best of its times across the runs
 (the same name and cases in every run); median and worst are then over the 20 keystrokes and cases.
 Peak memory is the highest of the runs.
 """
@@ -32,6 +33,7 @@ from benchmarks.measures import LIBREOFFICE_SECONDS, Row, ms, not_available
 KEYSTROKES = 20
 CASES_OPENED = 20
 START_TARGET, KEY_TARGET, OPEN_TARGET, RSS_TARGET_MB = 1.0, 0.050, 0.100, 300.0
+EXPORT_TARGET = 3.0
 START = "desktop start -> first paint, large"
 
 
@@ -54,6 +56,12 @@ def run_probe(d: Dataset, folder: Path, *extra: str) -> dict[str, Any]:
     env.pop("PYTHONDONTWRITEBYTECODE", None)  # an installed app has its .pyc files: let the first run write them
     with tempfile.TemporaryDirectory() as config:  # QSettings: no remembered geometry or tab
         env["XDG_CONFIG_HOME"] = config
+        # A 1920x1080 screen, where the window opens at its own 1400x850 (the offscreen platform's own
+        # 800 px screen would open it maximised, smaller, and the figures would not compare).
+        screen = Path(config) / "screen.json"
+        screen.write_text(json.dumps({"screens": [{"name": "benchmark", "x": 0, "y": 0, "width": 1920, "height": 1080,
+                                                   "logicalDpi": 96, "logicalBaseDpi": 96, "dpr": 1}]}))
+        env["QT_QPA_PLATFORM"] = f"offscreen:configfile={screen}"
         result = Path(config) / "result.json"
         cmd = [sys.executable, "-m", "benchmarks.desktop_probe", "launch", str(result), "--",
                "--database", d.url, "--as-user", LOGIN, "--today", TODAY.isoformat(), "--seed", str(SEED), *extra]
@@ -120,8 +128,8 @@ def desktop_rows(d: Dataset, repeats: int) -> list[Row]:
     keys = best_each(runs, "keystrokes")
     worst = keys.index(max(keys))
     typed, shown = str(best["typed"]), int(best["rows_shown"][worst])
-    rows.append(Row(f"Cases search keystroke, large (typing {typed!r})", _spread(keys), "<= 50 ms",
-                    max(keys) <= KEY_TARGET))
+    rows.append(Row(f"Cases search keystroke, large (typing {typed!r} for {best['typed_for']!r}: accents folded)",
+                    _spread(keys), "<= 50 ms", max(keys) <= KEY_TARGET))
     rows.append(Row(f"  the slowest: {typed[:worst + 1]!r}, {shown:,} of {int(best['case_rows']):,} rows shown",
                     f"{ms(keys[worst])} (slowest single run: {ms(max(max(r['keystrokes']) for r in runs))})",
                     "report only"))
@@ -129,11 +137,19 @@ def desktop_rows(d: Dataset, repeats: int) -> list[Row]:
     if pauses:
         generation, longest, at, run = max(pauses, key=lambda p: p[1])
         when = ("while the lists load" if at < float(run["cases_loaded"]) else
-                "typing" if at < float(run["keystrokes_done"]) else "opening cases")
+                "typing" if at < float(run["keystrokes_done"]) else
+                "exporting" if at < float(run["export_done"]) else "opening cases")
         rows.append(Row(f"  longest UI-thread GC pause ({len(pauses)} in {len(runs)} runs)",
                         f"{ms(longest)} (generation {generation}, {ms(at)} after start, {when})", "report only"))
     full_gc = min(float(r["gc_full"]) for r in runs)
     rows.append(Row("  full GC pass (the collector's, once a minute)", ms(full_gc), "report only"))
+
+    xlsx = min(float(r["export_xlsx"]) for r in runs)
+    size = f"{int(best['export_rows']):,} rows x {int(best['export_columns'])} columns"
+    rows.append(Row(f"export the whole Cases list to .xlsx, large ({size})",
+                    f"{ms(xlsx)} ({float(best['export_xlsx_mb']):.1f} MB)", "<= 3 s", xlsx <= EXPORT_TARGET))
+    csv = min(float(r["export_csv"]) for r in runs)
+    rows.append(Row("  the same to .csv", f"{ms(csv)} ({float(best['export_csv_mb']):.1f} MB)", "report only"))
 
     opened = best_each(runs, "open_case")
     first, rest = opened[0], opened[1:]

@@ -10,8 +10,9 @@ imported at the top of this module, so the launcher stays a few megabytes and st
 ``probe`` (started by ``launch``) starts the desktop the way ``ui.app.run`` does, with its own
 functions, and prints JSON: seconds from the launcher's clock reading to the main window's first Paint
 event, to My day's and the Cases list's data being shown; then (unless ``--startup-only``) the time of
-each search keystroke in Cases and of each case opened. ``time.monotonic`` is system-wide (Linux
-CLOCK_MONOTONIC), so the launcher's reading and the probe's are on one clock.
+each search keystroke in Cases, of exporting the whole list (.xlsx and .csv) and of each case opened.
+``time.monotonic`` is system-wide (Linux CLOCK_MONOTONIC), so the launcher's reading and the probe's
+are on one clock.
 """
 
 from __future__ import annotations
@@ -201,6 +202,8 @@ def probe(args: argparse.Namespace) -> dict[str, Any]:
     elif not args.startup_only:
         report.update(keystrokes(window, args.keystrokes))
         report["keystrokes_done"] = now() - started
+        report.update(export_list(window))
+        report["export_done"] = now() - started
         report.update(open_cases(window, args.cases, args.seed))
 
     report["gc_pauses"] = list(pauses)
@@ -244,14 +247,20 @@ def _rss_mb(field: str) -> float | None:
     return None
 
 
-def search_name(rows: list[Any], length: int) -> str:
-    """A real child's name to type, about ``length`` characters: the first, in reference order, whose
-    "forename surname" is that long (or the longest), so each run types the same words."""
-    names = sorted((str(r.reference), str(r.child)) for r in rows if r.child)
-    for _ref, name in names:
-        if len(name) >= length:
-            return name[:length]
-    return max((n for _r, n in names), key=len)
+def search_name(rows: list[Any], length: int) -> tuple[str, str]:
+    """A real child's name with accents, and what a caseworker types for it (no accents, small letters),
+    about ``length`` characters: the first, in reference order, whose "forename surname" is that long
+    (or the longest), so each run types the same words and every keystroke goes through the folding."""
+    from caseworker.text_folding import fold_for_search
+
+    names = sorted((str(r.reference), str(r.child)) for r in rows if r.child and not str(r.child).isascii())
+    typed = [(name, fold_for_search(name)) for _ref, name in names]
+    typed = [(name, plain) for name, plain in typed if plain.isascii() and len(plain) == len(name)]
+    for name, plain in typed:
+        if len(plain) >= length:
+            return name[:length], plain[:length]
+    name, plain = max(typed, key=lambda pair: len(pair[1]))
+    return name, plain
 
 
 def keystrokes(window: Any, n: int) -> dict[str, Any]:
@@ -264,7 +273,7 @@ def keystrokes(window: Any, n: int) -> dict[str, Any]:
     watch = _paint_watch()(viewport)
     process_until(lambda: watch.saw(viewport), "paint the Cases list")
     idle(SETTLE_SECONDS)  # a person looks at the list before typing; the app does its after-load chores
-    name = search_name(cases.shown_rows(), n)
+    accented, name = search_name(cases.shown_rows(), n)
     cases.search.setFocus()
     times: list[float] = []
     shown: list[int] = []
@@ -277,9 +286,39 @@ def keystrokes(window: Any, n: int) -> dict[str, Any]:
         shown.append(cases.model.rowCount())
     if cases.search.text() != name:
         raise RuntimeError(f"typed {name!r} but the search box holds {cases.search.text()!r}")
+    if not any(accented in r.child for r in cases.shown_rows()):
+        raise RuntimeError(f"typing {name!r} did not find {accented!r}")
     cases.clear_filters()
     process_until(lambda: True, "settle")
-    return {"keystrokes": times, "typed": name, "rows_shown": shown}
+    return {"keystrokes": times, "typed": name, "typed_for": accented, "rows_shown": shown}
+
+
+def export_list(window: Any) -> dict[str, Any]:
+    """Export list… on the whole Cases list, as .xlsx then .csv: seconds from the call to the panel's
+    ``exported`` signal (the file written whole and in place), with the rows and the file sizes."""
+    cases = window.cases
+    cases.clear_filters()
+    finished: list[float] = []
+
+    def on_exported() -> None:
+        finished.append(now())
+        _loop().quit()
+
+    cases.exported.connect(on_exported)
+    report: dict[str, Any] = {"export_rows": cases.model.rowCount(), "export_columns": len(cases.model.columns)}
+    with tempfile.TemporaryDirectory() as folder:
+        for suffix in ("xlsx", "csv"):
+            path = Path(folder) / f"cases.{suffix}"
+            finished.clear()
+            t0 = now()
+            cases.export_to(path)
+            wait_until(lambda: bool(finished), f"export the list as .{suffix}")
+            if not path.exists():
+                raise RuntimeError(f"the .{suffix} export failed: {cases.export_note.text()}")
+            report[f"export_{suffix}"] = finished[0] - t0
+            report[f"export_{suffix}_mb"] = path.stat().st_size / 1e6
+    cases.exported.disconnect(on_exported)
+    return report
 
 
 def open_case(window: Any, case_id: int) -> float:
@@ -290,7 +329,7 @@ def open_case(window: Any, case_id: int) -> float:
     window.open_case(case_id)
     panel = window.tabs.currentWidget()
     bar = panel.tabs.tabBar()  # the notes and documents arrive as the counts in their tab titles
-    watch = _paint_watch()(panel, bar)
+    watch = _paint_watch()(panel.header, bar)  # the page is a scroll area: its header paints the data
 
     def on_loaded(what: str) -> None:
         loaded.append(what)
@@ -302,7 +341,7 @@ def open_case(window: Any, case_id: int) -> float:
     for what, part in parts.items():
         part.loaded.connect(functools.partial(on_loaded, what))
     wait_until(lambda: set(loaded) >= set(parts), "load a case")
-    process_until(lambda: watch.saw(panel) or watch.saw(bar), "paint a case")
+    process_until(lambda: watch.saw(panel.header) or watch.saw(bar), "paint a case")
     seconds = now() - t0
     window.close_tab(window.tabs.indexOf(panel))
     process_until(lambda: True, "settle")

@@ -17,7 +17,7 @@ import platform
 import sys
 import time
 
-from benchmarks import case_documents, caseload, chronology, desktop, letters, measures
+from benchmarks import bundle, case_documents, caseload, chronology, desktop, letters, measures
 from benchmarks.datasets import TODAY, ensure_dataset, ensure_tracker
 from benchmarks.measures import Row
 
@@ -60,6 +60,7 @@ def main(argv: list[str] | None = None) -> int:
     rows += case_documents.case_documents_rows(datasets[0], slow)  # a case holding 1 GiB of documents
     rows += letters.letters_rows(datasets[0], slow)
     rows += chronology.chronology_rows(datasets[0], fast)  # one case's 200 events as the PDF evidence index
+    rows += bundle.bundle_rows(slow)  # the desktop bundle, when installer/build.sh has made one
     rows.append(measures.runner_peak_row())
 
     print(f"Caseworker benchmarks: today {TODAY.isoformat()}, Python {measures.python_version()}, "

@@ -12,15 +12,17 @@ import json
 import logging
 import os
 import sys
+import time
 from collections.abc import Callable, Sequence
 from datetime import date
 from pathlib import Path
 from typing import Any, NoReturn
 
-from caseworker import __version__
+from caseworker import __version__, logs
 from caseworker.errors import CaseworkerError, ValidationError
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+log = logging.getLogger("caseworker.cli")
 
 
 class Parser(argparse.ArgumentParser):
@@ -59,6 +61,8 @@ def build_parser() -> Parser:
                    "the file in your user data folder)")
     p.add_argument("--demo", action="store_true", help="use the demo database (built by 'caseworker demo')")
     p.add_argument("--as", dest="as_user", metavar="USER", type=username, help="act as this staff username")
+    p.add_argument("-v", "--verbose", action="count", default=0, help="say what the command is doing on "
+                   "standard error (-vv: more); the log file keeps the details either way (docs/logs.md)")
     sub = p.add_subparsers(dest="command", parser_class=Parser)
 
     imp = sub.add_parser("import", help="import a tracker spreadsheet (.csv or .xlsx)")
@@ -87,17 +91,26 @@ def build_parser() -> Parser:
     db_sub.add_parser("revision", help="print the database's schema revision")
     for module in COMMAND_MODULES:
         COMMANDS.update(importlib.import_module(module).register(sub))
+    verbose_after_command(p)
     return p
+
+
+def verbose_after_command(parser: argparse.ArgumentParser) -> None:
+    """Accept -v after the command too (`caseworker deadlines -v`), as people type it, at every level."""
+    for action in parser._actions:  # argparse keeps its subcommands here and nowhere public
+        if isinstance(action, argparse._SubParsersAction):
+            for command in action.choices.values():
+                command.add_argument("-v", "--verbose", action="count", default=argparse.SUPPRESS,
+                                     help=argparse.SUPPRESS)
+                verbose_after_command(command)
 
 
 def database_url(args: argparse.Namespace) -> str:
     from caseworker.store.location import default_database_url, demo_database_url
 
-    if args.database:
-        return str(args.database)
-    if args.demo:
-        return demo_database_url()
-    return default_database_url()
+    url = str(args.database) if args.database else demo_database_url() if args.demo else default_database_url()
+    log.info("database: %s", logs.without_password(url))
+    return url
 
 
 def today_of(args: argparse.Namespace) -> date:
@@ -242,16 +255,22 @@ Handler = Callable[[argparse.Namespace], int]
 COMMANDS: dict[str, Handler] = {"deadlines": cmd_deadlines, "import": cmd_import, "demo": cmd_demo, "db": cmd_db}
 # Command groups kept in their own modules (see caseworker/commands/__init__.py).
 COMMAND_MODULES: tuple[str, ...] = ("caseworker.commands.letters", "caseworker.commands.caseload",
-                                      "caseworker.commands.team")
+                                      "caseworker.commands.team", "caseworker.commands.settings")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    # Notes worth a user's attention (a copy taken before an upgrade) go to standard error, one line each.
-    logging.basicConfig(level=logging.WARNING, format="caseworker: %(message)s", stream=sys.stderr)
+    # Notes worth a user's attention (a copy taken before an upgrade) go to standard error, one line each;
+    # with -v, what the command is doing too.
+    logs.start_logging(args.verbose)
     command = COMMANDS.get(args.command or "", cmd_desktop)
+    log.info("version %s, command: %s", __version__, args.command or "desktop")
+    log.debug("%s", "; ".join(logs.platform_lines()))
+    started = time.perf_counter()
     try:
-        return command(args)
+        code = command(args)
+        log.info("finished in %.2f s, exit status %d", time.perf_counter() - started, code)
+        return code
     except ValidationError as exc:
         for p in exc.problems:
             print(f"caseworker: {p.field}: {p.reason}", file=sys.stderr)
@@ -266,9 +285,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as exc:
         reason = database_failure(exc)
         if reason is None:
-            raise
+            return unexpected_failure(exc)
         print(f"caseworker: {reason}", file=sys.stderr)
         return EXIT_FAILED
+
+
+def unexpected_failure(exc: Exception) -> int:
+    """A fault in Caseworker itself: the traceback to the log, one line naming the log to the user."""
+    where = logs.record_unexpected(exc, "the command stopped on an unexpected error")
+    found = f"the details are in {where}" if where else "the details are above"
+    print(f"caseworker: an unexpected error stopped the command ({logs.one_line(exc)}); {found}",
+          file=sys.stderr)
+    return EXIT_FAILED
 
 
 def database_failure(exc: Exception) -> str | None:

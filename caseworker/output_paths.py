@@ -1,4 +1,5 @@
-"""Where the product may write a file it makes (a letter, a batch print file, an import's rejects).
+"""Where the product may write a file it makes (a letter, a batch print file, an import's rejects, an
+exported list).
 
 One set of rules for every writer: never the database in use (or its WAL, shared-memory and journal
 files), never any other SQLite database, and a file only flushed to disk and renamed into place whole.
@@ -53,3 +54,20 @@ def sync_folder(folder: Path) -> None:
             os.fsync(fd)
     finally:
         os.close(fd)
+
+
+def link_new(temp: Path, path: Path) -> None:
+    """Give ``temp``'s finished contents the new name ``path``; ``FileExistsError`` if the name is taken,
+    so a file someone else put there meanwhile is never replaced."""
+    try:
+        os.link(temp, path)
+        return
+    except FileExistsError:
+        raise
+    except OSError:  # a file system without hard links: claim the name exclusively, then copy
+        pass
+    with temp.open("rb") as src, path.open("xb") as dst:
+        while block := src.read(1 << 20):
+            dst.write(block)
+        dst.flush()
+        os.fsync(dst.fileno())

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import logging
 import sys
 
 from PySide6.QtCore import QCoreApplication, Qt
@@ -12,10 +13,15 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 from caseworker.context import AppContext
 from caseworker.errors import CaseworkerError
 from caseworker.holiday_cache import cached_calendar
+from caseworker.logs import start_logging
 from caseworker.services.actor import Actor, login_name, resolve_actor
 from caseworker.statutory.engine import DeadlineEngine
 from caseworker.store.database import Database, open_database
 from caseworker.store.location import demo_database_url
+from ui.error_reports import ErrorHooks, install_error_hooks
+from ui.icon import app_icon
+
+log = logging.getLogger("caseworker.desktop")
 
 
 def make_application(argv: list[str] | None = None) -> QApplication:
@@ -27,7 +33,17 @@ def make_application(argv: list[str] | None = None) -> QApplication:
     QCoreApplication.setApplicationName("Caseworker")
     app = QApplication(argv or sys.argv[:1])
     app.setApplicationDisplayName("Caseworker")
+    app.setWindowIcon(app_icon())
     return app
+
+
+def start_error_reporting(app: QApplication, args: argparse.Namespace) -> ErrorHooks:
+    """The log file, and the Something-went-wrong dialog for any error nobody planned for."""
+    start_logging(getattr(args, "verbose", 0))
+    hooks = install_error_hooks(app)
+    app.aboutToQuit.connect(hooks.remove)
+    log.info("desktop started")
+    return hooks
 
 
 def demo_needs_building(url: str) -> bool:
@@ -54,6 +70,7 @@ def acting_user(db: Database, as_user: str | None, is_demo: bool) -> Actor:
 
 def run(args: argparse.Namespace) -> int:
     app = make_application()
+    hooks = start_error_reporting(app, args)
     url = args.database or (demo_database_url() if args.demo else None)
     is_demo = bool(args.demo)
     try:
@@ -75,6 +92,10 @@ def run(args: argparse.Namespace) -> int:
     if desktop.can_view_team and is_demo:
         desktop.set_viewing(None)  # a team lead's morning starts on the whole team's work
     window = MainWindow(desktop)
+    # A background task's unplanned failure, with no handler of its own, gets the error dialog (ui/tasks.py
+    # has logged it); the window's own message stays for the errors Caseworker explains itself.
+    desktop.runner.default_error = lambda exc: (window.show_error(exc) if isinstance(exc, CaseworkerError)
+                                                else hooks.reporter.show(exc))
     window.show()
     code = app.exec()
     desktop.runner.wait(5000)

@@ -33,6 +33,7 @@ class DesktopContext(QObject):
         self.viewing: str | None = actor.username
         self._letter_kit: LetterKit | None = None
         self._letter_kit_lock = threading.Lock()
+        self._council_version = 0  # the stored council settings' version the letter kit was loaded with
 
     def today(self) -> date:
         return self.ctx.today()
@@ -40,19 +41,25 @@ class DesktopContext(QObject):
     def letter_kit(self) -> LetterKit:
         """The letter templates and council settings, loaded once (call it on a worker thread).
 
-        A SettingsError (no council settings for a real database) is not remembered: once the file
-        is in place, Refresh finds it.
+        Loaded again when an admin has saved new council settings since (on any desktop: the stored
+        version is read each time, one small query), so every desktop prints the same letters. A
+        SettingsError (no council settings for a real database) is not remembered: once the settings
+        are in place, Refresh finds them.
         """
+        from caseworker.services.council_settings import stored_version
         from caseworker.services.letters import load_letter_kit
 
         with self._letter_kit_lock:
-            if self._letter_kit is None:
+            version = stored_version(self.ctx)
+            if self._letter_kit is None or version != self._council_version:
                 self._letter_kit = load_letter_kit(self.ctx)
+                self._council_version = version
             return self._letter_kit
 
     def set_actor(self, actor: Actor) -> None:
         self.actor = actor
-        self.viewing = actor.username
+        # As at start: a team lead's morning is the whole team's work, a caseworker's their own.
+        self.viewing = None if self.can_view_team else actor.username
         self.actor_changed.emit()
         self.viewing_changed.emit()
 

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QMessageBox, QTextBrowser, QVBoxLayout, QWidget
+from typing import TYPE_CHECKING
 
-from caseworker import __version__
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QTextBrowser, QVBoxLayout, QWidget
+
 from caseworker.statutory.rules import Rules, Timescale
+
+if TYPE_CHECKING:
+    from ui.context import DesktopContext
 
 BINDING_WORDS = {
     "never": "Not a legal deadline: the council's own planning date. Later than it is behind plan, never a breach.",
@@ -72,7 +76,8 @@ def show_rules(parent: QWidget, rules: Rules) -> None:
     dialog.exec()
 
 
-def show_about(parent: QWidget) -> None:
-    QMessageBox.about(parent, "About Caseworker",
-                      f"<b>Caseworker {__version__}</b><p>EHC needs assessments and plans for council SEND "
-                      "teams: statutory deadlines, advice tracking, letters and caseloads.</p>")
+def show_about(parent: QWidget, desktop: DesktopContext) -> None:
+    # Loaded when asked for: the licence table and its texts are nothing the window needs at start.
+    from ui.dialogs.about import AboutDialog
+
+    AboutDialog(desktop, parent).exec()

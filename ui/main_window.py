@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import QByteArray, QSettings, Qt
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
@@ -27,6 +29,10 @@ from ui.panels.letters_queue import LettersQueuePanel
 from ui.panels.my_day import MyDayPanel
 from ui.panels.team_tab import attach_team_tab
 from ui.step_menu import STEPS, add_step_actions
+from ui.window_size import fits_a_screen, place_on_screen
+
+if TYPE_CHECKING:
+    from ui.dialogs.council_settings import CouncilSettingsDialog
 
 WHOLE_TEAM = "__team__"
 
@@ -36,8 +42,7 @@ class MainWindow(QMainWindow):
         super().__init__(parent)
         self.desktop = desktop
         self.setWindowTitle("Caseworker" + (" (demo)" if desktop.is_demo else ""))
-        self.setMinimumSize(900, 600)
-        self.resize(1400, 850)
+        place_on_screen(self)  # 1400 x 850 where that fits, otherwise maximised on the screen there is
         self._staff: list[StaffView] = []
         self.new_request_dialog: NewRequestDialog | None = None
         desktop.runner.default_error = self.show_error
@@ -111,6 +116,10 @@ class MainWindow(QMainWindow):
         menu = self.menuBar()
         file_menu = menu.addMenu("&File")
         file_menu.addAction(self.new_request_action)
+        # The council's letterhead, contacts and appeal paragraphs for the whole team: admins only.
+        self.council_settings_action = QAction("Council &settings…", self)
+        self.council_settings_action.triggered.connect(lambda _=False: self.open_council_settings())
+        file_menu.addAction(self.council_settings_action)
         file_menu.addSeparator()
         quit_action = QAction("&Quit", self)
         quit_action.setShortcuts(QKeySequence.keyBindings(QKeySequence.StandardKey.Quit) or [QKeySequence("Ctrl+Q")])
@@ -141,7 +150,7 @@ class MainWindow(QMainWindow):
                         shortcut=QKeySequence(QKeySequence.StandardKey.HelpContents))
         rules.triggered.connect(lambda: show_rules(self, self.desktop.ctx.engine.rules))
         about = QAction("&About Caseworker", self)
-        about.triggered.connect(lambda: show_about(self))
+        about.triggered.connect(lambda: show_about(self, self.desktop))
         help_menu.addAction(rules)
         help_menu.addAction(about)
 
@@ -273,6 +282,19 @@ class MainWindow(QMainWindow):
         self.new_request_dialog.open()
         return self.new_request_dialog
 
+    def open_council_settings(self) -> CouncilSettingsDialog | None:
+        """The Council settings dialog (window-modal), for an admin; None for anyone else."""
+        if self.desktop.actor.role != "admin":
+            return None
+        from ui.dialogs.council_settings import CouncilSettingsDialog  # an admin's occasional errand: not at start
+
+        dialog = CouncilSettingsDialog(self.desktop, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.saved.connect(lambda version: self.statusBar().showMessage(
+            f"Council settings saved (version {version}): every desktop's letters use them now", 8000))
+        dialog.open()
+        return dialog
+
     def find_case(self) -> None:
         self.tabs.setCurrentWidget(self.cases)
         self.cases.focus_search()
@@ -292,6 +314,7 @@ class MainWindow(QMainWindow):
             action.setEnabled(writer and name in available)
         self.close_case.setEnabled(panel is not None)
         self.new_request_action.setEnabled(writer)
+        self.council_settings_action.setVisible(self.desktop.actor.role == "admin")
 
     # --- errors and layout -------------------------------------------------------------------------
     def show_error(self, exc: BaseException) -> None:
@@ -304,8 +327,8 @@ class MainWindow(QMainWindow):
     def _restore_layout(self) -> None:
         settings = QSettings()
         geometry = settings.value("main_window/geometry")
-        if isinstance(geometry, QByteArray):
-            self.restoreGeometry(geometry)
+        if isinstance(geometry, QByteArray) and self.restoreGeometry(geometry) and not fits_a_screen(self):
+            place_on_screen(self)  # remembered from a bigger screen: start afresh on this one
         state = settings.value("main_window/state")
         if isinstance(state, QByteArray):
             self.restoreState(state)

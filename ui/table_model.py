@@ -25,6 +25,13 @@ class Column(Generic[R]):
     tooltip: Callable[[R], str] | None = None
     icon: Callable[[R], Any] | None = None
     align_right: bool = False
+    # What an exported spreadsheet holds in this column (a date cell rather than its words), and its
+    # heading there; by default the text shown, under the title shown.
+    export: Callable[[R], Any] | None = None
+    export_title: str = ""
+
+    def exported(self, row: R) -> Any:
+        return self.text(row) if self.export is None else self.export(row)
 
 
 class RowTableModel(QAbstractTableModel, Generic[R]):

@@ -14,6 +14,9 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
 
+from caseworker.errors import CaseworkerError
+from caseworker.logs import record_unexpected
+
 Done = Callable[[Any], None]
 Failed = Callable[[BaseException], None]
 
@@ -90,5 +93,7 @@ class TaskRunner(QObject):
         callbacks = self._finish(task_id)
         handler = (callbacks[1] if callbacks else None) or self.default_error
         if handler is None:
-            raise exc
+            raise exc  # to sys.excepthook: the log and the error dialog (ui/error_reports.py)
+        if not isinstance(exc, CaseworkerError):  # a fault, whatever the screen says of it: its traceback kept
+            record_unexpected(exc, "a background task failed")
         handler(exc)

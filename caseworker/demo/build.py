@@ -37,6 +37,7 @@ from caseworker.demo.organisations import write_organisations
 from caseworker.demo.staffing import write_staffing
 from caseworker.demo.write_details import write_details
 from caseworker.errors import CaseworkerError
+from caseworker.services.council_settings import sample_council_record
 from caseworker.statutory.engine import DeadlineEngine
 from caseworker.store.audit import audit
 from caseworker.store.database import Database, normalise_url, open_database
@@ -296,6 +297,7 @@ def _write(session: Session, data: DemoData, login: str, seed: int, sqlite: bool
     session.execute(update(Child).where(Child.upn.is_(None)).values(upn_unknown_reason=UPN_NOT_YET_ASSIGNED))
     write_organisations(session)
     write_staffing(session, data.team, data.today, staff_ids)
+    session.add(sample_council_record(actor))  # the sample council's letterhead, for the Settings dialog to show
     made = {m.__tablename__: session.scalar(select(func.max(m.id))) or 0 for m in PEOPLE}
     meta = {"demo": "1", "demo_scale": data.scale.name, "demo_today": data.today.isoformat(),
             "demo_seed": str(seed), "demo_made": json.dumps(made, sort_keys=True)}

@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from caseworker.io.table import write_rows
-from caseworker.output_paths import database_clash, same_file, sync_folder
+from caseworker.output_paths import database_clash, link_new, same_file, sync_folder
 
 
 class RejectsRefused(ValueError):
@@ -76,7 +76,7 @@ class RejectsFile:
             os.replace(self._temp, self.path)
         else:
             try:
-                _link_new(self._temp, self.path)
+                link_new(self._temp, self.path)
             except FileExistsError:
                 self.discard()
                 raise RejectsRefused(f"the rejects file {self.path} appeared while the import ran; choose "
@@ -89,21 +89,3 @@ class RejectsFile:
             self._fh.close()
         with contextlib.suppress(OSError):
             self._temp.unlink()
-
-
-def _link_new(temp: Path, path: Path) -> None:
-    """``temp``'s contents at the new name ``path``; ``FileExistsError`` if the name is taken."""
-    try:
-        os.link(temp, path)
-        return
-    except FileExistsError:
-        raise
-    except OSError:  # a file system without hard links: create the name exclusively and copy
-        pass
-    with temp.open("rb") as src, path.open("xb") as dst:
-        while block := src.read(1 << 20):
-            dst.write(block)
-        dst.flush()
-        os.fsync(dst.fileno())
-
-

@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
 from caseworker.errors import CaseworkerError
+
+if TYPE_CHECKING:
+    from caseworker.letters.settings import SettingsProblem
 
 
 class LetterError(CaseworkerError):
@@ -14,7 +20,15 @@ class TemplateFormatError(LetterError):
 
 
 class SettingsError(LetterError):
-    """The council settings file is malformed; the message names the file and the key."""
+    """The council settings are malformed; the message names the file and the key.
+
+    ``problems`` holds each problem under its field (caseworker.letters.settings.SettingsProblem), so
+    the Settings dialog can show it beside that field.
+    """
+
+    def __init__(self, message: str, problems: Sequence[SettingsProblem] = ()) -> None:
+        super().__init__(message)
+        self.problems = list(problems)
 
 
 class MandatoryBlocksMissing(SettingsError):

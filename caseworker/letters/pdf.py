@@ -15,7 +15,6 @@ from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import replace
 from functools import lru_cache
-from pathlib import Path
 from typing import Any
 
 from reportlab import rl_config
@@ -184,9 +183,9 @@ def _address_block(canv: Canvas, letter: Letter) -> None:
 
 
 @lru_cache(maxsize=4)
-def _logo(path: Path, mtime_ns: int) -> ImageReader:
-    """The council's logo decoded once (per file version), not once per letter in a batch."""
-    return ImageReader(str(path))
+def _logo(data: bytes) -> ImageReader:
+    """The council's logo decoded once (per image), not once per letter in a batch."""
+    return ImageReader(io.BytesIO(data))
 
 
 def _letterhead(canv: Canvas, letter: Letter) -> None:
@@ -194,7 +193,7 @@ def _letterhead(canv: Canvas, letter: Letter) -> None:
     top = PAGE_H - TOP_MARGIN
     x = LEFT
     if c.logo is not None:
-        logo = _logo(c.logo, c.logo.stat().st_mtime_ns)
+        logo = _logo(c.logo.data)
         canv.drawImage(logo, LEFT, top - 20 * mm, width=20 * mm, height=20 * mm, preserveAspectRatio=True,
                        mask="auto")
         x = LEFT + 24 * mm

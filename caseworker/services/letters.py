@@ -34,7 +34,6 @@ from caseworker.letters import (
     Recipient,
     TemplateSet,
     facts_from_detail,
-    load_council_settings,
     load_templates,
 )
 from caseworker.letters.errors import SettingsError
@@ -77,7 +76,8 @@ class LetterKit:
 
 
 def council_settings_path(*, demo: bool) -> Path | None:
-    """The council's settings file: $CASEWORKER_COUNCIL_SETTINGS, else council.toml in the user data folder.
+    """The council's settings file, for a database that stores none (caseworker.services.council_settings):
+    $CASEWORKER_COUNCIL_SETTINGS, else council.toml in the user data folder.
 
     Only a demo database may fall back to the shipped sample council (None); a real team's letters
     must never go out on a fictional council's letterhead.
@@ -90,14 +90,17 @@ def council_settings_path(*, demo: bool) -> Path | None:
         return own
     if demo:
         return None
-    raise SettingsError(f"letters need your council's settings: copy resources/letters/council.sample.toml to "
-                        f"{own} (or set {COUNCIL_ENV}) and fill in your council's details")
+    raise SettingsError("letters need your council's settings: an admin enters them in File > Council settings, "
+                        "or imports a copy of resources/letters/council.sample.toml filled in with your council's "
+                        f"details ('caseworker settings import FILE'); a file at {own} (or {COUNCIL_ENV}) is "
+                        "read while the database stores none")
 
 
 def load_letter_kit(ctx: AppContext) -> LetterKit:
-    demo = ctx.db.meta("demo") == "1"
-    return LetterKit(templates=load_templates(rules=ctx.engine.rules),
-                     council=load_council_settings(council_settings_path(demo=demo)))
+    """The templates, and the council's settings: the database's, else the settings file (a demo: the sample)."""
+    from caseworker.services.council_settings import council_settings
+
+    return LetterKit(templates=load_templates(rules=ctx.engine.rules), council=council_settings(ctx))
 
 
 @dataclass(frozen=True, slots=True)

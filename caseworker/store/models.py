@@ -335,6 +335,7 @@ __all__ = [
     "CONTACT_ROLES",
     "EXCEPTION_GROUNDS",
     "LETTER_STATUSES",
+    "LOGO_TYPES",
     "ORGANISATION_KINDS",
     "REG8_BODIES",
     "ROLES",
@@ -352,6 +353,7 @@ __all__ = [
     "Child",
     "Consultation",
     "Contact",
+    "CouncilSettingsRecord",
     "ExistingAdvice",
     "LetterRecord",
     "Organisation",
@@ -445,6 +447,33 @@ class CasePin(Base):
     pinned_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
     pinned_on: Mapped[date] = mapped_column(Date, nullable=False)
     note: Mapped[str] = mapped_column(Text, nullable=False, default="")
+
+
+LOGO_TYPES = ("image/png", "image/jpeg")
+LOGO_MAX_BYTES = 1_000_000  # caseworker.letters.logo checks the image; the database holds the line too
+
+
+class CouncilSettingsRecord(Versioned, Base):
+    """The council's letter settings, one row for the whole team, so every desktop prints the same letters.
+
+    ``details`` holds the council and its contacts shaped like the settings file's sections, ``blocks``
+    the mandatory paragraphs' text; the logo is the image itself. Each save is audited.
+    """
+
+    __tablename__ = "council_settings"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    details: Mapped[dict[str, Any]] = mapped_column(JSON, nullable=False)
+    blocks: Mapped[dict[str, str]] = mapped_column(JSON, nullable=False)
+    logo: Mapped[bytes | None] = mapped_column(LargeBinary)
+    logo_type: Mapped[str | None] = mapped_column(String(16))
+    changed_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
+    changed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
+    __table_args__ = (
+        CheckConstraint("id = 1", name="one_row"),
+        CheckConstraint(f"logo_type IN {LOGO_TYPES!r}", name="logo_type"),
+        CheckConstraint("(logo IS NULL) = (logo_type IS NULL)", name="logo_with_type"),
+        CheckConstraint(f"logo IS NULL OR length(logo) <= {LOGO_MAX_BYTES}", name="logo_size"),
+    )
 
 
 # The case file's notes and documents live in their own module; imported here so the metadata is whole.

@@ -17,7 +17,7 @@ from caseworker.letters.correspondent import main_correspondent_id
 from caseworker.reports.deadlines import ADVICE_SHORT
 from caseworker.services.casefile import facts_of
 from caseworker.services.named_setting import ADMISSION_DUTY_KINDS, SETTING_KIND_TITLES
-from caseworker.statutory.engine import AdviceDeadline, RequestDeadlines
+from caseworker.statutory.engine import EXCUSED, STAGE_CLOSED, AdviceDeadline, RequestDeadlines
 from caseworker.statutory.rules import Timescale
 from caseworker.store.models import AdviceRequest, Allocation, AuditEvent, Case, Child, Consultation, School, Staff
 from caseworker.views.case_people import ChildRecord, child_record
@@ -298,9 +298,12 @@ def _history(s: Session, case_id: int) -> list[HistoryRow]:
 
 
 def _advice_view(a: AdviceDeadline, row: AdviceRequest, versions: dict[int, int],
-                 service_ids: dict[int, int | None]) -> AdviceView:
+                 service_ids: dict[int, int | None], request_open: bool = True) -> AdviceView:
+    # Advice still out when the request closed is no longer awaited: not late, not chased.
+    closed = not request_open and a.received is None and a.status != EXCUSED
+    status, days_late = (STAGE_CLOSED, 0) if closed else (a.status, a.days_late)
     return AdviceView(a.id or 0, versions.get(a.id or 0, 1), a.kind, a.service or "", a.requested, a.due, a.received,
-                      a.status, a.days_late, service_ids.get(a.id or 0), a.sent_by, a.delivered, row.excused_ground,
+                      status, days_late, service_ids.get(a.id or 0), a.sent_by, a.delivered, row.excused_ground,
                       row.excused_from, row.excused_to, bool(row.service and row.service.bound_by_reg8),
                       row.covers_pfa)
 
@@ -323,8 +326,8 @@ def _detail(ctx: AppContext, case: Case, today: date, school: str, history: list
         upn=child.upn or "", school=school, primary_need=child.primary_need or "",
         caseworker=worker.username if worker else "", caseworker_name=worker.display_name if worker else "",
         received=case.received_on, final_issued=case.final_issued_on, deadlines=deadlines,
-        advice=tuple(_advice_view(a, stored[a.id or 0], versions, service_ids)
-                     for a in (deadlines.advice if deadlines else [])),
+        advice=tuple(_advice_view(a, stored[a.id or 0], versions, service_ids, deadlines.is_open)
+                     for a in deadlines.advice) if deadlines else (),
         contacts=contacts,
         exceptions=tuple(ExceptionView(e.ground, grounds.get(e.ground, {}).get("title", e.ground),
                                        e.recorded_on, e.note, e.id, e.began_on, e.ended_on,

@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Select, Subquery, func, select
+from sqlalchemy.orm import aliased
 
 from caseworker.context import AppContext
 from caseworker.reports.deadlines import next_step
 from caseworker.statutory.engine import DUE_SOON, EXEMPT, LATE, OVERDUE, RequestDeadlines
-from caseworker.store.models import Case, Child, School, Staff
+from caseworker.store.models import Case, Child, Contact, School, Staff
 from caseworker.store.queries import load_request_facts
+from caseworker.text_folding import fold_for_search
 
 STAGE_PLAN = "plan"  # a plan in place with no request on record
 
@@ -37,7 +41,8 @@ class CaseRow:
     next_due: date | None
     late_advice: tuple[str, ...]
     received: date | None
-    search_text: str  # lower-case name, reference, UPN and school, for instant search
+    # Everything a search looks in (see ``search_text_of``), folded once here so a keystroke only compares.
+    search_text: str
 
     @property
     def status_rank(self) -> int:
@@ -63,29 +68,70 @@ def row_status(d: RequestDeadlines | None, stage: str) -> str:
     return "exempt" if EXEMPT in statuses else "on_track"
 
 
+def search_text_of(words: Iterable[str | None], postcodes: Iterable[str | None]) -> str:
+    """One folded text to search: names, references, identifiers, schools; contacts; postcodes.
+
+    A postcode is there with and without its space ("hr4 9dl hr49dl"), so either way of typing it is
+    found; identifiers are stored without spaces, and a typed "943 476 5919" is found a word at a time.
+    """
+    codes: list[str] = []
+    for code in postcodes:
+        if code and code not in codes:
+            codes.append(code)
+    parts = [*filter(None, words), *codes, *(c.replace(" ", "") for c in codes)]
+    whole = " ".join(parts)
+    if whole.isascii():
+        return fold_for_search(whole)
+    return " ".join([fold_for_search(part) for part in parts])  # only the accented parts take the long way
+
+
+def contacts_by_child() -> Subquery:
+    """Each child's contacts' names (space-separated) and postcodes ("|"-separated), one row a child
+    (group_concat on SQLite, string_agg on PostgreSQL)."""
+    return (select(Contact.child_id, func.aggregate_strings(Contact.name, " ").label("names"),
+                    func.aggregate_strings(Contact.postcode, "|").label("postcodes"))
+            .group_by(Contact.child_id).subquery())
+
+
+def case_list_query() -> Select[*tuple[Any, ...]]:
+    """Every case with its child, school, named setting, caseworker and family, in one query (in the
+    order ``case_row`` reads them)."""
+    setting, family = aliased(School), contacts_by_child()
+    return (select(Case.id, Case.reference, Case.received_on, Child.forename, Child.surname, Child.date_of_birth,
+                   Child.upn, Child.nhs_number, Child.uln, Child.postcode, Child.primary_need,
+                   School.name.label("school"), setting.name.label("setting"), Staff.username,
+                   Staff.display_name, family.c.names.label("family"), family.c.postcodes.label("family_postcodes"))
+            .join(Child, Child.id == Case.child_id)
+            .outerjoin(School, School.id == Child.school_id)
+            .outerjoin(setting, setting.id == Case.named_setting_id)
+            .outerjoin(Staff, Staff.id == Case.caseworker_id)
+            .outerjoin(family, family.c.child_id == Child.id)
+            .order_by(Case.reference))
+
+
+def case_row(r: Sequence[Any], d: RequestDeadlines | None) -> CaseRow:
+    """One row of the list from the query's row and, for a request, its deadlines."""
+    (case_id, reference, received, forename, surname, born, upn, nhs, uln, postcode, need, school, setting,
+     username, caseworker_name, family, family_postcodes) = r
+    stage = d.stage if d is not None else STAGE_PLAN
+    step = next_step(d) if d is not None and d.is_open else None
+    child = f"{forename} {surname}"
+    return CaseRow(
+        case_id=case_id, reference=reference, child=child, date_of_birth=born, upn=upn or "", school=school or "",
+        primary_need=need or "", caseworker=username or "", caseworker_name=caseworker_name or "", stage=stage,
+        status=row_status(d, stage), next_step=step[0] if step else "", next_due=step[1] if step else None,
+        late_advice=tuple(a.kind for a in d.advice if a.status == LATE) if d is not None else (),
+        received=received,
+        search_text=search_text_of(
+            (child, reference, upn, nhs, uln, school, setting if setting != school else None, family),
+            (postcode, *(family_postcodes.split("|") if family_postcodes else ()))))
+
+
 def load_case_rows(ctx: AppContext, today: date) -> list[CaseRow]:
     """All cases, requests evaluated as of ``today``; sorted by reference."""
     with ctx.db.sessions() as s:
         facts = load_request_facts(s, open_only=False)
-        rows = s.execute(
-            select(Case.id, Case.reference, Child.forename, Child.surname, Child.date_of_birth, Child.upn,
-                   School.name, Child.primary_need, Staff.username, Staff.display_name, Case.received_on)
-            .join(Child, Child.id == Case.child_id)
-            .outerjoin(School, School.id == Child.school_id)
-            .outerjoin(Staff, Staff.id == Case.caseworker_id)
-            .order_by(Case.reference)).all()
-    evaluated = {d.facts.id: d for d in ctx.engine.evaluate_all(facts, today)}
-    out = []
-    for cid, ref, forename, surname, dob, upn, school, need, username, name, received in rows:
-        d = evaluated.get(cid)
-        stage = d.stage if d is not None else STAGE_PLAN
-        step = next_step(d) if d is not None and d.is_open else None
-        child = f"{forename} {surname}"
-        out.append(CaseRow(
-            case_id=cid, reference=ref, child=child, date_of_birth=dob, upn=upn or "", school=school or "",
-            primary_need=need or "", caseworker=username or "", caseworker_name=name or "", stage=stage,
-            status=row_status(d, stage), next_step=step[0] if step else "", next_due=step[1] if step else None,
-            late_advice=tuple(a.kind for a in d.advice if a.status == LATE) if d is not None else (),
-            received=received,
-            search_text=" ".join((child, ref, upn or "", school or "")).casefold()))
-    return out
+        evaluated = {d.facts.id: d for d in ctx.engine.evaluate_all(facts, today)}
+        # Read a batch at a time as the rows are made: the query's rows are never all held at once.
+        result = s.execute(case_list_query().execution_options(yield_per=2000))
+        return [case_row(r, evaluated.get(r[0])) for r in result]

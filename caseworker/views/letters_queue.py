@@ -19,6 +19,7 @@ from sqlalchemy import ColumnElement, and_, or_, select
 from sqlalchemy.orm import Session
 
 from caseworker.context import AppContext
+from caseworker.letters import LetterError, TemplateSet
 from caseworker.reports.deadlines import ADVICE_SHORT
 from caseworker.services.letters import LetterRequest
 from caseworker.statutory.engine import LATE, RequestDeadlines
@@ -38,6 +39,8 @@ from caseworker.store.queries import load_request_facts
 RECENT = timedelta(days=28)
 CHASE_AGAIN = timedelta(days=14)
 NEEDS_REASONS = frozenset({"decision_not_to_assess", "decision_not_to_issue"})
+CASEWORKER_FACT = "case.caseworker_name"
+ALLOCATE_FIRST = "allocate a caseworker first"
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,11 +54,17 @@ class QueuedLetter:
     why: str
     request: LetterRequest
     days_late: int = 0
+    blocked: str = ""  # what must happen before it can be made ("allocate a caseworker first")
 
     @property
     def needs_reasons(self) -> bool:
         """A decision letter cannot be made from the queue alone: the caseworker writes the reasons."""
         return self.template_id in NEEDS_REASONS
+
+    @property
+    def ready(self) -> bool:
+        """Can be made with the others selected, from the queue alone."""
+        return not self.needs_reasons and not self.blocked
 
     @property
     def key(self) -> tuple[int, str, str]:
@@ -116,6 +125,19 @@ def letters_to_send(ctx: AppContext, today: date, caseworker: str | None = None)
                   if not made.has_copy(q.case_id, q.template_id, q.request.recipient_id or "")]
     # A stable sort: a step's copies follow the family's letter, in the order _copies gives them.
     return sorted(queue, key=lambda q: (q.template_id != "advice_chase", q.since, q.reference, q.template_id))
+
+
+def mark_blocked(items: list[QueuedLetter], templates: TemplateSet) -> list[QueuedLetter]:
+    """A letter that names the family's caseworker waits until the case has one, saying so, rather
+    than being offered as ready and failing in the batch."""
+    def names_caseworker(template_id: str) -> bool:
+        try:
+            return CASEWORKER_FACT in templates.get(template_id).needs
+        except LetterError:
+            return False
+
+    return [replace(q, blocked=ALLOCATE_FIRST) if not q.caseworker and names_caseworker(q.template_id) else q
+            for q in items]
 
 
 def letters_due_for_case(ctx: AppContext, case_id: int, today: date) -> list[QueuedLetter]:

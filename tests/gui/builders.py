@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QSettings
+from PySide6.QtCore import QCoreApplication, QSettings, Qt
 from pytestqt.qtbot import QtBot
 
 from caseworker.context import AppContext, fixed_clock
@@ -64,6 +64,7 @@ def open_window(qtbot: QtBot, desktop: DesktopContext, settings: Path, *, size: 
     qtbot.addWidget(window)
     failed = FailedTasks()
     desktop.runner.default_error = failed
+    window.setWindowState(Qt.WindowState.WindowNoState)  # not maximised on the small offscreen screen
     window.resize(*size)
     window.show()
     qtbot.waitExposed(window)

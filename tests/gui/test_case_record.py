@@ -114,7 +114,7 @@ def submit_past_warning(qtbot: QtBot, panel: CaseRecordPanel, dialog: StepDialog
     qtbot.waitUntil(lambda: required.loaded, timeout=10000)
     assert required.isVisible() and required.unexplained()
     dialog.ok.click()
-    assert dialog.isVisible() and dialog.ok.text() == "Save without reasons"
+    assert dialog.isVisible() and dialog.ok.text() == "&Save without reasons"
     submit(qtbot, panel, dialog)
 
 
@@ -303,7 +303,8 @@ def test_an_exception_and_a_withdrawal_from_the_panel(qtbot: QtBot, desktop: Des
     dialog.reason.setText("The family moved to Wales")
     dialog.date.set_value(date(2025, 2, 24))
     submit(qtbot, panel, dialog)
-    assert panel.detail.stage == "closed" and panel.header.week.text() == "Closed"  # type: ignore[union-attr]
+    assert panel.detail.stage == "closed"  # type: ignore[union-attr]
+    assert (panel.header.stage.text(), panel.header.week.text()) == ("Closed", "Withdrawn on 24 Feb 2025")
     assert panel.available_steps() == {"correct_step", "undo_step"}  # only putting the record right
 
 
@@ -376,3 +377,17 @@ def _close_dialogs() -> Iterator[None]:
     for widget in QApplication.topLevelWidgets():
         if isinstance(widget, StepDialog) and widget.isVisible():
             widget.done(0)
+
+
+def test_a_refused_request_says_how_it_ended_and_until_when_the_family_may_appeal(
+        qtbot: QtBot, desktop: DesktopContext) -> None:
+    cid = new_case(desktop, date(2024, 11, 25))  # GUI today is 3 Mar 2025
+    steps.record_decision_to_assess(desktop.ctx, desktop.actor, cid, True, date(2025, 1, 6))
+    steps.request_advice(desktop.ctx, desktop.actor, cid, "ep", date(2025, 1, 7))  # due 18 Feb: late by 3 Mar
+    steps.record_decision_to_issue(desktop.ctx, desktop.actor, cid, False, date(2025, 2, 14))
+    panel = open_panel(qtbot, desktop, cid)
+    assert panel.header.stage.text() == "Closed"
+    assert panel.header.week.text() == ("No plan issued: decision notified 14 Feb 2025; the family may appeal "
+                                        "until 14 Apr 2025 (later after mediation)")
+    # Advice still out when the request closed is no longer awaited: not shown late, never chased.
+    assert [(a.kind, a.status, a.days_late) for a in panel.detail.advice] == [("ep", "closed", 0)]  # type: ignore[union-attr]

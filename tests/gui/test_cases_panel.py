@@ -69,12 +69,15 @@ def team(desktop: DesktopContext) -> dict[str, int]:
     return ids
 
 
-def open_panel(qtbot: QtBot, dc: DesktopContext) -> CasesPanel:
+def open_panel(qtbot: QtBot, dc: DesktopContext, *, everyone: bool = True) -> CasesPanel:
+    """The panel loaded; ``everyone``: the whole team's cases (a caseworker's list opens on their own)."""
     panel = CasesPanel(dc)
     qtbot.addWidget(panel)
     panel.resize(1400, 850)
     panel.show()
     wait_loaded(qtbot, panel)
+    if everyone:
+        choose(panel, "caseworker", "")
     return panel
 
 
@@ -214,7 +217,7 @@ def test_reloads_on_data_changed_keeping_filter_and_selection(qtbot: QtBot, desk
 def test_accessible_names(qtbot: QtBot, desktop: DesktopContext) -> None:
     panel = open_panel(qtbot, desktop)
     for widget in (panel.search, panel.table, panel.stage, panel.caseworker, panel.status, panel.need,
-                   panel.late_only, panel.clear):
+                   panel.late_only, panel.clear, panel.export):
         assert widget.accessibleName()
     assert panel.count.text() == "Showing 0 of 0 cases"
 

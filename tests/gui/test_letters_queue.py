@@ -184,12 +184,12 @@ def test_a_refusal_is_made_from_the_case_which_double_click_opens(qtbot: QtBot, 
 def test_a_team_lead_can_see_the_whole_team_or_one_person(qtbot: QtBot, desktop: DesktopContext) -> None:
     letters_case(desktop)
     desktop.set_actor(add_staff(desktop.ctx, "tlead", "Terry Lead", "team_lead"))
-    panel = open_queue(qtbot, desktop)
-    assert panel.rows() == [] and panel.message.text().startswith("Nothing to send")
-    with qtbot.waitSignal(panel.loaded, timeout=WAIT):
-        desktop.set_viewing(None)
+    panel = open_queue(qtbot, desktop)  # a team lead starts on the whole team's letters
     assert {q.caseworker for q in panel.rows()} == {"jsmith"} and not panel.table.isColumnHidden(5)
     assert panel.whose.text().startswith("Whole team")
+    with qtbot.waitSignal(panel.loaded, timeout=WAIT):
+        desktop.set_viewing("tlead")
+    assert panel.rows() == [] and panel.message.text().startswith("Nothing to send")
     with qtbot.waitSignal(panel.loaded, timeout=WAIT):
         desktop.set_viewing("jsmith")
     assert len(panel.rows()) == 2
@@ -229,9 +229,7 @@ def test_screenshot_of_letters_to_send(qtbot: QtBot, desktop: DesktopContext, tm
     panel = window.letters_queue
     window.show_letters.trigger()
     qtbot.waitUntil(lambda: panel.has_loaded and not panel.is_loading, timeout=WAIT)
-    with qtbot.waitSignal(panel.loaded, timeout=WAIT):  # the toolbar's Show work for, as a team lead uses it
-        window.viewing.setCurrentIndex(window.viewing.findData(WHOLE_TEAM))
-        window.viewing.activated.emit(window.viewing.currentIndex())
+    assert window.viewing.currentData() == WHOLE_TEAM  # a team lead starts on the whole team's work
     panel.select_rows([i for i, q in enumerate(panel.rows()) if q.template_id in ("advice_chase", "exception_notice")])
     batch = run_batch(qtbot, panel)
     assert len(batch.made) == 2 and len(batch.problems) == 1 and printed
@@ -243,3 +241,49 @@ def test_screenshot_of_letters_to_send(qtbot: QtBot, desktop: DesktopContext, tm
     if os.environ.get("CASEWORKER_SCREENSHOTS") == "1":
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(tmp_path / "letters-queue.png", SCREENSHOTS / "letters-queue.png")
+
+
+def test_an_unallocated_case_waits_for_a_caseworker_and_the_list_filters_by_letter(
+        qtbot: QtBot, desktop: DesktopContext) -> None:
+    letters_case(desktop)
+    lead = add_staff(desktop.ctx, "tlead", "Terry Lead", "team_lead")
+    steps.register_request(desktop.ctx, lead, steps.NewRequest(
+        forename="Noah", surname="Price", date_of_birth=date(2017, 3, 1), received=desktop.today(),
+        contact_name="Nicola Price", contact_address="3 Mill Lane\nLeominster", contact_postcode="HR6 8AA"))
+    desktop.set_actor(lead)
+    desktop.set_viewing(None)
+    panel = open_queue(qtbot, desktop)
+    [waiting] = [q for q in panel.rows() if q.template_id == "acknowledgement"]
+    row = texts(panel)[panel.rows().index(waiting)]
+    assert (row[1], row[-1]) == ("Noah Price", "Allocate a caseworker first")
+    panel.select_all_ready()
+    assert waiting not in panel.selected() and len(panel.selected()) == len(panel.rows()) - 1
+    assert panel.whose.text().endswith(f"{len(panel.rows())} letters waiting, {len(panel.rows()) - 1} ready to make")
+    kinds = [panel.kind.itemText(i) for i in range(panel.kind.count())]
+    assert kinds[0] == f"All letters ({len(panel.rows())})" and "Advice overdue: reminder (1)" in kinds
+    panel.kind.setCurrentIndex(panel.kind.findData("advice_chase"))
+    assert [q.template_id for q in panel.rows()] == ["advice_chase"]
+    with qtbot.waitSignal(panel.loaded, timeout=WAIT):
+        panel.refresh()
+    assert panel.kind.currentData() == "advice_chase" and len(panel.rows()) == 1
+
+
+def test_switching_who_you_are_updates_the_count_and_a_team_lead_sees_the_team(
+        qtbot: QtBot, desktop: DesktopContext, tmp_path: Path) -> None:
+    letters_case(desktop)  # two letters wait for jsmith
+    colleague = add_staff(desktop.ctx, "bpatel", "Bo Patel", "caseworker")
+    lead = add_staff(desktop.ctx, "tlead", "Terry Lead", "team_lead")
+    window, _ = open_window(qtbot, desktop, tmp_path)
+    panel = window.letters_queue
+    window.show_letters.trigger()
+    qtbot.waitUntil(lambda: panel.has_loaded and not panel.is_loading, timeout=WAIT)
+    tab_text = lambda: window.tabs.tabText(window.tabs.indexOf(panel))  # noqa: E731
+    assert tab_text() == "Letters to send (2)"
+    window.show_my_day.trigger()
+    with qtbot.waitSignal(panel.loaded, timeout=WAIT):  # reloads though hidden: the tab shows a count
+        desktop.set_actor(colleague)
+    assert tab_text() == "Letters to send"
+    with qtbot.waitSignal(panel.loaded, timeout=WAIT):
+        desktop.set_actor(lead)
+    assert desktop.viewing is None and window.viewing.currentData() == WHOLE_TEAM
+    assert tab_text() == "Letters to send (2)"

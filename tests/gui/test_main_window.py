@@ -73,7 +73,8 @@ def test_the_window_has_my_day_and_cases_and_a_new_request_command(qtbot: QtBot,
     assert window.tabs.currentWidget() is window.my_day
     bar = window.tabs.tabBar()
     assert all(bar.tabButton(i, bar.ButtonPosition.RightSide) is None for i in range(2))  # they cannot close
-    assert menu_texts(window, "&File") == ["&New request…", "", "&Quit"]
+    assert menu_texts(window, "&File") == ["&New request…", "Council &settings…", "", "&Quit"]
+    assert not window.council_settings_action.isVisible()  # an admin's errand
     assert window.new_request_action.shortcut() == QKeySequence("Ctrl+N")
     toolbar = window.findChild(QToolBar, "main_toolbar")
     assert isinstance(toolbar, QToolBar) and toolbar.actions()[0] is window.new_request_action

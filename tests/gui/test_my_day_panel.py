@@ -180,6 +180,20 @@ def test_summary_card_jumps_to_its_section(qtbot: QtBot, desktop: DesktopContext
     assert table.hasFocus() and table.currentIndex().row() == 0
 
 
+@pytest.mark.parametrize("key", [Qt.Key.Key_Return, Qt.Key.Key_Enter])
+def test_return_on_a_summary_card_jumps_as_a_click_does(qtbot: QtBot, desktop: DesktopContext, key: Qt.Key) -> None:
+    new_case(desktop, "Health", "Late", received=days_ago(70), assess_on=days_ago(55),
+             advice=(("health", days_ago(50)),))
+    panel = open_panel(qtbot, desktop)
+    card = panel.cards[LATE_HEALTH]
+    card.setFocus()
+    with qtbot.waitSignal(card.chosen, timeout=2000) as chosen:
+        qtbot.keyClick(card, key)
+    assert chosen.args == [LATE_HEALTH]
+    table = panel.sections[LATE_HEALTH].table
+    assert table.hasFocus() and table.currentIndex().row() == 0
+
+
 def test_changes_and_due_this_week_reload(qtbot: QtBot, desktop: DesktopContext) -> None:
     panel = open_panel(qtbot, desktop)
     assert not items(panel, DUE_THIS_WEEK)

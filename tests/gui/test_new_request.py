@@ -49,7 +49,7 @@ def test_the_form_opens_on_today_for_the_acting_caseworker_with_no_errors(qtbot:
                                                                           desktop: DesktopContext) -> None:
     dialog = shown(qtbot, desktop)
     assert dialog.received.value() == GUI_TODAY and dialog.date_of_birth.given() is None
-    assert dialog.date_of_birth.text() == "Not given"
+    assert dialog.date_of_birth.text() == "" and dialog.date_of_birth.words.text() == "Not given"
     assert dialog.caseworker.currentData() == "jsmith" and dialog.source.currentData() is None
     assert [dialog.caseworker.itemText(i) for i in range(dialog.caseworker.count())] == [
         "Unallocated", "Alex Lead (team lead)", "Jo Smith (caseworker)"]
@@ -139,8 +139,9 @@ def test_the_clock_says_when_the_decision_is_already_overdue(qtbot: QtBot, deskt
 def test_a_date_of_birth_can_be_typed_from_not_given(qtbot: QtBot, desktop: DesktopContext) -> None:
     dialog = shown(qtbot, desktop)
     dialog.date_of_birth.setFocus()
-    QTest.keyClicks(dialog.date_of_birth, "04052016")
+    QTest.keyClicks(dialog.date_of_birth.box, "04052016")
     assert dialog.date_of_birth.given() == date(2016, 5, 4)
+    assert dialog.date_of_birth.words.text() == "Wednesday 4 May 2016"
 
 
 def test_a_upn_and_postcodes_are_shown_as_they_will_be_saved_once_the_user_moves_on(

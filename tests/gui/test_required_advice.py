@@ -66,7 +66,7 @@ def test_a_yes_without_required_advice_warns_and_records_the_reason_given(qtbot:
 
     box.reason["education"].setFocus()
     qtbot.keyClicks(box.reason["education"], REASON)
-    assert dialog.ok.isEnabled() and dialog.ok.text() == "Save"
+    assert dialog.ok.isEnabled() and dialog.ok.text() == "&Save"
     with qtbot.assertNotEmitted(desktop.data_changed, wait=200):
         dialog.ok.click()  # social care is still unexplained: the first OK stops at the warning
     assert dialog.isVisible() and dialog.ok.text() == SAVE_ANYWAY

@@ -8,7 +8,7 @@ from typing import TypeVar
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QDateEdit, QDialog, QWidget
+from PySide6.QtWidgets import QDialog, QWidget
 from pytestqt.qtbot import QtBot
 
 from caseworker.errors import PermissionDenied, Problem, ValidationError
@@ -43,12 +43,10 @@ def shown(qtbot: QtBot, dialog: D) -> D:
 
 
 def type_date(qtbot: QtBot, edit: DateEdit, day: str, month: str) -> None:
-    """Type over the day and month sections, as a user does with the keyboard."""
+    """Select the whole date and type a new one over it (in the year it shows), as a user does."""
     edit.setFocus()
-    for section, text in ((QDateEdit.Section.DaySection, day), (QDateEdit.Section.MonthSection, month)):
-        edit.setCurrentSection(section)
-        edit.setSelectedSection(section)
-        qtbot.keyClicks(edit, text)
+    qtbot.keyClick(edit.box, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClicks(edit.box, f"{day}/{month}/{edit.value().year}")
 
 
 def row_problem(dialog: StepDialog, widget: object) -> str:
@@ -133,7 +131,7 @@ def test_a_refusal_from_the_service_keeps_the_dialog_open(qtbot: QtBot, desktop:
     assert dialog.general.reasons() == "The case is on hold."
     assert not dialog.ok.isEnabled() and dialog.consequence.text().startswith("Nothing was saved")
     dialog.date.set_value(date(2025, 2, 11))
-    assert dialog.ok.isEnabled() and dialog.ok.text() == "Save"
+    assert dialog.ok.isEnabled() and dialog.ok.text() == "&Save"
 
 
 def test_a_permission_refusal_is_shown_in_words(qtbot: QtBot, desktop: DesktopContext, case_id: int,
@@ -243,7 +241,7 @@ def test_a_draft_before_the_decision_to_issue_is_refused(qtbot: QtBot, desktop: 
     assert dialog.consequence.text() == ("Served on Sat 1 March 2025. The family's 15 days run to Sat 15 March 2025; "
                                          "the earliest lawful final date is Sun 16 March 2025.")
     dialog.ok.click()  # the first press stops at the warning about the advice not on record
-    assert dialog.ok.text() == "Save without reasons" and dialog.isVisible()
+    assert dialog.ok.text() == "&Save without reasons" and dialog.isVisible()
     with qtbot.waitSignal(desktop.data_changed, timeout=10000):
         dialog.ok.click()
     saved = detail_of(desktop, case_id).deadlines

@@ -229,3 +229,29 @@ def test_screenshot_of_the_team_view(qtbot: QtBot, tmp_path: Path, scale: str) -
     finally:
         desktop.runner.wait()
         ctx.db.dispose()
+
+
+def test_a_lead_allocates_a_case_nobody_holds(qtbot: QtBot, desktop: DesktopContext, tmp_path: Path) -> None:
+    from caseworker.services import steps
+
+    _, panel = as_lead(qtbot, desktop, tmp_path)
+    with qtbot.waitSignal(panel.loaded, timeout=WAIT):
+        steps.register_request(desktop.ctx, desktop.actor, steps.NewRequest(
+            forename="Noah", surname="Price", date_of_birth=GUI_TODAY - timedelta(days=7 * 365),
+            received=GUI_TODAY, reference="EHC-NEW-1"))
+        desktop.data_changed.emit(0)
+    assert panel.unallocated_button.isVisible() and panel.unallocated_button.text() == "Cases not allocated (1)"
+    qtbot.mouseClick(panel.unallocated_button, Qt.MouseButton.LeftButton)
+    assert [c.reference for c in panel.cases.rows()] == ["EHC-NEW-1"]
+    assert panel.cases_title.text().startswith("<b>Not allocated</b>: 1 case.")
+    panel.cases_table.selectRow(0)
+    dialog = panel.reassign_cases(panel.selected_cases(), "jo")
+    assert isinstance(dialog, ReallocateDialog)
+    assert dialog.windowTitle() == "Allocate cases" and dialog.intro.text().startswith("Allocate 1 case not yet")
+    assert dialog.letter.isHidden()
+    dialog.reason.setText("New request")
+    assert dialog.ok.text() == "Allocate 1 case"
+    with qtbot.waitSignal(panel.loaded, timeout=WAIT):
+        dialog.ok.click()
+    wait_idle(qtbot, desktop)
+    assert holders(desktop.ctx)["EHC-NEW-1"] == "jo" and not panel.unallocated_button.isVisible()

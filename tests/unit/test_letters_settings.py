@@ -17,7 +17,7 @@ SAMPLE = sample_council_file().read_text("utf-8")
 def test_the_sample_council_is_fictional_and_complete() -> None:
     c = load_council_settings()
     assert c.name == "Marches County Council"
-    assert c.logo is not None and c.logo.is_file()
+    assert c.logo is not None and c.logo.media_type == "image/png" and c.logo.data.startswith(b"\x89PNG")
     assert set(c.blocks) >= {"appeal_rights", "mediation", "sendiass"}
     phones = [c.phone, c.mediation_adviser.phone, c.la_mediation.phone, c.disagreement_resolution.phone,
               c.sendiass.phone]

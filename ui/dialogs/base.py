@@ -16,7 +16,7 @@ from typing import Any, ClassVar
 
 import shiboken6
 from PySide6.QtCore import QObject, Qt
-from PySide6.QtGui import QCloseEvent
+from PySide6.QtGui import QCloseEvent, QResizeEvent, QShowEvent
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -35,7 +35,7 @@ from caseworker.statutory.preconditions import step_blocked
 from caseworker.statutory.preview import Preview
 from caseworker.views.case_detail import CaseDetail, load_case_detail
 from ui.context import DesktopContext
-from ui.dialogs.fields import ProblemLabel
+from ui.dialogs.fields import ProblemLabel, unreadable_dates
 from ui.widgets.wording import MILESTONE_SHORT, long_date, week_of
 
 Matcher = Callable[[str], bool]
@@ -84,6 +84,25 @@ def alive(obj: QObject) -> bool:
     return shiboken6.isValid(obj)
 
 
+def grow_to_fit(dialog: QWidget) -> None:
+    """Grow a form to fit what was just shown (a problem that wraps onto a second line); never shrink it
+    under the user. Its least height is set too: Qt works out no window minimum from words that wrap, so a
+    form could be dragged (or left) shorter than its fields, squashing a date to half its height."""
+    layout = dialog.layout()
+    if layout is None or not dialog.isVisible():
+        return
+    layout.activate()
+    # A form given its own least width no longer gets its layout's: keep the wider of the two.
+    dialog.setMinimumWidth(max(dialog.minimumWidth(), layout.totalMinimumSize().width()))
+    width = max(dialog.width(), dialog.minimumWidth())
+    wraps = layout.hasHeightForWidth()
+    least = layout.totalMinimumHeightForWidth(width) if wraps else layout.totalMinimumSize().height()
+    need = layout.totalHeightForWidth(width) if wraps else layout.totalSizeHint().height()
+    dialog.setMinimumHeight(least)
+    if max(need, least) > dialog.height() or width > dialog.width():
+        dialog.resize(width, max(need, least, dialog.height()))
+
+
 def fields_named(*names: str) -> Matcher:
     return lambda field: field in names
 
@@ -93,7 +112,7 @@ class StepDialog(QDialog):
 
     step: ClassVar[str] = ""
     heading: ClassVar[str] = ""
-    ok_text: ClassVar[str] = "Save"
+    ok_text: ClassVar[str] = "&Save"  # Alt+S: no field of a step form may take S
 
     def __init__(self, desktop: DesktopContext, detail: CaseDetail, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -136,7 +155,7 @@ class StepDialog(QDialog):
         self.ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
         self.ok.setText(self.ok_text)
         self.ok.setDefault(True)
-        self.ok.setAccessibleName(self.ok_text)
+        self.ok.setAccessibleName(self.ok_text.replace("&", ""))
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
         outer.addWidget(self.buttons)
@@ -149,7 +168,7 @@ class StepDialog(QDialog):
         row = QHBoxLayout(self.conflict)
         self.conflict_text = QLabel(self.conflict)
         self.conflict_text.setWordWrap(True)
-        self.reload_button = QPushButton("&Reload the case", self.conflict)
+        self.reload_button = QPushButton("Re&load the case", self.conflict)
         self.reload_button.setAutoDefault(False)
         self.reload_button.clicked.connect(self.reload)
         row.addWidget(self.conflict_text, 1)
@@ -219,13 +238,14 @@ class StepDialog(QDialog):
         if not hasattr(self, "ok"):
             return  # still building
         blocked = self.blocked()
-        preview = self.preview() if blocked is None else None
+        unread = bool(unreadable_dates(self))  # a date still being typed says why beside itself
+        preview = self.preview() if blocked is None and not unread else None
         problems = preview.problems if preview is not None else []
         self.show_problems(problems + ([Problem("", blocked)] if blocked else []))
         missing = self.missing()
         if blocked:
             text = "This step cannot be recorded yet."
-        elif problems:
+        elif problems or unread:
             text = "Correct the problem shown above to see what this step means."
         elif preview is None or missing:
             text = missing or "Fill in the form to see what this step means."
@@ -238,14 +258,16 @@ class StepDialog(QDialog):
         self.fit_height()
 
     def fit_height(self) -> None:
-        """Grow to fit what was just shown (a problem that wraps onto a second line); never shrink under the user."""
-        layout = self.layout()
-        if layout is None or not self.isVisible():
-            return
-        need = (layout.totalHeightForWidth(self.width()) if layout.hasHeightForWidth()
-                else layout.totalSizeHint().height())
-        if need > self.height():
-            self.resize(self.width(), need)
+        grow_to_fit(self)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        self.fit_height()  # Qt opens a window at most 2/3 of the screen wide, whatever its fields need
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        if event.size().width() != event.oldSize().width():
+            self.fit_height()  # narrower, the words wrap onto more lines
 
     def problem_text(self) -> str:
         """Every problem shown, for tests and the status line."""

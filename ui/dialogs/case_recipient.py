@@ -23,7 +23,7 @@ from caseworker.services import case_links
 from caseworker.services.case_links import ORGANISATION_TITLES, OrganisationView, SchoolView
 from ui.context import DesktopContext
 from ui.dialogs.base import alive
-from ui.dialogs.fields import DateEdit, ProblemLabel
+from ui.dialogs.fields import DateEdit, ProblemLabel, unreadable_dates
 
 
 @dataclass(frozen=True)
@@ -58,6 +58,7 @@ class AddRecipientDialog(QDialog):
         self.school.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
         self.sent_on = DateEdit(desktop.today(), self)
         self.sent_on.setAccessibleName("Consulted on")
+        self.sent_on.dateChanged.connect(self._changed)
         form = QFormLayout()
         form.addRow(self.use_org)
         form.addRow("Organisation:", self.organisation)
@@ -106,7 +107,8 @@ class AddRecipientDialog(QDialog):
         self.school.setEnabled(not org)
         self.sent_on.setEnabled(not org)
         self.problem.set_reasons([])
-        self.ok.setEnabled(self.use_org.isChecked() or self.use_school.isChecked())
+        chosen = self.use_org.isChecked() or self.use_school.isChecked()
+        self.ok.setEnabled(chosen and not unreadable_dates(self))  # a date being typed says why beside itself
 
     def task(self) -> Callable[[], Any] | None:
         desktop, actor, case_id = self.desktop, self.desktop.actor, self.case_id
@@ -139,5 +141,5 @@ class AddRecipientDialog(QDialog):
     def _refused(self, exc: BaseException) -> None:
         if not alive(self):
             return
-        self.ok.setEnabled(True)
+        self._changed()
         self.problem.show_refusal(exc)

@@ -27,7 +27,7 @@ class DecisionToAssessDialog(StepDialog):
         self.choice = YesNo("&Yes: carry out an assessment", "&No: do not assess", self)
         self.add_row("Decision:", self.choice, ["decision_to_assess"], accessible="Decision whether to assess")
         self.date = DateEdit(self.today, self)
-        self.add_row("&Notified on:", self.date, ["decision_to_assess_date"],
+        self.add_row("Notified &on:", self.date, ["decision_to_assess_date"],
                      accessible="Date the family was told the decision")
         self.choice.changed.connect(self.changed)
         self.date.dateChanged.connect(self.changed)
@@ -58,7 +58,7 @@ class DecisionToIssueDialog(RequiredAdviceStep):
         self.choice = YesNo("&Yes: issue an EHC plan", "&No: do not issue a plan", self)
         self.add_row("Decision:", self.choice, ["decision_to_issue"], accessible="Decision whether to issue a plan")
         self.date = DateEdit(self.today, self)
-        self.add_row("&Notified on:", self.date, ["decision_to_issue_date"], accessible="Date of the decision")
+        self.add_row("Notified &on:", self.date, ["decision_to_issue_date"], accessible="Date of the decision")
         self.choice.changed.connect(self.changed)
         self.date.dateChanged.connect(self.changed)
         self.add_required_advice()
@@ -105,7 +105,7 @@ class DraftSentDialog(RequiredAdviceStep):
 
     def build(self) -> None:
         self.sent = DateEdit(self.today, self)
-        self.add_row("&Sent on:", self.sent, ["draft_plan_sent"], accessible="Date the draft plan was sent")
+        self.add_row("Sen&t on:", self.sent, ["draft_plan_sent"], accessible="Date the draft plan was sent")
         self.sent_by = SentBy(self)
         self.add_row("Sent &by:", self.sent_by, ["draft_plan_sent_by"], accessible="How the draft plan was sent")
         self.served = DateEdit(self.today, self)

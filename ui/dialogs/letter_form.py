@@ -34,6 +34,7 @@ from caseworker.services.letters import LateNotification, LetterKit, LetterReque
 from caseworker.views.case_detail import AdviceView
 from caseworker.views.letter_recipients import CaseLetters
 from ui.dialogs.fields import ProblemLabel
+from ui.widgets.scrolling import WrappedLabel
 from ui.widgets.wording import ADVICE_LONG, short_date
 
 NEEDS_REASONS = frozenset({"decision_not_to_assess", "decision_not_to_issue"})
@@ -106,9 +107,7 @@ class NewLetterForm(QGroupBox):
         form = QFormLayout()
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         self.recipient = self._combo("To (from the case's contacts and organisations)")
-        self.address = QLabel(self)
-        self.address.setWordWrap(True)
-        self.address.setTextFormat(Qt.TextFormat.PlainText)
+        self.address = WrappedLabel(self)  # a long address wraps: the boxes under it keep their height
         self.address.setAccessibleName("The letter goes to")
         self.template = self._combo("Letter")
         self.advice = self._combo("Advice request")
@@ -140,7 +139,7 @@ class NewLetterForm(QGroupBox):
         self.make_button = QPushButton("&Make letter", self)
         self.make_button.setAccessibleName("Make the letter")
         self.make_button.setToolTip("Make the letter and record it in the case's letter log")
-        self.add_recipient = QPushButton("Add a reci&pient…", self)
+        self.add_recipient = QPushButton("Add an or&ganisation or school…", self)
         self.add_recipient.setAccessibleName("Add a recipient to the case")
         self.add_recipient.setToolTip("Record an organisation on the case, or a school consulted, so letters "
                                       "can go to them")

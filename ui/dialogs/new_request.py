@@ -11,8 +11,7 @@ from collections.abc import Callable
 from datetime import date, timedelta
 from itertools import pairwise
 
-from PySide6.QtCore import QDate, Qt, Signal
-from PySide6.QtGui import QKeyEvent
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -34,9 +33,9 @@ from caseworker.services.person_checks import TITLES
 from caseworker.services.steps import NewRequest
 from caseworker.views.staff import StaffView, list_staff
 from ui.context import DesktopContext
-from ui.dialogs.base import FieldRow, alive, fields_named, show_problems
+from ui.dialogs.base import FieldRow, alive, fields_named, grow_to_fit, show_problems
 from ui.dialogs.child_edit import SchoolPicker
-from ui.dialogs.fields import DateEdit, ProblemLabel
+from ui.dialogs.fields import DateEdit, ProblemLabel, unreadable_dates
 from ui.widgets.wording import long_date
 
 HEADING = "New request for an EHC needs assessment"
@@ -65,23 +64,13 @@ def tidy_text(edit: QLineEdit, tidy: Callable[[str], str]) -> None:
 
 
 class BirthDateEdit(DateEdit):
-    """A date of birth with no default: it reads "Not given" until the user picks a date."""
+    """A date of birth with no default: it reads "Not given" until the user types one."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(date(1990, 1, 1), parent)
-        self.setSpecialValueText("Not given")
-        self.setDate(self.minimumDate())
+        super().__init__(None, parent, blank="Not given")
 
     def given(self) -> date | None:
-        return None if self.date() == self.minimumDate() else self.value()
-
-    def keyPressEvent(self, event: QKeyEvent) -> None:
-        """Typing into "Not given" starts a date at the day: "04052016" reads 04/05/2016."""
-        if self.given() is None and event.text().isdigit():
-            self.setDate(QDate.currentDate())
-            self.setCurrentSection(DateEdit.Section.DaySection)
-            self.setSelectedSection(DateEdit.Section.DaySection)
-        super().keyPressEvent(event)
+        return self.typed()
 
 
 class NewRequestDialog(QDialog):
@@ -333,29 +322,24 @@ class NewRequestDialog(QDialog):
     def revalidate(self) -> None:
         if not hasattr(self, "ok"):
             return  # still building
-        problems, missing = self.problems(), self.missing()
+        problems, missing, unread = self.problems(), self.missing(), unreadable_dates(self)
         self.show_problems(problems)
         lines = []
-        if problems:
-            lines.append(f"Correct the problem{'s' if len(problems) > 1 else ''} shown above to register the "
-                         "request.")
+        if problems or unread:  # a date that is not a date yet says why beside itself
+            lines.append(f"Correct the problem{'s' if len(problems) + len(unread) > 1 else ''} shown above to "
+                         "register the request.")
         elif missing:
             lines.append(missing)
-        if not any(p.field == "request_received" for p in problems):
+        if not any(p.field == "request_received" for p in problems) and self.received.problem() is None:
             lines.append(self.clock_text())
         self.consequence.setText("\n".join(lines))
         self.consequence.setAccessibleDescription("\n".join(lines))
-        self.ok.setEnabled(not problems and not missing and not self._saving and not self._refused)
+        self.ok.setEnabled(not problems and not missing and not unread and not self._saving and not self._refused)
         self._fit()
 
     def _fit(self) -> None:
         """Grow (never shrink) so a problem that wraps onto a second line is never cut off."""
-        layout = self.layout()
-        if layout is not None and self.isVisible():
-            layout.activate()
-            need = layout.totalHeightForWidth(self.width())
-            if need > self.height():
-                self.resize(self.width(), need)
+        grow_to_fit(self)
 
     def problem_text(self) -> str:
         return "\n".join(t for t in [r.problem.reasons() for r in self.rows] + [self.general.reasons()] if t)

@@ -121,9 +121,18 @@ class ReallocateDialog(MovesDialog):
         owners = {c.owner for c in self.cases}
         names = {p.username: p.display_name for p in team.people}
         refs = ", ".join(c.reference for c in self.cases[:6]) + (" …" if len(self.cases) > 6 else "")
-        held = " and ".join(sorted(names.get(o, o or "nobody") for o in owners))
-        self.intro.setText(f"Move {len(self.cases)} case{'s' if len(self.cases) != 1 else ''} held by {held} "
-                           f"({sum(c.points for c in self.cases):g} points): {refs}")
+        held = " and ".join(sorted(names.get(o, o) for o in owners if o))
+        count = f"{len(self.cases)} case{'s' if len(self.cases) != 1 else ''}"
+        points = f"({sum(c.points for c in self.cases):g} points): {refs}"
+        if owners == {""}:  # nobody holds them yet: this is their first allocation
+            self.setWindowTitle("Allocate cases")
+            self.ok_text = "Allocate"
+            self.intro.setText(f"Allocate {count} not yet allocated {points}")
+            self.letter.setChecked(False)
+            self.letter.hide()  # a first caseworker is not a change of caseworker
+        else:
+            unheld = " and cases nobody holds" if "" in owners else ""
+            self.intro.setText(f"Move {count} held by {held}{unheld} {points}")
         form = QFormLayout()
         self.to = QComboBox(self)
         self.to.setAccessibleName("Move to")

@@ -11,7 +11,7 @@ from caseworker.services.caseload import record_absence
 from caseworker.views.caseload import TeamCaseload
 from ui.context import DesktopContext
 from ui.dialogs.base import alive
-from ui.dialogs.fields import DateEdit, ProblemLabel
+from ui.dialogs.fields import DateEdit, ProblemLabel, unreadable_dates
 
 REASONS = ("Annual leave", "Sickness", "Training", "Other")
 
@@ -66,7 +66,7 @@ class RecordAbsenceDialog(QDialog):
     def revalidate(self, *_: object) -> None:
         bad = self.ends.value() < self.starts.value()
         self.ends_problem.set_reasons(["the absence cannot end before it starts"] if bad else [])
-        self.ok.setEnabled(not bad)
+        self.ok.setEnabled(not bad and not unreadable_dates(self))  # a date being typed says why beside itself
 
     def save(self) -> None:
         desktop, actor = self.desktop, self.desktop.actor
@@ -84,5 +84,5 @@ class RecordAbsenceDialog(QDialog):
     def _refused(self, exc: BaseException) -> None:
         if not alive(self):
             return
-        self.ok.setEnabled(True)
+        self.revalidate()
         self.problem.show_refusal(exc)

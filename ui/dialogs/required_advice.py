@@ -20,7 +20,7 @@ from ui.dialogs.base import StepDialog, alive
 from ui.status import status_colour, status_icon
 
 WARNING_STATUS = "at_risk"  # an amber triangle: a warning, not an error
-SAVE_ANYWAY = "Save without reasons"
+SAVE_ANYWAY = "&Save without reasons"
 
 
 def warning_text(kinds: list[str]) -> str:

@@ -12,6 +12,7 @@ from datetime import date
 from typing import Any
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -27,8 +28,8 @@ from caseworker.services import case_links, named_setting
 from caseworker.services.named_setting import ADMISSION_DUTY_KINDS, SETTING_KIND_TITLES, SettingChoice, setting_choices
 from caseworker.views.case_detail import CONSULTATION_REPLY, CaseDetail, ConsultationView
 from ui.context import DesktopContext
-from ui.dialogs.base import FieldRow, Matcher, alive, form_row, show_problems
-from ui.dialogs.fields import DateEdit, ProblemLabel
+from ui.dialogs.base import FieldRow, Matcher, alive, form_row, grow_to_fit, show_problems
+from ui.dialogs.fields import DateEdit, ProblemLabel, unreadable_dates
 from ui.widgets.wording import REPLY_WORDS, long_date, short_date
 
 
@@ -81,6 +82,17 @@ class CaseForm(QDialog):
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
         layout.addWidget(self.buttons)
+        for edit in self.findChildren(DateEdit):
+            edit.dateChanged.connect(self._dates_changed)
+
+    def _dates_changed(self) -> None:
+        """OK waits while a date is not a date (the field says why beside itself)."""
+        self.ok.setEnabled(not unreadable_dates(self))
+        grow_to_fit(self)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        grow_to_fit(self)
 
     def build(self) -> None:
         """Add the fields with ``add_row``."""
@@ -99,8 +111,11 @@ class CaseForm(QDialog):
 
     def accept(self) -> None:
         show_problems(self.rows, self.general, [])
+        if unreadable_dates(self):
+            return
         fn = self.task()
         if fn is None or not self.ok.isEnabled():
+            grow_to_fit(self)  # to show why
             return
         self.ok.setEnabled(False)
         self.desktop.runner.run(fn, self._saved, self._failed, write=True)
@@ -113,11 +128,12 @@ class CaseForm(QDialog):
     def _failed(self, exc: BaseException) -> None:
         if not alive(self):
             return
-        self.ok.setEnabled(True)
+        self._dates_changed()
         if isinstance(exc, ValidationError):
             show_problems(self.rows, self.general, exc.problems)
         else:
             self.general.show_refusal(exc)
+        grow_to_fit(self)
 
 
 class SettingPicker(QComboBox):
@@ -219,7 +235,7 @@ class ConsultDialog(CaseForm):
         self.setting = SettingPicker(self.desktop, self)
         self.add_row("&Setting:", self.setting, ["school"], "Setting consulted")
         self.sent = DateEdit(self.today, self)
-        self.add_row("&Sent on:", self.sent, ["sent_on"], "Date the consultation was sent")
+        self.add_row("Sen&t on:", self.sent, ["sent_on"], "Date the consultation was sent")
         self.due = _label(self)
         self.due.setAccessibleName("When the reply is due")
         self.form.addRow("", self.due)

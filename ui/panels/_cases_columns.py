@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from caseworker.reports.deadlines import ADVICE_SHORT
+from caseworker.text_folding import fold_for_search
 from caseworker.views.case_list import STATUS_RANK, CaseRow
 from ui.status import status_icon, status_text
 from ui.table_model import Column
@@ -51,7 +52,8 @@ def case_columns(today: Callable[[], date], needs: dict[str, str]) -> list[Colum
         Column("Reference", lambda r: r.reference, sort_key=lambda r: r.reference),
         Column("Child", lambda r: r.child, sort_key=lambda r: (r.child.casefold(), r.reference)),
         Column("Born (age)", lambda r: f"{day_text(r.date_of_birth)} ({age_on(r.date_of_birth, today())})",
-               sort_key=lambda r: (r.date_of_birth, r.reference)),
+               sort_key=lambda r: (r.date_of_birth, r.reference), export=lambda r: r.date_of_birth,
+               export_title="Date of birth"),
         Column("UPN", lambda r: r.upn, sort_key=lambda r: (r.upn, r.reference)),
         Column("School", lambda r: r.school, sort_key=lambda r: (r.school.casefold(), r.reference),
                tooltip=lambda r: r.school),
@@ -66,7 +68,7 @@ def case_columns(today: Callable[[], date], needs: dict[str, str]) -> list[Colum
                sort_key=lambda r: (STATUS_RANK.get(r.status, 9), r.next_due or _LAST, r.reference)),
         Column("Next step", lambda r: r.next_step, sort_key=lambda r: (r.next_step, r.reference)),
         Column("Next due", lambda r: day_text(r.next_due), sort_key=lambda r: (r.next_due or _LAST, r.reference),
-               tooltip=lambda r: due_words(r.next_due, today())),
+               tooltip=lambda r: due_words(r.next_due, today()), export=lambda r: r.next_due),
         Column("Late advice", late_advice_text, tooltip=late_advice_text,
                sort_key=lambda r: (not r.late_advice, r.late_advice, r.reference)),
     ]
@@ -97,7 +99,7 @@ class CaseFilter:
         """One function per keystroke; the cheapest tests first, words all found in any order."""
         if self.is_empty:
             return None
-        words = self.text.casefold().split()
+        words = fold_for_search(self.text).split()  # folded as each row's search text was, when it loaded
         stage, status, need, late = self.stage, self.status, self.need, self.late_advice_only
         caseworker = "" if self.caseworker == UNALLOCATED else self.caseworker
         check_caseworker = bool(self.caseworker)

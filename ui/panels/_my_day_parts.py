@@ -7,6 +7,7 @@ from datetime import date
 from typing import Any
 
 from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from caseworker.context import AppContext
@@ -212,6 +213,14 @@ class SummaryCard(QPushButton):
 
     def _chosen(self) -> None:
         self.chosen.emit(self.section)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        """Return and Enter press a card as Space does (a push button outside a dialog ignores them)."""
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.isEnabled():
+            event.accept()
+            self.click()
+            return
+        super().keyPressEvent(event)
 
     def sizeHint(self) -> QSize:
         layout = self.layout()

@@ -116,7 +116,7 @@ class RecordHeader(QFrame):
         words = stage_words(detail.stage) + STAGE_WARNINGS.get(status, "")
         self.stage.setText(words)
         self.stage.setAccessibleName(f"Stage: {words}")
-        self.week.setText(week_text(detail, today))
+        self.week.setText(week_text(detail, today, rules))
         need = detail.primary_need
         final = final_plan_words(detail)
         shown = {

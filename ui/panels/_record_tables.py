@@ -9,6 +9,7 @@ from datetime import date
 from typing import Any
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
 
 from caseworker.statutory.engine import Milestone, RequestDeadlines
@@ -153,6 +154,23 @@ def history_columns() -> list[Column[HistoryEntry]]:
     ]
 
 
+LEAST_COLUMN = 80  # narrower than this a column says nothing: the table scrolls sideways instead
+
+
+def widest_that_fits(widths: Sequence[int], room: int) -> int:
+    """The width to cut the widest columns down to so that all of them fit in ``room`` (no cut when
+    they already fit; never below LEAST_COLUMN)."""
+    if sum(widths) <= room:
+        return max(widths, default=0)
+    left, count = room, len(widths)
+    for width in sorted(widths):
+        share = left // count
+        if width > share:
+            return max(share, LEAST_COLUMN)
+        left, count = left - width, count - 1
+    return LEAST_COLUMN
+
+
 class RecordTable(QTableView):
     """A small read-only table of one kind of row; columns fit their contents on every reload."""
 
@@ -175,6 +193,7 @@ class RecordTable(QTableView):
         header.setHighlightSections(False)
         header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        self._wanted: list[int] = []  # each column's width for its text
 
     def set_rows(self, rows: Sequence[Any]) -> None:
         self.rows_model.set_rows(rows)
@@ -183,10 +202,22 @@ class RecordTable(QTableView):
     def _fit(self) -> None:
         """Size columns to their text (small tables: a few dozen rows at most), leaving the last to stretch."""
         fm = self.fontMetrics()
-        model = self.rows_model
-        last = model.columnCount() - 1
-        for col, column in enumerate(model.columns[:last]):
-            texts = [column.title] + [column.text(r) for r in model.rows()[:200]]
+        self._wanted = []
+        for column in self.rows_model.columns:
+            texts = [column.title] + [column.text(r) for r in self.rows_model.rows()[:200]]
             icon = 24 if column.icon is not None else 0
-            width = max(fm.horizontalAdvance(t) for t in texts) + 24 + icon
-            self.setColumnWidth(col, min(width, 360))
+            self._wanted.append(min(max(fm.horizontalAdvance(t) for t in texts) + 24 + icon, 360))
+        self._share_width()
+
+    def _share_width(self) -> None:
+        """Every column in view where the table is narrower than its text (a 1280 px screen): the widest
+        give way first, down to the same width, so the last (often what to do) is never pushed out of sight."""
+        wanted = [w for i, w in enumerate(self._wanted) if not self.isColumnHidden(i)]
+        cap = widest_that_fits(wanted, self.viewport().width())
+        for col, width in enumerate(self._wanted[:-1]):
+            self.setColumnWidth(col, min(width, cap))
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        if self._wanted:
+            self._share_width()

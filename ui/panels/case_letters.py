@@ -51,6 +51,7 @@ from ui.printing import print_pdf, safe_file_name, save_pdf
 from ui.status import status_colour, status_icon
 from ui.table_model import Column
 from ui.widgets.pdf_view import PdfViewer
+from ui.widgets.scrolling import WrappedLabel
 from ui.widgets.tabs import set_own_tab_text
 from ui.widgets.wording import local_time, short_date
 
@@ -143,9 +144,10 @@ class CaseLettersPanel(QWidget):
         self.log.selectionModel().selectionChanged.connect(lambda *_: self._update_buttons())
         self.log_buttons: dict[str, QPushButton] = {}
         actions = QHBoxLayout()
-        # Mnemonics chosen not to clash with the record's tabs (D, A, O, X, H, L) or the form's.
+        # Mnemonics chosen not to clash with the record's tabs (D, A, S, O, X, H, Y, L) or the form's
+        # (tests/gui/test_mnemonics.py checks).
         for key, text, slot in (("view", "Vie&w", self.view_selected), ("print", "Pr&int…", self.print_selected),
-                                ("save", "&Save as PDF…", self.save_selected),
+                                ("save", "Save as PD&F…", self.save_selected),
                                 ("sent", "Mar&k sent", self.mark_selected_sent),
                                 ("void", "&Void…", self.void_selected)):
             button = QPushButton(text, self)
@@ -159,9 +161,7 @@ class CaseLettersPanel(QWidget):
         left = QWidget(self)
         column = QVBoxLayout(left)
         column.setContentsMargins(0, 0, 0, 0)
-        self.due = QLabel(self)
-        self.due.setWordWrap(True)
-        self.due.setTextFormat(Qt.TextFormat.PlainText)
+        self.due = WrappedLabel(self)  # several letters waiting wrap onto lines the form under it must not lose
         self.due.setAccessibleName("Letters waiting for this case")
         self.due_button = QPushButton("Prepare it", self)
         self.due_button.setAccessibleName("Prepare the letter waiting for this case")
@@ -269,8 +269,11 @@ class CaseLettersPanel(QWidget):
     def _show_due(self, data: LettersLoad) -> None:
         titles = dict(data.kit.templates.titles())
         waiting = [f"{titles.get(q.template_id, q.template_id)} ({q.why})" for q in data.due]
-        self.due.setText("Waiting to be sent for this case: " + "; ".join(waiting) if waiting else
+        # The first in full, the rest counted: a case with six waiting kept the form below a laptop's screen.
+        more = f", and {len(waiting) - 1} more (point here to see them all)" if len(waiting) > 1 else ""
+        self.due.setText(f"Waiting to be sent for this case: {waiting[0]}{more}" if waiting else
                          "Nothing is waiting to be sent for this case.")
+        self.due.setToolTip("\n".join(waiting))
         self.due_button.setVisible(bool(waiting))
         self.due_button.setText("Prepare the first" if len(waiting) > 1 else "Prepare it")
 

@@ -15,7 +15,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QPushButton,
-    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -44,6 +43,7 @@ from ui.panels._record_tables import (
 )
 from ui.panels.case_letters import CaseLettersPanel
 from ui.status import status_colour
+from ui.widgets.scrolling import CurrentPageTabs, scroll_when_short
 from ui.widgets.timeline import TimelineWidget
 from ui.widgets.wording import long_date
 
@@ -76,7 +76,8 @@ class CaseRecordPanel(QWidget):
         self._seq = 0
         self.rules = desktop.ctx.engine.rules
         self.setAccessibleName("Case record")
-        layout = QVBoxLayout(self)
+        page = QWidget(self)
+        layout = QVBoxLayout(page)
         layout.setContentsMargins(12, 10, 12, 10)
         layout.setSpacing(8)
         self.message = QLabel("Loading the case…", self)
@@ -94,11 +95,12 @@ class CaseRecordPanel(QWidget):
         self.timeline.hide()
         layout.addWidget(self.timeline)
         layout.addLayout(self._build_buttons())
-        self.tabs = QTabWidget(self)
+        self.tabs = CurrentPageTabs(self)  # scrolls for the Letters tab only, on a short screen
         self.tabs.setAccessibleName("Case details")
         self._build_tabs()
         self.tabs.hide()
         layout.addWidget(self.tabs, 1)
+        self.page = scroll_when_short(self, page)  # at 1280x720 the tabs keep the room their fields need
         desktop.data_changed.connect(self._on_data_changed)
         desktop.actor_changed.connect(self._update_buttons)
         desktop.actor_changed.connect(self.setting.update_buttons)

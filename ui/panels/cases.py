@@ -1,14 +1,19 @@
 """Cases: every request and plan in one list, with instant search, filters and sorting.
 
 The rows load on the task runner; searching and filtering never touch the database: each keystroke
-filters the model's own list (about 28,000 rows at the large demo scale) and resets the model.
+filters the model's own list (about 28,000 rows at the large demo scale) and resets the model. Each
+row's search text is folded (no case, accents or apostrophes) once as it loads; a keystroke folds only
+what was typed. A caseworker's list opens on their own cases, a team lead's on everyone's. Export list…
+saves the list as shown (filters, search, order, columns) as .xlsx or .csv, written on the task runner.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from dataclasses import replace as with_changes
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
@@ -27,6 +32,7 @@ from PySide6.QtWidgets import (
 from caseworker.context import AppContext
 from caseworker.views.case_list import CaseRow, load_case_rows
 from ui.context import DesktopContext
+from ui.dialogs.base import alive
 from ui.panels._cases_columns import (
     COLUMN_SAMPLES,
     CaseFilter,
@@ -34,10 +40,13 @@ from ui.panels._cases_columns import (
     case_columns,
     filter_choices,
 )
+from ui.panels._cases_export import ask_where, export_shown, shown_list
 from ui.panels._cases_table import CaseTable
 from ui.panels._reload import ReloadingPanel
 from ui.status import status_icon
 from ui.table_model import RowTableModel
+
+SEARCH_HINT = "Search names, parents, reference, UPN, NHS no., postcode or school"
 
 
 @dataclass(frozen=True)
@@ -60,6 +69,7 @@ def load(ctx: AppContext, today: date, needs: dict[str, str],
 class CasesPanel(ReloadingPanel):
     open_case = Signal(int)
     loaded = Signal()  # rows are in the table (tests and the status bar listen)
+    exported = Signal()  # an export finished, saved or not (the note beside the button says which)
 
     def __init__(self, desktop: DesktopContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -82,11 +92,13 @@ class CasesPanel(ReloadingPanel):
         self.table.open_case.connect(self.open_case)
 
         self.search = QLineEdit(self)
-        self.search.setPlaceholderText("Search by name, reference, UPN or school")
+        self.search.setPlaceholderText(SEARCH_HINT)
         self.search.setClearButtonEnabled(True)
         self.search.setAccessibleName("Search cases")
         self.search.setAccessibleDescription("Filters the list as you type. Press Down to move into the list.")
-        self.search.setMinimumWidth(self.fontMetrics().horizontalAdvance("Search by name, reference, UPN or sch"))
+        self.search.setToolTip("Accents and capitals do not matter: zoe finds Zoë. Identifiers and postcodes "
+                               "with or without their spaces.")
+        self.search.setMinimumWidth(self.fontMetrics().horizontalAdvance(SEARCH_HINT[:36]))
         self.search.textChanged.connect(self._apply_filter)
         self.search.installEventFilter(self)
 
@@ -100,6 +112,15 @@ class CasesPanel(ReloadingPanel):
         self.clear = QPushButton("C&lear filters", self)
         self.clear.setAccessibleName("Clear search and filters")
         self.clear.clicked.connect(self.clear_filters)
+        self.export = QPushButton("E&xport list…", self)
+        self.export.setAccessibleName("Export the list as shown")
+        self.export.setToolTip("Save the cases shown, in this order and with these columns, as an Excel workbook "
+                               "(.xlsx) or a CSV file")
+        self.export.clicked.connect(self.choose_export)
+        self.export_note = QLabel(self)
+        self.export_note.setAccessibleName("Export")
+        self.export_note.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.export_note.hide()
         self.count = QLabel("Loading cases…", self)
         self.count.setAccessibleName("Number of cases shown")
         self.busy = QLabel("Loading…", self)
@@ -118,6 +139,9 @@ class CasesPanel(ReloadingPanel):
         top.addWidget(self.search, 1)
         top.addWidget(self.busy)
         top.addWidget(self.count)
+        top.addSpacing(8)
+        top.addWidget(self.export_note)
+        top.addWidget(self.export)
         filters = QHBoxLayout()
         for label, combo in (("S&tage", self.stage), ("Case&worker", self.caseworker), ("Stat&us", self.status),
                              ("&Need", self.need)):
@@ -135,11 +159,17 @@ class CasesPanel(ReloadingPanel):
         layout.addWidget(self.table, 1)
         for first, second in ((self.search, self.stage), (self.stage, self.caseworker),
                               (self.caseworker, self.status), (self.status, self.need),
-                              (self.need, self.late_only), (self.late_only, self.clear), (self.clear, self.table)):
+                              (self.need, self.late_only), (self.late_only, self.clear), (self.clear, self.export),
+                              (self.export, self.table)):
             self.setTabOrder(first, second)
         self.setFocusProxy(self.search)
 
+        self._exporting = False
+        self._choices: FilterChoices | None = None
+        self._everything: list[CaseRow] = []
+        self._opening_caseworker: str | None = self.own_cases_first()
         desktop.data_changed.connect(self._changed)
+        desktop.actor_changed.connect(self._actor_changed)
         self.refresh()
 
     # --- loading -----------------------------------------------------------------------------------
@@ -157,7 +187,10 @@ class CasesPanel(ReloadingPanel):
             return  # newer data is on its way
         self._today_box[0] = result.today
         current = self.table.current_case()
+        self._choices = result.choices
+        self._everything = result.rows
         self._fill_choices(result.choices)
+        self.model.set_filter(self.current_filter().predicate())  # before the rows: one pass, not two
         self.model.set_rows(result.rows)
         self._has_loaded = True
         self.table.select_case(current)
@@ -180,9 +213,35 @@ class CasesPanel(ReloadingPanel):
 
     def _fill_choices(self, options: FilterChoices) -> None:
         self._refill(self.stage, options.stages)
-        self._refill(self.caseworker, options.caseworkers)
+        self._refill(self.caseworker, self._caseworker_choices(options.caseworkers))
         self._refill(self.status, options.statuses, icons=True)
         self._refill(self.need, options.needs)
+        if self._opening_caseworker is not None:  # the first load, or a new "You are"
+            self.caseworker.blockSignals(True)
+            self.caseworker.setCurrentIndex(max(0, self.caseworker.findData(self._opening_caseworker)))
+            self.caseworker.blockSignals(False)
+            self._opening_caseworker = None
+
+    # --- whose cases -------------------------------------------------------------------------------
+    def own_cases_first(self) -> str:
+        """Whose cases the list opens on, as My day's "Show work for" does: a caseworker's own, anyone
+        else's (team lead, admin, read only) everyone's. The Caseworker filter changes it."""
+        actor = self.desktop.actor
+        return actor.username if actor.role == "caseworker" else ""
+
+    def _caseworker_choices(self, people: list[tuple[str, str]]) -> list[tuple[str, str]]:
+        """"Me" first for someone who holds cases (a caseworker with none yet too), then everyone else."""
+        me = self.desktop.actor
+        others = [(name, user) for name, user in people if user != me.username]
+        if me.role == "caseworker" or len(others) < len(people):
+            return [(f"Me ({me.display_name})", me.username), *others]
+        return others
+
+    def _actor_changed(self) -> None:
+        self._opening_caseworker = self.own_cases_first()
+        if self._choices is not None:
+            self._fill_choices(self._choices)
+            self._apply_filter()
 
     def _refill(self, combo: QComboBox, items: list[tuple[str, str]], icons: bool = False) -> None:
         """Replace a filter's choices, keeping what was chosen when it is still there."""
@@ -228,8 +287,58 @@ class CasesPanel(ReloadingPanel):
 
     def _show_count(self) -> None:
         shown, total = self.model.rowCount(), self.model.total
-        self.count.setText(f"Showing {shown:,} of {total:,} case{'s' if total != 1 else ''}")
-        self.clear.setEnabled(not self.current_filter().is_empty)
+        text = f"Showing {shown:,} of {total:,} case{'s' if total != 1 else ''}"
+        chosen = self.current_filter()
+        if chosen.caseworker and chosen.text.strip():
+            # Searching within one person's cases: say when others' cases match too, or a caseworker
+            # looking for a colleague's case is left wondering why it is not there.
+            everyone = with_changes(chosen, caseworker="").predicate()
+            more = sum(1 for r in self._everything if everyone is None or everyone(r)) - shown
+            if more > 0:
+                text += f" ({more:,} more with other caseworkers)"
+        self.count.setText(text)
+        self.clear.setEnabled(not chosen.is_empty)
+        self.export.setEnabled(shown > 0 and not self._exporting)
+
+    # --- export ------------------------------------------------------------------------------------
+    def choose_export(self) -> None:
+        """Export list…: ask where (the dialog asks before replacing a file), then save in the background."""
+        path = ask_where(self, self.desktop.today())
+        if path is not None:
+            self.export_to(path, replace=path.exists())
+
+    def export_to(self, path: Path, *, replace: bool = False) -> None:
+        """Save the list as shown to ``path`` (.xlsx or .csv) on the task runner; the note beside the
+        button says what was saved, or why not. ``replace``: the person agreed to replace the file."""
+        shown = shown_list(self.table, self.model)
+        ctx = self.desktop.ctx
+        self._exporting = True
+        self.export.setEnabled(False)
+        self._note(f"Saving {len(shown.rows):,} cases…")
+        self.desktop.runner.run(lambda: export_shown(ctx, shown, path, replace=replace),
+                                lambda n: self._exported(path, n), self._export_failed)
+
+    def _exported(self, path: Path, count: int) -> None:
+        if alive(self):
+            # A long name is shortened (the whole path is in the tooltip), so the search box keeps its room.
+            name = path.name if len(path.name) <= 40 else path.name[:28].rstrip() + "…" + path.name[-11:]
+            self._export_done(f"Saved {count:,} case{'s' if count != 1 else ''} to {name}", str(path))
+
+    def _export_failed(self, exc: BaseException) -> None:
+        if alive(self):
+            self._export_done(f"Not saved: {exc}", "", error=True)
+
+    def _export_done(self, text: str, where: str, *, error: bool = False) -> None:
+        self._exporting = False
+        self._note(text, where, error=error)
+        self._show_count()
+        self.exported.emit()
+
+    def _note(self, text: str, tooltip: str = "", *, error: bool = False) -> None:
+        self.export_note.setText(text)
+        self.export_note.setToolTip(tooltip or text)
+        self.export_note.setStyleSheet("color: #b3261e;" if error else "")
+        self.export_note.show()
 
     # --- keyboard ----------------------------------------------------------------------------------
     def focus_search(self) -> None:

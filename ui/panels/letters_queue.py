@@ -9,12 +9,14 @@ reasons the caseworker must write, is made from the case's Letters tab instead.
 from __future__ import annotations
 
 import threading
+from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime
 
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QComboBox,
     QFrame,
     QHBoxLayout,
     QLabel,
@@ -28,7 +30,7 @@ from PySide6.QtWidgets import (
 from caseworker.errors import CaseworkerError
 from caseworker.letters import SettingsError
 from caseworker.services.letters import LetterBatch, LetterKit, make_letters, mark_sent
-from caseworker.views.letters_queue import QueuedLetter, letters_to_send
+from caseworker.views.letters_queue import QueuedLetter, letters_to_send, mark_blocked
 from caseworker.views.staff import list_staff
 from ui.context import DesktopContext
 from ui.dialogs.base import alive
@@ -53,7 +55,16 @@ class QueueLoad:
 
 def queue_columns(titles: dict[str, str], names: dict[str, str]) -> list[Column[QueuedLetter]]:
     def todo(q: QueuedLetter) -> str:
-        return OPEN_THE_CASE if q.needs_reasons else "Ready to make"
+        if q.needs_reasons:
+            return OPEN_THE_CASE
+        return q.blocked[:1].upper() + q.blocked[1:] if q.blocked else "Ready to make"
+
+    def why_not(q: QueuedLetter) -> str:
+        if q.needs_reasons:
+            return "A refusal must give the reasons: double-click to open the case's Letters tab"
+        if q.blocked:
+            return "This letter names the family's caseworker: allocate the case (Team tab), then make it"
+        return "Can be made with the others selected"
 
     return [
         Column("Case", lambda q: q.reference),
@@ -62,9 +73,7 @@ def queue_columns(titles: dict[str, str], names: dict[str, str]) -> list[Column[
         Column("Why", lambda q: q.why, tooltip=lambda q: q.why),
         Column("Since", lambda q: short_date(q.since), sort_key=lambda q: q.since),
         Column("Caseworker", lambda q: names.get(q.caseworker, q.caseworker)),
-        Column("To do", todo, icon=lambda q: status_icon("at_risk" if q.needs_reasons else "pending"),
-               tooltip=lambda q: "A refusal must give the reasons: double-click to open the case's Letters tab"
-               if q.needs_reasons else "Can be made with the others selected"),
+        Column("To do", todo, icon=lambda q: status_icon("pending" if q.ready else "at_risk"), tooltip=why_not),
     ]
 
 
@@ -109,6 +118,11 @@ class LettersQueuePanel(ReloadingPanel):
         self.busy = QLabel("Loading…", self)
         self.busy.setStyleSheet("color: palette(mid); font-style: italic;")
         self.busy.hide()
+        self.kind = QComboBox(self)
+        self.kind.setAccessibleName("Show which letters")
+        self.kind.addItem("All letters", None)
+        self.kind.currentIndexChanged.connect(self._show_kind)
+        self._items: list[QueuedLetter] = []
         self.reload = QPushButton("&Refresh", self)
         self.reload.setAccessibleName("Refresh Letters to send")
         self.reload.clicked.connect(self.refresh)
@@ -139,6 +153,7 @@ class LettersQueuePanel(ReloadingPanel):
         titles.addWidget(self.whose)
         top.addLayout(titles, 1)
         top.addWidget(self.busy, 0, Qt.AlignmentFlag.AlignTop)
+        top.addWidget(self.kind, 0, Qt.AlignmentFlag.AlignTop)
         top.addWidget(self.reload, 0, Qt.AlignmentFlag.AlignTop)
         actions = QHBoxLayout()
         actions.addWidget(self.select_ready)
@@ -153,7 +168,7 @@ class LettersQueuePanel(ReloadingPanel):
         layout.addLayout(actions)
         layout.addWidget(self.result)
         desktop.data_changed.connect(self._changed)
-        desktop.viewing_changed.connect(self._changed)
+        desktop.viewing_changed.connect(self._viewing_changed)
         desktop.actor_changed.connect(self._update_buttons)
         self._stale = True  # load when first shown, not while the window opens on My day
         self._update_buttons()
@@ -189,7 +204,9 @@ class LettersQueuePanel(ReloadingPanel):
         desktop, today, viewing = self.desktop, self.desktop.today(), self.desktop.viewing
         def load() -> QueueLoad:
             names = {s.username: s.display_name for s in list_staff(desktop.ctx)}
-            return QueueLoad(desktop.letter_kit(), letters_to_send(desktop.ctx, today, viewing), viewing, names)
+            kit = desktop.letter_kit()
+            items = mark_blocked(letters_to_send(desktop.ctx, today, viewing), kit.templates)
+            return QueueLoad(kit, items, viewing, names)
 
         self.desktop.runner.run(load, self._loaded, self._failed)
 
@@ -198,10 +215,12 @@ class LettersQueuePanel(ReloadingPanel):
             return
         self._has_loaded = True
         self.kit = data.kit
-        self.table.rows_model.columns = queue_columns(dict(data.kit.templates.titles()), data.names)
-        self.table.set_rows(data.items)
+        titles = dict(data.kit.templates.titles())
+        self.table.rows_model.columns = queue_columns(titles, data.names)
+        self._items = data.items
+        self._fill_kinds(titles)
         self.table.setColumnHidden(5, data.viewing is not None and data.viewing == self.desktop.actor.username)
-        ready = sum(1 for q in data.items if not q.needs_reasons)
+        ready = sum(1 for q in data.items if q.ready)
         who = "Whole team" if data.viewing is None else \
             ("Your cases" if data.viewing == self.desktop.actor.username else
              f"Cases of {data.names.get(data.viewing, data.viewing)}")
@@ -214,6 +233,32 @@ class LettersQueuePanel(ReloadingPanel):
         self.table.setEnabled(True)
         self._update_buttons()
         self.loaded.emit()
+
+    def _viewing_changed(self) -> None:
+        """Someone else's letters: reload even while hidden once the tab shows a count, so the count in
+        the tab is never the previous person's."""
+        if self.has_loaded:
+            self.refresh()
+        else:
+            self._changed()
+
+    def _fill_kinds(self, titles: dict[str, str]) -> None:
+        """One choice per kind of letter waiting, with how many; the choice survives a reload."""
+        chosen = self.kind.currentData()
+        counts = Counter(q.template_id for q in self._items)
+        self.kind.blockSignals(True)
+        self.kind.clear()
+        self.kind.addItem(f"All letters ({len(self._items)})", None)
+        for template_id in sorted(counts, key=lambda t: titles.get(t, t)):
+            self.kind.addItem(f"{titles.get(template_id, template_id)} ({counts[template_id]})", template_id)
+        self.kind.setCurrentIndex(max(0, self.kind.findData(chosen)))
+        self.kind.blockSignals(False)
+        self._show_kind()
+
+    def _show_kind(self, *_: object) -> None:
+        kind = self.kind.currentData()
+        self.table.set_rows([q for q in self._items if kind is None or q.template_id == kind])
+        self._update_buttons()
 
     def _failed(self, exc: BaseException) -> None:
         if not alive(self):
@@ -246,24 +291,24 @@ class LettersQueuePanel(ReloadingPanel):
             self.table.selectionModel().select(self.table.rows_model.index(r, 0), flag.Select | flag.Rows)
 
     def select_all_ready(self) -> None:
-        self.select_rows([i for i, q in enumerate(self.rows()) if not q.needs_reasons])
+        self.select_rows([i for i, q in enumerate(self.rows()) if q.ready])
 
     def _update_buttons(self) -> None:
         writer = self.desktop.actor.can_write
-        ready = [q for q in self.selected() if not q.needs_reasons]
+        ready = [q for q in self.selected() if q.ready]
         can = writer and self.kit is not None and bool(ready) and self.progress is None
         why = "" if writer else f"Your role ({self.desktop.actor.role.replace('_', ' ')}) cannot make letters"
         for button, text in ((self.make_print, "&Make and print"), (self.make_save, "Make and sa&ve")):
             button.setEnabled(can)
             button.setToolTip(why)
             button.setText(f"{text} {len(ready)} selected…" if ready else f"{text} selected…")
-        self.select_ready.setEnabled(self.kit is not None and any(not q.needs_reasons for q in self.rows()))
+        self.select_ready.setEnabled(self.kit is not None and any(q.ready for q in self.rows()))
 
     # --- making ------------------------------------------------------------------------------------
     def make_selected(self, then: str = "print") -> None:
         """Make the selected letters in one batch; ``then`` is "print", "save" or "" (nothing more)."""
         chosen = self.selected()
-        items = [q for q in chosen if not q.needs_reasons]
+        items = [q for q in chosen if q.ready]
         skipped = len(chosen) - len(items)
         if not items or self.kit is None or not self.desktop.actor.can_write or self.progress is not None:
             return
@@ -324,7 +369,8 @@ class LettersQueuePanel(ReloadingPanel):
         if batch.problems:
             words.append(f"{len(batch.problems)} could not be made (below); they stay on the list.")
         if skipped:
-            words.append(f"{skipped} need their reasons written: open the case (double-click) to make them.")
+            words.append(f"{skipped} could not be made from here: a refusal needs its reasons written (open the "
+                         "case), and a letter naming the caseworker needs the case allocated first.")
         dated = [m for m in batch.made if m.warning]
         if dated:
             words.append(f"{len(dated)} decision letter{'s are' if len(dated) != 1 else ' is'} dated with the "

@@ -90,6 +90,12 @@ class TeamPanel(ReloadingPanel):
         self.balance.clicked.connect(lambda: self.propose_balance())
         self.across = QCheckBox("Allow moves between teams", self)
         self.read_only = QLabel("Only a team lead or admin can move cases.", self)
+        self.unallocated_button = QPushButton("Cases not allocated", self)
+        self.unallocated_button.setToolTip("Requests and plans nobody holds yet: select them and Reassign (or drag "
+                                           "them onto a colleague) to allocate them")
+        self.unallocated_button.clicked.connect(self.show_unallocated)
+        self.unallocated_button.hide()
+        self._unallocated_shown = False
 
         self.people = PeopleModel(self)
         self.people.cases_dropped.connect(self.reassign_cases)
@@ -125,6 +131,7 @@ class TeamPanel(ReloadingPanel):
             top.addWidget(b, 0, Qt.AlignmentFlag.AlignTop)
         options = QHBoxLayout()
         options.addWidget(self.read_only)
+        options.addWidget(self.unallocated_button)
         options.addStretch(1)
         options.addWidget(self.across)
         lower = QWidget(self)
@@ -175,7 +182,12 @@ class TeamPanel(ReloadingPanel):
             f"{len(team.people)} people: {bands['critical']} critical, {bands['over']} over, {bands['ok']} ok, "
             f"{bands['under']} under \u00b7 the team holds {percent(utilisation(load, cap))} of its capacity"
             + (f" \u00b7 {len(team.unallocated)} cases not allocated" if team.unallocated else ""))
-        self.select_person(current or (team.people[0].username if team.people else None))
+        self.unallocated_button.setText(f"Cases not allocated ({len(team.unallocated)})")
+        self.unallocated_button.setVisible(bool(team.unallocated))
+        if self._unallocated_shown and team.unallocated:
+            self.show_unallocated()
+        else:
+            self.select_person(current or (team.people[0].username if team.people else None))
         self._update_buttons()
         self.loaded.emit()
 
@@ -195,8 +207,25 @@ class TeamPanel(ReloadingPanel):
                 self._show_cases()
                 return
 
+    def show_unallocated(self) -> None:
+        """The cases nobody holds, in the cases list, ready to be allocated like any move."""
+        if self.team is None:
+            return
+        self._unallocated_shown = True
+        self.people_table.clearSelection()
+        self.people_table.setCurrentIndex(self.people.index(-1, 0))
+        rows = self.team.unallocated
+        self.cases.set_rows(rows)
+        how = " Select them and use Reassign selected, or drag them onto a colleague above, to allocate them." \
+            if self.desktop.actor.can_reallocate else ""
+        self.cases_title.setText(f"<b>Not allocated</b>: {len(rows):,} case{'s' if len(rows) != 1 else ''}.{how}")
+        self._update_buttons()
+
     def _show_cases(self, *_: object) -> None:
         username = self.current_person()
+        if username is None and self._unallocated_shown:
+            return
+        self._unallocated_shown = False
         if self.team is None or username is None:
             self.cases.set_rows([])
             return

@@ -19,6 +19,7 @@ from caseworker.statutory.engine import (
     ExceptionFacts,
     Milestone,
     RequestDeadlines,
+    RequestFacts,
     excuses,
 )
 from caseworker.statutory.rules import Rules
@@ -77,16 +78,39 @@ def week_of(received: date, day: date) -> int:
     return (day - received).days // 7
 
 
-def week_text(detail: CaseDetail, today: date) -> str:
+def week_text(detail: CaseDetail, today: date, rules: Rules | None = None) -> str:
     """The header's "week N of 20", or how the request ended."""
     if detail.received is None:
         return "No assessment on record"
     if detail.stage == "issued" and detail.final_issued is not None:
         return f"Plan issued in week {week_of(detail.received, detail.final_issued)} of {WEEKS}"
-    if detail.stage == "closed":
-        return "Closed"
+    if detail.stage == "closed" and detail.deadlines is not None:
+        return closed_words(detail.deadlines.facts, today, rules)
     week = week_of(detail.received, today)
     return f"Week {week} of {WEEKS}" + (" (past week 20)" if week > WEEKS else "")
+
+
+def closed_words(f: RequestFacts, today: date, rules: Rules | None) -> str:
+    """How a closed request ended, and for a refusal how long the family has to appeal (docs/law.md#letter-dates)."""
+    if f.withdrawn is not None:
+        return f"Withdrawn on {short_date(f.withdrawn)}"
+    if f.decision_to_assess is False and f.decision_to_assess_on is not None:
+        return f"Not assessed: decision notified {short_date(f.decision_to_assess_on)}" + \
+            _appeal_words(f.decision_to_assess_on, today, rules)
+    if f.decision_to_issue is False and f.decision_to_issue_on is not None:
+        return f"No plan issued: decision notified {short_date(f.decision_to_issue_on)}" + \
+            _appeal_words(f.decision_to_issue_on, today, rules)
+    return "Closed"
+
+
+def _appeal_words(notified: date, today: date, rules: Rules | None) -> str:
+    period = rules.periods.get("tribunal_appeal") if rules is not None else None
+    if period is None:
+        return ""
+    last = period.last_day(notified)
+    if last < today:
+        return f"; the time to appeal ended {short_date(last)}"
+    return f"; the family may appeal until {short_date(last)} (later after mediation)"
 
 
 def stage_words(stage: str) -> str:

@@ -2,8 +2,8 @@
 secondary need; why a second open request for one child was registered; the dates a letter states;
 case notes; documents (their bytes apart) and the document that answered an advice request.
 
-Revision ID: 0007_case_file
-Revises: 0006_reference_any_case
+Revision ID: 0008_case_file
+Revises: 0007_council_settings
 Create Date: 2026-12-02 13:30:00
 """
 
@@ -12,8 +12,8 @@ import warnings
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0007_case_file"
-down_revision = "0006_reference_any_case"
+revision = "0008_case_file"
+down_revision = "0007_council_settings"
 branch_labels = None
 depends_on = None
 
