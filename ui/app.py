@@ -16,10 +16,12 @@ from caseworker.holiday_cache import cached_calendar
 from caseworker.logs import start_logging
 from caseworker.services.actor import Actor, login_name, resolve_actor
 from caseworker.statutory.engine import DeadlineEngine
-from caseworker.store.database import Database, open_database
-from caseworker.store.location import demo_database_url
+from caseworker.store.database import Database
+from caseworker.store.location import database_chosen, demo_database_url
 from ui.error_reports import ErrorHooks, install_error_hooks
+from ui.first_run import open_with_sign_in
 from ui.icon import app_icon
+from ui.smoke import quit_after_first_paint_if_asked
 
 log = logging.getLogger("caseworker.desktop")
 
@@ -68,15 +70,33 @@ def acting_user(db: Database, as_user: str | None, is_demo: bool) -> Actor:
         return resolve_actor(s, as_user)
 
 
+def choose_database(args: argparse.Namespace) -> tuple[str | None, bool] | None:
+    """The database to open and whether it is the demo: as the command line says, else as this computer
+    already has, else as the person chooses in the first-run window (None: they closed it)."""
+    if args.database or args.demo:
+        return args.database or demo_database_url(), bool(args.demo)
+    if database_chosen():
+        return None, False  # the environment's URL, the remembered team database, or the local file
+    from ui.first_run import choose_first_database
+
+    choice = choose_first_database()
+    return None if choice is None else (choice.url, choice.way == "demo")
+
+
 def run(args: argparse.Namespace) -> int:
     app = make_application()
     hooks = start_error_reporting(app, args)
-    url = args.database or (demo_database_url() if args.demo else None)
-    is_demo = bool(args.demo)
     try:
+        chosen = choose_database(args)
+        if chosen is None:
+            return 0  # the person closed the first-run window, or gave up signing in
+        url, is_demo = chosen
         if is_demo and url is not None and demo_needs_building(url):
             build_demo_first(url)
-        ctx = AppContext(db=open_database(url), engine=DeadlineEngine(calendar=cached_calendar()))
+        db = open_with_sign_in(url)
+        if db is None:
+            return 0
+        ctx = AppContext(db=db, engine=DeadlineEngine(calendar=cached_calendar()))
         is_demo = is_demo or ctx.db.meta("demo") == "1"
         actor = acting_user(ctx.db, args.as_user, is_demo)
     except CaseworkerError as exc:
@@ -96,6 +116,7 @@ def run(args: argparse.Namespace) -> int:
     # has logged it); the window's own message stays for the errors Caseworker explains itself.
     desktop.runner.default_error = lambda exc: (window.show_error(exc) if isinstance(exc, CaseworkerError)
                                                 else hooks.reporter.show(exc))
+    quit_after_first_paint_if_asked(window)  # CASEWORKER_QUIT_AFTER_PAINT=1: the bundle's smoke test
     window.show()
     code = app.exec()
     desktop.runner.wait(5000)

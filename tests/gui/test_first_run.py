@@ -77,3 +77,27 @@ def test_connecting_to_the_team_server_tests_it_and_remembers_it(
     remembered = load_team_database()
     assert remembered is not None and (remembered.host, remembered.port, remembered.database) == (
         server.host, server.port, server.database)
+
+
+def test_the_desktop_asks_only_when_this_computer_has_no_database(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import argparse
+
+    import ui.app
+    import ui.first_run
+    from ui.first_run import FirstRunChoice
+
+    monkeypatch.setenv(ENV_DATA_DIR, str(tmp_path))
+    monkeypatch.delenv(ENV_URL, raising=False)
+    asked: list[bool] = []
+
+    def choose(parent: object = None) -> FirstRunChoice:
+        asked.append(True)
+        return FirstRunChoice("demo", demo_database_url())
+
+    monkeypatch.setattr(ui.first_run, "choose_first_database", choose)
+    plain = argparse.Namespace(database=None, demo=False)
+    assert ui.app.choose_database(plain) == (demo_database_url(), True) and asked == [True]
+    assert ui.app.choose_database(argparse.Namespace(database=None, demo=True)) == (demo_database_url(), True)
+    (tmp_path / "caseworker.sqlite").write_bytes(b"")
+    assert ui.app.choose_database(plain) == (None, False) and asked == [True]  # the local file: no question

@@ -169,7 +169,7 @@ def test_a_young_person_asking_is_their_own_main_contact(qtbot: QtBot, desktop: 
 
 
 def test_a_good_form_saves_and_the_case_appears(qtbot: QtBot, desktop: DesktopContext) -> None:
-    new_case(desktop, forename="Amelia")  # EHC-2024-0001 already exists; this request is the first of 2025
+    new_case(desktop, forename="Amelia", upn=None)  # EHC-2024-0001 already exists; this request is the first of 2025
     dialog = shown(qtbot, desktop)
     fill_new_request(dialog, received=date(2025, 2, 24))
     changed: list[int] = []
@@ -256,7 +256,7 @@ def test_every_field_is_labelled_and_tab_visits_them_in_order_before_ok(qtbot: Q
     assert [r.widget for r in dialog.rows][:3] == [dialog.forename, dialog.surname, dialog.date_of_birth]
     chain: list[QWidget] = []
     widget: QWidget | None = dialog.rows[0].widget
-    while widget is not None and widget is not dialog.ok and len(chain) < 60:
+    while widget is not None and widget is not dialog.ok and len(chain) < 300:
         chain.append(widget)
         widget = widget.nextInFocusChain()
     assert widget is dialog.ok
@@ -264,3 +264,22 @@ def test_every_field_is_labelled_and_tab_visits_them_in_order_before_ok(qtbot: Q
     seen = [o for i, o in enumerate(owners) if o is not None and o not in owners[:i]]
     assert seen == [r.widget for r in dialog.rows]
     assert dialog.contact_address.tabChangesFocus()  # Tab leaves the address box; Enter there is a new line
+
+
+def test_a_second_open_request_for_the_same_child_asks_why(qtbot: QtBot, desktop: DesktopContext) -> None:
+    first = shown(qtbot, desktop)
+    fill_new_request(first)
+    with qtbot.waitSignal(first.registered, timeout=10000):
+        first.ok.click()
+    second = shown(qtbot, desktop)
+    fill_new_request(second)
+    assert second.second_request.isHidden()
+    second.ok.click()
+    qtbot.waitUntil(lambda: second.second_request.isVisible(), timeout=10000)
+    assert "has an open request on record" in second.general.reasons() and not second.ok.isEnabled()
+    qtbot.keyClicks(second.duplicate_reason, "The school asked first; now the parent asks too")
+    assert second.ok.isEnabled()
+    with qtbot.waitSignal(second.registered, timeout=10000) as done:
+        second.ok.click()
+    from caseworker.views.case_detail import load_case_detail
+    assert load_case_detail(desktop.ctx, done.args[0], desktop.today()) is not None

@@ -126,6 +126,8 @@ class NewRequestDialog(QDialog):
         outer.addWidget(self.buttons)
         for first, second in pairwise([r.widget for r in self.rows] + [self.ok, self.cancel]):
             self.setTabOrder(first, second)
+        # Made after the tab order is set, so it joins the chain after OK only when it shows.
+        outer.insertWidget(outer.indexOf(self.general) + 1, self._build_second_request())
         self.forename.setFocus()
         if staff:
             self._fill_staff(staff)
@@ -248,6 +250,20 @@ class NewRequestDialog(QDialog):
         self.caseworker.blockSignals(False)
         self.revalidate()
 
+    def _build_second_request(self) -> QWidget:
+        """Shown when the child already has an open request: a second one needs the reason why."""
+        self.second_request = box = QWidget(self)
+        form = QFormLayout(box)
+        form.setContentsMargins(0, 0, 0, 0)
+        self.duplicate_reason = QLineEdit(box)
+        self.duplicate_reason.setMaxLength(500)
+        self.duplicate_reason.setAccessibleName("Why this is a second request for the same child")
+        self.duplicate_reason.setPlaceholderText("for example: the school asked in March, now the parent asks too")
+        self.duplicate_reason.textChanged.connect(lambda _t: self.changed("duplicate_reason"))
+        form.addRow("Wh&y a second request:", self.duplicate_reason)
+        box.hide()
+        return box
+
     # --- what is typed -----------------------------------------------------------------------------
     def request(self) -> NewRequest:
         """What the form says now (a blank date of birth stands in as the received date)."""
@@ -261,7 +277,8 @@ class NewRequestDialog(QDialog):
             request_source=self.source.currentData(), primary_need=self.primary_need.currentData(),
             caseworker=self.caseworker.currentData(), contact_role=self.contact_role.currentData() or "parent",
             contact_address=self.contact_address.toPlainText().strip() or None,
-            contact_title=self.contact_title.currentText().strip() or None, school_id=self.school.chosen(), **text)
+            contact_title=self.contact_title.currentText().strip() or None, school_id=self.school.chosen(),
+            duplicate_reason=self.duplicate_reason.text().strip() or None, **text)
 
     def problems(self) -> list[Problem]:
         """The service's checks, less blanks the user has not reached yet."""
@@ -379,6 +396,9 @@ class NewRequestDialog(QDialog):
         self._refused = True
         if isinstance(exc, ValidationError):
             self.show_problems(exc.problems)
+            if any(p.field == "duplicate" for p in exc.problems):
+                self.second_request.show()
+                self.duplicate_reason.setFocus()
         elif isinstance(exc, CaseworkerError):
             self.general.set_reasons([str(exc)])
         else:
