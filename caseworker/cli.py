@@ -269,6 +269,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     started = time.perf_counter()
     try:
         code = command(args)
+        sys.stdout.flush()  # here, not at exit: a reader gone early (`| head`) is then a quiet exit too
         log.info("finished in %.2f s, exit status %d", time.perf_counter() - started, code)
         return code
     except ValidationError as exc:
