@@ -47,6 +47,8 @@ def new_case(desktop: DesktopContext, received: date = date(2024, 10, 14), **kw:
                                    contact_address="12 Bath Street\nHereford", contact_postcode="HR1 2HQ",
                                    contact_email="sarah.jones@example.org")
     base.update(kw)
+    # Tests tell several requests for one made-up child; a real second open request needs its reason too.
+    base.setdefault("duplicate_reason", "another request in this test's story")
     return steps.register_request(desktop.ctx, desktop.actor, steps.NewRequest(**base))  # type: ignore[arg-type]
 
 

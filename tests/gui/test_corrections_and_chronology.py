@@ -56,10 +56,12 @@ def type_date(qtbot: QtBot, edit: QWidget, digits: str) -> None:
     window = edit.window()
     window.activateWindow()
     qtbot.waitUntil(window.isActiveWindow, timeout=WAIT)
-    edit.clearFocus()  # arriving by Tab selects the whole date, as it does for a caseworker
-    edit.setFocus(Qt.FocusReason.TabFocusReason)
-    qtbot.waitUntil(edit.hasFocus, timeout=WAIT)
-    qtbot.keyClicks(edit, digits)
+    box = getattr(edit, "box", edit)  # the date field's text box
+    box.clearFocus()  # arriving by Tab selects the whole date, as it does for a caseworker
+    box.setFocus(Qt.FocusReason.TabFocusReason)
+    qtbot.waitUntil(box.hasFocus, timeout=WAIT)
+    qtbot.keyClick(box, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClicks(box, digits)
 
 
 def test_a_date_is_corrected_through_the_form_with_keystrokes(qtbot: QtBot, desktop: DesktopContext) -> None:

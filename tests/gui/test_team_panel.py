@@ -255,3 +255,30 @@ def test_a_lead_allocates_a_case_nobody_holds(qtbot: QtBot, desktop: DesktopCont
         dialog.ok.click()
     wait_idle(qtbot, desktop)
     assert holders(desktop.ctx)["EHC-NEW-1"] == "jo" and not panel.unallocated_button.isVisible()
+
+
+def test_a_lead_allocates_from_the_case_record(qtbot: QtBot, desktop: DesktopContext, tmp_path: Path) -> None:
+    from caseworker.services import steps
+    from ui.panels.case_record import CaseRecordPanel
+
+    build_team(desktop.ctx.db, GUI_TODAY)
+    with desktop.ctx.db.sessions() as s:
+        desktop.set_actor(resolve_actor(s, "alead"))
+    cid = steps.register_request(desktop.ctx, desktop.actor, steps.NewRequest(
+        forename="Noah", surname="Price", date_of_birth=GUI_TODAY - timedelta(days=7 * 365),
+        received=GUI_TODAY, reference="EHC-NEW-2"))
+    panel = CaseRecordPanel(desktop, cid)
+    qtbot.addWidget(panel)
+    panel.show()
+    with qtbot.waitSignal(panel.loaded, timeout=WAIT):
+        panel.refresh()
+    assert panel.move_button.isVisible() and panel.move_button.text() == "Allocate…"
+    panel.move_button.click()
+    qtbot.waitUntil(lambda: panel.move_dialog is not None and panel.move_dialog.isVisible(), timeout=WAIT)
+    dialog = panel.move_dialog
+    assert dialog is not None and dialog.windowTitle() == "Allocate cases"
+    dialog.to.setCurrentIndex(dialog.to.findData("jo"))
+    dialog.reason.setText("New request")
+    with qtbot.waitSignal(panel.loaded, timeout=WAIT):
+        dialog.ok.click()
+    assert holders(desktop.ctx)["EHC-NEW-2"] == "jo" and panel.move_button.text() == "Reassign…"

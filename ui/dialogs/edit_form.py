@@ -13,7 +13,8 @@ from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit, QPlainTextEdit, QVBo
 
 from caseworker.errors import ConflictError, Problem, ValidationError
 from caseworker.identifiers import IdentifierError
-from ui.dialogs.base import alive, show_problems
+from ui.dialogs.base import alive, grow_to_fit, show_problems
+from ui.dialogs.fields import unreadable_dates
 from ui.dialogs.setting import CaseForm
 
 CONFLICT = ("Someone else changed this since you opened it, so nothing was saved. The case has been reloaded "
@@ -94,7 +95,13 @@ class CaseEditForm(CaseForm):
         same = not problems and self.unchanged()
         self.note.setText("Nothing has changed yet." if same else "")
         self.note.setVisible(same)
-        self.ok.setEnabled(not problems and not same and not self._refused and not self._saving)
+        self.ok.setEnabled(not problems and not same and not self._refused and not self._saving
+                           and not unreadable_dates(self))
+
+    def _dates_changed(self) -> None:
+        """A date changed: the whole form's checks decide OK (not only whether the dates read)."""
+        self.revalidate()
+        grow_to_fit(self)
 
     def task(self) -> Callable[[], Any] | None:
         self.revalidate()

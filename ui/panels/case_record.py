@@ -20,9 +20,11 @@ from PySide6.QtWidgets import (
 )
 
 from caseworker.views.case_detail import CaseDetail, load_case_detail
+from caseworker.views.caseload import TeamCaseload, load_team_caseload
 from ui.context import DesktopContext
 from ui.dialogs.base import StepDialog, alive
 from ui.dialogs.child_edit import EditChildDialog
+from ui.dialogs.reallocate import ReallocateDialog
 from ui.dialogs.steps import available_steps, make_step_dialog
 from ui.panels._record_advice import AdviceTab
 from ui.panels._record_chronology import ChronologyTab
@@ -72,6 +74,7 @@ class CaseRecordPanel(QWidget):
         self.detail: CaseDetail | None = None
         self.dialog: StepDialog | None = None
         self.child_dialog: EditChildDialog | None = None
+        self.move_dialog: ReallocateDialog | None = None
         self._title = f"Case {case_id}"
         self._seq = 0
         self.rules = desktop.ctx.engine.rules
@@ -124,6 +127,11 @@ class CaseRecordPanel(QWidget):
         self.edit_child_button.clicked.connect(lambda: self.edit_child())
         self.edit_child_button.hide()
         row.addWidget(self.edit_child_button)
+        # A team lead allocates a case nobody holds, or moves one, from the case itself.
+        self.move_button = QPushButton("Allocate…", self)
+        self.move_button.clicked.connect(lambda: self.move_case())
+        self.move_button.hide()
+        row.addWidget(self.move_button)
         self.steps_label.hide()
         return row
 
@@ -287,6 +295,10 @@ class CaseRecordPanel(QWidget):
         self.steps_label.setVisible(bool(steps & set(self.buttons)))
         self.edit_child_button.setVisible(self.detail is not None and self.detail.child_record is not None)
         self.edit_child_button.setEnabled(writer)
+        lead = self.desktop.actor.can_reallocate and self.detail is not None
+        self.move_button.setVisible(lead)
+        self.move_button.setText("Reassign…" if self.detail is not None and self.detail.caseworker else "Allocate…")
+        self.move_button.setAccessibleName(self.move_button.text().rstrip("…"))
         self.edit_child_button.setToolTip(
             "Correct or complete the child's names, date of birth, identifiers, needs and school" if writer
             else f"Your role ({self.desktop.actor.role.replace('_', ' ')}) cannot change cases")
@@ -300,6 +312,27 @@ class CaseRecordPanel(QWidget):
         self.child_dialog = EditChildDialog(self.desktop, self.detail, self)
         self.child_dialog.open()
         return self.child_dialog
+
+    def move_case(self) -> None:
+        """Allocate or reassign this case (team leads and admins), with the team's loads to choose from."""
+        if self.detail is None or not self.desktop.actor.can_reallocate:
+            return
+        ctx, today = self.desktop.ctx, self.desktop.today()
+        self.move_button.setEnabled(False)
+        self.desktop.runner.run(lambda: load_team_caseload(ctx, today), self._open_move, self._move_failed)
+
+    def _open_move(self, team: TeamCaseload) -> None:
+        if not alive(self):
+            return
+        self.move_button.setEnabled(True)
+        self.move_dialog = ReallocateDialog(self.desktop, team, [self.case_id], parent=self)
+        self.move_dialog.open()
+
+    def _move_failed(self, exc: BaseException) -> None:
+        if alive(self):
+            self.move_button.setEnabled(True)
+            self.message.setText(f"Could not load the team's caseloads: {exc}")
+            self.message.show()
 
     def _add_contact_from_letters(self) -> None:
         """The Letters tab has no one in the family to write to: add them on the Contacts tab."""
