@@ -30,7 +30,8 @@ def run(*args: str) -> subprocess.CompletedProcess[str]:
 def register(ctx: AppContext, actor: Actor, reference: str) -> int:
     return steps.register_request(ctx, actor, steps.NewRequest(
         forename="Amelia", surname="Jones", date_of_birth=date(2016, 3, 14), received=date(2025, 1, 6),
-        reference=reference, caseworker="jsmith"))
+        reference=reference, caseworker="jsmith",
+        duplicate_reason="each reference is one story of the same made-up child"))
 
 
 @pytest.fixture(scope="module")
