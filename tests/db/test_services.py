@@ -21,6 +21,8 @@ def new_request(received: date = date(2025, 1, 6), **kw: object) -> steps.NewReq
     base: dict[str, object] = dict(forename="Zoë", surname="Wiśniewska", date_of_birth=date(2016, 5, 4),
                                    received=received, caseworker="jsmith", contact_name="Łukasz Wiśniewski",
                                    contact_address="12 Bath Street\nHereford", contact_postcode="hr1 2hq")
+    # Fixtures tell several requests of one made-up child; a second open request needs its reason.
+    base.setdefault("duplicate_reason", "another request in this test's story")
     base.update(kw)
     return steps.NewRequest(**base)  # type: ignore[arg-type]
 
