@@ -56,6 +56,23 @@ def sync_folder(folder: Path) -> None:
         os.close(fd)
 
 
+def write_whole(path: Path, data: bytes) -> None:
+    """Write ``data`` beside ``path``, flush it to disk, then rename it into place: a crash or a full disk
+    leaves the old file or the new, never half of one. ``OSError`` if it cannot be written."""
+    part = path.with_name(f".{path.name}.{os.getpid()}.part")
+    try:
+        with part.open("wb") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(part, path)
+    except OSError:
+        with contextlib.suppress(OSError):
+            part.unlink()
+        raise
+    sync_folder(path.parent)
+
+
 def link_new(temp: Path, path: Path) -> None:
     """Give ``temp``'s finished contents the new name ``path``; ``FileExistsError`` if the name is taken,
     so a file someone else put there meanwhile is never replaced."""

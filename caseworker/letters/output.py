@@ -17,14 +17,13 @@ Refused, with one line naming the path:
 from __future__ import annotations
 
 import contextlib
-import os
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
 from caseworker.letters.errors import LetterError
-from caseworker.output_paths import database_clash, sync_folder
+from caseworker.output_paths import database_clash, write_whole
 
 
 class OutputRefused(LetterError):
@@ -75,17 +74,9 @@ def write_pdf(path: Path, data: bytes, *, database: Path | None, force: bool) ->
             return False
         if not force:
             raise OutputRefused(f"{path} already exists and holds something else (use --force to replace it)")
-    part = path.with_name(f".{path.name}.{os.getpid()}.part")
     try:
-        with part.open("wb") as f:
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(part, path)
-        sync_folder(path.parent)
+        write_whole(path, data)
     except OSError as exc:
-        with contextlib.suppress(OSError):
-            part.unlink()
         raise LetterError(f"cannot write {path}: {exc.strerror or exc}") from None
     return True
 

@@ -9,9 +9,7 @@ is written.
 
 from __future__ import annotations
 
-import contextlib
 import io
-import os
 from collections.abc import Iterable
 from datetime import datetime
 from pathlib import Path
@@ -20,7 +18,7 @@ from caseworker.commands.letters import database_file
 from caseworker.context import AppContext
 from caseworker.errors import CaseworkerError
 from caseworker.io.table import write_rows
-from caseworker.output_paths import database_clash, sync_folder
+from caseworker.output_paths import database_clash, write_whole
 from caseworker.views.chronology import KINDS, Chronology, chronology
 from caseworker.views.chronology_events import LONDON
 
@@ -57,17 +55,9 @@ def write_export(path: Path, data: bytes, *, replace: bool = False, database: Pa
         raise ExportRefused(f"{path} is not an ordinary file; nothing was written")
     if path.exists() and not replace:
         raise ExportExists(f"{path} already exists; nothing was written")
-    part = path.with_name(f".{path.name}.{os.getpid()}.part")
     try:
-        with part.open("wb") as f:
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(part, path)
-        sync_folder(path.parent)
+        write_whole(path, data)
     except OSError as exc:
-        with contextlib.suppress(OSError):
-            part.unlink()
         raise ExportRefused(f"cannot write {path}: {exc.strerror or exc}") from None
 
 
