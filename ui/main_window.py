@@ -279,6 +279,7 @@ class MainWindow(QMainWindow):
             self.new_request_dialog.deleteLater()
         self.new_request_dialog = NewRequestDialog(self.desktop, self, staff=self._staff or None)
         self.new_request_dialog.registered.connect(self.open_case)
+        self.new_request_dialog.open_existing.connect(self.open_case)  # the child was already on record
         self.new_request_dialog.open()
         return self.new_request_dialog
 

@@ -2,7 +2,9 @@
 
 Checked as the user types with the service's ``check_new_request``: each problem beside its field, OK
 disabled until the form is right (a required field not reached yet is a hint, not an error), and below,
-what registering means. OK saves on the task runner; a refusal comes back beside the fields.
+what registering means. OK saves on the task runner; a refusal comes back beside the fields. A child
+who may already be on record is named above the buttons as the details are typed, with a button to open
+that case instead; when one of them has an open request, the reason for a second one is asked for at once.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QPlainTextEdit,
     QVBoxLayout,
     QWidget,
@@ -29,6 +32,7 @@ from PySide6.QtWidgets import (
 from caseworker.errors import CaseworkerError, Problem, ValidationError
 from caseworker.identifiers import IdentifierError, normalise_nhs_number, normalise_postcode, normalise_upn
 from caseworker.services import steps
+from caseworker.services.duplicates import StoredMatch
 from caseworker.services.person_checks import TITLES
 from caseworker.services.steps import NewRequest
 from caseworker.views.staff import StaffView, list_staff
@@ -36,6 +40,7 @@ from ui.context import DesktopContext
 from ui.dialogs.base import FieldRow, alive, fields_named, grow_to_fit, show_problems
 from ui.dialogs.child_edit import SchoolPicker
 from ui.dialogs.fields import DateEdit, ProblemLabel, unreadable_dates
+from ui.dialogs.new_request_duplicates import PossibleDuplicates, child_to_check
 from ui.widgets.wording import long_date
 
 HEADING = "New request for an EHC needs assessment"
@@ -46,6 +51,7 @@ SOURCE_WORDS = {"parent": "A parent or carer", "young_person": "The young person
                 "other": "Someone else (for example social care)"}
 CONTACT_ROLES = (("parent", "Parent"), ("carer", "Carer"), ("young_person", "The young person"))
 ALLOCATABLE = frozenset({"caseworker", "team_lead"})
+IDENTIFYING = frozenset({"forename", "surname", "date_of_birth", "upn", "nhs_number"})  # what finds a stored child
 Choices = list[tuple[str, str | None]]
 
 
@@ -77,6 +83,7 @@ class NewRequestDialog(QDialog):
     """Register a new request; ``registered`` carries the new case's id once it is saved."""
 
     registered = Signal(int)
+    open_existing = Signal(int)  # the user chose to open a stored case instead: its id
 
     def __init__(self, desktop: DesktopContext, parent: QWidget | None = None, *,
                  staff: list[StaffView] | None = None) -> None:
@@ -87,6 +94,7 @@ class NewRequestDialog(QDialog):
         self.case_id: int | None = None
         self._names = {desktop.actor.username: desktop.actor.display_name}  # caseworkers' usernames to names
         self._saving = self._refused = False
+        self.confirm_open: QMessageBox | None = None
         self.setWindowTitle(HEADING)
         self.setAccessibleName(HEADING)
         self.setMinimumWidth(880)
@@ -128,6 +136,10 @@ class NewRequestDialog(QDialog):
             self.setTabOrder(first, second)
         # Made after the tab order is set, so it joins the chain after OK only when it shows.
         outer.insertWidget(outer.indexOf(self.general) + 1, self._build_second_request())
+        self.duplicates = PossibleDuplicates(desktop, self)
+        self.duplicates.found.connect(self._duplicates_found)
+        self.duplicates.open_wanted.connect(self.offer_to_open)
+        outer.insertWidget(outer.indexOf(self.buttons), self.duplicates)
         self.forename.setFocus()
         if staff:
             self._fill_staff(staff)
@@ -278,7 +290,11 @@ class NewRequestDialog(QDialog):
             caseworker=self.caseworker.currentData(), contact_role=self.contact_role.currentData() or "parent",
             contact_address=self.contact_address.toPlainText().strip() or None,
             contact_title=self.contact_title.currentText().strip() or None, school_id=self.school.chosen(),
-            duplicate_reason=self.duplicate_reason.text().strip() or None, **text)
+            duplicate_reason=self.reason_given(), **text)
+
+    def reason_given(self) -> str | None:
+        """Why a second request, when the form asks for it (a reason left from a match since typed away is not)."""
+        return (self.duplicate_reason.text().strip() or None) if not self.second_request.isHidden() else None
 
     def problems(self) -> list[Problem]:
         """The service's checks, less blanks the user has not reached yet."""
@@ -300,7 +316,9 @@ class NewRequestDialog(QDialog):
             ("the child's forename", not self.forename.text().strip()),
             ("the child's surname", not self.surname.text().strip()),
             ("the child's date of birth", self.date_of_birth.given() is None),
-            ("who asked for the assessment", self.source.currentData() is None)) if absent]
+            ("who asked for the assessment", self.source.currentData() is None),
+            ("why this is a second request for the same child", self.duplicates.any_open()
+             and not self.duplicate_reason.text().strip())) if absent]
         words = ", ".join(wanted[:-1]) + " and " * (len(wanted) > 1) + "".join(wanted[-1:])
         return f"Still to give: {words}." if wanted else None
 
@@ -325,6 +343,9 @@ class NewRequestDialog(QDialog):
 
     def changed(self, field: str) -> None:
         self.touched.add(field)
+        if field in IDENTIFYING:
+            self.duplicates.ask(child_to_check(self.forename.text(), self.surname.text(),
+                                               self.date_of_birth.given(), self.upn.text(), self.nhs_number.text()))
         if field == "request_source" and "contact_role" not in self.touched:
             self.contact_role.blockSignals(True)  # a young person asking is usually the main contact too
             young = self.source.currentData() == "young_person"
@@ -364,6 +385,36 @@ class NewRequestDialog(QDialog):
     def row_problem(self, widget: QWidget) -> str:
         return next(r.problem.reasons() for r in self.rows if r.widget is widget)
 
+    # --- a child already on record -----------------------------------------------------------------
+    def _duplicates_found(self) -> None:
+        """An open request among the matches asks for the reason now, not after a refused save."""
+        wanted = self.duplicates.any_open()
+        if wanted != (not self.second_request.isHidden()):
+            self.second_request.setVisible(wanted)
+        self.revalidate()
+
+    def offer_to_open(self, match: StoredMatch) -> QMessageBox | None:
+        """Ask before leaving what was typed; Yes closes the form and asks the window to open the case."""
+        if self._saving:
+            return None
+        ask = QMessageBox(QMessageBox.Icon.Question, "Open the case on record",
+                          f"Close this form and open {match.reference}? What you typed here is not saved.",
+                          QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, self)
+        ask.setDefaultButton(QMessageBox.StandardButton.No)
+        ask.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        yes = ask.button(QMessageBox.StandardButton.Yes)
+        case_id = match.case_id
+        yes.clicked.connect(lambda: self.open_instead(case_id))
+        self.confirm_open = ask
+        ask.open()
+        return ask
+
+    def open_instead(self, case_id: int) -> None:
+        if not alive(self) or self._saving:
+            return
+        self.open_existing.emit(case_id)
+        self.reject()
+
     # --- saving ------------------------------------------------------------------------------------
     def accept(self) -> None:
         self.touched.update(("forename", "surname"))
@@ -379,6 +430,7 @@ class NewRequestDialog(QDialog):
         self._saving = saving
         self.ok.setText("Saving…" if saving else OK_TEXT)
         self.cancel.setEnabled(not saving)
+        self.duplicates.allow_opening(not saving)
         self.revalidate()
 
     def _saved(self, case_id: int) -> None:
