@@ -80,7 +80,10 @@ class _Pending:
 
 @dataclass(frozen=True)
 class TaskHandle:
-    """A long task under way: cancel it (it stops at its next step), or ask whether it was."""
+    """A long task under way: cancel it (it stops at its next step), or ask whether it was.
+
+    Keep it while the task runs if a signal is connected to ``cancel``: Qt holds only a weak reference to
+    a method connected to a signal, so a handle nobody keeps takes its connection with it."""
 
     task_id: int
     progress: Progress
@@ -117,10 +120,10 @@ class TaskRunner(QObject):
     def busy(self) -> bool:
         return bool(self._pending)
 
-    def run(self, fn: Callable[[], Any], on_done: Done, on_error: Failed | None = None, *,
+    def run(self, fn: Callable[[], Any], on_done: Done | None, on_error: Failed | None = None, *,
             owner: QObject | None = None, latest: str | None = None, write: bool = False,
             announce: Done | None = None) -> int:
-        """Run ``fn`` off the UI thread; ``on_done(result)`` or ``on_error(exc)`` on the UI thread.
+        """Run ``fn`` off the UI thread; ``on_done(result)`` (if given) or ``on_error(exc)`` on the UI thread.
 
         With an ``owner``, neither is called once the owner has been deleted. With ``latest`` too, a
         newer task of the same owner and kind drops this one's result. ``announce(result)`` is called

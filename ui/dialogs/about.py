@@ -82,7 +82,7 @@ class AboutDialog(QDialog):
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, parent=self)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
-        desktop.runner.run(lambda: database_facts(desktop.ctx), self._got_database, self._no_database)
+        desktop.runner.run(lambda: database_facts(desktop.ctx), self._got_database, self._no_database, owner=self)
 
     def _heading(self) -> QHBoxLayout:
         row = QHBoxLayout()

@@ -15,7 +15,7 @@ from caseworker.statutory.required_advice import PFA_FROM_YEAR, school_year
 from caseworker.views.advice_services import known_services
 from caseworker.views.case_detail import AdviceView, CaseDetail
 from ui.context import DesktopContext
-from ui.dialogs.base import StepDialog, alive
+from ui.dialogs.base import StepDialog
 from ui.dialogs.fields import DateEdit, SentBy, fill_advice_choices
 from ui.widgets.wording import ADVICE_LONG
 
@@ -33,7 +33,7 @@ class RequestAdviceDialog(StepDialog):
         self._services: dict[str, list[str]] = {}
         super().__init__(desktop, detail, parent)
         ctx = desktop.ctx
-        desktop.runner.run(lambda: known_services(ctx), self._got_services, lambda _exc: None)
+        desktop.runner.run(lambda: known_services(ctx), self._got_services, lambda _exc: None, owner=self)
 
     def build(self) -> None:
         self.kind = QComboBox(self)
@@ -64,8 +64,6 @@ class RequestAdviceDialog(StepDialog):
         self._show_pfa()
 
     def _got_services(self, services: dict[str, list[str]]) -> None:
-        if not alive(self):
-            return
         self._services = services
         self._fill_services()
 

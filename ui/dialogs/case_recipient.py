@@ -85,11 +85,9 @@ class AddRecipientDialog(QDialog):
             return Choices([o for o in case_links.list_organisations(ctx) if o.id not in linked],
                            [s for s in case_links.list_schools(ctx) if s.has_address])
 
-        desktop.runner.run(load, self._loaded)
+        desktop.runner.run(load, self._loaded, owner=self)
 
     def _loaded(self, choices: Choices) -> None:
-        if not alive(self):
-            return
         for o in choices.organisations:
             self.organisation.addItem(f"{ORGANISATION_TITLES.get(o.kind, o.kind)}: {o.name}, {o.postcode}", o.id)
         for s in choices.schools:

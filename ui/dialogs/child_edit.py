@@ -20,7 +20,6 @@ from caseworker.services.person_checks import UPN_UNKNOWN_REASONS
 from caseworker.views.case_detail import CaseDetail
 from caseworker.views.case_people import ChildRecord
 from ui.context import DesktopContext
-from ui.dialogs.base import alive
 from ui.dialogs.edit_form import CaseEditForm, text_of, tidy_text
 from ui.dialogs.fields import DateEdit
 
@@ -43,11 +42,9 @@ class SchoolPicker(QComboBox):
             self.addItem(school_name, school_id)
             self.setCurrentIndex(1)
         ctx = desktop.ctx
-        desktop.runner.run(lambda: list_schools(ctx), self._loaded)
+        desktop.runner.run(lambda: list_schools(ctx), self._loaded, owner=self)
 
     def _loaded(self, schools: list[SchoolView]) -> None:
-        if not alive(self):
-            return
         keep = self.chosen()
         self.blockSignals(True)
         self.clear()

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QLineEdit, QVBoxLayou
 from caseworker.services.advice import advice_missing
 from caseworker.statutory.required_advice import REQUIRED_TITLES
 from ui.context import DesktopContext
-from ui.dialogs.base import StepDialog, alive
+from ui.dialogs.base import StepDialog
 from ui.status import status_colour, status_icon
 
 WARNING_STATUS = "at_risk"  # an amber triangle: a warning, not an error
@@ -40,7 +40,6 @@ class RequiredAdviceBox(QFrame):
         self.desktop, self.case_id = desktop, case_id
         self.missing: list[str] = []
         self.loaded = False
-        self._seq = 0
         self._checked_on: date | None = None
         self.setFrameShape(QFrame.Shape.StyledPanel)
         self.setObjectName("required_advice")
@@ -85,10 +84,9 @@ class RequiredAdviceBox(QFrame):
         if on == self._checked_on:
             return
         self._checked_on = on
-        self._seq += 1
-        seq, ctx, case_id = self._seq, self.desktop.ctx, self.case_id
-        self.desktop.runner.run(lambda: advice_missing(ctx, case_id, on), lambda kinds: self._got(seq, kinds),
-                                lambda _exc: self._got(seq, []))
+        ctx, case_id = self.desktop.ctx, self.case_id
+        self.desktop.runner.run(lambda: advice_missing(ctx, case_id, on), self._got, lambda _exc: self._got([]),
+                                owner=self, latest="missing advice")
 
     def recheck(self) -> None:
         """The case changed (a reload after a conflict): ask again."""
@@ -96,9 +94,7 @@ class RequiredAdviceBox(QFrame):
         if on is not None:
             self.check(on)
 
-    def _got(self, seq: int, kinds: list[str]) -> None:
-        if not alive(self) or seq != self._seq:
-            return
+    def _got(self, kinds: list[str]) -> None:
         self.loaded = True
         self.set_missing(kinds)
         self.changed.emit()

@@ -147,11 +147,9 @@ class SettingPicker(QComboBox):
         self.choices: dict[int, SettingChoice] = {}
         self.loaded = False
         ctx = desktop.ctx
-        desktop.runner.run(lambda: setting_choices(ctx), self._loaded)
+        desktop.runner.run(lambda: setting_choices(ctx), self._loaded, owner=self)
 
     def _loaded(self, choices: list[SettingChoice]) -> None:
-        if not alive(self):
-            return
         self.choices = {c.id: c for c in choices}
         self.blockSignals(True)  # one change, once the list is whole
         for c in choices:

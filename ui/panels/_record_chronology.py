@@ -26,7 +26,6 @@ from caseworker.errors import CaseworkerError
 from caseworker.reports.chronology_export import ExportExists, export_chronology
 from caseworker.views.chronology import KINDS, Chronology, ChronologyEvent, chronology
 from ui.context import DesktopContext
-from ui.dialogs.base import alive
 from ui.panels._record_tables import RecordTable
 from ui.printing import safe_file_name
 from ui.status import status_colour
@@ -75,7 +74,7 @@ class ChronologyTab(QWidget):
         super().__init__(parent)
         self.desktop, self.case_id = desktop, case_id
         self.data: Chronology | None = None
-        self._seq = 0
+        self._asked = False  # a load has been started (the first waits until the tab is seen)
         self.setAccessibleName("Chronology")
         layout = QVBoxLayout(self)
         top = QHBoxLayout()
@@ -121,7 +120,7 @@ class ChronologyTab(QWidget):
     def showEvent(self, event: QShowEvent) -> None:
         """Load on first sight: a case opened to check a date never reads its whole history."""
         super().showEvent(event)
-        if self.data is None and self._seq == 0:
+        if self.data is None and not self._asked:
             self.refresh()
 
     def _on_data_changed(self, case_id: int) -> None:
@@ -129,25 +128,22 @@ class ChronologyTab(QWidget):
             self.refresh()
 
     def refresh(self) -> None:
-        self._seq += 1
-        seq, ctx, case_id = self._seq, self.desktop.ctx, self.case_id
+        self._asked = True
+        ctx, case_id = self.desktop.ctx, self.case_id
         self.message.setText("Loading the chronology…")
-        self.desktop.runner.run(lambda: chronology(ctx, case_id), lambda c: self._loaded(seq, c),
-                                lambda exc: self._failed(seq, exc))
+        self.desktop.runner.run(lambda: chronology(ctx, case_id), self._loaded, self._failed, owner=self,
+                                latest="chronology")
 
-    def _loaded(self, seq: int, c: Chronology) -> None:
-        if not alive(self) or seq != self._seq:
-            return
+    def _loaded(self, c: Chronology) -> None:
         self.data = c
         self.message.setText("")
         self._show()
         self.title_changed.emit(f"Chronolo&gy ({len(c.events)})")
         self.loaded.emit()
 
-    def _failed(self, seq: int, exc: BaseException) -> None:
-        if alive(self) and seq == self._seq:
-            self._say(f"The chronology could not be loaded: {exc}", problem=True)
-            self.loaded.emit()
+    def _failed(self, exc: BaseException) -> None:
+        self._say(f"The chronology could not be loaded: {exc}", problem=True)
+        self.loaded.emit()
 
     def chosen_kinds(self) -> list[str] | None:
         """The kinds shown (None: everything)."""
@@ -201,18 +197,14 @@ class ChronologyTab(QWidget):
         self._say(f"Exporting to {path}…")
         self.desktop.runner.run(
             lambda: export_chronology(ctx, case_id, path, printed_by=who, kinds=kinds, replace=replace),
-            self._exported, self._export_failed)
+            self._exported, self._export_failed, owner=self)
 
     def _exported(self, path: Path) -> None:
-        if not alive(self):
-            return
         self._enable()
         self._say(f"Exported to {path}.")
         self.exported.emit(path)
 
     def _export_failed(self, exc: BaseException) -> None:
-        if not alive(self):
-            return
         self._enable()
         if isinstance(exc, ExportExists):  # made meanwhile by someone else: nothing is replaced unasked
             self._say(f"Nothing was exported: {exc}. Export again to choose whether to replace it.", problem=True)

@@ -15,7 +15,6 @@ from caseworker.services.case_links import ORGANISATION_TITLES, OrganisationView
 from caseworker.views.case_detail import CaseDetail, ContactView
 from caseworker.views.case_people import organisations_on_case
 from ui.context import DesktopContext
-from ui.dialogs.base import alive
 from ui.dialogs.case_recipient import AddRecipientDialog
 from ui.dialogs.contact_edit import ROLE_WORDS, ContactDialog, EndContactDialog
 from ui.dialogs.fields import ProblemLabel
@@ -108,7 +107,6 @@ class ContactsTab(QWidget):
         self.detail: CaseDetail | None = None
         self.dialog: QDialog | None = None
         self.organisations: list[OrganisationView] = []
-        self._seq = 0
         self.setAccessibleName("Contacts")
         layout = QVBoxLayout(self)
         layout.addWidget(self._heading("The family: who letters about the child may go to"))
@@ -181,14 +179,11 @@ class ContactsTab(QWidget):
         self.none.setVisible(not any(c.current for c in detail.contacts))
         self.problem.set_reasons([])
         self.update_buttons()
-        self._seq += 1
-        seq, ctx, case_id = self._seq, self.desktop.ctx, detail.case_id
-        self.desktop.runner.run(lambda: organisations_on_case(ctx, case_id),
-                                lambda orgs: self._organisations(seq, orgs), self.problem.show_refusal)
+        ctx, case_id = self.desktop.ctx, detail.case_id
+        self.desktop.runner.run(lambda: organisations_on_case(ctx, case_id), self._organisations,
+                                self.problem.show_refusal, owner=self, latest="organisations")
 
-    def _organisations(self, seq: int, orgs: list[OrganisationView]) -> None:
-        if not alive(self) or seq != self._seq:
-            return
+    def _organisations(self, orgs: list[OrganisationView]) -> None:
         self.organisations = orgs
         self.org_table.set_rows(orgs)
         self.update_buttons()
@@ -266,17 +261,14 @@ class ContactsTab(QWidget):
                           QMessageBox.StandardButton.Cancel, self)
         remove = ask.addButton("Remove", QMessageBox.ButtonRole.AcceptRole)
         ask.setDefaultButton(QMessageBox.StandardButton.Cancel)
-        ctx, actor, case_id = self.desktop.ctx, self.desktop.actor, self.detail.case_id
-        remove.clicked.connect(lambda: self.desktop.runner.run(
-            lambda: case_links.unlink_organisation(ctx, actor, case_id, org.id),
-            lambda _r: self.desktop.data_changed.emit(case_id), self._refused, write=True))
+        desktop, actor, case_id = self.desktop, self.desktop.actor, self.detail.case_id
+        remove.clicked.connect(lambda: desktop.runner.run(
+            lambda: case_links.unlink_organisation(desktop.ctx, actor, case_id, org.id),
+            None, self.problem.show_refusal, owner=self, write=True,
+            announce=lambda _r: desktop.data_changed.emit(case_id)))
         ask.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         ask.open()
         return ask
-
-    def _refused(self, exc: BaseException) -> None:
-        if alive(self):
-            self.problem.show_refusal(exc)
 
 
 __all__ = ["ContactsTab", "NoFamilyBar", "contact_columns", "shown_contacts"]

@@ -20,7 +20,6 @@ from caseworker.services.case_documents import copy_document, save_document_copy
 from caseworker.views.case_detail import AdviceView
 from caseworker.views.case_documents import DocumentView, case_documents
 from ui.context import DesktopContext
-from ui.dialogs.base import alive
 from ui.dialogs.document import AttachDialog, LinkAdviceDialog, ask_files
 from ui.panels._record_tables import RecordTable
 from ui.status import status_colour
@@ -91,7 +90,6 @@ class DocumentsTab(QWidget):
         self.case_title = f"Case {case_id}"
         self.advice: tuple[AdviceView, ...] = ()
         self.documents: list[DocumentView] = []
-        self._seq = 0
         self.dialog: AttachDialog | LinkAdviceDialog | None = None
         self.setAccessibleName("Documents")
         self.setAcceptDrops(True)
@@ -129,14 +127,11 @@ class DocumentsTab(QWidget):
 
     # --- loading -----------------------------------------------------------------------------------
     def refresh(self) -> None:
-        self._seq += 1
-        seq, ctx, case_id = self._seq, self.desktop.ctx, self.case_id
-        self.desktop.runner.run(lambda: case_documents(ctx, case_id), lambda docs: self._loaded(seq, docs),
-                                lambda exc: self._failed(seq, exc))
+        ctx, case_id = self.desktop.ctx, self.case_id
+        self.desktop.runner.run(lambda: case_documents(ctx, case_id), self._loaded, self._failed, owner=self,
+                                latest="documents")
 
-    def _loaded(self, seq: int, documents: list[DocumentView]) -> None:
-        if not alive(self) or seq != self._seq:
-            return
+    def _loaded(self, documents: list[DocumentView]) -> None:
         chosen = self.chosen()
         self.documents = documents
         self.table.set_rows(documents)
@@ -151,9 +146,8 @@ class DocumentsTab(QWidget):
         self.update_buttons()
         self.loaded.emit()
 
-    def _failed(self, seq: int, exc: BaseException) -> None:
-        if alive(self) and seq == self._seq:
-            self.say(f"The documents could not be loaded: {exc}")
+    def _failed(self, exc: BaseException) -> None:
+        self.say(f"The documents could not be loaded: {exc}")
 
     def say(self, words: str, problem: bool = True) -> None:
         self.message.setText(words)
@@ -213,16 +207,15 @@ class DocumentsTab(QWidget):
             return
         ctx = self.desktop.ctx
         self.say(f"Opening {doc.file_name}…", problem=False)
-        self.desktop.runner.run(lambda: write_for_viewing(ctx, doc.id, doc.file_name), self._opened, self._not_read)
+        self.desktop.runner.run(lambda: write_for_viewing(ctx, doc.id, doc.file_name), self._opened, self._not_read,
+                                owner=self)
 
     def _opened(self, path: Path) -> None:
         shown = show_in_viewer(path)
-        if alive(self):
-            self.say("" if shown else f"No program on this computer opens {path.name}; use Save a copy… instead.")
+        self.say("" if shown else f"No program on this computer opens {path.name}; use Save a copy… instead.")
 
     def _not_read(self, exc: BaseException) -> None:
-        if alive(self):
-            self.say(f"The document could not be read: {exc}")
+        self.say(f"The document could not be read: {exc}")
 
     def save_copy(self) -> None:
         doc = self.chosen()
@@ -234,16 +227,14 @@ class DocumentsTab(QWidget):
         ctx = self.desktop.ctx
         # The save dialog has already asked before replacing a file of that name.
         self.desktop.runner.run(lambda: save_document_copy(ctx, doc.id, Path(target), replace=True),
-                                lambda path: self._saved(path), self._not_saved)
+                                self._saved, self._not_saved, owner=self)
 
     def _not_saved(self, exc: BaseException) -> None:
-        if alive(self):
-            reasons = "; ".join(p.reason for p in exc.problems) if isinstance(exc, ValidationError) else str(exc)
-            self.say(f"No copy was saved: {reasons}")
+        reasons = "; ".join(p.reason for p in exc.problems) if isinstance(exc, ValidationError) else str(exc)
+        self.say(f"No copy was saved: {reasons}")
 
     def _saved(self, path: Path) -> None:
-        if alive(self):
-            self.say(f"Saved a copy as {path}", problem=False)
+        self.say(f"Saved a copy as {path}", problem=False)
 
     def link_advice(self) -> LinkAdviceDialog | None:
         doc = self.chosen()

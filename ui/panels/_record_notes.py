@@ -85,7 +85,6 @@ class NotesTab(QWidget):
         self.desktop, self.case_id = desktop, case_id
         self.case_title = f"Case {case_id}"
         self.notes: list[NoteView] = []
-        self._seq = 0
         self.dialog: NoteDialog | None = None
         self.setAccessibleName("Notes")
         layout = QVBoxLayout(self)
@@ -132,14 +131,11 @@ class NotesTab(QWidget):
 
     # --- loading -----------------------------------------------------------------------------------
     def refresh(self) -> None:
-        self._seq += 1
-        seq, ctx, case_id = self._seq, self.desktop.ctx, self.case_id
-        self.desktop.runner.run(lambda: case_notes(ctx, case_id), lambda notes: self._loaded(seq, notes),
-                                lambda exc: self._failed(seq, exc))
+        ctx, case_id = self.desktop.ctx, self.case_id
+        self.desktop.runner.run(lambda: case_notes(ctx, case_id), self._loaded, self._failed, owner=self,
+                                latest="notes")
 
-    def _loaded(self, seq: int, notes: list[NoteView]) -> None:
-        if not alive(self) or seq != self._seq:
-            return
+    def _loaded(self, notes: list[NoteView]) -> None:
         self.notes = notes
         self._say("")
         current = sum(1 for n in notes if n.is_current)
@@ -149,9 +145,8 @@ class NotesTab(QWidget):
         self._filter()
         self.loaded.emit()
 
-    def _failed(self, seq: int, exc: BaseException) -> None:
-        if alive(self) and seq == self._seq:
-            self._say(f"The notes could not be loaded: {exc}")
+    def _failed(self, exc: BaseException) -> None:
+        self._say(f"The notes could not be loaded: {exc}")
 
     def _say(self, words: str) -> None:
         self.message.setText(words)
@@ -235,12 +230,12 @@ class NotesTab(QWidget):
         n = self.chosen()
         if n is None or not self.done_button.isEnabled():
             return
-        ctx, actor, note_id, version, case_id = self.desktop.ctx, self.desktop.actor, n.id, n.version, self.case_id
+        desktop, actor, note_id, version, case_id = self.desktop, self.desktop.actor, n.id, n.version, self.case_id
         self.done_button.setEnabled(False)
-        self.desktop.runner.run(lambda: follow_up_done(ctx, actor, note_id, expected_version=version),
-                                lambda _v: self.desktop.data_changed.emit(case_id), self._refused, write=True)
+        desktop.runner.run(lambda: follow_up_done(desktop.ctx, actor, note_id, expected_version=version),
+                           None, self._refused, owner=self, write=True,
+                           announce=lambda _v: desktop.data_changed.emit(case_id))
 
     def _refused(self, exc: BaseException) -> None:
-        if alive(self):
-            self._say(f"Nothing was saved: {exc}")
-            self.update_buttons()
+        self._say(f"Nothing was saved: {exc}")
+        self.update_buttons()

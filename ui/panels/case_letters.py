@@ -125,7 +125,7 @@ class CaseLettersPanel(QWidget):
         self.last_made: MadeLetter | None = None
         self.void_dialog: VoidLetterDialog | None = None
         self.date_dialog: LetterDateDialog | None = None
-        self._seq = 0
+        self._asked = False  # a load has been started (the first waits until the tab is seen)
         self._pending_request: LetterRequest | None = None
         self.setAccessibleName("Letters")
         self.message = QLabel("Loading the letters…", self)
@@ -217,8 +217,7 @@ class CaseLettersPanel(QWidget):
 
     # --- loading -----------------------------------------------------------------------------------
     def refresh(self) -> None:
-        self._seq += 1
-        seq = self._seq
+        self._asked = True
         desktop, case_id, today = self.desktop, self.case_id, self.desktop.today()
 
         def load() -> LettersLoad:
@@ -226,21 +225,19 @@ class CaseLettersPanel(QWidget):
             return LettersLoad(kit, load_case_letters(desktop.ctx, case_id, today), letter_log(desktop.ctx, case_id),
                                letters_due_for_case(desktop.ctx, case_id, today))
 
-        self.desktop.runner.run(load, lambda data: self._loaded(seq, data), lambda exc: self._failed(seq, exc))
+        self.desktop.runner.run(load, self._loaded, self._failed, owner=self, latest="letters")
 
     def showEvent(self, event: QShowEvent) -> None:
         """Load on first sight: a case opened only to check a date never loads the letter kit."""
         super().showEvent(event)
-        if self.data is None and self._seq == 0:
+        if self.data is None and not self._asked:
             self.refresh()
 
     def _on_data_changed(self, case_id: int) -> None:
         if case_id in (0, self.case_id) and self.data is not None:
             self.refresh()
 
-    def _loaded(self, seq: int, data: LettersLoad) -> None:
-        if not alive(self) or seq != self._seq:
-            return
+    def _loaded(self, data: LettersLoad) -> None:
         first = self.data is None
         self.data = data
         self.message.hide()
@@ -286,9 +283,7 @@ class CaseLettersPanel(QWidget):
         """Show the number of letters on the record's tab, as its other tabs show their counts."""
         set_own_tab_text(self, f"&Letters ({count})")
 
-    def _failed(self, seq: int, exc: BaseException) -> None:
-        if not alive(self) or seq != self._seq:
-            return
+    def _failed(self, exc: BaseException) -> None:
         if isinstance(exc, SettingsError):
             text = f"Letters cannot be made yet: {exc}."
         elif isinstance(exc, CaseworkerError):
@@ -316,11 +311,9 @@ class CaseLettersPanel(QWidget):
         ctx, case_id, kit = self.desktop.ctx, self.case_id, self.data.kit
         self.form.preview_button.setEnabled(False)
         self.desktop.runner.run(lambda: preview_letter(ctx, case_id, request, kit),
-                                lambda pdf: self._previewed(request, pdf), self._letter_failed)
+                                lambda pdf: self._previewed(request, pdf), self._letter_failed, owner=self)
 
     def _previewed(self, request: LetterRequest, pdf: bytes) -> None:
-        if not alive(self):
-            return
         self.form.preview_button.setEnabled(True)
         r = self.data.case.recipient(request.recipient_id) if self.data and request.recipient_id else None
         title = self._title(request.template_id)
@@ -336,11 +329,9 @@ class CaseLettersPanel(QWidget):
         self.form.make_button.setEnabled(False)
         self.form.make_button.setText("Making…")
         self.desktop.runner.run(lambda: notification_check(ctx, case_id, request),
-                                lambda late: self._dated(request, late), self._letter_failed)
+                                lambda late: self._dated(request, late), self._letter_failed, owner=self)
 
     def _dated(self, request: LetterRequest, late: LateNotification | None) -> None:
-        if not alive(self):
-            return
         if late is None:
             self._make_now(request)
             return
@@ -359,14 +350,13 @@ class CaseLettersPanel(QWidget):
     def _make_now(self, request: LetterRequest) -> None:
         if self.data is None:
             return
-        ctx, actor, case_id, kit = self.desktop.ctx, self.desktop.actor, self.case_id, self.data.kit
-        self.desktop.runner.run(lambda: make_letter(ctx, actor, case_id, request, kit), self._made,
-                                self._letter_failed, write=True)
+        desktop, actor, case_id, kit = self.desktop, self.desktop.actor, self.case_id, self.data.kit
+        # The log here, the queue and the history reload, even if the case was closed meanwhile.
+        self.desktop.runner.run(lambda: make_letter(desktop.ctx, actor, case_id, request, kit), self._made,
+                                self._letter_failed, owner=self, write=True,
+                                announce=lambda _made: desktop.data_changed.emit(case_id))
 
     def _made(self, made: MadeLetter) -> None:
-        self.desktop.data_changed.emit(self.case_id)  # the log here, the queue and the history reload
-        if not alive(self):
-            return
         self.last_made = made
         self.form.make_button.setText("&Make letter")
         self._update_buttons()
@@ -379,8 +369,6 @@ class CaseLettersPanel(QWidget):
         self.made.emit(made)
 
     def _letter_failed(self, exc: BaseException) -> None:
-        if not alive(self):
-            return
         self.form.preview_button.setEnabled(True)
         self.form.make_button.setText("&Make letter")
         self._update_buttons()
@@ -416,7 +404,7 @@ class CaseLettersPanel(QWidget):
         return chosen[0] if len(chosen) == 1 else None
 
     def _fetch(self, fn: Any, then: Any, *, write: bool = False) -> None:
-        self.desktop.runner.run(fn, lambda pdf: then(pdf) if alive(self) else None, self._log_failed, write=write)
+        self.desktop.runner.run(fn, then, self._log_failed, owner=self, write=write)
 
     def view_selected(self) -> None:
         e, ctx = self._one(), self.desktop.ctx
@@ -443,10 +431,10 @@ class CaseLettersPanel(QWidget):
 
     def mark_selected_sent(self) -> None:
         ids = [e.id for e in self.selected() if e.status == "made"]
-        ctx, actor, case_id = self.desktop.ctx, self.desktop.actor, self.case_id
+        desktop, actor, case_id = self.desktop, self.desktop.actor, self.case_id
         if ids:
-            self.desktop.runner.run(lambda: mark_sent(ctx, actor, ids),
-                                    lambda _n: self.desktop.data_changed.emit(case_id), self._log_failed, write=True)
+            desktop.runner.run(lambda: mark_sent(desktop.ctx, actor, ids), None, self._log_failed, owner=self,
+                               write=True, announce=lambda _n: desktop.data_changed.emit(case_id))
 
     def void_selected(self) -> VoidLetterDialog | None:
         e = self._one()
@@ -459,9 +447,8 @@ class CaseLettersPanel(QWidget):
         return self.void_dialog
 
     def _log_failed(self, exc: BaseException) -> None:
-        if alive(self):
-            self.log_heading.setText(f"<b>Letter log</b>: <span style='color:{status_colour('overdue').name()}'>"
-                                     f"{exc if isinstance(exc, CaseworkerError) else type(exc).__name__}</span>")
+        self.log_heading.setText(f"<b>Letter log</b>: <span style='color:{status_colour('overdue').name()}'>"
+                                 f"{exc if isinstance(exc, CaseworkerError) else type(exc).__name__}</span>")
 
     def add_recipient(self) -> AddRecipientDialog:
         reference = self.data.case.detail.reference if self.data is not None else ""

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 from caseworker.views.case_detail import CaseDetail, load_case_detail
 from caseworker.views.caseload import TeamCaseload, load_team_caseload
 from ui.context import DesktopContext
-from ui.dialogs.base import StepDialog, alive
+from ui.dialogs.base import StepDialog
 from ui.dialogs.child_edit import EditChildDialog
 from ui.dialogs.reallocate import ReallocateDialog
 from ui.dialogs.steps import available_steps, make_step_dialog
@@ -76,7 +76,6 @@ class CaseRecordPanel(QWidget):
         self.child_dialog: EditChildDialog | None = None
         self.move_dialog: ReallocateDialog | None = None
         self._title = f"Case {case_id}"
-        self._seq = 0
         self.rules = desktop.ctx.engine.rules
         self.setAccessibleName("Case record")
         page = QWidget(self)
@@ -185,21 +184,13 @@ class CaseRecordPanel(QWidget):
 
     def refresh(self) -> None:
         """Reload the case off the UI thread; a newer refresh wins over an older one still running."""
-        self._seq += 1
-        seq = self._seq
         ctx, case_id, today = self.desktop.ctx, self.case_id, self.desktop.today()
-        self.desktop.runner.run(lambda: load_case_detail(ctx, case_id, today),
-                                lambda detail: self._loaded(seq, detail), lambda exc: self._load_failed(seq, exc))
+        self.desktop.runner.run(lambda: load_case_detail(ctx, case_id, today), self.show_detail, self._load_failed,
+                                owner=self, latest="case")
         self.notes_tab.refresh()
         self.documents_tab.refresh()
 
-    def _loaded(self, seq: int, detail: CaseDetail) -> None:
-        if alive(self) and seq == self._seq:
-            self.show_detail(detail)
-
-    def _load_failed(self, seq: int, exc: BaseException) -> None:
-        if not alive(self) or seq != self._seq:
-            return
+    def _load_failed(self, exc: BaseException) -> None:
         self.message.setText(f"The case could not be loaded: {exc}")
         self.message.setStyleSheet(f"color: {status_colour('overdue').name()};")
         self.message.show()
@@ -319,20 +310,18 @@ class CaseRecordPanel(QWidget):
             return
         ctx, today = self.desktop.ctx, self.desktop.today()
         self.move_button.setEnabled(False)
-        self.desktop.runner.run(lambda: load_team_caseload(ctx, today), self._open_move, self._move_failed)
+        self.desktop.runner.run(lambda: load_team_caseload(ctx, today), self._open_move, self._move_failed,
+                                owner=self)
 
     def _open_move(self, team: TeamCaseload) -> None:
-        if not alive(self):
-            return
         self.move_button.setEnabled(True)
         self.move_dialog = ReallocateDialog(self.desktop, team, [self.case_id], parent=self)
         self.move_dialog.open()
 
     def _move_failed(self, exc: BaseException) -> None:
-        if alive(self):
-            self.move_button.setEnabled(True)
-            self.message.setText(f"Could not load the team's caseloads: {exc}")
-            self.message.show()
+        self.move_button.setEnabled(True)
+        self.message.setText(f"Could not load the team's caseloads: {exc}")
+        self.message.show()
 
     def _add_contact_from_letters(self) -> None:
         """The Letters tab has no one in the family to write to: add them on the Contacts tab."""

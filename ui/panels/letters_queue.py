@@ -1,19 +1,18 @@
 """Letters to send: the statutory letters recent steps call for, made and printed in one run.
 
 The list is derived by caseworker.views.letters_queue (a made letter drops off it). A batch is made on
-the task runner with a progress dialog whose Cancel stops it before anything is logged; then the one
-combined PDF (each letter whole, in the list's order) goes to the printer or a file. A refusal, whose
-reasons the caseworker must write, is made from the case's Letters tab instead.
+the task runner with a progress dialog whose Cancel (or closing the window) stops it before anything is
+logged; then the one combined PDF (each letter whole, in the list's order) goes to the printer or a
+file. A refusal, whose reasons the caseworker must write, is made from the case's Letters tab instead.
 """
 
 from __future__ import annotations
 
-import threading
 from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime
 
-from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -29,6 +28,7 @@ from PySide6.QtWidgets import (
 
 from caseworker.errors import CaseworkerError
 from caseworker.letters import SettingsError
+from caseworker.progress import Progress
 from caseworker.services.letters import LetterBatch, LetterKit, make_letters, mark_sent
 from caseworker.views.letters_queue import QueuedLetter, letters_to_send, mark_blocked
 from caseworker.views.staff import list_staff
@@ -39,6 +39,7 @@ from ui.panels._reload import ReloadingPanel
 from ui.printing import print_pdf, safe_file_name, save_pdf
 from ui.status import status_colour, status_icon
 from ui.table_model import Column
+from ui.tasks import TaskHandle
 from ui.widgets.tabs import set_own_tab_text
 from ui.widgets.wording import short_date
 
@@ -77,23 +78,6 @@ def queue_columns(titles: dict[str, str], names: dict[str, str]) -> list[Column[
     ]
 
 
-class _Progress(QObject):
-    """Carries the worker's progress to the UI thread (a queued signal) and its Cancel back (an Event)."""
-
-    step = Signal(int, int)
-
-    def __init__(self, parent: QObject) -> None:
-        super().__init__(parent)
-        self.cancel = threading.Event()
-
-    def report(self, done: int, total: int) -> bool:  # runs on the worker thread
-        try:
-            self.step.emit(done, total)
-        except RuntimeError:  # the window was closed mid-batch: stop, and nothing is logged
-            return False
-        return not self.cancel.is_set()
-
-
 class LettersQueuePanel(ReloadingPanel):
     open_case = Signal(int)
     open_letter = Signal(object)  # QueuedLetter: open its case on the Letters tab with the letter chosen
@@ -106,7 +90,7 @@ class LettersQueuePanel(ReloadingPanel):
         self.kit: LetterKit | None = None
         self.last_batch: LetterBatch | None = None
         self.progress: QProgressDialog | None = None
-        self._relay: _Progress | None = None
+        self.making: TaskHandle | None = None  # the batch under way (kept: its Cancel is connected to it)
         self.setAccessibleName("Letters to send")
         self.heading = QLabel("Letters to send", self)
         font = self.heading.font()
@@ -208,10 +192,10 @@ class LettersQueuePanel(ReloadingPanel):
             items = mark_blocked(letters_to_send(desktop.ctx, today, viewing), kit.templates)
             return QueueLoad(kit, items, viewing, names)
 
-        self.desktop.runner.run(load, self._loaded, self._failed)
+        self.desktop.runner.run(load, self._loaded, self._failed, owner=self)
 
     def _loaded(self, data: QueueLoad) -> None:
-        if not alive(self) or not self._finished():
+        if not self._finished():
             return
         self._has_loaded = True
         self.kit = data.kit
@@ -261,8 +245,6 @@ class LettersQueuePanel(ReloadingPanel):
         self._update_buttons()
 
     def _failed(self, exc: BaseException) -> None:
-        if not alive(self):
-            return
         self._finished()
         prefix = "Letters cannot be made yet" if isinstance(exc, SettingsError) else "Could not load the letters"
         detail = str(exc) if isinstance(exc, CaseworkerError) else f"{type(exc).__name__}: {exc}"
@@ -313,29 +295,31 @@ class LettersQueuePanel(ReloadingPanel):
         if not items or self.kit is None or not self.desktop.actor.can_write or self.progress is not None:
             return
         ctx, actor, kit = self.desktop.ctx, self.desktop.actor, self.kit
-        relay = self._relay = _Progress(self)
         self.progress = QProgressDialog(f"Making {len(items)} letters…", "Cancel", 0, len(items), self)
         self.progress.setWindowTitle("Making letters")
         self.progress.setWindowModality(Qt.WindowModality.WindowModal)
         self.progress.setAutoClose(False)
         self.progress.setAutoReset(False)
         self.progress.setMinimumDuration(0)
-        self.progress.canceled.connect(relay.cancel.set)
-        self.progress.canceled.connect(self._cancelling)
-        relay.step.connect(self._step)
-        self.progress.show()  # at once: even a short batch shows that something is happening
         batch_name = f"queue {actor.username} {datetime.now():%Y-%m-%d %H:%M:%S}"
         requests = [(q.case_id, q.request) for q in items]
         self._update_buttons()
-        self.desktop.runner.run(
-            lambda: make_letters(ctx, actor, requests, kit, batch=batch_name, progress=relay.report, combine=True),
-            lambda batch: self._made(batch, items, skipped, then), self._make_failed, write=True)
+
+        def make(progress: Progress) -> LetterBatch:  # a cancel (or closing the window) logs nothing
+            return make_letters(ctx, actor, requests, kit, batch=batch_name, progress=progress.step, combine=True)
+
+        self.making = self.desktop.runner.run_with_progress(
+            make, lambda made: self._made(made, items, skipped, then), self._make_failed, owner=self,
+            on_progress=self._step, write=True)
+        self.progress.canceled.connect(self.making.cancel)
+        self.progress.canceled.connect(self._cancelling)
+        self.progress.show()  # at once: even a short batch shows that something is happening
 
     def _cancelling(self) -> None:
         if self.progress is not None:
             self.progress.setLabelText("Cancelling…")
 
-    def _step(self, done: int, total: int) -> None:
+    def _step(self, done: int, total: int, _text: str = "") -> None:
         # A modal progress dialog runs the event loop inside setValue, where the batch can finish and close
         # it: hold our own reference and set the label first.
         progress = self.progress
@@ -349,13 +333,9 @@ class LettersQueuePanel(ReloadingPanel):
             self.progress.hide()
             self.progress.deleteLater()
         self.progress = None
-        if self._relay is not None:
-            self._relay.deleteLater()
-        self._relay = None
+        self.making = None
 
     def _made(self, batch: LetterBatch, items: list[QueuedLetter], skipped: int, then: str) -> None:
-        if not alive(self):
-            return
         self._close_progress()
         self.problems.clear()
         if batch.cancelled:
@@ -387,8 +367,6 @@ class LettersQueuePanel(ReloadingPanel):
         self.batch_finished.emit(batch)
 
     def _make_failed(self, exc: BaseException) -> None:
-        if not alive(self):
-            return
         self._close_progress()
         detail = str(exc) if isinstance(exc, CaseworkerError) else f"{type(exc).__name__}: {exc}"
         self._show_result(f"No letters were made: {detail}.", [])
@@ -432,14 +410,13 @@ class LettersQueuePanel(ReloadingPanel):
         batch = self.last_batch
         if batch is None or not batch.made or not self.desktop.actor.can_write:
             return
-        ctx, actor, ids = self.desktop.ctx, self.desktop.actor, [m.id for m in batch.made]
+        desktop, actor, ids = self.desktop, self.desktop.actor, [m.id for m in batch.made]
         self.mark_sent_button.setEnabled(False)
-        self.desktop.runner.run(lambda: mark_sent(ctx, actor, ids), self._marked, self._make_failed, write=True)
+        desktop.runner.run(lambda: mark_sent(desktop.ctx, actor, ids), self._marked, self._make_failed, owner=self,
+                           write=True, announce=lambda _n: desktop.data_changed.emit(0))
 
     def _marked(self, changed: int) -> None:
-        self.desktop.data_changed.emit(0)
-        if alive(self):
-            self.mark_sent_button.setText(f"Marked {changed} letter{'s' if changed != 1 else ''} as sent")
+        self.mark_sent_button.setText(f"Marked {changed} letter{'s' if changed != 1 else ''} as sent")
 
 
 __all__ = ["OPEN_THE_CASE", "LettersQueuePanel", "QueueLoad", "queue_columns"]

@@ -165,7 +165,7 @@ class TeamPanel(ReloadingPanel):
     # --- loading -----------------------------------------------------------------------------------
     def _start_load(self) -> None:
         ctx, today = self.desktop.ctx, self.desktop.today()
-        self.desktop.runner.run(lambda: load_team_caseload(ctx, today), self._loaded, self._failed)
+        self.desktop.runner.run(lambda: load_team_caseload(ctx, today), self._loaded, self._failed, owner=self)
 
     def _loaded(self, team: TeamCaseload) -> None:
         if not self._finished():
@@ -301,7 +301,8 @@ class TeamPanel(ReloadingPanel):
 
         self.pin.setEnabled(False)
         self.unpin.setEnabled(False)
-        desktop.runner.run(run, lambda _r: desktop.data_changed.emit(0), self._pin_failed, write=True)
+        desktop.runner.run(run, None, self._pin_failed, owner=self, write=True,
+                           announce=lambda _r: desktop.data_changed.emit(0))
 
     def _pin_failed(self, exc: BaseException) -> None:
         self._update_buttons()
@@ -314,7 +315,7 @@ class TeamPanel(ReloadingPanel):
         team, across = self.team, self.across.isChecked()
         self.balance.setEnabled(False)
         self.desktop.runner.run(lambda: propose(team, across_teams=across),
-                                lambda p: self._proposed(team, p), self._proposal_failed)
+                                lambda p: self._proposed(team, p), self._proposal_failed, owner=self)
 
     def _proposed(self, team: TeamCaseload, proposal: Proposal) -> None:
         self._update_buttons()
