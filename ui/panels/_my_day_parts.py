@@ -1,4 +1,7 @@
-"""My day's pieces: the background load, the work table's columns and words, and the section widgets."""
+"""My day's pieces: the background load, the work table's columns and words, and the section widgets.
+
+A team lead's My day also lists the cases nobody holds yet ("Cases not allocated"), and any row whose
+caseworker is "Unallocated" offers Allocate… (right-click, or the menu key) to a team lead or admin."""
 
 from __future__ import annotations
 
@@ -7,7 +10,7 @@ from datetime import date
 from typing import Any
 
 from PySide6.QtCore import QSize, Qt, Signal
-from PySide6.QtGui import QKeyEvent
+from PySide6.QtGui import QAction, QKeyEvent
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from caseworker.context import AppContext
@@ -26,22 +29,25 @@ from caseworker.reports.my_day import (
     MyDay,
     WorkItem,
 )
+from caseworker.views.caseload import CaseLoad, load_team_caseload
 from caseworker.views.my_day import load_my_day
 from caseworker.views.staff import list_staff
+from ui.panels._allocating import ALLOCATE_TEXT
 from ui.panels._cases_table import CaseTable
 from ui.status import status_colour, status_icon
 from ui.table_model import Column, Index, RowTableModel
 
+UNALLOCATED = "unallocated"  # a team lead's list of cases nobody holds (not one of the report's sections)
 SHORT_TITLES = {OVERDUE_STEPS: "Overdue", DUE_THIS_WEEK: "Due this week", LATE_EP: "Late EP advice",
                 LATE_HEALTH: "Late health advice", LATE_OTHER_ADVICE: "Other late advice",
                 ADVICE_DUE_SOON: "Advice due soon", AT_RISK: "At risk", DRAFT_PAST_SAFE_DAY: "Draft past safe day",
-                FINAL_WAITING: "Final plan waiting", FOLLOW_UPS: "Follow-ups"}
+                FINAL_WAITING: "Final plan waiting", FOLLOW_UPS: "Follow-ups", UNALLOCATED: "Not allocated"}
 # The status each section wears (icon, colour and the words of its summary); EP and health are loudest.
 # The latest safe draft day binds nobody: a draft past it is behind plan (amber), never a breach (red).
 SECTION_STATUS = {OVERDUE_STEPS: "overdue", DUE_THIS_WEEK: "due_soon", LATE_EP: "late_advice",
                   LATE_HEALTH: "late_advice", LATE_OTHER_ADVICE: "late_advice", ADVICE_DUE_SOON: "due_soon",
                   AT_RISK: "at_risk", DRAFT_PAST_SAFE_DAY: "at_risk", FINAL_WAITING: "pending",
-                  FOLLOW_UPS: "pending"}
+                  FOLLOW_UPS: "pending", UNALLOCATED: "pending"}
 SECTION_HINTS = {
     LATE_EP: "Educational psychology advice is past its 6-week deadline: chase the EP service today.",
     LATE_HEALTH: "Health advice is past its 6-week deadline: chase the health service (or the DMO/DCO) today.",
@@ -51,6 +57,7 @@ SECTION_HINTS = {
                          "as soon as it can go, so the family's 15 days still end before week 20.",
     FOLLOW_UPS: "Follow-ups set on case notes. Right-click one, or press Ctrl+D, to mark it done.",
 }
+CARD_TITLES = {**SECTION_TITLES, UNALLOCATED: "Cases not allocated"}
 # What each section's date is, where it is not the statutory due date.
 DATE_TITLES = {FOLLOW_UPS: ("Follow up", "The day the note said to follow it up"),
                FINAL_WAITING: ("Earliest final", "The earliest day the final plan may lawfully be issued"),
@@ -65,18 +72,25 @@ MAX_VISIBLE_ROWS = 12  # a longer section scrolls inside its own table
 
 @dataclass(frozen=True)
 class MyDayLoad:
-    """What one background load hands back: the work and everyone's names."""
+    """What one background load hands back: the work, everyone's names and, for a team lead, the cases
+    nobody holds (None when the list is not theirs to see)."""
 
     day: MyDay
     names: dict[str, str]
     viewing: str | None
+    unallocated: list[CaseLoad] | None = None
+
+    @property
+    def total(self) -> int:
+        return self.day.total + len(self.unallocated or [])
 
 
-def load(ctx: AppContext, today: date, viewing: str | None) -> MyDayLoad:
-    """Runs on the task runner, never on the UI thread."""
+def load(ctx: AppContext, today: date, viewing: str | None, unallocated: bool = False) -> MyDayLoad:
+    """Runs on the task runner, never on the UI thread; ``unallocated``: list the cases nobody holds too."""
     day = load_my_day(ctx, today, viewing)
     names = {person.username: person.display_name for person in list_staff(ctx, active_only=False)}
-    return MyDayLoad(day, names, viewing)
+    waiting = load_team_caseload(ctx, today).unallocated if unallocated else None
+    return MyDayLoad(day, names, viewing, waiting)
 
 
 def long_date(d: date) -> str:
@@ -193,7 +207,7 @@ class SummaryCard(QPushButton):
         self.section = section
         self.setObjectName(f"card_{section}")
         self.setCursor(Qt.CursorShape.PointingHandCursor)
-        self.setToolTip(SECTION_TITLES[section])
+        self.setToolTip(CARD_TITLES[section])
         self.clicked.connect(self._chosen)
         box = QVBoxLayout(self)
         box.setContentsMargins(10, 6, 10, 6)
@@ -240,11 +254,13 @@ class SummaryCard(QPushButton):
             f" background: {'rgba(179, 38, 30, 0.08)' if loud else 'palette(base)'}; }}"
             f" QPushButton#{self.objectName()}:focus {{ border: 2px solid palette(highlight);"
             f" border-left: 4px solid {colour}; }}")
-        self.setAccessibleName(f"{SECTION_TITLES[self.section]}: {n}" + (". Go to the list" if n else ""))
+        self.setAccessibleName(f"{CARD_TITLES[self.section]}: {n}" + (". Go to the list" if n else ""))
 
 
 class Section(QFrame):
-    """A titled table of one section's work."""
+    """A titled table of one section's work; ``allocate_wanted`` carries an unallocated row's case."""
+
+    allocate_wanted = Signal(int)
 
     def __init__(self, section: str, names: dict[str, str], parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -284,6 +300,31 @@ class Section(QFrame):
         self.table.setSortingEnabled(True)
         self.table.sortByColumn(ItemModel.WHEN, Qt.SortOrder.AscendingOrder)  # the urgency order it came in
         box.addWidget(self.table)
+        self.allocate_action = QAction(ALLOCATE_TEXT, self.table)
+        self.allocate_action.setVisible(False)  # a team lead's (set_allocating)
+        self.allocate_action.triggered.connect(self._allocate_current)
+        self.table.addAction(self.allocate_action)
+        self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
+        self.table.selectionModel().currentRowChanged.connect(self._allow_allocating)
+
+    def current_item(self) -> WorkItem | None:
+        index = self.table.currentIndex()
+        return self.model.row(index.row()) if index.isValid() else None
+
+    def set_allocating(self, allowed: bool) -> None:
+        """Offer Allocate… on unallocated rows (team leads and admins only)."""
+        self.allocate_action.setVisible(allowed)
+        self._allow_allocating()
+
+    def _allow_allocating(self, *_: object) -> None:
+        item = self.current_item()
+        self.allocate_action.setEnabled(self.allocate_action.isVisible() and item is not None
+                                        and item.case_id is not None and item.caseworker is None)
+
+    def _allocate_current(self) -> None:
+        item = self.current_item()
+        if self.allocate_action.isEnabled() and item is not None and item.case_id is not None:
+            self.allocate_wanted.emit(item.case_id)
 
     def set_items(self, items: list[WorkItem], show_caseworker: bool) -> None:
         current = self.table.current_case()
@@ -302,4 +343,5 @@ class Section(QFrame):
                      if not self.table.isColumnHidden(c))
         self.table.setMinimumWidth(widths + 160 + self.table.verticalScrollBar().sizeHint().width())
         self.table.select_case(current)
+        self._allow_allocating()
         self.setVisible(n > 0)

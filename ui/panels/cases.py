@@ -5,6 +5,8 @@ filters the model's own list (about 28,000 rows at the large demo scale) and res
 row's search text is folded (no case, accents or apostrophes) once as it loads; a keystroke folds only
 what was typed. A caseworker's list opens on their own cases, a team lead's on everyone's. Export list…
 saves the list as shown (filters, search, order, columns) as .xlsx or .csv, written on the task runner.
+A team lead (or admin) selects cases nobody holds (the Unallocated caseworker filter finds them) and
+allocates them with Allocate… (the button, a right-click, or the menu key): the case record's dialog.
 """
 
 from __future__ import annotations
@@ -17,8 +19,9 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
-from PySide6.QtGui import QKeyEvent
+from PySide6.QtGui import QAction, QKeyEvent
 from PySide6.QtWidgets import (
+    QAbstractItemView,
     QCheckBox,
     QComboBox,
     QHBoxLayout,
@@ -33,6 +36,8 @@ from caseworker.context import AppContext
 from caseworker.views.case_list import CaseRow, load_case_rows
 from ui.context import DesktopContext
 from ui.dialogs.base import alive
+from ui.dialogs.reallocate import ReallocateDialog
+from ui.panels._allocating import ALLOCATE_TEXT, allocate_cases
 from ui.panels._cases_columns import (
     COLUMN_SAMPLES,
     CaseFilter,
@@ -90,6 +95,7 @@ class CasesPanel(ReloadingPanel):
         self.table.sortByColumn(self.column_of("Status"), Qt.SortOrder.AscendingOrder)
         self.table.fit_columns(COLUMN_SAMPLES, icon_columns=(8,))
         self.table.open_case.connect(self.open_case)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)  # several to allocate
 
         self.search = QLineEdit(self)
         self.search.setPlaceholderText(SEARCH_HINT)
@@ -117,6 +123,17 @@ class CasesPanel(ReloadingPanel):
         self.export.setToolTip("Save the cases shown, in this order and with these columns, as an Excel workbook "
                                "(.xlsx) or a CSV file")
         self.export.clicked.connect(self.choose_export)
+        self.allocate = QPushButton(ALLOCATE_TEXT, self)
+        self.allocate.setAccessibleName("Allocate the selected cases")
+        self.allocate.setToolTip("Give the selected cases nobody holds a caseworker (choose Unallocated under "
+                                 "Caseworker to list them)")
+        self.allocate.clicked.connect(self.allocate_selected)
+        self.allocate_action = QAction(ALLOCATE_TEXT, self.table)
+        self.allocate_action.triggered.connect(self.allocate_selected)
+        self.table.addAction(self.allocate_action)
+        self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
+        self.table.selectionModel().selectionChanged.connect(self._allow_allocating)
+        self.allocation_dialog: ReallocateDialog | None = None
         self.export_note = QLabel(self)
         self.export_note.setAccessibleName("Export")
         self.export_note.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -152,6 +169,7 @@ class CasesPanel(ReloadingPanel):
             filters.addSpacing(8)
         filters.addWidget(self.late_only)
         filters.addStretch(1)
+        filters.addWidget(self.allocate)
         filters.addWidget(self.clear)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
@@ -159,7 +177,8 @@ class CasesPanel(ReloadingPanel):
         layout.addWidget(self.table, 1)
         for first, second in ((self.search, self.stage), (self.stage, self.caseworker),
                               (self.caseworker, self.status), (self.status, self.need),
-                              (self.need, self.late_only), (self.late_only, self.clear), (self.clear, self.export),
+                              (self.need, self.late_only), (self.late_only, self.allocate), (self.allocate, self.clear),
+                              (self.clear, self.export),
                               (self.export, self.table)):
             self.setTabOrder(first, second)
         self.setFocusProxy(self.search)
@@ -170,6 +189,7 @@ class CasesPanel(ReloadingPanel):
         self._opening_caseworker: str | None = self.own_cases_first()
         desktop.data_changed.connect(self._changed)
         desktop.actor_changed.connect(self._actor_changed)
+        self._allow_allocating()
         self.refresh()
 
     # --- loading -----------------------------------------------------------------------------------
@@ -238,6 +258,7 @@ class CasesPanel(ReloadingPanel):
         return others
 
     def _actor_changed(self) -> None:
+        self._allow_allocating()
         self._opening_caseworker = self.own_cases_first()
         if self._choices is not None:
             self._fill_choices(self._choices)
@@ -299,6 +320,36 @@ class CasesPanel(ReloadingPanel):
         self.count.setText(text)
         self.clear.setEnabled(not chosen.is_empty)
         self.export.setEnabled(shown > 0 and not self._exporting)
+        self._allow_allocating()
+
+    # --- allocating --------------------------------------------------------------------------------
+    def selected_rows(self) -> list[CaseRow]:
+        rows = sorted({index.row() for index in self.table.selectionModel().selectedRows()})
+        return [self.model.row(i) for i in rows]
+
+    def _allow_allocating(self, *_: object) -> None:
+        """Allocate… is a team lead's (or admin's), for a selection of cases that are all nobody's."""
+        lead = self.desktop.actor.can_reallocate
+        chosen = self.selected_rows()
+        allowed = lead and bool(chosen) and all(not r.caseworker for r in chosen)
+        self.allocate.setVisible(lead)
+        self.allocate.setEnabled(allowed)
+        self.allocate_action.setVisible(lead)
+        self.allocate_action.setEnabled(allowed)
+
+    def allocate_selected(self) -> None:
+        if not self.allocate.isEnabled():
+            return
+        ids = [r.case_id for r in self.selected_rows()]
+        allocate_cases(self.desktop, self, ids, self._allocation_opened, self._allocation_refused)
+
+    def _allocation_opened(self, dialog: ReallocateDialog) -> None:
+        if self.allocation_dialog is not None and alive(self.allocation_dialog):
+            self.allocation_dialog.deleteLater()  # the last one, long closed
+        self.allocation_dialog = dialog
+
+    def _allocation_refused(self, words: str) -> None:
+        self._note(words, error=True)
 
     # --- export ------------------------------------------------------------------------------------
     def choose_export(self) -> None:

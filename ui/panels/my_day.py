@@ -1,7 +1,8 @@
 """My day: the page a caseworker opens every morning.
 
 What is overdue, due this week, late (EP and health advice each on their own), at risk or waiting,
-most urgent first. Loads on the task runner; the UI thread only resets each section's model.
+most urgent first. Loads on the task runner; the UI thread only resets each section's model. A team
+lead (or admin) also sees the cases nobody holds, and allocates them from here.
 """
 
 from __future__ import annotations
@@ -22,8 +23,12 @@ from PySide6.QtWidgets import (
 
 from caseworker.reports.my_day import FOLLOW_UPS, SECTION_ORDER
 from ui.context import DesktopContext
+from ui.dialogs.base import alive
+from ui.dialogs.reallocate import ReallocateDialog
+from ui.panels._allocating import allocate_cases
 from ui.panels._my_day_follow_ups import offer_follow_up_done
-from ui.panels._my_day_parts import MyDayLoad, Section, SummaryCard, load, long_date
+from ui.panels._my_day_parts import UNALLOCATED, MyDayLoad, Section, SummaryCard, load, long_date
+from ui.panels._my_day_unallocated import UnallocatedSection
 from ui.panels._reload import ReloadingPanel
 
 EMPTY_TEXT = "Nothing overdue or due this week."
@@ -38,6 +43,7 @@ class MyDayPanel(ReloadingPanel):
         super().__init__(parent)
         self.desktop = desktop
         self._names: dict[str, str] = {}  # shared with the sections' caseworker column
+        self.allocation_dialog: ReallocateDialog | None = None
         self.setAccessibleName("My day")
 
         self.heading = QLabel(self)
@@ -52,11 +58,16 @@ class MyDayPanel(ReloadingPanel):
         self.busy.setAccessibleName("Loading")
         self.busy.setStyleSheet("color: palette(mid); font-style: italic;")
         self.busy.hide()
+        self.note = QLabel(self)  # why Allocate… opened nothing
+        self.note.setAccessibleName("Allocation")
+        self.note.setWordWrap(True)
+        self.note.hide()
         self.reload = QPushButton("&Refresh", self)
         self.reload.setAccessibleName("Refresh My day")
         self.reload.clicked.connect(self.refresh)
 
-        self.cards = {s: SummaryCard(s, self) for s in SECTION_ORDER}
+        self.cards = {s: SummaryCard(s, self) for s in (*SECTION_ORDER, UNALLOCATED)}
+        self.cards[UNALLOCATED].hide()  # a team lead's
         for card in self.cards.values():
             card.chosen.connect(self.show_section)
         self.summary = QWidget(self)
@@ -81,7 +92,12 @@ class MyDayPanel(ReloadingPanel):
         for section in self.sections.values():
             section.hide()
             section.table.open_case.connect(self.open_case)
+            section.allocate_wanted.connect(self.allocate)
             column.addWidget(section)
+        self.unallocated = UnallocatedSection(content)
+        self.unallocated.table.open_case.connect(self.open_case)
+        self.unallocated.allocate_wanted.connect(self.allocate)
+        column.addWidget(self.unallocated)
         self.follow_up_done = offer_follow_up_done(desktop, self.sections[FOLLOW_UPS])
         column.addStretch(1)
         self.page = QScrollArea(self)
@@ -96,6 +112,7 @@ class MyDayPanel(ReloadingPanel):
         titles.addWidget(self.heading)
         titles.addWidget(self.whose)
         top.addLayout(titles, 1)
+        top.addWidget(self.note, 0, Qt.AlignmentFlag.AlignTop)
         top.addWidget(self.busy, 0, Qt.AlignmentFlag.AlignTop)
         top.addWidget(self.reload, 0, Qt.AlignmentFlag.AlignTop)
         layout = QVBoxLayout(self)
@@ -104,7 +121,8 @@ class MyDayPanel(ReloadingPanel):
         layout.addSpacing(4)
         layout.addWidget(self.page, 1)
 
-        order: list[QWidget] = [self.reload, *self.cards.values(), *(s.table for s in self.sections.values())]
+        order: list[QWidget] = [self.reload, *self.cards.values(), *(s.table for s in self.sections.values()),
+                                self.unallocated.allocate_button, self.unallocated.table]
         for first, second in pairwise(order):
             self.setTabOrder(first, second)
 
@@ -117,7 +135,14 @@ class MyDayPanel(ReloadingPanel):
     # --- loading -----------------------------------------------------------------------------------
     def _start_load(self) -> None:
         ctx, today, viewing = self.desktop.ctx, self.desktop.today(), self.desktop.viewing
-        self.desktop.runner.run(lambda: load(ctx, today, viewing), self._loaded, self._failed)
+        leads = self.shows_unallocated()
+        self.desktop.runner.run(lambda: load(ctx, today, viewing, leads), self._loaded, self._failed)
+
+    def shows_unallocated(self) -> bool:
+        """The cases nobody holds are a team lead's (or admin's) to allocate: shown on their own My day
+        and the whole team's, not when they look at one caseworker's."""
+        actor, viewing = self.desktop.actor, self.desktop.viewing
+        return actor.can_reallocate and viewing in (None, actor.username)
 
     def _viewing_changed(self) -> None:
         self._show_heading()
@@ -130,14 +155,20 @@ class MyDayPanel(ReloadingPanel):
         self._names.update(result.names)
         day = result.day
         team = result.viewing is None
+        lead = self.desktop.actor.can_reallocate
         for key in SECTION_ORDER:
             items = day.sections.get(key, [])
             self.sections[key].set_items(items, show_caseworker=team)
+            self.sections[key].set_allocating(lead)
             self.cards[key].set_count(len(items))
+        waiting = result.unallocated or []
+        self.unallocated.set_cases(waiting)
+        self.cards[UNALLOCATED].set_count(len(waiting))
+        self.cards[UNALLOCATED].setVisible(result.unallocated is not None)
         self._has_loaded = True
-        self._show_heading(day.total)
-        self.empty.setVisible(day.total == 0)
-        self.summary.setVisible(day.total > 0)
+        self._show_heading(result.total)
+        self.empty.setVisible(result.total == 0)
+        self.summary.setVisible(result.total > 0)
         self.empty.setText(f"<p style='font-size:16pt'><b>{EMPTY_TEXT}</b></p><p>{EMPTY_MORE}</p>")
         self.loaded.emit()
 
@@ -162,10 +193,10 @@ class MyDayPanel(ReloadingPanel):
     # --- moving about ------------------------------------------------------------------------------
     def show_section(self, key: str) -> None:
         """Scroll a section to the top and put the keyboard in its table."""
-        section = self.sections[key]
+        section: Section | UnallocatedSection = self.unallocated if key == UNALLOCATED else self.sections[key]
         if not section.isVisible():
             return
-        parts: list[QWidget | None] = [*self.sections.values(), self.page.widget()]
+        parts: list[QWidget | None] = [*self.sections.values(), self.unallocated, self.page.widget()]
         for part in parts:
             layout = part.layout() if part is not None else None
             if layout is not None:
@@ -175,3 +206,19 @@ class MyDayPanel(ReloadingPanel):
 
     def section_rows(self, key: str) -> list[object]:
         return list(self.sections[key].model.rows())
+
+    # --- allocating --------------------------------------------------------------------------------
+    def allocate(self, case_id: int) -> None:
+        """Allocate a case nobody holds (team leads and admins): the Allocate dialog over My day, which
+        reloads once the case has its caseworker."""
+        self.note.hide()
+        allocate_cases(self.desktop, self, [case_id], self._allocation_opened, self._allocation_refused)
+
+    def _allocation_opened(self, dialog: ReallocateDialog) -> None:
+        if self.allocation_dialog is not None and alive(self.allocation_dialog):
+            self.allocation_dialog.deleteLater()  # the last one, long closed
+        self.allocation_dialog = dialog
+
+    def _allocation_refused(self, words: str) -> None:
+        self.note.setText(words)
+        self.note.show()

@@ -1,0 +1,47 @@
+"""Allocating cases nobody holds from a list (My day, Cases): the team's loads are read on the task
+runner, then the same Allocate dialog the case record and the Team tab use opens over the list. The
+move itself, its reason, history and audit, is the reallocation service's (``reallocate_cases``)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+from PySide6.QtWidgets import QWidget
+
+from caseworker.views.caseload import TeamCaseload, load_team_caseload
+from ui.context import DesktopContext
+from ui.dialogs.base import alive
+from ui.dialogs.reallocate import ReallocateDialog
+
+ALLOCATE_TEXT = "&Allocate…"
+NONE_WAITING = "Those cases are no longer waiting for a caseworker: the list is being refreshed."
+
+
+def allocate_cases(desktop: DesktopContext, parent: QWidget, case_ids: Sequence[int],
+                   opened: Callable[[ReallocateDialog], None], refused: Callable[[str], None]) -> None:
+    """Open the Allocate dialog for those of ``case_ids`` still nobody's (a team lead or admin only).
+
+    ``opened`` gets the dialog once it shows; ``refused`` the words when there is nothing to allocate
+    after all (someone allocated them meanwhile) or the team's loads could not be read.
+    """
+    if not desktop.actor.can_reallocate or not case_ids:
+        return
+    ctx, today, wanted = desktop.ctx, desktop.today(), set(case_ids)
+
+    def loaded(team: TeamCaseload) -> None:
+        if not alive(parent):
+            return  # the list was closed while the loads were read
+        waiting = [c.case_id for c in team.unallocated if c.case_id in wanted]
+        if not waiting:
+            refused(NONE_WAITING)
+            desktop.data_changed.emit(0)
+            return
+        dialog = ReallocateDialog(desktop, team, waiting, parent=parent)
+        dialog.open()
+        opened(dialog)
+
+    def failed(exc: BaseException) -> None:
+        if alive(parent):
+            refused(f"Could not load the team's caseloads: {exc}")
+
+    desktop.runner.run(lambda: load_team_caseload(ctx, today), loaded, failed)
