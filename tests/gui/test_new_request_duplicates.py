@@ -13,7 +13,8 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 from pytestqt.qtbot import QtBot
 
-from caseworker.services import duplicates
+from caseworker.errors import Problem, ValidationError
+from caseworker.services import duplicates, steps
 from caseworker.services.duplicates import ChildDetails, StoredMatch
 from caseworker.views.case_detail import load_case_detail
 from tests.gui.builders import current_panel, new_case, open_window, plan_in_place, wait_idle
@@ -204,6 +205,29 @@ def test_an_answer_that_comes_back_after_the_user_typed_on_is_dropped(qtbot: QtB
     wait_idle(qtbot, desktop)
     assert dialog.duplicates.isHidden() and dialog.duplicates.matches == []
     assert dialog.second_request.isHidden()
+
+
+def test_a_refusal_on_screen_stays_when_the_check_answers_after_it(qtbot: QtBot, desktop: DesktopContext,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    stored_child(desktop)
+
+    def refuse(*_args: object, **_kw: object) -> int:
+        raise ValidationError([Problem("reference", "EHC-2025-0001 is already in use")])
+
+    monkeypatch.setattr(steps, "register_request", refuse)
+    dialog = shown_form(qtbot, desktop)
+    dialog.forename.setText("Amelia")
+    dialog.surname.setText("Smith-Jones")
+    dialog.date_of_birth.set_value(BORN)
+    fill_the_rest(dialog)
+    dialog.ok.click()  # before the check has asked: the refusal comes back first
+    qtbot.waitUntil(lambda: "already in use" in dialog.general.reasons(), timeout=WAIT)
+    found = duplicates.possible_duplicates(desktop.ctx, ChildDetails("Amelia", "Smith-Jones", BORN))
+    dialog.duplicates.show_matches(found)  # the check's answer, landing after the refusal
+    assert dialog.general.reasons() == "EHC-2025-0001 is already in use."
+    assert dialog.second_request.isVisible() and not dialog.ok.isEnabled()
+    QTest.keyClicks(dialog.duplicate_reason, "Both asked")  # a change: the form checks itself again
+    assert dialog.general.reasons() == "" and dialog.ok.isEnabled()
 
 
 # --- opening the case on record ----------------------------------------------------------------------------

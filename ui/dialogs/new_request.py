@@ -389,6 +389,10 @@ class NewRequestDialog(QDialog):
     def _duplicates_found(self) -> None:
         """An open request among the matches asks for the reason now, not after a refused save."""
         wanted = self.duplicates.any_open()
+        if self._refused:  # a refusal stays on screen (and its reason field open) until the user changes something
+            if wanted:
+                self.second_request.show()
+            return
         if wanted != (not self.second_request.isHidden()):
             self.second_request.setVisible(wanted)
         self.revalidate()
