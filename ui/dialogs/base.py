@@ -16,9 +16,8 @@ from typing import Any, ClassVar
 
 import shiboken6
 from PySide6.QtCore import QObject, Qt
-from PySide6.QtGui import QCloseEvent, QResizeEvent, QShowEvent
+from PySide6.QtGui import QResizeEvent, QShowEvent
 from PySide6.QtWidgets import (
-    QDialog,
     QDialogButtonBox,
     QFormLayout,
     QFrame,
@@ -29,13 +28,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from caseworker.errors import CaseworkerError, ConflictError, Problem, ValidationError
+from caseworker.errors import ConflictError, Problem, ValidationError
 from caseworker.statutory.engine import RequestFacts
 from caseworker.statutory.preconditions import step_blocked
 from caseworker.statutory.preview import Preview
 from caseworker.views.case_detail import CaseDetail, load_case_detail
 from ui.context import DesktopContext
 from ui.dialogs.fields import ProblemLabel, unreadable_dates
+from ui.dialogs.saving import SavingDialog, case_changed
 from ui.widgets.wording import MILESTONE_SHORT, long_date, week_of
 
 Matcher = Callable[[str], bool]
@@ -107,7 +107,7 @@ def fields_named(*names: str) -> Matcher:
     return lambda field: field in names
 
 
-class StepDialog(QDialog):
+class StepDialog(SavingDialog):
     """One step of the 20-week process, as a small form. Subclasses fill in the four hooks."""
 
     step: ClassVar[str] = ""
@@ -121,7 +121,6 @@ class StepDialog(QDialog):
         self.desktop, self.detail = desktop, detail
         self.today = desktop.today()
         self.rows: list[FieldRow] = []
-        self._saving = False
         self._refused = False
         self.setWindowTitle(f"{self.heading}: {detail.reference} {detail.child}")
         self.setAccessibleName(self.heading)
@@ -254,7 +253,7 @@ class StepDialog(QDialog):
         self.consequence.setText(text)
         self.consequence.setAccessibleDescription(text)
         ready = preview is not None and preview.ok and not missing
-        self.ok.setEnabled(ready and not self._saving and not self._refused)
+        self.ok.setEnabled(ready and not self.saving and not self._refused)
         self.fit_height()
 
     def fit_height(self) -> None:
@@ -275,31 +274,17 @@ class StepDialog(QDialog):
 
     # --- saving ------------------------------------------------------------------------------------
     def accept(self) -> None:
-        if self._saving:
+        if self.saving:
             return
         self.revalidate()
         if not self.ok.isEnabled():
             return
-        fn = self.task()
-        self._set_saving(True)
-        self.desktop.runner.run(fn, self._saved, self._failed, write=True)
+        self.start_save(self.task(), announce=case_changed(self.desktop, self.detail.case_id))
 
-    def _set_saving(self, saving: bool) -> None:
-        self._saving = saving
-        self.ok.setText("Saving…" if saving else self.ok_text)
-        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setEnabled(not saving)
+    def saving_changed(self, saving: bool) -> None:
         self.revalidate()
 
-    def _saved(self, _result: object) -> None:
-        self.desktop.data_changed.emit(self.detail.case_id)
-        if alive(self):
-            self._set_saving(False)
-            super().accept()
-
-    def _failed(self, exc: BaseException) -> None:
-        if not alive(self):
-            return
-        self._set_saving(False)
+    def on_refused(self, exc: BaseException) -> None:
         if isinstance(exc, ValidationError):
             self._refused = True
             self.show_problems(exc.problems)
@@ -310,21 +295,17 @@ class StepDialog(QDialog):
                                        "saved. Reload the case to see their change; what you typed here stays.")
             self.conflict.show()
             self.reload_button.setFocus()
-        elif isinstance(exc, CaseworkerError):
-            self.general.set_reasons([str(exc)])
         else:
-            self.general.set_reasons([f"Something went wrong ({type(exc).__name__}: {exc}). Nothing was saved."])
+            super().on_refused(exc)
         self.ok.setEnabled(False if self._refused else self.ok.isEnabled())
 
     def reload(self) -> None:
         ctx, case_id, today = self.desktop.ctx, self.detail.case_id, self.today
         self.reload_button.setEnabled(False)
-        self.desktop.runner.run(lambda: load_case_detail(ctx, case_id, today), self._reloaded, self._failed)
+        self.desktop.runner.run(lambda: load_case_detail(ctx, case_id, today), self._reloaded, self.on_refused,
+                                owner=self, announce=case_changed(self.desktop, case_id))
 
     def _reloaded(self, detail: CaseDetail) -> None:
-        self.desktop.data_changed.emit(detail.case_id)
-        if not alive(self):
-            return
         if detail.deadlines is None:
             self.general.set_reasons(["this case no longer has an assessment request on record"])
             return
@@ -335,13 +316,3 @@ class StepDialog(QDialog):
         self.detail_changed()
         self.intro.setText(self.intro_text())
         self.revalidate()
-
-    def reject(self) -> None:
-        if not self._saving:
-            super().reject()
-
-    def closeEvent(self, event: QCloseEvent) -> None:
-        if self._saving:
-            event.ignore()
-            return
-        super().closeEvent(event)

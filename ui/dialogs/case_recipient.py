@@ -10,7 +10,6 @@ from typing import Any
 from PySide6.QtWidgets import (
     QButtonGroup,
     QComboBox,
-    QDialog,
     QDialogButtonBox,
     QFormLayout,
     QLabel,
@@ -22,8 +21,8 @@ from PySide6.QtWidgets import (
 from caseworker.services import case_links
 from caseworker.services.case_links import ORGANISATION_TITLES, OrganisationView, SchoolView
 from ui.context import DesktopContext
-from ui.dialogs.base import alive
 from ui.dialogs.fields import DateEdit, ProblemLabel, unreadable_dates
+from ui.dialogs.saving import SavingDialog, case_changed
 
 
 @dataclass(frozen=True)
@@ -32,7 +31,7 @@ class Choices:
     schools: list[SchoolView]
 
 
-class AddRecipientDialog(QDialog):
+class AddRecipientDialog(SavingDialog):
     """Record an organisation on the case, or a school consulted; then it appears under "To"."""
 
     def __init__(self, desktop: DesktopContext, case_id: int, reference: str, parent: QWidget | None = None) -> None:
@@ -106,7 +105,8 @@ class AddRecipientDialog(QDialog):
         self.sent_on.setEnabled(not org)
         self.problem.set_reasons([])
         chosen = self.use_org.isChecked() or self.use_school.isChecked()
-        self.ok.setEnabled(chosen and not unreadable_dates(self))  # a date being typed says why beside itself
+        # A date being typed says why beside itself.
+        self.ok.setEnabled(chosen and not unreadable_dates(self) and not self.saving)
 
     def task(self) -> Callable[[], Any] | None:
         desktop, actor, case_id = self.desktop, self.desktop.actor, self.case_id
@@ -125,19 +125,13 @@ class AddRecipientDialog(QDialog):
         return lambda: case_links.record_consultation(desktop.ctx, actor, case_id, int(school_id), sent_on)
 
     def save(self) -> None:
-        task = self.task()
+        task = None if self.saving else self.task()
         if task is None:
             return
-        self.ok.setEnabled(False)
-        self.desktop.runner.run(task, lambda _result: self._saved(), self._refused, write=True)
+        self.start_save(task, announce=case_changed(self.desktop, self.case_id))
 
-    def _saved(self) -> None:
-        self.desktop.data_changed.emit(self.case_id)
-        if alive(self):
-            self.accept()
-
-    def _refused(self, exc: BaseException) -> None:
-        if not alive(self):
-            return
+    def saving_changed(self, saving: bool) -> None:
         self._changed()
+
+    def on_refused(self, exc: BaseException) -> None:
         self.problem.show_refusal(exc)

@@ -10,15 +10,13 @@ another admin has saved over since it was opened.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QCloseEvent, QFontDatabase, QIcon
+from PySide6.QtGui import QFontDatabase, QIcon
 from PySide6.QtWidgets import (
-    QDialog,
     QDialogButtonBox,
     QFormLayout,
     QFrame,
@@ -43,9 +41,10 @@ from caseworker.letters.settings import CONTACT_KEYS, CouncilSettings, load_coun
 from caseworker.letters.settings_file import settings_document
 from caseworker.services import council_settings as service
 from ui.context import DesktopContext
-from ui.dialogs.base import FieldRow, alive, fields_named, form_row, show_problems
+from ui.dialogs.base import FieldRow, fields_named, form_row, show_problems
 from ui.dialogs.council_parts import LetterPreview, LogoPicker
 from ui.dialogs.fields import ProblemLabel
+from ui.dialogs.saving import SavingDialog
 from ui.status import status_icon
 from ui.widgets.wording import local_time
 
@@ -65,7 +64,7 @@ BLOCK_HELP = ("Printed under \u201cYour rights\u201d in every letter of an appea
               "lines starting ## are headings and - bullets (docs/letters.md).")
 
 
-class CouncilSettingsDialog(QDialog):
+class CouncilSettingsDialog(SavingDialog):
     """The council's letter settings, for an admin."""
 
     saved = Signal(int)  # the settings' new version
@@ -81,7 +80,6 @@ class CouncilSettingsDialog(QDialog):
         self.lines: dict[str, QLineEdit] = {}
         self.blocks: dict[str, QPlainTextEdit] = {}
         self._checking = False  # problems are shown as the admin types once a save or preview has found one
-        self._busy = False
         self.setWindowTitle("Council settings")
         self.setAccessibleName("Council settings")
         self.setSizeGripEnabled(True)
@@ -107,10 +105,10 @@ class CouncilSettingsDialog(QDialog):
                                         self)
         self.save_button = self.buttons.button(QDialogButtonBox.StandardButton.Save)
         self.save_button.setDefault(True)
+        self.ok = self.save_button  # what the saving base waits on
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
         outer.addWidget(self.buttons)
-        self._set_busy(True)
         self.load()
 
     # --- building ----------------------------------------------------------------------------------
@@ -236,12 +234,9 @@ class CouncilSettingsDialog(QDialog):
     def load(self) -> None:
         ctx = self.desktop.ctx
         self.conflict.hide()
-        self.desktop.runner.run(lambda: stored_or_unreadable(ctx), self._loaded, self._load_failed)
+        self.run_busy(lambda: stored_or_unreadable(ctx), self._loaded, self._load_failed)
 
     def _loaded(self, stored: service.StoredCouncil | Unreadable) -> None:
-        if not alive(self):
-            return
-        self._set_busy(False)
         self.version = stored.version  # an unreadable stored copy is replaced by the next save, not refused
         if isinstance(stored, Unreadable):
             self._start_blank(stored.error)
@@ -251,9 +246,7 @@ class CouncilSettingsDialog(QDialog):
         self.make_preview()  # the letterhead as it prints now, before anything is changed
 
     def _load_failed(self, exc: BaseException) -> None:
-        if alive(self):
-            self._set_busy(False)
-            self.general.show_refusal(exc)
+        self.general.show_refusal(exc)
 
     def _start_blank(self, error: SettingsError) -> None:
         if str(error).startswith(NO_SETTINGS):
@@ -262,13 +255,12 @@ class CouncilSettingsDialog(QDialog):
                               "paragraphs and the Tribunal's details start as Caseworker's own wording: check them.")
         else:
             self.note.setText(f"The council's settings cannot be read ({error}); fill them in here and save.")
-        self.desktop.runner.run(lambda: load_council_settings(None), self._fill_wording, self.general.show_refusal)
+        self.desktop.runner.run(lambda: load_council_settings(None), self._fill_wording, self.general.show_refusal,
+                                owner=self)
 
     def _fill_wording(self, sample: CouncilSettings) -> None:
         """The paragraphs and the Tribunal (the same for every council) from the shipped wording; never the
         sample council's own name, address or contacts."""
-        if not alive(self):
-            return
         for name, editor in self.blocks.items():
             editor.setPlainText(sample.blocks.get(name, ""))
         for key, value in settings_document(sample)["tribunal"].items():
@@ -343,43 +335,30 @@ class CouncilSettingsDialog(QDialog):
 
     # --- preview and save ---------------------------------------------------------------------------
     def make_preview(self) -> None:
-        if self._busy or self._refuse_if_wrong():
+        if self.saving or self._refuse_if_wrong():
             return
         document, blocks, logo = self.document(), self.block_texts(), self.logo.logo
         self.preview.show_message("Making the sample letter…")
-        self._run(lambda: service.sample_letter(service.check_council(document, blocks, logo)), self._previewed)
+        self.run_busy(lambda: service.sample_letter(service.check_council(document, blocks, logo)), self._previewed)
 
     def _previewed(self, pdf: bytes) -> None:
         self.preview.show_pdf(pdf, "Page 1 of a sample decision not to assess for a fictional child, made with the "
                                    "settings shown here (press Preview again after a change).")
 
     def accept(self) -> None:
-        if self._busy or self._refuse_if_wrong():
+        if self.saving or self._refuse_if_wrong():
             return
         ctx, actor, version = self.desktop.ctx, self.desktop.actor, self.version
         document, blocks, logo = self.document(), self.block_texts(), self.logo.logo
-        self._run(lambda: service.save_council(ctx, actor, document, blocks, logo, expected_version=version),
-                  self._saved, write=True)
+        self.start_save(lambda: service.save_council(ctx, actor, document, blocks, logo, expected_version=version))
 
-    def _saved(self, version: int) -> None:
+    def on_saved(self, version: int) -> None:
         self.version = version
         self.saved.emit(version)
-        super().accept()
+        super().on_saved(version)
 
-    def _run(self, fn: Callable[[], Any], done: Callable[[Any], None], *, write: bool = False) -> None:
-        self._set_busy(True)
-
-        def finished(result: Any) -> None:
-            if alive(self):
-                self._set_busy(False)
-                done(result)
-
-        self.desktop.runner.run(fn, finished, self._failed, write=write)
-
-    def _failed(self, exc: BaseException) -> None:
-        if not alive(self):
-            return
-        self._set_busy(False)
+    def on_refused(self, exc: BaseException) -> None:
+        """A save or a preview refused: the fields say why."""
         self.preview.show_message("No preview: correct the problem shown and try again.")
         if isinstance(exc, ValidationError):
             self._checking = True
@@ -393,21 +372,10 @@ class CouncilSettingsDialog(QDialog):
         else:
             self.general.show_refusal(exc)
 
-    def _set_busy(self, busy: bool) -> None:
-        self._busy = busy
-        self.save_button.setEnabled(not busy)
-        self.preview_button.setEnabled(not busy)
-        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setEnabled(not busy)
-
-    def reject(self) -> None:
-        if not self._busy:
-            super().reject()
-
-    def closeEvent(self, event: QCloseEvent) -> None:
-        if self._busy:
-            event.ignore()
-            return
-        super().closeEvent(event)
+    def saving_changed(self, saving: bool) -> None:
+        """Loading, previewing or saving: one at a time (Cancel waits too: the saving base)."""
+        self.save_button.setEnabled(not saving)
+        self.preview_button.setEnabled(not saving)
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,7 +10,6 @@ from pathlib import Path
 
 from PySide6.QtWidgets import (
     QComboBox,
-    QDialog,
     QDialogButtonBox,
     QFileDialog,
     QFormLayout,
@@ -35,8 +34,9 @@ from caseworker.services.case_documents import (
 from caseworker.views.case_detail import AdviceView
 from caseworker.views.case_documents import DocumentView
 from ui.context import DesktopContext
-from ui.dialogs.base import FieldRow, alive, fields_named, form_row, show_problems
+from ui.dialogs.base import FieldRow, fields_named, form_row, show_problems
 from ui.dialogs.fields import OptionalDate, ProblemLabel, fill_advice_choices
+from ui.dialogs.saving import SavingDialog, case_changed
 
 FILE_FILTER = ("Case documents (*.pdf *.docx *.png *.jpg *.jpeg *.gif *.tif *.tiff *.eml *.txt);;"
                "All files (*)")
@@ -80,14 +80,15 @@ def attach_all(desktop: DesktopContext, case_id: int, paths: list[Path], kind: s
     return AttachResult(attached, refused)
 
 
-class AttachDialog(QDialog):
+class AttachDialog(SavingDialog):
     """One or more files, with what they are: kind, a description and the date they bear."""
+
+    saving_words = "Attaching…"
 
     def __init__(self, desktop: DesktopContext, case_id: int, case_title: str, paths: list[Path],
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.desktop, self.case_id, self.paths = desktop, case_id, list(paths)
-        self._saving = False
         self.setWindowTitle(f"Attach documents: {case_title}")
         self.setAccessibleName("Attach documents")
         self.setMinimumWidth(600)
@@ -159,29 +160,24 @@ class AttachDialog(QDialog):
         self.files.setText("\n".join(names) if names else "No file chosen yet")
         problems = self.problems()
         show_problems(self.rows, self.general, problems)
-        self.ok.setEnabled(bool(self.paths) and not problems and not self._saving)
+        self.ok.setEnabled(bool(self.paths) and not problems and not self.saving)
 
     def accept(self) -> None:
         self.revalidate()
-        if self._saving or not self.ok.isEnabled():
+        if self.saving or not self.ok.isEnabled():
             return
-        self._saving = True
-        self.ok.setText("Attaching…")
-        self.ok.setEnabled(False)
         desktop, case_id, paths = self.desktop, self.case_id, list(self.paths)
         kind, words, dated = str(self.kind.currentData()), self.description.text(), self.dated.value()
-        desktop.runner.run(lambda: attach_all(desktop, case_id, paths, kind, words, dated), self._done,
-                           self._failed, write=True)
+        changed = case_changed(desktop, case_id)
+        self.start_save(lambda: attach_all(desktop, case_id, paths, kind, words, dated),
+                        announce=lambda result: changed(result) if result.attached else None)
 
-    def _done(self, result: AttachResult) -> None:
-        if result.attached:
-            self.desktop.data_changed.emit(self.case_id)
-        if not alive(self):
-            return
-        self._saving = False
-        self.ok.setText("Attach")
+    def saving_changed(self, saving: bool) -> None:
+        self.revalidate()
+
+    def on_saved(self, result: AttachResult) -> None:
         if not result.refused:
-            super().accept()
+            super().on_saved(result)
             return
         kept = [p for p in self.paths if p.name not in result.attached]
         self.paths = kept
@@ -190,18 +186,11 @@ class AttachDialog(QDialog):
         self.general.set_reasons([done + " ".join(result.refused)])
         self.ok.setEnabled(False)
 
-    def _failed(self, exc: BaseException) -> None:
-        if alive(self):
-            self._saving = False
-            self.ok.setText("Attach")
-            self.general.show_refusal(exc)
-
-    def reject(self) -> None:
-        if not self._saving:
-            super().reject()
+    def on_refused(self, exc: BaseException) -> None:
+        self.general.show_refusal(exc)
 
 
-class LinkAdviceDialog(QDialog):
+class LinkAdviceDialog(SavingDialog):
     """Which advice request a document answered (only this case's requests are offered)."""
 
     def __init__(self, desktop: DesktopContext, doc: DocumentView, advice: tuple[AdviceView, ...],
@@ -234,23 +223,15 @@ class LinkAdviceDialog(QDialog):
 
     def accept(self) -> None:
         chosen = next((a for a in self.advice if a.id == self.choice.currentData()), None)
-        if chosen is None or not self.ok.isEnabled():
+        if chosen is None or not self.ok.isEnabled() or self.saving:
             return
-        self.ok.setEnabled(False)
         ctx, actor, doc_id = self.desktop.ctx, self.desktop.actor, self.doc.id
-        self.desktop.runner.run(
+        self.start_save(
             lambda: link_advice_document(ctx, actor, chosen.id, doc_id, expected_version=chosen.version),
-            self._linked, self._failed, write=True)
+            announce=case_changed(self.desktop, self.doc.case_id))
 
-    def _linked(self, _version: object) -> None:
-        self.desktop.data_changed.emit(self.doc.case_id)
-        if alive(self):
-            super().accept()
-
-    def _failed(self, exc: BaseException) -> None:
-        if alive(self):
-            self.ok.setEnabled(True)
-            if isinstance(exc, CaseworkerError):
-                self.problem.show_refusal(exc)
-            else:
-                self.problem.set_reasons([f"something went wrong ({type(exc).__name__}: {exc}); nothing changed"])
+    def on_refused(self, exc: BaseException) -> None:
+        if isinstance(exc, CaseworkerError):
+            self.problem.show_refusal(exc)
+        else:
+            self.problem.set_reasons([f"something went wrong ({type(exc).__name__}: {exc}); nothing changed"])

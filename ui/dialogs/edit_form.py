@@ -13,8 +13,9 @@ from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit, QPlainTextEdit, QVBo
 
 from caseworker.errors import ConflictError, Problem, ValidationError
 from caseworker.identifiers import IdentifierError
-from ui.dialogs.base import alive, grow_to_fit, show_problems
+from ui.dialogs.base import grow_to_fit, show_problems
 from ui.dialogs.fields import unreadable_dates
+from ui.dialogs.saving import case_changed
 from ui.dialogs.setting import CaseForm
 
 CONFLICT = ("Someone else changed this since you opened it, so nothing was saved. The case has been reloaded "
@@ -47,7 +48,6 @@ class CaseEditForm(CaseForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         self._refused = False
-        self._saving = False
         super().__init__(*args, **kwargs)
         self.note = QLabel(self)
         self.note.setWordWrap(True)
@@ -95,7 +95,7 @@ class CaseEditForm(CaseForm):
         same = not problems and self.unchanged()
         self.note.setText("Nothing has changed yet." if same else "")
         self.note.setVisible(same)
-        self.ok.setEnabled(not problems and not same and not self._refused and not self._saving
+        self.ok.setEnabled(not problems and not same and not self._refused and not self.saving
                            and not unreadable_dates(self))
 
     def _dates_changed(self) -> None:
@@ -109,27 +109,15 @@ class CaseEditForm(CaseForm):
 
     # --- saving ------------------------------------------------------------------------------------
     def accept(self) -> None:
-        if self._saving:
+        if self.saving:
             return
         fn = self.task()
         if fn is None:
             return
-        self._saving = True
-        self.ok.setEnabled(False)
-        self.ok.setText("Saving…")
-        self.desktop.runner.run(fn, self._saved, self._failed, write=True)
+        self.start_save(fn, announce=case_changed(self.desktop, self.detail.case_id))
 
-    def _saved(self, result: object) -> None:
-        if alive(self):
-            self._saving = False
-        super()._saved(result)
-
-    def _failed(self, exc: BaseException) -> None:
-        if not alive(self):
-            return
-        self._saving = False
-        self.ok.setText(self.ok_text)
-        super()._failed(exc)
+    def on_refused(self, exc: BaseException) -> None:
+        super().on_refused(exc)
         self._refused = True
         if isinstance(exc, ValidationError):
             self.note.setText("Nothing was saved. Correct the problem shown and try again.")
@@ -139,10 +127,6 @@ class CaseEditForm(CaseForm):
             self.note.setText("")
         self.note.setVisible(bool(self.note.text()))
         self.ok.setEnabled(False)
-
-    def reject(self) -> None:
-        if not self._saving:
-            super().reject()
 
 
 __all__ = ["CONFLICT", "CaseEditForm", "text_of", "tidy_text"]

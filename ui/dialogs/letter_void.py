@@ -3,24 +3,23 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QPlainTextEdit, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QDialogButtonBox, QLabel, QPlainTextEdit, QVBoxLayout, QWidget
 
 from caseworker.services.letters import mark_void
 from caseworker.views.letter_log import LetterLogEntry
 from ui.context import DesktopContext
-from ui.dialogs.base import alive
 from ui.dialogs.fields import ProblemLabel
+from ui.dialogs.saving import SavingDialog, case_changed
 from ui.widgets.wording import short_date
 
 
-class VoidLetterDialog(QDialog):
+class VoidLetterDialog(SavingDialog):
     voided = Signal(int)  # the letter id
 
     def __init__(self, desktop: DesktopContext, entry: LetterLogEntry, title: str,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.desktop, self.entry = desktop, entry
-        self._saving = False
         self.setWindowTitle("Void a letter")
         self.setAccessibleName("Void a letter")
         self.setMinimumWidth(480)
@@ -54,29 +53,16 @@ class VoidLetterDialog(QDialog):
 
     def accept(self) -> None:
         """The service decides whether the reason will do; its refusal is shown under the reason."""
-        if self._saving:
+        if self.saving:
             return
         ctx, actor, letter_id, reason = self.desktop.ctx, self.desktop.actor, self.entry.id, \
             self.reason.toPlainText()
-        self._saving = True
-        self.ok.setEnabled(False)
-        self.desktop.runner.run(lambda: mark_void(ctx, actor, letter_id, reason), self._done, self._failed,
-                                write=True)
+        self.start_save(lambda: mark_void(ctx, actor, letter_id, reason),
+                        announce=case_changed(self.desktop, self.entry.case_id))
 
-    def _done(self, _result: object) -> None:
-        self.desktop.data_changed.emit(self.entry.case_id)
-        if alive(self):
-            self._saving = False
-            self.voided.emit(self.entry.id)
-            super().accept()
+    def on_saved(self, result: object) -> None:
+        self.voided.emit(self.entry.id)
+        super().on_saved(result)
 
-    def _failed(self, exc: BaseException) -> None:
-        if not alive(self):
-            return
-        self._saving = False
-        self.ok.setEnabled(True)
+    def on_refused(self, exc: BaseException) -> None:
         self.problem.show_refusal(exc)
-
-    def reject(self) -> None:
-        if not self._saving:
-            super().reject()

@@ -11,7 +11,6 @@ from typing import Any
 from PySide6.QtCore import QTime
 from PySide6.QtWidgets import (
     QComboBox,
-    QDialog,
     QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
@@ -34,13 +33,14 @@ from caseworker.services.case_notes import (
 )
 from caseworker.views.case_notes import NoteView
 from ui.context import DesktopContext
-from ui.dialogs.base import FieldRow, alive, fields_named, form_row, show_problems
+from ui.dialogs.base import FieldRow, fields_named, form_row, show_problems
 from ui.dialogs.fields import DateEdit, OptionalDate, ProblemLabel
+from ui.dialogs.saving import SavingDialog, case_changed
 
 FOLLOW_UP_AFTER = timedelta(days=7)  # the usual "ring them back next week"
 
 
-class NoteDialog(QDialog):
+class NoteDialog(SavingDialog):
     """A new note (``original`` None) or an amendment of ``original``, which stays as it was."""
 
     def __init__(self, desktop: DesktopContext, case_id: int, case_title: str, original: NoteView | None = None,
@@ -48,7 +48,6 @@ class NoteDialog(QDialog):
         super().__init__(parent)
         self.desktop, self.case_id, self.original = desktop, case_id, original
         self.today = desktop.today()
-        self._saving = False
         heading = "Amend a note" if original else "Add a note"
         self.setWindowTitle(f"{heading}: {case_title}")
         self.setAccessibleName(heading)
@@ -129,7 +128,7 @@ class NoteDialog(QDialog):
         problems = [p for p in note_problems(note, self.today) if p.field != "text" or note.text.strip()]
         show_problems(self.rows, self.general, problems)
         unchanged = self.original is not None and self._same_as_original(note)
-        self.ok.setEnabled(not problems and bool(note.text.strip()) and not unchanged and not self._saving)
+        self.ok.setEnabled(not problems and bool(note.text.strip()) and not unchanged and not self.saving)
         self.ok.setToolTip("Change something to amend the note" if unchanged else "")
 
     def _same_as_original(self, note: NoteInput) -> bool:
@@ -152,33 +151,16 @@ class NoteDialog(QDialog):
 
     def accept(self) -> None:
         self.revalidate()
-        if self._saving or not self.ok.isEnabled():
+        if self.saving or not self.ok.isEnabled():
             return
-        self._set_saving(True)
-        self.desktop.runner.run(self.task(), self._saved, self._failed, write=True)
+        self.start_save(self.task(), announce=case_changed(self.desktop, self.case_id))
 
-    def _set_saving(self, saving: bool) -> None:
-        self._saving = saving
-        self.ok.setText("Saving…" if saving else self.ok_text)
-        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setEnabled(not saving)
+    def saving_changed(self, saving: bool) -> None:
         self.revalidate()
 
-    def _saved(self, _note_id: object) -> None:
-        self.desktop.data_changed.emit(self.case_id)
-        if alive(self):
-            self._set_saving(False)
-            super().accept()
-
-    def _failed(self, exc: BaseException) -> None:
-        if not alive(self):
-            return
-        self._set_saving(False)
+    def on_refused(self, exc: BaseException) -> None:
         if isinstance(exc, ValidationError):
             show_problems(self.rows, self.general, exc.problems)
         else:
             self.general.show_refusal(exc)
-
-    def reject(self) -> None:
-        if not self._saving:
-            super().reject()
 

@@ -13,7 +13,6 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QDialog,
     QDialogButtonBox,
     QFormLayout,
     QLabel,
@@ -27,8 +26,8 @@ from caseworker.errors import CaseworkerError
 from caseworker.services.caseload import PlannedMove, reallocate_cases
 from caseworker.views.caseload import PersonLoad, TeamCaseload
 from ui.context import DesktopContext
-from ui.dialogs.base import alive
 from ui.dialogs.fields import ProblemLabel
+from ui.dialogs.saving import SavingDialog, case_changed
 
 LETTER_TEXT = "Queue each family's change-of-caseworker letter (it waits in Letters to send)"
 
@@ -37,7 +36,7 @@ def person_choice(p: PersonLoad) -> str:
     return f"{p.display_name} ({p.team or 'no team'}), {percent(p.utilisation)} {p.band}"
 
 
-class MovesDialog(QDialog):
+class MovesDialog(SavingDialog):
     """Intro, a body the subclass fills, the letter box, problems, OK/Cancel; ``moves()`` says what OK does."""
 
     ok_text = "Move"
@@ -45,7 +44,6 @@ class MovesDialog(QDialog):
     def __init__(self, desktop: DesktopContext, team: TeamCaseload, title: str, parent: QWidget | None = None):
         super().__init__(parent)
         self.desktop, self.team = desktop, team
-        self._saving = False
         self.setWindowTitle(title)
         self.setAccessibleName(title)
         self.setMinimumWidth(640)
@@ -81,33 +79,28 @@ class MovesDialog(QDialog):
             return
         moves, missing = self.moves(), self.missing()
         self.problem.set_reasons([missing] if missing else [])
-        self.ok.setText(f"{self.ok_text} {len(moves)} case{'s' if len(moves) != 1 else ''}")
-        self.ok.setEnabled(bool(moves) and missing is None and not self._saving)
+        if not self.saving:  # while saving OK says so
+            self.ok.setText(f"{self.ok_text} {len(moves)} case{'s' if len(moves) != 1 else ''}")
+        self.ok.setEnabled(bool(moves) and missing is None and not self.saving)
 
     def accept(self) -> None:
         self.revalidate()
-        if self._saving or not self.ok.isEnabled():
+        if self.saving or not self.ok.isEnabled():
             return
         ctx, actor, moves, letter = self.desktop.ctx, self.desktop.actor, self.moves(), self.letter.isChecked()
-        self._saving = True
-        self.ok.setEnabled(False)
-        self.desktop.runner.run(lambda: reallocate_cases(ctx, actor, moves, family_letter=letter),
-                                self._saved, self._failed, write=True)
+        self.start_save(lambda: reallocate_cases(ctx, actor, moves, family_letter=letter),
+                        announce=case_changed(self.desktop, 0))
 
-    def _saved(self, moved: int) -> None:
+    def saving_changed(self, saving: bool) -> None:
+        self.revalidate()
+
+    def on_saved(self, moved: int) -> None:
         self.moved = moved
-        self.desktop.data_changed.emit(0)
-        if alive(self):
-            self._saving = False
-            super().accept()
+        super().on_saved(moved)
 
-    def _failed(self, exc: BaseException) -> None:
-        if not alive(self):
-            return
-        self._saving = False
+    def on_refused(self, exc: BaseException) -> None:
         words = str(exc) if isinstance(exc, CaseworkerError) else f"Something went wrong ({type(exc).__name__}: {exc})"
         self.problem.set_reasons([f"{words}. Nothing was moved."])
-        self.ok.setEnabled(True)
 
 
 class ReallocateDialog(MovesDialog):

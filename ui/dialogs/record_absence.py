@@ -5,18 +5,18 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from PySide6.QtWidgets import QComboBox, QDialog, QDialogButtonBox, QFormLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QComboBox, QDialogButtonBox, QFormLayout, QLabel, QVBoxLayout, QWidget
 
 from caseworker.services.caseload import record_absence
 from caseworker.views.caseload import TeamCaseload
 from ui.context import DesktopContext
-from ui.dialogs.base import alive
 from ui.dialogs.fields import DateEdit, ProblemLabel, unreadable_dates
+from ui.dialogs.saving import SavingDialog, case_changed
 
 REASONS = ("Annual leave", "Sickness", "Training", "Other")
 
 
-class RecordAbsenceDialog(QDialog):
+class RecordAbsenceDialog(SavingDialog):
     def __init__(self, desktop: DesktopContext, team: TeamCaseload, username: str | None = None,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -49,16 +49,17 @@ class RecordAbsenceDialog(QDialog):
         form.addRow("", self.ends_problem)
         form.addRow("&Reason:", self.reason)
         self.problem = ProblemLabel(self)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self)
-        self.ok = buttons.button(QDialogButtonBox.StandardButton.Ok)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel,
+                                        self)
+        self.ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
         self.ok.setText("Record")
-        buttons.accepted.connect(self.save)
-        buttons.rejected.connect(self.reject)
+        self.buttons.accepted.connect(self.save)
+        self.buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addWidget(intro)
         layout.addLayout(form)
         layout.addWidget(self.problem)
-        layout.addWidget(buttons)
+        layout.addWidget(self.buttons)
         self.starts.dateChanged.connect(self.revalidate)
         self.ends.dateChanged.connect(self.revalidate)
         self.revalidate()
@@ -66,23 +67,20 @@ class RecordAbsenceDialog(QDialog):
     def revalidate(self, *_: object) -> None:
         bad = self.ends.value() < self.starts.value()
         self.ends_problem.set_reasons(["the absence cannot end before it starts"] if bad else [])
-        self.ok.setEnabled(not bad and not unreadable_dates(self))  # a date being typed says why beside itself
+        # A date being typed says why beside itself.
+        self.ok.setEnabled(not bad and not unreadable_dates(self) and not self.saving)
 
     def save(self) -> None:
+        if self.saving:
+            return
         desktop, actor = self.desktop, self.desktop.actor
         who, starts, ends = str(self.who.currentData()), self.starts.value(), self.ends.value()
         reason = self.reason.currentText()
-        self.ok.setEnabled(False)
-        desktop.runner.run(lambda: record_absence(desktop.ctx, actor, who, starts, ends, reason),
-                           lambda _id: self._saved(), self._refused, write=True)
+        self.start_save(lambda: record_absence(desktop.ctx, actor, who, starts, ends, reason),
+                        announce=case_changed(desktop, 0))
 
-    def _saved(self) -> None:
-        self.desktop.data_changed.emit(0)
-        if alive(self):
-            self.accept()
-
-    def _refused(self, exc: BaseException) -> None:
-        if not alive(self):
-            return
+    def saving_changed(self, saving: bool) -> None:
         self.revalidate()
+
+    def on_refused(self, exc: BaseException) -> None:
         self.problem.show_refusal(exc)

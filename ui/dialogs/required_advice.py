@@ -161,13 +161,13 @@ class RequiredAdviceStep(StepDialog):
                 self.required.setVisible(shown)
                 self.adjustSize()
         super().revalidate()
-        if hasattr(self, "required") and not self._saving:
+        if hasattr(self, "required") and not self.saving:
             unexplained = self.wants_required_advice() and bool(self.required.unexplained())
             self.ok.setText(SAVE_ANYWAY if self._warned and unexplained else self.ok_text)
 
     def accept(self) -> None:
         """The first OK with a kind unexplained stops, once, at the warning; the next saves."""
-        if (not self._saving and self.ok.isEnabled() and self.wants_required_advice()
+        if (not self.saving and self.ok.isEnabled() and self.wants_required_advice()
                 and self.required.unexplained() and not self._warned):
             self._warned = True
             self.ok.setText(SAVE_ANYWAY)

@@ -15,7 +15,6 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QComboBox,
-    QDialog,
     QDialogButtonBox,
     QFormLayout,
     QLabel,
@@ -28,8 +27,9 @@ from caseworker.services import case_links, named_setting
 from caseworker.services.named_setting import ADMISSION_DUTY_KINDS, SETTING_KIND_TITLES, SettingChoice, setting_choices
 from caseworker.views.case_detail import CONSULTATION_REPLY, CaseDetail, ConsultationView
 from ui.context import DesktopContext
-from ui.dialogs.base import FieldRow, Matcher, alive, form_row, grow_to_fit, show_problems
+from ui.dialogs.base import FieldRow, Matcher, form_row, grow_to_fit, show_problems
 from ui.dialogs.fields import DateEdit, ProblemLabel, unreadable_dates
+from ui.dialogs.saving import SavingDialog, case_changed
 from ui.widgets.wording import REPLY_WORDS, long_date, short_date
 
 
@@ -51,7 +51,7 @@ def _label(parent: QWidget) -> QLabel:
     return label
 
 
-class CaseForm(QDialog):
+class CaseForm(SavingDialog):
     """A small form about one case: fields with problems beside them, saved through one service call."""
 
     heading = ""
@@ -86,8 +86,8 @@ class CaseForm(QDialog):
             edit.dateChanged.connect(self._dates_changed)
 
     def _dates_changed(self) -> None:
-        """OK waits while a date is not a date (the field says why beside itself)."""
-        self.ok.setEnabled(not unreadable_dates(self))
+        """OK waits while a date is not a date (the field says why beside itself), and while saving."""
+        self.ok.setEnabled(not unreadable_dates(self) and not self.saving)
         grow_to_fit(self)
 
     def showEvent(self, event: QShowEvent) -> None:
@@ -110,6 +110,8 @@ class CaseForm(QDialog):
         return "\n".join(t for t in [r.problem.reasons() for r in self.rows] + [self.general.reasons()] if t)
 
     def accept(self) -> None:
+        if self.saving:
+            return
         show_problems(self.rows, self.general, [])
         if unreadable_dates(self):
             return
@@ -117,18 +119,15 @@ class CaseForm(QDialog):
         if fn is None or not self.ok.isEnabled():
             grow_to_fit(self)  # to show why
             return
-        self.ok.setEnabled(False)
-        self.desktop.runner.run(fn, self._saved, self._failed, write=True)
+        self.start_save(fn, announce=case_changed(self.desktop, self.detail.case_id))
 
-    def _saved(self, _result: object) -> None:
-        self.desktop.data_changed.emit(self.detail.case_id)
-        if alive(self):
-            super().accept()
+    def saving_changed(self, saving: bool) -> None:
+        if saving:
+            self.ok.setEnabled(False)
+        else:
+            self._dates_changed()  # OK back, unless a date cannot be read
 
-    def _failed(self, exc: BaseException) -> None:
-        if not alive(self):
-            return
-        self._dates_changed()
+    def on_refused(self, exc: BaseException) -> None:
         if isinstance(exc, ValidationError):
             show_problems(self.rows, self.general, exc.problems)
         else:
