@@ -207,6 +207,27 @@ def test_an_answer_that_comes_back_after_the_user_typed_on_is_dropped(qtbot: QtB
     assert dialog.second_request.isHidden()
 
 
+def test_an_answer_that_comes_back_after_the_details_were_cleared_is_dropped(
+        qtbot: QtBot, desktop: DesktopContext, monkeypatch: pytest.MonkeyPatch) -> None:
+    stored_child(desktop)
+    asked, let_answer = threading.Event(), threading.Event()
+    real = duplicates.possible_duplicates
+
+    def held_back(ctx: object, child: ChildDetails) -> list[StoredMatch]:
+        asked.set()
+        let_answer.wait(WAIT / 1000)
+        return real(ctx, child)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(new_request_duplicates, "possible_duplicates", held_back)
+    dialog = shown_form(qtbot, desktop)
+    QTest.keyClicks(dialog.upn, "B801200005001")  # matches, but its answer is held back
+    qtbot.waitUntil(asked.is_set, timeout=WAIT)
+    dialog.upn.clear()  # nothing left to look for: no newer question is asked
+    let_answer.set()
+    wait_idle(qtbot, desktop)
+    assert dialog.duplicates.isHidden() and dialog.duplicates.matches == []
+
+
 def test_a_refusal_on_screen_stays_when_the_check_answers_after_it(qtbot: QtBot, desktop: DesktopContext,
                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
     stored_child(desktop)

@@ -2,7 +2,8 @@
 
 Checked as the user types with the service's ``check_new_request``: each problem beside its field, OK
 disabled until the form is right (a required field not reached yet is a hint, not an error), and below,
-what registering means. OK saves on the task runner; a refusal comes back beside the fields. A child
+what registering means. OK saves on the task runner (``SavingDialog``: "Saving…", the form held open
+meanwhile); a refusal comes back beside the fields. A child
 who may already be on record is named above the buttons as the details are typed, with a button to open
 that case instead; when one of them has an open request, the reason for a second one is asked for at once.
 """
@@ -16,7 +17,6 @@ from itertools import pairwise
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
-    QDialog,
     QDialogButtonBox,
     QFormLayout,
     QGroupBox,
@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from caseworker.errors import CaseworkerError, Problem, ValidationError
+from caseworker.errors import Problem, ValidationError
 from caseworker.identifiers import IdentifierError, normalise_nhs_number, normalise_postcode, normalise_upn
 from caseworker.services import steps
 from caseworker.services.duplicates import StoredMatch
@@ -37,10 +37,11 @@ from caseworker.services.person_checks import TITLES
 from caseworker.services.steps import NewRequest
 from caseworker.views.staff import StaffView, list_staff
 from ui.context import DesktopContext
-from ui.dialogs.base import FieldRow, alive, fields_named, grow_to_fit, show_problems
+from ui.dialogs.base import FieldRow, fields_named, grow_to_fit, show_problems
 from ui.dialogs.child_edit import SchoolPicker
 from ui.dialogs.fields import DateEdit, ProblemLabel, unreadable_dates
 from ui.dialogs.new_request_duplicates import PossibleDuplicates, child_to_check
+from ui.dialogs.saving import SavingDialog
 from ui.widgets.wording import long_date
 
 HEADING = "New request for an EHC needs assessment"
@@ -79,7 +80,7 @@ class BirthDateEdit(DateEdit):
         return self.typed()
 
 
-class NewRequestDialog(QDialog):
+class NewRequestDialog(SavingDialog):
     """Register a new request; ``registered`` carries the new case's id once it is saved."""
 
     registered = Signal(int)
@@ -93,7 +94,7 @@ class NewRequestDialog(QDialog):
         self.touched: set[str] = set()  # required fields the user has been into: blank is then an error
         self.case_id: int | None = None
         self._names = {desktop.actor.username: desktop.actor.display_name}  # caseworkers' usernames to names
-        self._saving = self._refused = False
+        self._refused = False  # a refusal is on screen: OK waits until the user changes something
         self.confirm_open: QMessageBox | None = None
         self.setWindowTitle(HEADING)
         self.setAccessibleName(HEADING)
@@ -145,7 +146,7 @@ class NewRequestDialog(QDialog):
             self._fill_staff(staff)
         else:  # the staff list loads off the UI thread; the acting caseworker is offered meanwhile
             ctx = desktop.ctx
-            desktop.runner.run(lambda: list_staff(ctx), self._fill_staff, lambda _e: None)
+            desktop.runner.run(lambda: list_staff(ctx), self._fill_staff, lambda _e: None, owner=self)
         self.revalidate()
 
     # --- building ----------------------------------------------------------------------------------
@@ -248,8 +249,6 @@ class NewRequestDialog(QDialog):
         return box
 
     def _fill_staff(self, staff: list[StaffView]) -> None:
-        if not alive(self):
-            return  # the form was closed before the staff list arrived
         chosen = self.caseworker.currentData()
         self.caseworker.blockSignals(True)
         while self.caseworker.count() > 1:
@@ -372,7 +371,7 @@ class NewRequestDialog(QDialog):
             lines.append(self.clock_text())
         self.consequence.setText("\n".join(lines))
         self.consequence.setAccessibleDescription("\n".join(lines))
-        self.ok.setEnabled(not problems and not missing and not unread and not self._saving and not self._refused)
+        self.ok.setEnabled(not problems and not missing and not unread and not self.saving and not self._refused)
         self._fit()
 
     def _fit(self) -> None:
@@ -399,7 +398,7 @@ class NewRequestDialog(QDialog):
 
     def offer_to_open(self, match: StoredMatch) -> QMessageBox | None:
         """Ask before leaving what was typed; Yes closes the form and asks the window to open the case."""
-        if self._saving:
+        if self.saving:
             return None
         ask = QMessageBox(QMessageBox.Icon.Question, "Open the case on record",
                           f"Close this form and open {match.reference}? What you typed here is not saved.",
@@ -414,7 +413,7 @@ class NewRequestDialog(QDialog):
         return ask
 
     def open_instead(self, case_id: int) -> None:
-        if not alive(self) or self._saving:
+        if self.saving:
             return
         self.open_existing.emit(case_id)
         self.reject()
@@ -423,45 +422,26 @@ class NewRequestDialog(QDialog):
     def accept(self) -> None:
         self.touched.update(("forename", "surname"))
         self.revalidate()
-        if not self.ok.isEnabled():  # not right yet, or a save is already on its way
+        if self.saving or not self.ok.isEnabled():  # a save already on its way, or not right yet
             return
         ctx, actor, req = self.desktop.ctx, self.desktop.actor, self.request()
-        self._set_saving(True)
-        self.desktop.runner.run(lambda: steps.register_request(ctx, actor, req), self._saved, self._failed,
-                                write=True)
+        # The new case's id is the news: other windows reload even if this form has gone meanwhile.
+        self.start_save(lambda: steps.register_request(ctx, actor, req), announce=self.desktop.data_changed.emit)
 
-    def _set_saving(self, saving: bool) -> None:
-        self._saving = saving
-        self.ok.setText("Saving…" if saving else OK_TEXT)
-        self.cancel.setEnabled(not saving)
+    def saving_changed(self, saving: bool) -> None:
         self.duplicates.allow_opening(not saving)
         self.revalidate()
 
-    def _saved(self, case_id: int) -> None:
+    def on_saved(self, case_id: int) -> None:
         self.case_id = case_id
-        self.desktop.data_changed.emit(case_id)
-        if alive(self):
-            self._set_saving(False)
-            self.registered.emit(case_id)
-            super().accept()
+        self.registered.emit(case_id)
+        super().on_saved(case_id)
 
-    def _failed(self, exc: BaseException) -> None:
-        if not alive(self):
-            return
-        self._set_saving(False)
+    def on_refused(self, exc: BaseException) -> None:
         self._refused = True
-        if isinstance(exc, ValidationError):
-            self.show_problems(exc.problems)
-            if any(p.field == "duplicate" for p in exc.problems):
-                self.second_request.show()
-                self.duplicate_reason.setFocus()
-        elif isinstance(exc, CaseworkerError):
-            self.general.set_reasons([str(exc)])
-        else:
-            self.general.set_reasons([f"Something went wrong ({type(exc).__name__}: {exc}). Nothing was saved."])
+        super().on_refused(exc)
+        if isinstance(exc, ValidationError) and any(p.field == "duplicate" for p in exc.problems):
+            self.second_request.show()
+            self.duplicate_reason.setFocus()
         self.consequence.setText("Nothing was saved. Correct the problem shown above and try again.")
         self.ok.setEnabled(False)
-
-    def done(self, result: int) -> None:
-        if not self._saving:  # Esc, Cancel and the close button wait for a save on its way
-            super().done(result)

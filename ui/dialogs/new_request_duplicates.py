@@ -3,7 +3,8 @@
 As the child's identifying details are typed (a name with a date of birth, a UPN or an NHS number),
 the stored children are asked about on the task runner, a moment after the typing stops; a stored case
 that looks like the same child is named here, with a button to open it instead. Only the newest
-question's answer is shown: one that comes back after the user typed on is dropped.
+question's answer is shown: the runner drops an older one (``latest``), and an answer to details since
+typed away is not shown.
 """
 
 from __future__ import annotations
@@ -17,7 +18,6 @@ from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QPushButton, QVBoxLay
 from caseworker.identifiers import IdentifierError, normalise_nhs_number, normalise_upn
 from caseworker.services.duplicates import ChildDetails, StoredMatch, possible_duplicates
 from ui.context import DesktopContext
-from ui.dialogs.base import alive
 
 HEADING = "This child may already be on record:"
 SHOWN = 3  # matches listed by name; the rest are counted
@@ -67,7 +67,6 @@ class PossibleDuplicates(QFrame):
         self.desktop = desktop
         self.matches: list[StoredMatch] = []
         self._asked: ChildDetails | None = None  # the newest question (None: nothing to ask yet)
-        self._seq = 0  # the newest question's number: an answer to an older one is dropped
         self.setFrameShape(QFrame.Shape.StyledPanel)
         self.setAccessibleName("Possible duplicate")
         self.setStyleSheet("PossibleDuplicates { background: rgba(191, 122, 0, 0.10); }")
@@ -97,7 +96,6 @@ class PossibleDuplicates(QFrame):
         if child == self._asked:
             return
         self._asked = child
-        self._seq += 1  # any answer on its way is now out of date
         if child is None:
             self.timer.stop()
             self.show_matches([])
@@ -105,21 +103,21 @@ class PossibleDuplicates(QFrame):
         self.timer.start()
 
     def _ask_now(self) -> None:
-        child, seq, ctx = self._asked, self._seq, self.desktop.ctx
+        child, ctx = self._asked, self.desktop.ctx
         if child is None:
             return
         self.desktop.runner.run(lambda: possible_duplicates(ctx, child),
-                                lambda found: self._answered(seq, found), self._failed)
+                                lambda found: self._answered(child, found), self._failed,
+                                owner=self, latest="duplicates")
 
-    def _answered(self, seq: int, found: list[StoredMatch]) -> None:
-        if not alive(self) or seq != self._seq:
-            return  # the form is gone, or the user typed on: a newer question is coming
+    def _answered(self, child: ChildDetails, found: list[StoredMatch]) -> None:
+        if child != self._asked:
+            return  # the user typed on (or cleared the details) before the next question was asked
         self.show_matches(found)
 
     def _failed(self, _exc: BaseException) -> None:
         """The check is a help, not a gate: the service checks open requests again when saving."""
-        if alive(self):
-            self.show_matches([])
+        self.show_matches([])
 
     # --- showing -----------------------------------------------------------------------------------
     def show_matches(self, found: list[StoredMatch]) -> None:
