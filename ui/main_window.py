@@ -169,7 +169,8 @@ class MainWindow(QMainWindow):
 
     # --- staff pickers -----------------------------------------------------------------------------
     def _load_staff(self) -> None:
-        self.desktop.runner.run(lambda: list_staff(self.desktop.ctx), self._fill_staff)
+        ctx = self.desktop.ctx
+        self.desktop.runner.run(lambda: list_staff(ctx), self._fill_staff, owner=self)
 
     def _fill_staff(self, staff: list[StaffView]) -> None:
         self._staff = staff

@@ -10,7 +10,6 @@ from PySide6.QtWidgets import QWidget
 
 from caseworker.views.caseload import TeamCaseload, load_team_caseload
 from ui.context import DesktopContext
-from ui.dialogs.base import alive
 from ui.dialogs.reallocate import ReallocateDialog
 
 ALLOCATE_TEXT = "&Allocate…"
@@ -29,19 +28,17 @@ def allocate_cases(desktop: DesktopContext, parent: QWidget, case_ids: Sequence[
     ctx, today, wanted = desktop.ctx, desktop.today(), set(case_ids)
 
     def loaded(team: TeamCaseload) -> None:
-        if not alive(parent):
-            return  # the list was closed while the loads were read
         waiting = [c.case_id for c in team.unallocated if c.case_id in wanted]
         if not waiting:
             refused(NONE_WAITING)
-            desktop.data_changed.emit(0)
+            desktop.data_changed.emit(0)  # the lists still showing them reload (nothing was written here)
             return
         dialog = ReallocateDialog(desktop, team, waiting, parent=parent)
         dialog.open()
         opened(dialog)
 
     def failed(exc: BaseException) -> None:
-        if alive(parent):
-            refused(f"Could not load the team's caseloads: {exc}")
+        refused(f"Could not load the team's caseloads: {exc}")
 
-    desktop.runner.run(lambda: load_team_caseload(ctx, today), loaded, failed)
+    # Owned by the list: closed while the loads were read, it gets neither the dialog nor the words.
+    desktop.runner.run(lambda: load_team_caseload(ctx, today), loaded, failed, owner=parent)

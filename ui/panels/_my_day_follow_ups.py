@@ -33,8 +33,9 @@ def offer_follow_up_done(desktop: DesktopContext, section: Section) -> QAction:
             return
         ctx, actor, note_id, version = desktop.ctx, desktop.actor, item.note_id, item.note_version
         case_id = item.case_id or 0
-        desktop.runner.run(lambda: follow_up_done(ctx, actor, note_id, expected_version=version),
-                           lambda _v: desktop.data_changed.emit(case_id), write=True)
+        # My day reloads on the news; it is news for the other windows too, even once My day has gone.
+        desktop.runner.run(lambda: follow_up_done(ctx, actor, note_id, expected_version=version), None,
+                           owner=section, write=True, announce=lambda _v: desktop.data_changed.emit(case_id))
 
     def allow() -> None:
         action.setEnabled(desktop.actor.can_write)

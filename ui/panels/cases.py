@@ -200,7 +200,8 @@ class CasesPanel(ReloadingPanel):
         column = self.model.columns[header.sortIndicatorSection()]
         order = (column.sort_key or column.text,
                  header.sortIndicatorOrder() == Qt.SortOrder.DescendingOrder)
-        self.desktop.runner.run(lambda: load(ctx, today, needs, order), self._loaded, self._failed)
+        self.desktop.runner.run(lambda: load(ctx, today, needs, order), self._loaded, self._failed,
+                                owner=self, latest="cases")
 
     def _loaded(self, result: CasesLoad) -> None:
         if not self._finished():
@@ -367,17 +368,15 @@ class CasesPanel(ReloadingPanel):
         self.export.setEnabled(False)
         self._note(f"Saving {len(shown.rows):,} cases…")
         self.desktop.runner.run(lambda: export_shown(ctx, shown, path, replace=replace),
-                                lambda n: self._exported(path, n), self._export_failed)
+                                lambda n: self._exported(path, n), self._export_failed, owner=self)
 
     def _exported(self, path: Path, count: int) -> None:
-        if alive(self):
-            # A long name is shortened (the whole path is in the tooltip), so the search box keeps its room.
-            name = path.name if len(path.name) <= 40 else path.name[:28].rstrip() + "…" + path.name[-11:]
-            self._export_done(f"Saved {count:,} case{'s' if count != 1 else ''} to {name}", str(path))
+        # A long name is shortened (the whole path is in the tooltip), so the search box keeps its room.
+        name = path.name if len(path.name) <= 40 else path.name[:28].rstrip() + "…" + path.name[-11:]
+        self._export_done(f"Saved {count:,} case{'s' if count != 1 else ''} to {name}", str(path))
 
     def _export_failed(self, exc: BaseException) -> None:
-        if alive(self):
-            self._export_done(f"Not saved: {exc}", "", error=True)
+        self._export_done(f"Not saved: {exc}", "", error=True)
 
     def _export_done(self, text: str, where: str, *, error: bool = False) -> None:
         self._exporting = False

@@ -136,7 +136,8 @@ class MyDayPanel(ReloadingPanel):
     def _start_load(self) -> None:
         ctx, today, viewing = self.desktop.ctx, self.desktop.today(), self.desktop.viewing
         leads = self.shows_unallocated()
-        self.desktop.runner.run(lambda: load(ctx, today, viewing, leads), self._loaded, self._failed)
+        self.desktop.runner.run(lambda: load(ctx, today, viewing, leads), self._loaded, self._failed,
+                                owner=self, latest="my day")
 
     def shows_unallocated(self) -> bool:
         """The cases nobody holds are a team lead's (or admin's) to allocate: shown on their own My day
