@@ -245,6 +245,13 @@ def test_a_lead_allocates_a_case_nobody_holds(qtbot: QtBot, desktop: DesktopCont
     assert [c.reference for c in panel.cases.rows()] == ["EHC-NEW-1"]
     assert panel.cases_title.text().startswith("<b>Not allocated</b>: 1 case.")
     panel.cases_table.selectRow(0)
+    offered = panel.reassign_cases(panel.selected_cases())
+    assert isinstance(offered, ReallocateDialog)
+    # The first offer is the colleague with most room, and the case is named by its child too.
+    loads = [offered.team.person(str(offered.to.itemData(i))).utilisation for i in range(offered.to.count())]
+    assert loads == sorted(loads) and offered.to.currentIndex() == 0
+    assert "EHC-NEW-1 (Noah Price)" in offered.intro.text()
+    offered.reject()
     dialog = panel.reassign_cases(panel.selected_cases(), "jo")
     assert isinstance(dialog, ReallocateDialog)
     assert dialog.windowTitle() == "Allocate cases" and dialog.intro.text().startswith("Allocate 1 case not yet")

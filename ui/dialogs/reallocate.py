@@ -113,7 +113,8 @@ class ReallocateDialog(MovesDialog):
         self.cases = [c for c in team.cases if c.case_id in wanted]
         owners = {c.owner for c in self.cases}
         names = {p.username: p.display_name for p in team.people}
-        refs = ", ".join(c.reference for c in self.cases[:6]) + (" …" if len(self.cases) > 6 else "")
+        # The child as well as the reference: a team lead knows the family, not the number.
+        refs = ", ".join(f"{c.reference} ({c.child})" for c in self.cases[:4]) + (" …" if len(self.cases) > 4 else "")
         held = " and ".join(sorted(names.get(o, o) for o in owners if o))
         count = f"{len(self.cases)} case{'s' if len(self.cases) != 1 else ''}"
         points = f"({sum(c.points for c in self.cases):g} points): {refs}"
@@ -129,7 +130,8 @@ class ReallocateDialog(MovesDialog):
         form = QFormLayout()
         self.to = QComboBox(self)
         self.to.setAccessibleName("Move to")
-        for p in team.people:
+        # Least loaded first, so the first offer is the colleague with most room.
+        for p in sorted(team.people, key=lambda p: (p.utilisation, p.display_name)):
             if p.can_receive and p.username not in owners:
                 self.to.addItem(person_choice(p), p.username)
         if to_username is not None:
