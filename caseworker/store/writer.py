@@ -8,7 +8,7 @@ Runs inside the caller's transaction: the caller commits all or nothing.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import date
 from typing import Any, TypeVar
 
@@ -249,6 +249,8 @@ def _record_summary(r: CaseRecord) -> dict[str, Any]:
                           "service": a.service} for a in r.advice]
     if r.exceptions:
         out["exceptions"] = [{"ground": e.ground, "recorded": e.recorded} for e in r.exceptions]
+    if r.plan is not None:  # written beside the case by the importing service (services/import_plans.py)
+        out["plan"] = {k: v for k, v in asdict(r.plan).items() if v is not None}
     return out
 
 
