@@ -8,13 +8,13 @@ reads the rows. The counting is set out in docs/law.md (plans in place).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
 from dateutil.relativedelta import relativedelta
 
 from caseworker.statutory.calendar import WorkingCalendar, default_calendar
+from caseworker.statutory.clocks import Clock, run_clock
 from caseworker.statutory.engine import DUE_SOON, MET, MET_LATE, OVERDUE, PENDING, Milestone, milestone_status
 from caseworker.statutory.plan_facts import (
     AmendmentFacts,
@@ -29,7 +29,7 @@ __all__ = [
     "DUE_SOON", "MET", "MET_LATE", "OVERDUE", "PENDING",
     "AmendmentClock", "AnnualReview", "BirthRange", "CeaseState", "CohortTransfer", "PhaseTransfer",
     "PlanSchedule", "birth_dates_transferring", "cease_state", "plan_schedule", "reception_year",
-    "reviews_held", "run_clock", "transfer_cohort", "transfer_in",
+    "reviews_held", "transfer_cohort", "transfer_in",
 ]
 
 # Where a proposal to cease stands (CFA s45; regs 29-31).
@@ -141,35 +141,10 @@ class CohortTransfer:
     due: date  # the amended plan naming the next setting is due by this day
 
 
-@dataclass(frozen=True, slots=True)
-class _Clock:
-    start: date
-    due: date
-    done: date | None
-
-
-def run_clock(row: Timescale, events: Mapping[str, date | None]) -> _Clock | None:
-    """One row of the table applied to recorded events: the latest starting event sets the clock going,
-    the first completing event recorded ends it. None while no starting event is recorded."""
-    starts = [events[name] for name in row.starts_from if events.get(name) is not None]
-    if not starts:
-        return None
-    start = max(d for d in starts if d is not None)
-    done = next((d for name in row.completed_by if (d := events.get(name)) is not None), None)
-    return _Clock(start, row.last_day(start), done)
-
-
-def _milestone(row: Timescale, clock: _Clock, today: date, rules: Rules, calendar: WorkingCalendar) -> Milestone:
+def _milestone(row: Timescale, clock: Clock, today: date, rules: Rules, calendar: WorkingCalendar) -> Milestone:
     soon = timedelta(days=rules.due_soon_days if row.due_soon_days is None else row.due_soon_days)
     status = milestone_status(clock.due, clock.done, today, False, False, soon)
     return Milestone(row.name, clock.due, calendar.work_by(clock.due), clock.done, status, row.binding != "never")
-
-
-def _row(rules: Rules, name: str) -> Timescale:
-    row = rules.periods.get(name)
-    if row is None:
-        raise KeyError(f"the timescales table has no {name!r} row")
-    return row
 
 
 def last_decision(reviews: list[ReviewFacts]) -> ReviewFacts | None:
@@ -211,18 +186,18 @@ def transfer_events(t: TransferFacts) -> dict[str, date | None]:
 
 
 def _annual_review(facts: PlanFacts, today: date, rules: Rules, calendar: WorkingCalendar) -> AnnualReview:
-    row = _row(rules, "annual_review")
-    clock = run_clock(row, plan_events(facts))
+    row = rules.row("annual_review")
+    clock = run_clock(row, plan_events(facts), rules)
     assert clock is not None  # plan_issued is always recorded
     # The next review is never done yet: it is done when its decision is notified, which starts the next one.
-    due = _milestone(row, _Clock(clock.start, clock.due, None), today, rules, calendar)
+    due = _milestone(row, replace(clock, done=None), today, rules, calendar)
     under_way = review_under_way(facts.reviews)
     steps: tuple[Milestone, ...] = ()
     if under_way is not None:
         events = review_events(under_way)
         steps = tuple(_milestone(r, c, today, rules, calendar)
-                      for r in (_row(rules, n) for n in ("review_invitations", "review_report", "review_decision"))
-                      if (c := run_clock(r, events)) is not None)
+                      for r in (rules.row(n) for n in ("review_invitations", "review_report", "review_decision"))
+                      if (c := run_clock(r, events, rules)) is not None)
     return AnnualReview(clock.start, due.due, due.work_by, due.status, last_decision(facts.reviews),
                         under_way.meeting if under_way else None, steps)
 
@@ -233,14 +208,14 @@ def reviews_held(facts: PlanFacts, rules: Rules | None = None,
     oldest first: met when notified by the due day, else met_late (review timeliness)."""
     rules = rules or default_rules()
     calendar = calendar or default_calendar()
-    row = _row(rules, "annual_review")
+    row = rules.row("annual_review")
     held = []
     previous: date | None = None
     for review in sorted((r for r in facts.reviews if r.notified is not None), key=lambda r: r.notified or date.min):
-        clock = run_clock(row, {"plan_issued": facts.plan_issued, "review_notified": previous})
+        clock = run_clock(row, {"plan_issued": facts.plan_issued, "review_notified": previous}, rules)
         assert clock is not None
         # Today does not matter to a step already done.
-        held.append(_milestone(row, _Clock(clock.start, clock.due, review.notified), clock.due, rules, calendar))
+        held.append(_milestone(row, replace(clock, done=review.notified), clock.due, rules, calendar))
         previous = review.notified
     return held
 
@@ -250,10 +225,10 @@ def _amendment(facts: PlanFacts, today: date, rules: Rules, calendar: WorkingCal
         return None
     latest = max(facts.amendments, key=lambda a: a.notice_sent)
     events = amendment_events(latest)
-    final = run_clock(_row(rules, "amendment_final"), events)
-    comment = run_clock(_row(rules, "amendment_comment"), events)
+    final = run_clock(rules.row("amendment_final"), events, rules)
+    comment = run_clock(rules.row("amendment_comment"), events, rules)
     assert final is not None and comment is not None  # the notice is always recorded
-    m = _milestone(_row(rules, "amendment_final"), final, today, rules, calendar)
+    m = _milestone(rules.row("amendment_final"), final, today, rules, calendar)
     return AmendmentClock(latest.notice_sent, comment.start, comment.due, m.due, m.work_by,
                           events["amended_plan_issued"], events["amendment_dropped"], m.status)
 
@@ -262,8 +237,8 @@ def _transfer(facts: PlanFacts, today: date, rules: Rules, calendar: WorkingCale
     t = facts.transfer
     if t is None or (t.done is not None and today - t.done > TRANSFER_SHOWN_AFTER_DONE):
         return None
-    row = _row(rules, f"phase_transfer_{t.kind}")
-    clock = run_clock(row, transfer_events(t))
+    row = rules.row(f"phase_transfer_{t.kind}")
+    clock = run_clock(row, transfer_events(t), rules)
     assert clock is not None
     m = _milestone(row, clock, today, rules, calendar)
     return PhaseTransfer(t.kind, t.transfer_date, m.due, m.work_by, m.done, m.status, t.consultation_sent,
@@ -275,7 +250,7 @@ def cease_state(cease: CeaseFacts | None, rules: Rules | None = None) -> CeaseSt
     if cease is None:
         return None
     rules = rules or default_rules()
-    clock = run_clock(_row(rules, "tribunal_appeal"), {"decision_letter": cease.decided})
+    clock = run_clock(rules.row("tribunal_appeal"), {"decision_letter": cease.decided}, rules)
     appeal_until = clock.due if clock is not None else None
     if cease.ceased is not None:
         state = CEASE_CEASED
@@ -294,14 +269,14 @@ def _under_fives(facts: PlanFacts, today: date, rules: Rules, calendar: WorkingC
                  months: int | None) -> Milestone | None:
     if today >= facts.date_of_birth + relativedelta(years=UNDER_FIVES_AGE):
         return None
-    row = _row(rules, "under_fives_review")
+    row = rules.row("under_fives_review")
     if months is not None:
         if not 1 <= months <= 12:
             raise ValueError(f"a young child's plan is reviewed every 1 to 12 months, not {months}")
         row = replace(row, period=Period(months=months))
-    clock = run_clock(row, plan_events(facts))
+    clock = run_clock(row, plan_events(facts), rules)
     assert clock is not None
-    return _milestone(row, _Clock(clock.start, clock.due, None), today, rules, calendar)
+    return _milestone(row, replace(clock, done=None), today, rules, calendar)
 
 
 def plan_schedule(facts: PlanFacts, today: date, rules: Rules | None = None,
@@ -334,7 +309,7 @@ def reception_year(date_of_birth: date, year_group_offset: int = 0) -> int:
 
 
 def _due_for(point: TransferPoint, transfer_date: date, rules: Rules) -> date:
-    clock = run_clock(_row(rules, f"phase_transfer_{point.kind}"), {"transfer_date": transfer_date})
+    clock = run_clock(rules.row(f"phase_transfer_{point.kind}"), {"transfer_date": transfer_date}, rules)
     assert clock is not None
     return clock.due
 

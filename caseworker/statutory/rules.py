@@ -8,102 +8,33 @@ effect, so a future regime can sit beside today's (docs/law.md#sources).
 
 from __future__ import annotations
 
+import copy
 import json
-from dataclasses import dataclass
-from datetime import date, timedelta
+from dataclasses import dataclass, field
+from datetime import date
+from functools import cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from dateutil.relativedelta import relativedelta
+from caseworker.statutory.rows import BELONGS_TO, BINDING, Period, RulesError, Timescale, row_from_dict
+from caseworker.vocabulary import EVENT_WORDS
 
+__all__ = ["BELONGS_TO", "BINDING", "MILESTONE_NAMES", "REQUEST_EVENT_FIELDS", "Period", "Rules", "RulesError",
+           "Timescale", "TransferPoint", "default_rules", "load_rules", "rules_from_dict"]
+
+# The request's milestones, in the order the deadlines report publishes them (docs/deadlines-json.md).
 MILESTONE_NAMES = ("decision_to_assess", "issue_decision", "draft_latest_safe", "final_plan")
-# What a row's clock belongs to: the request's 20 weeks, or one of the plan's own clocks.
-BELONGS_TO = ("request", "plan", "review", "amendment", "transfer", "cease", "appeal")
-# Whether the law fixes a milestone's date: always, never (a planning date), or only when the decision
-# it asks for is "no" (reg 10(1) binds a decision not to issue; a late "yes" is not a breach).
-BINDING = ("always", "never", "only_if_no")
-
-
-class RulesError(ValueError):
-    """The timescales table is malformed; the message names the entry."""
-
-
-@dataclass(frozen=True, slots=True)
-class Period:
-    """A length of time in the law's own units, or a fixed day of the year (``on``: month, day)."""
-
-    days: int = 0
-    weeks: int = 0
-    months: int = 0
-    on: tuple[int, int] | None = None  # 14 February of the clock's year: (2, 14)
-
-    def add_to(self, start: date) -> date:
-        """The date ``start`` + this period, months by calendar (31 Dec + 2 months = end of Feb)."""
-        if self.on is not None:
-            return day_of_year(start.year, *self.on)
-        moved = start + relativedelta(months=self.months) if self.months else start
-        return moved + timedelta(days=self.days + 7 * self.weeks)
-
-    def months_fall_short(self, start: date) -> bool:
-        """Whether the months land on a day that does not exist (31 Aug + 6 months: no 31 Feb)."""
-        return bool(self.months) and (start + relativedelta(months=self.months)).day != start.day
-
-    @property
-    def fixed_days(self) -> int | None:
-        """The period in days when it has no months part (so it is the same length everywhere)."""
-        return None if self.months or self.on is not None else self.days + 7 * self.weeks
-
-
-def day_of_year(year: int, month: int, day: int) -> date:
-    """That day in ``year``; 29 February becomes the 28th in a year without it."""
-    try:
-        return date(year, month, day)
-    except ValueError:
-        return date(year, month, day - 1)
-
-
-@dataclass(frozen=True, slots=True)
-class Timescale:
-    """One row of the table: a step, when its clock starts, how long it runs and under what law."""
-
-    name: str
-    title: str
-    starts: str
-    period: Period
-    counting: str  # "within": last day = start + period; "beginning_with": start day is day 1
-    law: str
-    exception_grounds: frozenset[str]
-    check: str | None = None
-    less_consultation_allowance: bool = False
-    binding: str = "always"
-    # The events that start the clock: the latest of them recorded (``starts`` is the first).
-    clock_events: tuple[str, ...] = ()
-    completed_by: tuple[str, ...] = ()  # events that complete the step; none for a period the family has
-    belongs_to: str = "request"
-    due_soon_days: int | None = None  # its own "due soon" window; None: the table's
-
-    @property
-    def starts_from(self) -> tuple[str, ...]:
-        """Every event that can start the clock (it runs from the latest of them recorded)."""
-        return self.clock_events or (self.starts,)
-
-    def last_day(self, start: date) -> date:
-        """The last compliant day for a clock started on ``start``.
-
-        "Beginning with" makes the start day the first day; a period of months beginning with a day
-        whose number the end month lacks (29 February, 31 August + 6 months) ends on that month's last day.
-        """
-        end = self.period.add_to(start)
-        if self.counting != "beginning_with":
-            return end
-        if self.period.months_fall_short(start) and not (self.period.days or self.period.weeks):
-            return end
-        return end - timedelta(days=1)
-
-    def first_day_after(self, start: date) -> date:
-        """The first day after the period has run (for 15 days beginning with service: served + 15)."""
-        return self.last_day(start) + timedelta(days=1)
+# The events a request records, by the names the table's rows use, and the RequestFacts field of each.
+REQUEST_EVENT_FIELDS = {
+    "received": "received",
+    "assessment_decided": "decision_to_assess_on",
+    "issue_decided": "decision_to_issue_on",
+    "draft_sent": "draft_sent",
+    "draft_served": "draft_served",
+    "final_issued": "final_issued",
+    "withdrawn": "withdrawn",
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,7 +54,11 @@ DEFAULT_TRANSFER_POINTS = (TransferPoint("Reception", 0, "school"), TransferPoin
 
 @dataclass(frozen=True, slots=True)
 class Rules:
-    """The whole table, with the four assessment milestones compiled to day offsets from receipt."""
+    """The whole table, with the four assessment milestones compiled to day offsets from receipt.
+
+    ``table`` holds every row by name, the request's milestones first; ``milestones`` and ``periods``
+    are the same rows as the file groups them (the milestones are those the deadlines report shows).
+    """
 
     version: str
     effective_from: date
@@ -142,12 +77,24 @@ class Rules:
     primary_needs: dict[str, str]
     request_sources: tuple[str, ...]
     transfer_points: tuple[TransferPoint, ...] = DEFAULT_TRANSFER_POINTS
+    table: dict[str, Timescale] = field(default_factory=dict)
 
     def milestone(self, name: str) -> Timescale:
         for m in self.milestones:
             if m.name == name:
                 return m
         raise KeyError(name)
+
+    def row(self, name: str) -> Timescale:
+        """One row of the table by name."""
+        found = self.table.get(name)
+        if found is None:
+            raise KeyError(f"the timescales table has no {name!r} row")
+        return found
+
+    def rows_of(self, belongs_to: str) -> tuple[Timescale, ...]:
+        """The rows of one thing (the request, a review, an amendment, ...), in the table's order."""
+        return tuple(r for r in self.table.values() if r.belongs_to == belongs_to)
 
 
 def _period(raw: dict[str, Any], where: str) -> Period:
@@ -258,6 +205,28 @@ def _milestone_offsets(milestones: tuple[Timescale, ...], allowance: int) -> dic
     return offsets
 
 
+def _check_clock_names(table: dict[str, Timescale]) -> None:
+    """Every row starts from a known event or another row, is completed by known events, and no rows
+    start from each other in a loop."""
+    for row in table.values():
+        for name in row.starts_from:
+            if name not in table and name not in EVENT_WORDS:
+                raise RulesError(f"{row.name}: starts from unknown event {name!r}")
+        for name in row.completed_by:
+            if name not in EVENT_WORDS:
+                raise RulesError(f"{row.name}: completed by unknown event {name!r}")
+
+    def follow(name: str, seen: tuple[str, ...]) -> None:
+        if name in seen:
+            raise RulesError(f"{name}: rows start from each other in a loop ({' -> '.join((*seen, name))})")
+        for start in table[name].starts_from:
+            if start in table:
+                follow(start, (*seen, name))
+
+    for name in table:
+        follow(name, ())
+
+
 def _advice_days(periods: dict[str, Timescale]) -> int:
     advice = periods.get("advice")
     if advice is None:
@@ -299,28 +268,80 @@ def _effective_from(raw: dict[str, Any]) -> date:
         raise RulesError(f"effective_from: {value!r} is not a date (YYYY-MM-DD)") from exc
 
 
+# Fields and rows added to the table since councils first copied it (version 2026.3, with plans in place).
+# A council's older copy takes them from the shipped table, so it keeps loading; its own values stand.
+ADDED_FIELDS = ("completed_by", "belongs_to", "due_soon_days")
+# Old spellings of an event a council's copy may still use.
+OLD_EVENT_NAMES: dict[str, list[str]] = {"plan_issued_or_last_review": ["plan_issued", "review_notified"]}
+
+
+@cache
+def _shipped_text() -> str:
+    return resources.files(__package__).joinpath("timescales.json").read_text("utf-8")
+
+
+def _shipped_rows() -> dict[str, dict[str, dict[str, Any]]]:
+    raw = json.loads(_shipped_text())
+    return {group: {r["name"]: r for r in raw[group]} for group in ("milestones", "periods")}
+
+
+def with_added_rows(raw: dict[str, Any]) -> dict[str, Any]:
+    """A copy of a table with the fields and rows added since it was made filled in from the shipped one."""
+    shipped = _shipped_rows()
+    upgraded = copy.deepcopy(raw)
+    for group, rows in shipped.items():
+        listed = upgraded.get(group)
+        if not isinstance(listed, list):
+            continue
+        for row in listed:
+            if not isinstance(row, dict):
+                continue
+            if isinstance(row.get("starts"), str) and row["starts"] in OLD_EVENT_NAMES:
+                row["starts"] = OLD_EVENT_NAMES[row["starts"]]
+            model = rows.get(str(row.get("name")), {})
+            for name in ADDED_FIELDS:
+                if name not in row and name in model:
+                    row[name] = copy.deepcopy(model[name])
+        if group == "periods":
+            present = {r.get("name") for r in listed if isinstance(r, dict)}
+            listed.extend(copy.deepcopy(r) for name, r in rows.items() if name not in present)
+    return upgraded
+
+
 def rules_from_dict(raw: dict[str, Any]) -> Rules:
     if not isinstance(raw.get("milestones"), list):
         raise RulesError("the table has no 'milestones' list")
-    milestones = tuple(_timescale(m) for m in raw["milestones"])
+    if not isinstance(raw.get("periods", []), list):
+        raise RulesError("the table's 'periods' must be a list")
+    raw = with_added_rows(raw)
+    milestones = tuple(row_from_dict(m) for m in raw["milestones"])
     names = tuple(m.name for m in milestones)
     if names != MILESTONE_NAMES:
         raise RulesError(f"milestones must be {MILESTONE_NAMES} in that order, not {names}")
     allowance = int(raw.get("consultation_allowance_days", 7))
     if allowance < 0:
         raise RulesError("consultation_allowance_days must not be negative")
+    for m in milestones:
+        if m.belongs_to != "request":
+            raise RulesError(f"{m.name}: a milestone belongs to the request, not {m.belongs_to!r}")
+        if not m.completed_by or not set(m.completed_by) <= set(REQUEST_EVENT_FIELDS):
+            raise RulesError(f"{m.name}: a milestone is completed by what a request records "
+                             f"({', '.join(REQUEST_EVENT_FIELDS)}), not {list(m.completed_by)}")
     grounds = dict(raw.get("exception_grounds", {}))
     for m in milestones:
         if not m.exception_grounds <= set(grounds):
             raise RulesError(f"{m.name}: unknown exception ground(s) {sorted(m.exception_grounds - set(grounds))}")
-    periods = {p.name: p for p in (_timescale(r) for r in raw.get("periods", []))}
+    periods = _periods(raw.get("periods", []), milestones)
+    table = {r.name: r for r in (*milestones, *periods.values())}
+    offsets = _milestone_offsets(milestones, allowance)
+    _check_clock_names(table)
     return Rules(
         version=str(raw.get("version", "")),
         effective_from=_effective_from(raw),
         milestones=milestones,
         periods=periods,
         advice_days=_advice_days(periods),
-        milestone_offsets=_milestone_offsets(milestones, allowance),
+        milestone_offsets=offsets,
         consultation_allowance_days=allowance,
         due_soon_days=int(raw.get("due_soon_days", 7)),
         default_turnaround_days=int(raw.get("default_turnaround_days", 42)),
@@ -332,15 +353,26 @@ def rules_from_dict(raw: dict[str, Any]) -> Rules:
         primary_needs=dict(raw.get("primary_needs", {})),
         request_sources=tuple(raw.get("request_sources", ())),
         transfer_points=_transfer_points(raw.get("transfer_points")),
+        table=table,
     )
+
+
+def _periods(raw: list[Any], milestones: tuple[Timescale, ...]) -> dict[str, Timescale]:
+    periods: dict[str, Timescale] = {}
+    taken = {m.name for m in milestones}
+    for entry in raw:
+        if not isinstance(entry, dict):
+            raise RulesError(f"periods: each row must be an object, not {entry!r}")
+        row = row_from_dict(entry)
+        if row.name in taken or row.name in periods:
+            raise RulesError(f"{row.name}: two rows have this name")
+        periods[row.name] = row
+    return periods
 
 
 def load_rules(path: Path | None = None) -> Rules:
     """The table shipped with the app, or a council's corrected copy at ``path``."""
-    if path is None:
-        text = resources.files(__package__).joinpath("timescales.json").read_text("utf-8")
-    else:
-        text = path.read_text("utf-8")
+    text = _shipped_text() if path is None else path.read_text("utf-8")
     try:
         raw = json.loads(text)
     except json.JSONDecodeError as exc:
