@@ -91,10 +91,11 @@ class PlanColumns:
         if not plans:
             return
         cases = {cid for _, cid, _ in plans}
-        reviews = self._stored(PlanReview, cases, "meeting_on", "decision", "notified_on")
-        amendments = self._stored(PlanAmendment, cases, "notice_sent_on", "final_issued_on", "not_amended_on")
-        transfers = self._stored(PhaseTransfer, cases, "kind", "transfer_date", "done_on")
-        ceases = self._stored(PlanCease, cases, "proposed_on", "decided_on", "ceased_on", "withdrawn_on")
+        stored = cases - self.new_cases  # a case this import created has nothing on record yet
+        reviews = self._stored(PlanReview, stored, "meeting_on", "decision", "notified_on")
+        amendments = self._stored(PlanAmendment, stored, "notice_sent_on", "final_issued_on", "not_amended_on")
+        transfers = self._stored(PhaseTransfer, stored, "kind", "transfer_date", "done_on")
+        ceases = self._stored(PlanCease, stored, "proposed_on", "decided_on", "ceased_on", "withdrawn_on")
         for number, cid, plan in plans:
             if plan.has_review:
                 self._review(cid, plan, reviews[cid], ceases[cid])

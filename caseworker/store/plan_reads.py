@@ -1,14 +1,16 @@
 """Maintained plans as the engine reads them (``PlanFacts``), in plain SQL over the database driver.
 
 A plan is maintained from the day it is issued until the day it is ceased. The plans report reads
-every one of a large council's 20,000 at once, so this is five queries (the plans, then their reviews,
-amendments, transfers and proposals to cease), however many plans there are, and no ORM; one case
-reads the same way. The ORM code reaches it through its session's connection.
+every one of a large council's 20,000 at once, so this is five queries (the issued plans, then their
+reviews, amendments, transfers and proposals to cease, a ceased plan being passed over once its cease
+is read), however many plans there are, and no ORM; one case reads the same way. The ORM code reaches
+it through its session's connection.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from datetime import date
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -24,12 +26,11 @@ from caseworker.statutory.plan_facts import (
 )
 from caseworker.store.reads import Dialect
 
-MAINTAINED_SQL = ("c.final_issued_on IS NOT NULL AND NOT EXISTS (SELECT 1 FROM plan_cease pc"
-                  " WHERE pc.case_id = c.id AND pc.ceased_on IS NOT NULL)")
+ISSUED_SQL = "c.final_issued_on IS NOT NULL"
 
 
 def _filters(d: Dialect, caseworker: str | None, case_ids: Sequence[int] | None) -> tuple[str, list[Any]]:
-    where = [MAINTAINED_SQL]
+    where = [ISSUED_SQL]
     params: list[Any] = []
     if caseworker is not None:
         where.append(f"s.username = {d.mark}")
@@ -57,63 +58,95 @@ def _load(conn: Any, d: Dialect, caseworker: str | None, case_ids: Sequence[int]
     cur.execute("SELECT c.id, c.reference, ch.forename, ch.surname, s.username, c.final_issued_on, ch.date_of_birth,"
                 " ch.year_group_offset, n.urn, n.name, n.kind FROM ehc_case c JOIN child ch ON ch.id = c.child_id"
                 " LEFT JOIN staff s ON s.id = c.caseworker_id LEFT JOIN school n ON n.id = c.named_setting_id"
-                " WHERE " + where + " ORDER BY c.reference", params)
-    day = d.to_date
+                " WHERE " + where, params)
+    day = _dates(d)
     plans: list[PlanFacts] = []
     by_id: dict[int, PlanFacts] = {}
     for cid, ref, forename, surname, username, issued, born, offset, urn, name, kind in cur.fetchall():
         setting = SettingFacts(urn, name, kind or "") if name is not None else None
-        plan = PlanFacts(ref, day(issued), day(born), f"{forename} {surname}", username,  # type: ignore[arg-type]
-                         setting, [], [], None, None, offset or 0, cid)
+        plan = PlanFacts(ref, day(issued), day(born), f"{forename} {surname}", username, setting, [], [], None, None,
+                         offset or 0, cid)
         plans.append(plan)
         by_id[cid] = plan
     if plans:
-        ids = f"SELECT c.id {plans_from}"
-        _reviews(cur, d, ids, params, by_id)
-        _amendments(cur, d, ids, params, by_id)
-        _transfers(cur, d, ids, params, by_id)
-        _ceases(cur, d, ids, params, by_id)
+        # Every plan's rows: read them all and pass over a ceased plan's (fewer than one in a hundred),
+        # rather than have the database work the plans out again for each table.
+        ids = "" if caseworker is None and case_ids is None else f" WHERE case_id IN (SELECT c.id {plans_from})"
+        every = [] if not ids else params
+        _reviews(cur, d, ids, every, by_id)
+        _amendments(cur, d, ids, every, by_id)
+        _transfers(cur, d, ids, every, by_id)
+        ceased = _ceases(cur, d, ids, every, by_id)
+        plans = [p for p in plans if p.case_id not in ceased]
     cur.close()
+    plans.sort(key=lambda p: p.reference)
     return plans
+
+
+def _dates(d: Dialect) -> Callable[[Any], Any]:
+    """The driver's dates as ``date``: SQLite's ISO text parsed once per distinct day (they repeat)."""
+    if d.name != "sqlite":
+        return d.to_date
+    known: dict[str, date] = {}
+
+    def day(value: str | None) -> date | None:
+        if value is None:
+            return None
+        found = known.get(value)
+        if found is None:
+            found = known[value] = date.fromisoformat(value)
+        return found
+
+    return day
 
 
 def _reviews(cur: Any, d: Dialect, ids: str, params: list[Any], by_id: dict[int, PlanFacts]) -> None:
     """Oldest first: by the day decided (a review still waiting for its decision last), then as recorded."""
-    day = d.to_date
+    day = _dates(d)
     cur.execute("SELECT case_id, meeting_on, invitations_sent_on, report_sent_on, decision, notified_on, id"
-                f" FROM plan_review WHERE case_id IN ({ids}) ORDER BY id", params)
-    rows = sorted(cur.fetchall(), key=lambda r: (r[5] is None, r[5] or "", r[1] is None, r[1] or "", r[6]))
-    for cid, meeting, invited, report, decision, notified, rid in rows:
-        by_id[cid].reviews.append(ReviewFacts(day(meeting), day(invited), day(report), decision, day(notified), rid))
+                f" FROM plan_review{ids} ORDER BY notified_on IS NULL, notified_on, meeting_on IS NULL, meeting_on, id",
+                params)
+    for cid, meeting, invited, report, decision, notified, rid in cur.fetchall():
+        plan = by_id.get(cid)
+        if plan is not None:
+            plan.reviews.append(ReviewFacts(day(meeting), day(invited), day(report), decision, day(notified), rid))
 
 
 def _amendments(cur: Any, d: Dialect, ids: str, params: list[Any], by_id: dict[int, PlanFacts]) -> None:
-    day = d.to_date
+    day = _dates(d)
     cur.execute("SELECT case_id, notice_sent_on, notice_served_on, final_issued_on, not_amended_on, id"
-                f" FROM plan_amendment WHERE case_id IN ({ids}) ORDER BY notice_sent_on, id", params)
+                f" FROM plan_amendment{ids} ORDER BY notice_sent_on, id", params)
     for cid, sent, served, final, not_amended, aid in cur.fetchall():
-        by_id[cid].amendments.append(AmendmentFacts(day(sent), day(served), day(final), day(not_amended),  # type: ignore[arg-type]
-                                                    aid))
+        plan = by_id.get(cid)
+        if plan is not None:
+            plan.amendments.append(AmendmentFacts(day(sent), day(served), day(final), day(not_amended), aid))
 
 
 def _transfers(cur: Any, d: Dialect, ids: str, params: list[Any], by_id: dict[int, PlanFacts]) -> None:
     """The plan's next transfer: the latest move recorded (by its date, then as recorded)."""
-    day = d.to_date
+    day = _dates(d)
     cur.execute("SELECT case_id, kind, transfer_date, consultation_sent_on, setting_replied_on, done_on, id"
-                f" FROM phase_transfer WHERE case_id IN ({ids}) ORDER BY transfer_date, id", params)
+                f" FROM phase_transfer{ids} ORDER BY transfer_date, id", params)
     for cid, kind, moves, consulted, replied, done, tid in cur.fetchall():
-        by_id[cid].transfer = TransferFacts(kind, day(moves), day(consulted), day(replied), day(done),  # type: ignore[arg-type]
-                                            tid)
+        plan = by_id.get(cid)
+        if plan is not None:
+            plan.transfer = TransferFacts(kind, day(moves), day(consulted), day(replied), day(done), tid)
 
 
-def _ceases(cur: Any, d: Dialect, ids: str, params: list[Any], by_id: dict[int, PlanFacts]) -> None:
-    """The latest proposal to cease (one dropped says so: the plan goes on)."""
-    day = d.to_date
+def _ceases(cur: Any, d: Dialect, ids: str, params: list[Any], by_id: dict[int, PlanFacts]) -> set[int]:
+    """The latest proposal to cease (one dropped says so: the plan goes on); returns the ceased plans."""
+    day = _dates(d)
     cur.execute("SELECT case_id, proposed_on, decided_on, appeal_lodged_on, appeal_concluded_on, ceased_on, reason,"
-                f" withdrawn_on, id FROM plan_cease WHERE case_id IN ({ids}) ORDER BY id", params)
+                f" withdrawn_on, id FROM plan_cease{ids} ORDER BY id", params)
+    done: set[int] = set()
     for cid, proposed, decided, lodged, concluded, ceased, reason, withdrawn, pid in cur.fetchall():
-        by_id[cid].cease = CeaseFacts(day(proposed), day(decided), day(lodged), day(concluded), day(ceased), reason,
-                                      day(withdrawn), pid)
+        plan = by_id.get(cid)
+        if plan is not None:
+            plan.cease = CeaseFacts(day(proposed), day(decided), day(lodged), day(concluded), day(ceased), reason,
+                                    day(withdrawn), pid)
+        if ceased is not None:
+            done.add(cid)
+    return done
 
 
 def plan_facts(session: Session, *, caseworker: str | None = None,

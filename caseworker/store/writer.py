@@ -8,7 +8,7 @@ Runs inside the caller's transaction: the caller commits all or nothing.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import date
 from typing import Any, TypeVar
 
@@ -31,6 +31,7 @@ from caseworker.store.records import (
     AdviceRecord,
     CaseRecord,
     ContactRecord,
+    PlanRecord,
     SchoolRecord,
     ServiceRecord,
     StaffRecord,
@@ -50,6 +51,7 @@ CASE_COLUMN = {
     "final_issued": "final_issued_on", "withdrawn": "withdrawn_on", "withdrawn_reason": "withdrawn_reason",
 }
 CASE_STEP_FIELDS = tuple(CASE_COLUMN)
+PLAN_FIELDS = tuple(f.name for f in fields(PlanRecord))
 
 
 @dataclass
@@ -250,7 +252,7 @@ def _record_summary(r: CaseRecord) -> dict[str, Any]:
     if r.exceptions:
         out["exceptions"] = [{"ground": e.ground, "recorded": e.recorded} for e in r.exceptions]
     if r.plan is not None:  # written beside the case by the importing service (services/import_plans.py)
-        out["plan"] = {k: v for k, v in asdict(r.plan).items() if v is not None}
+        out["plan"] = {f: v for f in PLAN_FIELDS if (v := getattr(r.plan, f)) is not None}
     return out
 
 
