@@ -17,7 +17,7 @@ from caseworker.statutory.rules import Rules, Timescale
 Events = Mapping[str, date | None]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Clock:
     """One row's clock on one case: when it started, its last compliant day, and when it was done."""
 

@@ -8,27 +8,46 @@ reads the rows. The counting is set out in docs/law.md (plans in place).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
-from dateutil.relativedelta import relativedelta
-
 from caseworker.statutory.calendar import WorkingCalendar, default_calendar
 from caseworker.statutory.clocks import Clock, run_clock
-from caseworker.statutory.engine import DUE_SOON, MET, MET_LATE, OVERDUE, PENDING, Milestone, milestone_status
+from caseworker.statutory.cohort import (
+    BirthRange,
+    CohortTransfer,
+    birth_dates_transferring,
+    reception_year,
+    transfer_cohort,
+    transfer_in,
+)
+from caseworker.statutory.engine import (
+    DUE_SOON,
+    MET,
+    MET_LATE,
+    OVERDUE,
+    PENDING,
+    Milestone,
+    collector_paused,
+    milestone_status,
+)
 from caseworker.statutory.plan_facts import (
+    TRANSFER_KINDS,
     AmendmentFacts,
     CeaseFacts,
     PlanFacts,
     ReviewFacts,
     TransferFacts,
 )
-from caseworker.statutory.rules import Period, Rules, Timescale, TransferPoint, default_rules
+from caseworker.statutory.rows import add_months
+from caseworker.statutory.rules import Period, Rules, Timescale, default_rules
 
 __all__ = [
     "DUE_SOON", "MET", "MET_LATE", "OVERDUE", "PENDING",
     "AmendmentClock", "AnnualReview", "BirthRange", "CeaseState", "CohortTransfer", "PhaseTransfer",
-    "PlanSchedule", "birth_dates_transferring", "cease_state", "plan_schedule", "reception_year",
+    "PlanClocks", "PlanSchedule", "birth_dates_transferring", "cease_state", "clocks_for", "plan_schedule",
+    "reception_year",
     "reviews_held", "transfer_cohort", "transfer_in",
 ]
 
@@ -41,14 +60,10 @@ CEASE_WITHDRAWN = "withdrawn"
 
 # A phase transfer done this long ago still shows (INTERCHANGE: done within the last 366 days).
 TRANSFER_SHOWN_AFTER_DONE = timedelta(days=366)
-# The school year starts on 1 September; a child starts Reception in the September after turning 4.
-SCHOOL_YEAR_STARTS = (9, 1)
-RECEPTION_AGE = 4
 UNDER_FIVES_AGE = 5
-DEFAULT_UNDER_FIVES_MONTHS = 6
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class AnnualReview:
     """The next annual review, and the steps of one under way (a meeting held, no decision notified)."""
 
@@ -67,7 +82,7 @@ class AnnualReview:
         raise KeyError(name)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class AmendmentClock:
     """The latest amendment notice: the family's 15 days and the 8 weeks to the final amended plan."""
 
@@ -85,7 +100,7 @@ class AmendmentClock:
         return self.final_issued or self.not_amended
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class PhaseTransfer:
     """The phase transfer recorded on the plan: the amended plan naming the next setting, and its due day."""
 
@@ -99,7 +114,7 @@ class PhaseTransfer:
     setting_replied: date | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class CeaseState:
     """Where ceasing stands; ``appeal_until`` is the last day of the family's appeal window."""
 
@@ -115,7 +130,7 @@ class CeaseState:
         return self.state == CEASE_DECIDED and self.appeal_until is not None and today > self.appeal_until
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class PlanSchedule:
     """Everything due on one plan in place, worked out for one day."""
 
@@ -131,26 +146,13 @@ class PlanSchedule:
         return self.cease is None or self.cease.state != CEASE_CEASED
 
 
-@dataclass(frozen=True, slots=True)
-class CohortTransfer:
-    """A phase transfer worked out from a date of birth and England's school year."""
-
-    kind: str  # school or post16
-    year_group: str  # the year group the child moves into: Reception, Year 7, Year 12
-    transfer_date: date  # 1 September of the year of the move
-    due: date  # the amended plan naming the next setting is due by this day
-
-
-def _milestone(row: Timescale, clock: Clock, today: date, rules: Rules, calendar: WorkingCalendar) -> Milestone:
-    soon = timedelta(days=rules.due_soon_days if row.due_soon_days is None else row.due_soon_days)
-    status = milestone_status(clock.due, clock.done, today, False, False, soon)
-    return Milestone(row.name, clock.due, calendar.work_by(clock.due), clock.done, status, row.binding != "never")
-
-
 def last_decision(reviews: list[ReviewFacts]) -> ReviewFacts | None:
     """The review whose decision was notified last."""
-    notified = [r for r in reviews if r.notified is not None]
-    return max(notified, key=lambda r: r.notified or date.min) if notified else None
+    latest: ReviewFacts | None = None
+    for r in reviews:
+        if r.notified is not None and (latest is None or latest.notified is None or r.notified > latest.notified):
+            latest = r
+    return latest
 
 
 def review_under_way(reviews: list[ReviewFacts]) -> ReviewFacts | None:
@@ -185,66 +187,6 @@ def transfer_events(t: TransferFacts) -> dict[str, date | None]:
     return {"transfer_date": t.transfer_date, "transfer_done": t.done}
 
 
-def _annual_review(facts: PlanFacts, today: date, rules: Rules, calendar: WorkingCalendar) -> AnnualReview:
-    row = rules.row("annual_review")
-    clock = run_clock(row, plan_events(facts), rules)
-    assert clock is not None  # plan_issued is always recorded
-    # The next review is never done yet: it is done when its decision is notified, which starts the next one.
-    due = _milestone(row, replace(clock, done=None), today, rules, calendar)
-    under_way = review_under_way(facts.reviews)
-    steps: tuple[Milestone, ...] = ()
-    if under_way is not None:
-        events = review_events(under_way)
-        steps = tuple(_milestone(r, c, today, rules, calendar)
-                      for r in (rules.row(n) for n in ("review_invitations", "review_report", "review_decision"))
-                      if (c := run_clock(r, events, rules)) is not None)
-    return AnnualReview(clock.start, due.due, due.work_by, due.status, last_decision(facts.reviews),
-                        under_way.meeting if under_way else None, steps)
-
-
-def reviews_held(facts: PlanFacts, rules: Rules | None = None,
-                 calendar: WorkingCalendar | None = None) -> list[Milestone]:
-    """Each notified review judged against its own 12 months (from the issue or the decision before it),
-    oldest first: met when notified by the due day, else met_late (review timeliness)."""
-    rules = rules or default_rules()
-    calendar = calendar or default_calendar()
-    row = rules.row("annual_review")
-    held = []
-    previous: date | None = None
-    for review in sorted((r for r in facts.reviews if r.notified is not None), key=lambda r: r.notified or date.min):
-        clock = run_clock(row, {"plan_issued": facts.plan_issued, "review_notified": previous}, rules)
-        assert clock is not None
-        # Today does not matter to a step already done.
-        held.append(_milestone(row, replace(clock, done=review.notified), clock.due, rules, calendar))
-        previous = review.notified
-    return held
-
-
-def _amendment(facts: PlanFacts, today: date, rules: Rules, calendar: WorkingCalendar) -> AmendmentClock | None:
-    if not facts.amendments:
-        return None
-    latest = max(facts.amendments, key=lambda a: a.notice_sent)
-    events = amendment_events(latest)
-    final = run_clock(rules.row("amendment_final"), events, rules)
-    comment = run_clock(rules.row("amendment_comment"), events, rules)
-    assert final is not None and comment is not None  # the notice is always recorded
-    m = _milestone(rules.row("amendment_final"), final, today, rules, calendar)
-    return AmendmentClock(latest.notice_sent, comment.start, comment.due, m.due, m.work_by,
-                          events["amended_plan_issued"], events["amendment_dropped"], m.status)
-
-
-def _transfer(facts: PlanFacts, today: date, rules: Rules, calendar: WorkingCalendar) -> PhaseTransfer | None:
-    t = facts.transfer
-    if t is None or (t.done is not None and today - t.done > TRANSFER_SHOWN_AFTER_DONE):
-        return None
-    row = rules.row(f"phase_transfer_{t.kind}")
-    clock = run_clock(row, transfer_events(t), rules)
-    assert clock is not None
-    m = _milestone(row, clock, today, rules, calendar)
-    return PhaseTransfer(t.kind, t.transfer_date, m.due, m.work_by, m.done, m.status, t.consultation_sent,
-                         t.setting_replied)
-
-
 def cease_state(cease: CeaseFacts | None, rules: Rules | None = None) -> CeaseState | None:
     """Where ceasing stands; the appeal window runs from the decision letter (the tribunal row)."""
     if cease is None:
@@ -265,102 +207,199 @@ def cease_state(cease: CeaseFacts | None, rules: Rules | None = None) -> CeaseSt
     return CeaseState(state, cease.proposed, cease.decided, appeal_until, cease.ceased, cease.reason)
 
 
-def _under_fives(facts: PlanFacts, today: date, rules: Rules, calendar: WorkingCalendar,
-                 months: int | None) -> Milestone | None:
-    if today >= facts.date_of_birth + relativedelta(years=UNDER_FIVES_AGE):
-        return None
-    row = rules.row("under_fives_review")
-    if months is not None:
-        if not 1 <= months <= 12:
-            raise ValueError(f"a young child's plan is reviewed every 1 to 12 months, not {months}")
-        row = replace(row, period=Period(months=months))
-    clock = run_clock(row, plan_events(facts), rules)
-    assert clock is not None
-    return _milestone(row, replace(clock, done=None), today, rules, calendar)
+REVIEW_STEPS = ("review_invitations", "review_report", "review_decision")
+
+
+class _Row:
+    """One row of the table made ready for many plans: its last day remembered for each start day."""
+
+    __slots__ = ("binds", "completed_by", "last_days", "row", "soon", "starts", "walks_rows")
+
+    def __init__(self, row: Timescale, rules: Rules) -> None:
+        self.row = row
+        self.starts = row.starts_from
+        self.completed_by = row.completed_by
+        self.walks_rows = any(name in rules.table for name in row.starts_from)
+        self.soon = timedelta(days=rules.due_soon_days if row.due_soon_days is None else row.due_soon_days)
+        self.binds = row.binding != "never"
+        self.last_days: dict[date, date] = {}
+
+
+class PlanClocks:
+    """The plan clocks of one timescales table, ready to run over many plans.
+
+    Built once and reused, like the deadline engine: it reads its rows from the table when built and
+    remembers each row's last day for each start day it has met, so a large council's plans (which share
+    far fewer start days than they number) cost a few dictionary look-ups each. ``under_fives_months``
+    is the council's setting for how often a young child's plan is reviewed (default: the table's row).
+    """
+
+    def __init__(self, rules: Rules | None = None, calendar: WorkingCalendar | None = None,
+                 under_fives_months: int | None = None) -> None:
+        self.rules = rules = rules or default_rules()
+        self.calendar = calendar or default_calendar()
+        self.under_fives_months = under_fives_months
+        under_fives = rules.row("under_fives_review")
+        if under_fives_months is not None:
+            if not 1 <= under_fives_months <= 12:
+                raise ValueError(f"a young child's plan is reviewed every 1 to 12 months, not {under_fives_months}")
+            under_fives = replace(under_fives, period=Period(months=under_fives_months))
+        self.review_row = _Row(rules.row("annual_review"), rules)
+        self.under_fives_row = _Row(under_fives, rules)
+        self.step_rows = tuple(_Row(rules.row(n), rules) for n in REVIEW_STEPS)
+        self.final_row = _Row(rules.row("amendment_final"), rules)
+        self.comment_row = _Row(rules.row("amendment_comment"), rules)
+        self.transfer_rows = {kind: _Row(rules.row(f"phase_transfer_{kind}"), rules) for kind in TRANSFER_KINDS}
+        self._fifth_birthdays: dict[date, date] = {}
+
+    # --- walking a row -------------------------------------------------------------------------------------
+
+    def started(self, r: _Row, events: Mapping[str, date | None]) -> tuple[date, date] | None:
+        """When the row's clock started (the latest of its starting events recorded) and its last day."""
+        if r.walks_rows:
+            walked = run_clock(r.row, events, self.rules)
+            return None if walked is None else (walked.start, walked.due)
+        start: date | None = None
+        for name in r.starts:
+            d = events.get(name)
+            if d is not None and (start is None or d > start):
+                start = d
+        if start is None:
+            return None
+        due = r.last_days.get(start)
+        if due is None:
+            due = r.row.last_day(start)
+            if r.row.less_consultation_allowance:
+                due -= timedelta(days=self.rules.consultation_allowance_days)
+            r.last_days[start] = due
+        return start, due
+
+    def clock(self, r: _Row, events: Mapping[str, date | None]) -> Clock | None:
+        """``run_clock`` with the last days remembered (a row that starts from another row walks it)."""
+        started = self.started(r, events)
+        if started is None:
+            return None
+        done = None
+        for name in r.completed_by:
+            done = events.get(name)
+            if done is not None:
+                break
+        return Clock(r.row.name, started[0], started[1], done)
+
+    def milestone(self, r: _Row, due: date, done: date | None, today: date) -> Milestone:
+        status = milestone_status(due, done, today, False, False, r.soon)
+        return Milestone(r.row.name, due, self.calendar.work_by(due), done, status, r.binds)
+
+    # --- one plan --------------------------------------------------------------------------------------------
+
+    def schedule(self, facts: PlanFacts, today: date) -> PlanSchedule:
+        """Everything due on one plan in place on ``today``."""
+        last = last_decision(facts.reviews) if facts.reviews else None
+        events = {"plan_issued": facts.plan_issued, "review_notified": last.notified if last else None}
+        return PlanSchedule(
+            facts,
+            self.annual_review(facts, last, events, today),
+            self.amendment(facts, today) if facts.amendments else None,
+            self.transfer(facts, today) if facts.transfer is not None else None,
+            cease_state(facts.cease, self.rules) if facts.cease is not None else None,
+            self.under_fives(facts, events, today),
+        )
+
+    def schedule_all(self, plans: list[PlanFacts], today: date) -> list[PlanSchedule]:
+        schedule = self.schedule
+        with collector_paused():
+            return [schedule(p, today) for p in plans]
+
+    def annual_review(self, facts: PlanFacts, last: ReviewFacts | None, events: Mapping[str, date | None],
+                      today: date) -> AnnualReview:
+        r = self.review_row
+        started = self.started(r, events)
+        assert started is not None  # plan_issued is always recorded
+        start, due = started
+        # The next review is never done yet: its decision, when notified, starts the one after.
+        status = OVERDUE if today > due else DUE_SOON if due - today <= r.soon else PENDING
+        under_way = review_under_way(facts.reviews)
+        steps: tuple[Milestone, ...] = ()
+        if under_way is not None:
+            step_events = review_events(under_way)
+            steps = tuple(self.milestone(r, c.due, c.done, today)
+                          for r in self.step_rows if (c := self.clock(r, step_events)) is not None)
+        return AnnualReview(start, due, self.calendar.work_by(due), status, last,
+                            under_way.meeting if under_way else None, steps)
+
+    def amendment(self, facts: PlanFacts, today: date) -> AmendmentClock | None:
+        if not facts.amendments:
+            return None
+        latest = max(facts.amendments, key=lambda a: a.notice_sent)
+        events = amendment_events(latest)
+        final = self.clock(self.final_row, events)
+        comment = self.clock(self.comment_row, events)
+        assert final is not None and comment is not None  # the notice is always recorded
+        m = self.milestone(self.final_row, final.due, final.done, today)
+        return AmendmentClock(latest.notice_sent, comment.start, comment.due, m.due, m.work_by,
+                              events["amended_plan_issued"], events["amendment_dropped"], m.status)
+
+    def transfer(self, facts: PlanFacts, today: date) -> PhaseTransfer | None:
+        t = facts.transfer
+        if t is None or (t.done is not None and today - t.done > TRANSFER_SHOWN_AFTER_DONE):
+            return None
+        row = self.transfer_rows[t.kind]
+        clock = self.clock(row, transfer_events(t))
+        assert clock is not None
+        m = self.milestone(row, clock.due, clock.done, today)
+        return PhaseTransfer(t.kind, t.transfer_date, m.due, m.work_by, m.done, m.status, t.consultation_sent,
+                             t.setting_replied)
+
+    def under_fives(self, facts: PlanFacts, events: Mapping[str, date | None], today: date) -> Milestone | None:
+        born = facts.date_of_birth
+        fifth = self._fifth_birthdays.get(born)
+        if fifth is None:
+            fifth = self._fifth_birthdays[born] = add_months(born, 12 * UNDER_FIVES_AGE)[0]
+        if today >= fifth:
+            return None
+        clock = self.clock(self.under_fives_row, events)
+        assert clock is not None
+        return self.milestone(self.under_fives_row, clock.due, None, today)
+
+    def reviews_held(self, facts: PlanFacts) -> list[Milestone]:
+        """Each notified review judged against its own 12 months (from the issue or the decision before
+        it), oldest first: met when notified by the due day, else met_late (review timeliness)."""
+        held = []
+        previous: date | None = None
+        for review in sorted((r for r in facts.reviews if r.notified is not None),
+                             key=lambda r: r.notified or date.min):
+            clock = self.clock(self.review_row, {"plan_issued": facts.plan_issued, "review_notified": previous})
+            assert clock is not None
+            # Today does not matter to a step already done.
+            held.append(self.milestone(self.review_row, clock.due, review.notified, clock.due))
+            previous = review.notified
+        return held
+
+
+_LAST_BUILT: list[PlanClocks] = []  # the clocks last built by plan_schedule, reused while the table is the same
+
+
+def clocks_for(rules: Rules | None = None, calendar: WorkingCalendar | None = None,
+               under_fives_months: int | None = None) -> PlanClocks:
+    """Clocks for this table and calendar: the last ones built when they match (building reads the table)."""
+    rules = rules or default_rules()
+    calendar = calendar or default_calendar()
+    if _LAST_BUILT:
+        last = _LAST_BUILT[0]
+        if last.rules is rules and last.calendar is calendar and last.under_fives_months == under_fives_months:
+            return last
+    built = PlanClocks(rules, calendar, under_fives_months)
+    _LAST_BUILT[:] = [built]
+    return built
 
 
 def plan_schedule(facts: PlanFacts, today: date, rules: Rules | None = None,
                   calendar: WorkingCalendar | None = None, under_fives_months: int | None = None) -> PlanSchedule:
-    """Everything due on one plan in place on ``today``.
-
-    ``under_fives_months``: the council's setting for how often a young child's plan is reviewed
-    (default: the table's 6 months).
-    """
-    rules = rules or default_rules()
-    calendar = calendar or default_calendar()
-    return PlanSchedule(
-        facts,
-        _annual_review(facts, today, rules, calendar),
-        _amendment(facts, today, rules, calendar),
-        _transfer(facts, today, rules, calendar),
-        cease_state(facts.cease, rules),
-        _under_fives(facts, today, rules, calendar, under_fives_months),
-    )
+    """Everything due on one plan in place on ``today`` (over many plans, ``PlanClocks.schedule_all``)."""
+    return clocks_for(rules, calendar, under_fives_months).schedule(facts, today)
 
 
-# --- the cohort for the next phase transfer ---------------------------------------------------------------
-
-def reception_year(date_of_birth: date, year_group_offset: int = 0) -> int:
-    """The year (September) the child starts Reception: the school year after their 4th birthday's year
-    begins (born 1 Sep 2014 to 31 Aug 2015: September 2019). ``year_group_offset`` +1: a year behind."""
-    month, day = SCHOOL_YEAR_STARTS
-    born_late_in_year = (date_of_birth.month, date_of_birth.day) >= (month, day)
-    return date_of_birth.year + RECEPTION_AGE + (1 if born_late_in_year else 0) + year_group_offset
-
-
-def _due_for(point: TransferPoint, transfer_date: date, rules: Rules) -> date:
-    clock = run_clock(rules.row(f"phase_transfer_{point.kind}"), {"transfer_date": transfer_date}, rules)
-    assert clock is not None
-    return clock.due
-
-
-def transfer_in(date_of_birth: date, year: int, year_group_offset: int = 0,
-                rules: Rules | None = None) -> CohortTransfer | None:
-    """The phase transfer the child makes in September of ``year``, if that is one of the transfer points."""
-    rules = rules or default_rules()
-    years_in = year - reception_year(date_of_birth, year_group_offset)
-    for point in rules.transfer_points:
-        if point.years_after_reception == years_in:
-            moves = date(year, *SCHOOL_YEAR_STARTS)
-            return CohortTransfer(point.kind, point.year_group, moves, _due_for(point, moves, rules))
-    return None
-
-
-def transfer_cohort(date_of_birth: date, today: date, year_group_offset: int = 0,
-                    rules: Rules | None = None) -> CohortTransfer | None:
-    """The child's next phase transfer: the first whose move (1 September) is still ahead of ``today``.
-    None once the last transfer point (post-16) has passed."""
-    rules = rules or default_rules()
-    start = reception_year(date_of_birth, year_group_offset)
-    for point in rules.transfer_points:
-        moves = date(start + point.years_after_reception, *SCHOOL_YEAR_STARTS)
-        if moves > today:
-            return CohortTransfer(point.kind, point.year_group, moves, _due_for(point, moves, rules))
-    return None
-
-
-@dataclass(frozen=True, slots=True)
-class BirthRange:
-    """Children born in this range (in their usual year group) move into ``year_group`` that September."""
-
-    year_group: str
-    kind: str
-    first: date
-    last: date
-    transfer_date: date
-    due: date
-
-
-def birth_dates_transferring(year: int, rules: Rules | None = None) -> list[BirthRange]:
-    """Who transfers in September ``year``: the range of dates of birth for each transfer point, for a
-    child in their usual year group. A child out of year group is one range over; ask ``transfer_in``."""
-    rules = rules or default_rules()
-    month, day = SCHOOL_YEAR_STARTS
-    moves = date(year, month, day)
-    ranges = []
-    for point in rules.transfer_points:
-        first_born = year - point.years_after_reception - RECEPTION_AGE - 1
-        ranges.append(BirthRange(point.year_group, point.kind, date(first_born, month, day),
-                                 date(first_born + 1, month, day) - timedelta(days=1), moves,
-                                 _due_for(point, moves, rules)))
-    return ranges
+def reviews_held(facts: PlanFacts, rules: Rules | None = None,
+                 calendar: WorkingCalendar | None = None) -> list[Milestone]:
+    """Each notified review judged against its own 12 months, oldest first (see ``PlanClocks``)."""
+    return clocks_for(rules, calendar).reviews_held(facts)

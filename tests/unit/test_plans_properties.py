@@ -18,6 +18,7 @@ from caseworker.statutory.plan_facts import (
     TransferFacts,
 )
 from caseworker.statutory.plans import (
+    PlanClocks,
     birth_dates_transferring,
     plan_schedule,
     reception_year,
@@ -145,3 +146,19 @@ def test_birth_ranges_agree_with_transfer_in(born: date) -> None:
         in_range = [r.year_group for r in birth_dates_transferring(year) if r.first <= born <= r.last]
         t = transfer_in(born, year)
         assert in_range == ([t.year_group] if t else [])
+
+
+SHARED = PlanClocks()
+
+
+@relaxed
+@given(st.lists(st.tuples(dates, st.integers(min_value=0, max_value=900), st.booleans()), min_size=1, max_size=8),
+       dates)
+def test_one_set_of_clocks_over_many_plans_agrees_with_each_plan_alone(plans: list[tuple[date, int, bool]],
+                                                                        today: date) -> None:
+    """The clocks remember each row's last day by start day; reused over many plans they must give what a
+    fresh set gives for each plan on its own."""
+    facts = [plan(issued, reviews=[ReviewFacts(decision=MAINTAIN, notified=issued + timedelta(days=later))],
+                  amendments=[AmendmentFacts(issued + timedelta(days=later // 2))] if amended else None)
+             for issued, later, amended in plans]
+    assert SHARED.schedule_all(facts, today) == [plan_schedule(f, today) for f in facts]
