@@ -11,9 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from datetime import date
-from typing import Any
-
-from sqlalchemy.orm import Session
+from typing import TYPE_CHECKING, Any
 
 from caseworker.statutory.engine import collector_paused
 from caseworker.statutory.plan_facts import (
@@ -25,6 +23,9 @@ from caseworker.statutory.plan_facts import (
     TransferFacts,
 )
 from caseworker.store.reads import Dialect
+
+if TYPE_CHECKING:  # the report's command reads through the driver and never loads SQLAlchemy
+    from sqlalchemy.orm import Session
 
 ISSUED_SQL = "c.final_issued_on IS NOT NULL"
 
