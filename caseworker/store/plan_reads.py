@@ -80,8 +80,23 @@ def _load(conn: Any, d: Dialect, caseworker: str | None, case_ids: Sequence[int]
         ceased = _ceases(cur, d, ids, every, by_id)
         plans = [p for p in plans if p.case_id not in ceased]
     cur.close()
+    # Sorted here, a plan's few rows at a time: cheaper than having the database sort every row.
+    for p in plans:
+        if len(p.reviews) > 1:
+            p.reviews.sort(key=_review_order)
+        if len(p.amendments) > 1:
+            p.amendments.sort(key=_amendment_order)
     plans.sort(key=lambda p: p.reference)
     return plans
+
+
+def _review_order(r: ReviewFacts) -> tuple[Any, ...]:
+    """Oldest first: by the day decided (a review still waiting for its decision last), then its meeting."""
+    return (r.notified is None, r.notified or date.min, r.meeting is None, r.meeting or date.min, r.id or 0)
+
+
+def _amendment_order(a: AmendmentFacts) -> tuple[Any, ...]:
+    return a.notice_sent, a.id or 0
 
 
 def _dates(d: Dialect) -> Callable[[Any], Any]:
@@ -102,11 +117,9 @@ def _dates(d: Dialect) -> Callable[[Any], Any]:
 
 
 def _reviews(cur: Any, d: Dialect, ids: str, params: list[Any], by_id: dict[int, PlanFacts]) -> None:
-    """Oldest first: by the day decided (a review still waiting for its decision last), then as recorded."""
     day = _dates(d)
     cur.execute("SELECT case_id, meeting_on, invitations_sent_on, report_sent_on, decision, notified_on, id"
-                f" FROM plan_review{ids} ORDER BY notified_on IS NULL, notified_on, meeting_on IS NULL, meeting_on, id",
-                params)
+                f" FROM plan_review{ids}", params)
     for cid, meeting, invited, report, decision, notified, rid in cur.fetchall():
         plan = by_id.get(cid)
         if plan is not None:
@@ -116,7 +129,7 @@ def _reviews(cur: Any, d: Dialect, ids: str, params: list[Any], by_id: dict[int,
 def _amendments(cur: Any, d: Dialect, ids: str, params: list[Any], by_id: dict[int, PlanFacts]) -> None:
     day = _dates(d)
     cur.execute("SELECT case_id, notice_sent_on, notice_served_on, final_issued_on, not_amended_on, id"
-                f" FROM plan_amendment{ids} ORDER BY notice_sent_on, id", params)
+                f" FROM plan_amendment{ids}", params)
     for cid, sent, served, final, not_amended, aid in cur.fetchall():
         plan = by_id.get(cid)
         if plan is not None:
@@ -127,22 +140,24 @@ def _transfers(cur: Any, d: Dialect, ids: str, params: list[Any], by_id: dict[in
     """The plan's next transfer: the latest move recorded (by its date, then as recorded)."""
     day = _dates(d)
     cur.execute("SELECT case_id, kind, transfer_date, consultation_sent_on, setting_replied_on, done_on, id"
-                f" FROM phase_transfer{ids} ORDER BY transfer_date, id", params)
+                f" FROM phase_transfer{ids}", params)
     for cid, kind, moves, consulted, replied, done, tid in cur.fetchall():
         plan = by_id.get(cid)
-        if plan is not None:
-            plan.transfer = TransferFacts(kind, day(moves), day(consulted), day(replied), day(done), tid)
+        moved = day(moves)
+        if plan is not None and (plan.transfer is None or (plan.transfer.transfer_date, plan.transfer.id or 0)
+                                 < (moved, tid)):
+            plan.transfer = TransferFacts(kind, moved, day(consulted), day(replied), day(done), tid)
 
 
 def _ceases(cur: Any, d: Dialect, ids: str, params: list[Any], by_id: dict[int, PlanFacts]) -> set[int]:
     """The latest proposal to cease (one dropped says so: the plan goes on); returns the ceased plans."""
     day = _dates(d)
     cur.execute("SELECT case_id, proposed_on, decided_on, appeal_lodged_on, appeal_concluded_on, ceased_on, reason,"
-                f" withdrawn_on, id FROM plan_cease{ids} ORDER BY id", params)
+                f" withdrawn_on, id FROM plan_cease{ids}", params)
     done: set[int] = set()
     for cid, proposed, decided, lodged, concluded, ceased, reason, withdrawn, pid in cur.fetchall():
         plan = by_id.get(cid)
-        if plan is not None:
+        if plan is not None and (plan.cease is None or (plan.cease.id or 0) < pid):
             plan.cease = CeaseFacts(day(proposed), day(decided), day(lodged), day(concluded), day(ceased), reason,
                                     day(withdrawn), pid)
         if ceased is not None:
