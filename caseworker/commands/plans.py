@@ -4,7 +4,6 @@ the published report (docs/plans-json.md)."""
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from collections.abc import Callable
 from typing import Any
@@ -36,8 +35,7 @@ def cmd_plans(args: argparse.Namespace) -> int:
         plans = read_plan_facts(database_url(args), caseworker=args.caseworker)
         worked = schedules(plans, today, default_rules(), cached_calendar())
         if args.json:
-            # Compact: the C encoder is several times faster than the indenting one at 20,000 plans.
-            sys.stdout.write(json.dumps(report_json(today, worked), ensure_ascii=False))
+            sys.stdout.write(report_json(today, worked))
             sys.stdout.write("\n")
         else:
             print(report_table(today, worked))

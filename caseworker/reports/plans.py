@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date
-from typing import Any
+from json.encoder import encode_basestring
 
 from caseworker.statutory.calendar import WorkingCalendar
-from caseworker.statutory.plan_facts import PlanFacts
+from caseworker.statutory.plan_facts import PlanFacts, ReviewFacts, SettingFacts
 from caseworker.statutory.plans import DUE_SOON, OVERDUE, AmendmentClock, PhaseTransfer, PlanSchedule, plan_schedule
 from caseworker.statutory.rules import Rules
 
@@ -23,46 +23,61 @@ def schedules(plans: Iterable[PlanFacts], today: date, rules: Rules, calendar: W
     return sorted((s for s in worked if s.maintained), key=lambda s: s.facts.reference)
 
 
-def _iso(d: date | None) -> str | None:
-    return None if d is None else d.isoformat()
+# The report is written as text, a plan at a time: at 20,000 plans this takes half the time of building
+# the objects for json.dumps. Strings go through the json module's own escaping (a C function); every other
+# value is a date, a number or one of the report's fixed words.
 
 
-def _amendment(a: AmendmentClock | None) -> dict[str, Any] | None:
+def _day_json(d: date | None) -> str:
+    return "null" if d is None else f'"{d.isoformat()}"'
+
+
+def _text_json(text: str | None) -> str:
+    return "null" if text is None else encode_basestring(text)
+
+
+def _setting_json(s: SettingFacts | None) -> str:
+    if s is None:
+        return "null"
+    return f'{{"urn":{_text_json(s.urn)},"name":{_text_json(s.name)},"kind":{_text_json(s.kind or None)}}}'
+
+
+def _decision_json(last: ReviewFacts | None) -> str:
+    if last is None or last.notified is None:
+        return "null"
+    return (f'{{"outcome":{_text_json(last.decision)},"notified":{_day_json(last.notified)},'
+            f'"meeting":{_day_json(last.meeting)}}}')
+
+
+def _amendment_json(a: AmendmentClock | None) -> str:
     if a is None:
-        return None
-    return {"notice_sent": a.notice_sent.isoformat(), "comments_until": a.comments_until.isoformat(),
-            "final_due": a.final_due.isoformat(), "done": _iso(a.done), "status": a.status}
+        return "null"
+    return (f'{{"notice_sent":{_day_json(a.notice_sent)},"comments_until":{_day_json(a.comments_until)},'
+            f'"final_due":{_day_json(a.final_due)},"done":{_day_json(a.done)},"status":"{a.status}"}}')
 
 
-def _transfer(t: PhaseTransfer | None) -> dict[str, Any] | None:
+def _transfer_json(t: PhaseTransfer | None) -> str:
     if t is None:
-        return None
-    return {"kind": t.kind, "transfer_date": t.transfer_date.isoformat(), "due": t.due.isoformat(),
-            "work_by": t.work_by.isoformat(), "done": _iso(t.done), "status": t.status}
+        return "null"
+    return (f'{{"kind":"{t.kind}","transfer_date":{_day_json(t.transfer_date)},"due":{_day_json(t.due)},'
+            f'"work_by":{_day_json(t.work_by)},"done":{_day_json(t.done)},"status":"{t.status}"}}')
 
 
-def plan_json(s: PlanSchedule) -> dict[str, Any]:
+def plan_json(s: PlanSchedule) -> str:
+    """One plan of the report, as JSON text."""
     f, review = s.facts, s.review
-    setting = f.named_setting
-    last = review.last_decision
-    return {
-        "reference": f.reference,
-        "child": f.child,
-        "caseworker": f.caseworker,
-        "plan_issued": f.plan_issued.isoformat(),
-        "named_setting": None if setting is None else {"urn": setting.urn, "name": setting.name,
-                                                       "kind": setting.kind or None},
-        "last_review_decision": None if last is None or last.notified is None else {
-            "outcome": last.decision, "notified": last.notified.isoformat(), "meeting": _iso(last.meeting)},
-        "review": {"due": review.due.isoformat(), "work_by": review.work_by.isoformat(), "status": review.status},
-        "amendment": _amendment(s.amendment),
-        "phase_transfer": _transfer(s.transfer),
-    }
+    return (f'{{"reference":{_text_json(f.reference)},"child":{_text_json(f.child)},'
+            f'"caseworker":{_text_json(f.caseworker)},"plan_issued":{_day_json(f.plan_issued)},'
+            f'"named_setting":{_setting_json(f.named_setting)},"last_review_decision":{_decision_json(review.last_decision)},'
+            f'"review":{{"due":{_day_json(review.due)},"work_by":{_day_json(review.work_by)},"status":"{review.status}"}},'
+            f'"amendment":{_amendment_json(s.amendment)},"phase_transfer":{_transfer_json(s.transfer)}}}')
 
 
-def report_json(today: date, worked: list[PlanSchedule]) -> dict[str, Any]:
-    """The published report (``worked`` as ``schedules`` returns it: maintained plans by reference)."""
-    return {"version": JSON_VERSION, "today": today.isoformat(), "plans": [plan_json(s) for s in worked]}
+def report_json(today: date, worked: list[PlanSchedule]) -> str:
+    """The published report as JSON text (``worked`` as ``schedules`` returns it: maintained plans by
+    reference)."""
+    plans = ",".join([plan_json(s) for s in worked])
+    return f'{{"version":{JSON_VERSION},"today":{_day_json(today)},"plans":[{plans}]}}'
 
 
 # ---------------------------------------------------------------- the table

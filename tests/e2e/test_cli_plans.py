@@ -32,7 +32,7 @@ ROWS = [
     {"reference": "EHC-0002", "forename": "Bilal", "surname": "Hussain", "date_of_birth": "2012-11-05",
      "final_plan_issued": "2025-04-20"},
     # Last decision notified 10 December 2024: the review was due 9 December 2025, and is overdue.
-    {"reference": "EHC-0003", "forename": "Chloe", "surname": "Evans", "date_of_birth": "2010-06-14",
+    {"reference": "EHC-0003", "forename": "Chloé", "surname": "O'Neill \"Clo\"", "date_of_birth": "2010-06-14",
      "final_plan_issued": "2024-06-03", "last_review_meeting": "2024-11-28", "last_review_decision": "maintain",
      "last_review_decision_date": "2024-12-10", "caseworker": "bpatel"},
     # Amendments sent 1 September 2025 were due by 27 October; the plan came on 14 November: met late.
@@ -115,6 +115,7 @@ def test_the_worked_examples(team_db: str) -> None:
     assert due_soon["review"] == {"due": "2026-04-19", "work_by": "2026-04-17", "status": "due_soon"}
     assert (due_soon["last_review_decision"], due_soon["amendment"], due_soon["phase_transfer"]) == (None, None, None)
     assert by_ref["EHC-0003"]["review"] == {"due": "2025-12-09", "work_by": "2025-12-09", "status": "overdue"}
+    assert by_ref["EHC-0003"]["child"] == 'Chloé O\'Neill "Clo"'  # written as JSON text: escaped as JSON
     assert by_ref["EHC-0004"] == {  # the second example in docs/plans-json.md
         "reference": "EHC-0004", "child": "Dawid Nowak", "caseworker": "jsmith", "plan_issued": "2023-10-02",
         "named_setting": None,
