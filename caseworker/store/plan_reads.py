@@ -1,10 +1,10 @@
 """Maintained plans as the engine reads them (``PlanFacts``), in plain SQL over the database driver.
 
 A plan is maintained from the day it is issued until the day it is ceased. The plans report reads
-every one of a large council's 20,000 at once, so this is five queries (the issued plans, then their
-reviews, amendments, transfers and proposals to cease, a ceased plan being passed over once its cease
-is read), however many plans there are, and no ORM; one case reads the same way. The ORM code reaches
-it through its session's connection.
+every one of a large council's 20,000 at once, so this is seven queries (the staff and the settings,
+the issued plans, then their reviews, amendments, transfers and proposals to cease, a ceased plan being
+passed over once its cease is read), however many plans there are, and no ORM; one case reads the same
+way. The ORM code reaches it through its session's connection.
 """
 
 from __future__ import annotations

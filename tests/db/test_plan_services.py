@@ -268,4 +268,5 @@ def test_every_plan_is_read_in_a_few_queries_and_a_request_without_its_plan_is_n
         found = load_plan_facts(conn, Dialect(db.engine.dialect.name))
     assert [f.reference for f in found] == [f"EHC-{n:04d}" for n in range(30)]
     assert all(len(f.reviews) == 1 and f.reviews[0].decision == "maintain" for f in found)
-    assert len(statements) == 5  # the plans, their reviews, amendments, transfers and proposals to cease
+    # The staff and the settings, the plans, their reviews, amendments, transfers and proposals to cease.
+    assert len(statements) == 7
