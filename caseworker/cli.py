@@ -155,7 +155,18 @@ def cmd_deadlines(args: argparse.Namespace) -> int:
 
 
 def read_request_facts(url: str, *, open_only: bool, caseworker: str | None) -> list[Any]:
-    """Read through the driver directly; build or migrate the schema first only when it needs it."""
+    from caseworker.store import reads
+
+    conn, dialect = open_for_reading(url)
+    try:
+        return reads.load_request_facts(conn, dialect, open_only=open_only, caseworker=caseworker)
+    finally:
+        conn.close()
+
+
+def open_for_reading(url: str) -> tuple[Any, Any]:
+    """A driver connection for a report's reads (and its dialect); the schema is built or migrated first
+    only when it needs it."""
     from caseworker.store import reads
     from caseworker.store.location import SCHEMA_REVISION
 
@@ -170,10 +181,7 @@ def read_request_facts(url: str, *, open_only: bool, caseworker: str | None) -> 
 
         open_database(url).dispose()
         conn, dialect = reads.connect(url)
-    try:
-        return reads.load_request_facts(conn, dialect, open_only=open_only, caseworker=caseworker)
-    finally:
-        conn.close()
+    return conn, dialect
 
 
 def cmd_import(args: argparse.Namespace) -> int:
@@ -255,7 +263,8 @@ Handler = Callable[[argparse.Namespace], int]
 COMMANDS: dict[str, Handler] = {"deadlines": cmd_deadlines, "import": cmd_import, "demo": cmd_demo, "db": cmd_db}
 # Command groups kept in their own modules (see caseworker/commands/__init__.py).
 COMMAND_MODULES: tuple[str, ...] = ("caseworker.commands.letters", "caseworker.commands.caseload",
-                                      "caseworker.commands.team", "caseworker.commands.settings")
+                                      "caseworker.commands.team", "caseworker.commands.settings",
+                                      "caseworker.commands.plans")
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -36,6 +36,7 @@ from caseworker.demo.history import write_history
 from caseworker.demo.organisations import write_organisations
 from caseworker.demo.staffing import write_staffing
 from caseworker.demo.write_details import write_details
+from caseworker.demo.write_plans import describe_plans, write_plan_histories
 from caseworker.errors import CaseworkerError
 from caseworker.services.council_settings import sample_council_record
 from caseworker.statutory.engine import DeadlineEngine
@@ -80,6 +81,7 @@ class DemoSummary:
     overdue_milestones: int = 0
     milestones_due_this_week: int = 0
     exceptions: int = 0
+    plan_lines: list[str] = field(default_factory=list)  # reviews, amendments, transfers, ceasing
     seconds: float = 0.0
 
     def describe(self) -> str:
@@ -97,6 +99,7 @@ class DemoSummary:
             f"{self.advice_received_late:,}; advice due this week {self.advice_due_this_week:,}",
             f"  milestones overdue {self.overdue_milestones:,}, due this week {self.milestones_due_this_week:,}; "
             f"exceptions {self.exceptions:,}",
+            *self.plan_lines,
             f"  built in {self.seconds:.1f} s",
         ]
 
@@ -294,6 +297,8 @@ def _write(session: Session, data: DemoData, login: str, seed: int, sqlite: bool
             write_cases(session, list(part), actor_id=actor, today=data.today, action="demo", audit_rows=False)
     write_details(session, data.requests, schools=data.schools, school_ids=school_ids, bodies=data.service_bodies,
                   service_ids=service_ids, staff_ids=staff_ids, actor=actor)
+    write_plan_histories(session, today=data.today, seed=seed, scale=data.scale.name, schools=data.schools,
+                         school_ids=school_ids)
     session.execute(update(Child).where(Child.upn.is_(None)).values(upn_unknown_reason=UPN_NOT_YET_ASSIGNED))
     write_organisations(session)
     write_staffing(session, data.team, data.today, staff_ids)
@@ -322,6 +327,7 @@ def summarise(db: Database, data: DemoData, login: str, seed: int) -> DemoSummar
         s.exceptions = int(session.scalar(select(func.count()).select_from(StatutoryException)) or 0)
         requests = _count(session, Case.received_on.is_not(None))
         facts = load_request_facts(session)
+        s.plan_lines = describe_plans(session, today)
     results = DeadlineEngine().evaluate_all(facts, today)
     s.open_requests = len(results)
     s.closed = requests - s.open_requests - s.issued_recently

@@ -20,6 +20,7 @@ from caseworker.io.columns import (
     advice_columns,
     sent_by_column,
 )
+from caseworker.io.plan_checks import PlanOnRecord, check_plan_columns
 from caseworker.io.records import TrackerRecord
 from caseworker.io.rows import ParsedRow
 from caseworker.statutory.engine import AdviceFacts, DeadlineEngine, ExceptionFacts, RequestFacts
@@ -41,6 +42,8 @@ class StoredCases:
     # Reference -> advice on record beyond the requests: kinds already available (reg 6(4)), and "pfa"
     # when a request covers preparing for adulthood. The tracker has no column for either.
     advice_on_record: dict[str, set[str]] = field(default_factory=dict)
+    # Reference -> what is stored of the plan's reviews, amendments and transfers (plans with any).
+    plans: dict[str, PlanOnRecord] = field(default_factory=dict)
 
     def __contains__(self, reference: object) -> bool:
         return reference in self.requests or reference in self.plans_in_place
@@ -160,6 +163,9 @@ def check_row(row: ParsedRow, stored: StoredCases, today: date, engine: Deadline
                 row.problem(column, "required for a new case")
     _check_person(row, stored, stored_request, today)
     _check_pairs(row, stored_request, columns)
+    plan_issued = row.values.get("final_plan_issued") or (
+        stored_request.final_issued if stored_request is not None else stored.plans_in_place.get(ref or ""))
+    check_plan_columns(row, plan_issued, stored.plans.get(ref or ""), today)
 
     if row.given("request_received") or stored_request is not None:
         if row.ok and row.record is not None:

@@ -2,7 +2,8 @@
 
 The code lists (primary needs, request sources, exception grounds, advice kinds) come from the
 timescales table, so a council's corrected table changes what the import accepts without code changes.
-Text limits come from the database columns, so nothing valid here can fail on PostgreSQL later.
+Text limits are the database columns' own (``store.codes``, held to the models by a test), so nothing
+valid here can fail on PostgreSQL later; this module reads no ORM model.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from typing import Any
 
 from caseworker.io import cells
 from caseworker.statutory.rules import Rules
-from caseworker.store.models import SENT_BY, SETTING_KINDS, AdviceService, Case, Child, Contact, School, Staff
+from caseworker.store.codes import REVIEW_DECISIONS, SENT_BY, SETTING_KINDS, TEXT_LIMITS, TRANSFER_KINDS
 
 Parser = Callable[[Any], Any]
 
@@ -27,13 +28,17 @@ DECISION_COLUMNS = ("decision_to_assess", "decision_to_assess_date", "decision_t
 EXCEPTION_COLUMNS = ("exception_ground", "exception_recorded")
 EXCEPTION_DATES = ("exception_from", "exception_to")  # version 2: when the circumstances began and ended
 NAMED_SETTING = ("named_setting_urn", "named_setting_name", "named_setting_kind")  # version 2
+# What a plan in place has been through since it was issued (the "(plans)" columns): each pair goes together.
+REVIEW_DECISION = ("last_review_decision", "last_review_decision_date")
+TRANSFER = ("transfer_kind", "transfer_date")
+PLAN_COLUMNS = ("last_review_meeting", *REVIEW_DECISION, "amendment_notice_sent", "amended_plan_issued", *TRANSFER,
+                "phase_transfer_done")
 ADDRESS_LIMIT = 1000
 
 
-def _limit(column: Any) -> int:
-    length = column.type.length
-    assert isinstance(length, int)
-    return length
+def _limit(column: str) -> int:
+    """The longest text ``table.column`` holds."""
+    return TEXT_LIMITS[column]
 
 
 def advice_columns(kind: str) -> tuple[str, str, str]:
@@ -73,25 +78,25 @@ class TrackerColumns:
         needs = cells.code_lookup(tuple(rules.primary_needs))
         sources = cells.code_lookup(rules.request_sources)
         grounds = cells.code_lookup(tuple(rules.exception_grounds))
-        service = partial(text, limit=_limit(AdviceService.__table__.c.name))
+        service = partial(text, limit=_limit("advice_service.name"))
         sent_by = partial(cells.parse_code, codes=cells.code_lookup(SENT_BY), what="a way of sending")
         parsers: dict[str, Parser] = {
-            "reference": partial(text, limit=_limit(Case.__table__.c.reference)),
-            "forename": partial(text, limit=_limit(Child.__table__.c.forename)),
-            "surname": partial(text, limit=_limit(Child.__table__.c.surname)),
+            "reference": partial(text, limit=_limit("case.reference")),
+            "forename": partial(text, limit=_limit("child.forename")),
+            "surname": partial(text, limit=_limit("child.surname")),
             "date_of_birth": date,
             "upn": cells.parse_upn,
             "nhs_number": cells.parse_nhs_number,
             "uln": cells.parse_uln,
             "postcode": cells.parse_postcode,
             "primary_need": partial(cells.parse_code, codes=needs, what="an SEN2 primary need code"),
-            "school_urn": partial(cells.parse_urn, limit=_limit(School.__table__.c.urn)),
-            "school_name": partial(text, limit=_limit(School.__table__.c.name)),
-            "caseworker": partial(text, limit=_limit(Staff.__table__.c.username)),
-            "parent_name": partial(text, limit=_limit(Contact.__table__.c.name)),
+            "school_urn": partial(cells.parse_urn, limit=_limit("school.urn")),
+            "school_name": partial(text, limit=_limit("school.name")),
+            "caseworker": partial(text, limit=_limit("staff.username")),
+            "parent_name": partial(text, limit=_limit("contact.name")),
             "parent_address": partial(text, limit=ADDRESS_LIMIT),
             "parent_postcode": cells.parse_postcode,
-            "parent_email": partial(cells.parse_email, limit=_limit(Contact.__table__.c.email)),
+            "parent_email": partial(cells.parse_email, limit=_limit("contact.email")),
             "request_received": date,
             "request_source": partial(cells.parse_code, codes=sources, what="a request source"),
             "decision_to_assess": yes_no,
@@ -113,10 +118,20 @@ class TrackerColumns:
             "exception_recorded": date,
             "exception_from": date,
             "exception_to": date,
-            "named_setting_urn": partial(cells.parse_urn, limit=_limit(School.__table__.c.urn)),
-            "named_setting_name": partial(text, limit=_limit(School.__table__.c.name)),
+            "named_setting_urn": partial(cells.parse_urn, limit=_limit("school.urn")),
+            "named_setting_name": partial(text, limit=_limit("school.name")),
             "named_setting_kind": partial(cells.parse_code, codes=cells.code_lookup(SETTING_KINDS),
                                           what="a kind of setting"),
+            "last_review_meeting": date,
+            "last_review_decision": partial(cells.parse_code, codes=cells.code_lookup(REVIEW_DECISIONS),
+                                            what="a review decision"),
+            "last_review_decision_date": date,
+            "amendment_notice_sent": date,
+            "amended_plan_issued": date,
+            "transfer_kind": partial(cells.parse_code, codes=cells.code_lookup(TRANSFER_KINDS),
+                                     what="a kind of phase transfer"),
+            "transfer_date": date,
+            "phase_transfer_done": date,
         })
         unique = {"reference", "forename", "surname", "upn", "nhs_number", "uln", "parent_name",
                   "parent_address", "parent_email"}

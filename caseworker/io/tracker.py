@@ -16,14 +16,14 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from caseworker.io.cells import CellError, cell_text
-from caseworker.io.columns import REQUIRED, TrackerColumns, advice_columns, sent_by_column
+from caseworker.io.columns import PLAN_COLUMNS, REQUIRED, TrackerColumns, advice_columns, sent_by_column
 from caseworker.io.records import NamedSetting, TrackerRecord
 from caseworker.io.rows import ParsedRow, RowProblem
 from caseworker.io.table import RawRow, Table, read_table
 from caseworker.io.xlsx import Unreadable
 from caseworker.io.xlsx import column_letter as sheet_column
 from caseworker.statutory.rules import Rules, default_rules
-from caseworker.store.records import AdviceRecord, ContactRecord, ExceptionRecord
+from caseworker.store.records import AdviceRecord, ContactRecord, ExceptionRecord, PlanRecord
 
 # The column a rejects file adds. Read back, it is an unknown column like any other (so a tracker's
 # own "reasons" column is never dropped silently); a rejects file of a rejects file replaces it.
@@ -159,8 +159,20 @@ def to_record(v: dict[str, Any], columns: TrackerColumns) -> TrackerRecord:
         draft_sent=get("draft_plan_sent"), final_issued=get("final_plan_issued"),
         advice=advice, exceptions=exceptions,
         advice_sent_by=sent_by, exception_began=get("exception_from"), exception_ended=get("exception_to"),
-        named_setting=setting,
+        named_setting=setting, plan=plan_record(v),
     )
+
+
+def plan_record(v: dict[str, Any]) -> PlanRecord | None:
+    """The plan's own columns of a row, when any is filled in."""
+    if not any(c in v for c in PLAN_COLUMNS):
+        return None
+    get = v.get
+    return PlanRecord(
+        review_meeting=get("last_review_meeting"), review_decision=get("last_review_decision"),
+        review_notified=get("last_review_decision_date"), amendment_notice_sent=get("amendment_notice_sent"),
+        amended_plan_issued=get("amended_plan_issued"), transfer_kind=get("transfer_kind"),
+        transfer_date=get("transfer_date"), transfer_done=get("phase_transfer_done"))
 
 
 class UnusedData:

@@ -34,6 +34,7 @@ from caseworker.services.actor import Actor, require_writer
 from caseworker.services.duplicates import NHS, UPN, ChildDetails, matches_for
 from caseworker.services.import_allocation import Allocations
 from caseworker.services.import_compare import Lookups, StoredValues, unchanged
+from caseworker.services.import_plans import PlanColumns, plans_on_record
 from caseworker.services.import_v2 import VersionTwo, audited_cases
 from caseworker.statutory.engine import collector_paused
 from caseworker.statutory.required_advice import PFA
@@ -110,7 +111,9 @@ class ImportFailed(CaseworkerError):
 def load_stored(session: Session, references: list[str]) -> StoredCases:
     """The stored requests (and plans in place) among ``references``: a few queries, none per row."""
     stored = StoredCases()
-    existing = sorted(existing_case_ids(session, references))
+    ids = existing_case_ids(session, references)
+    existing = sorted(ids)
+    stored.plans = plans_on_record(session, ids)
     for part in chunks(existing):
         refs = list(part)
         for facts in load_request_facts(session, open_only=False, references=part):
@@ -314,12 +317,15 @@ class ImportRun:
         v2 = VersionTwo(s, self.actor.id, ids, {cid for ref, cid in ids.items() if ref not in existing})
         if later:
             v2.write(later)
+        plans = PlanColumns(s, self.actor.id, ids, v2.new_cases)
+        plans.write(records)
         moved = allocations.write()
-        # A stored case the writer found unchanged, whose version 2 values or allocation changed, was
-        # updated after all.
-        also = (v2.changed | moved) - audited_cases(s, mark, v2.changed | moved, upto=written_upto)
+        # A stored case the writer found unchanged, whose version 2 values, plan columns or allocation
+        # changed, was updated after all.
+        touched = v2.changed | plans.changed | moved
+        also = touched - audited_cases(s, mark, touched, upto=written_upto)
         self._count(summary, len(also))
-        self.warnings += allocations.warnings + summary.warnings + v2.warnings
+        self.warnings += allocations.warnings + summary.warnings + v2.warnings + plans.warnings
         self.warnings += [str(w) for row in rows for w in row.warnings]
 
     def _count(self, summary: WriteSummary, also: int) -> None:

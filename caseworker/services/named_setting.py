@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import flag_modified
 
 from caseworker.context import AppContext
@@ -14,7 +15,7 @@ from caseworker.errors import NotFound, Problem, ValidationError
 from caseworker.services.actor import Actor, require_writer
 from caseworker.services.casefile import check_version, load_case, writing
 from caseworker.store.audit import audit
-from caseworker.store.models import CONSULTATION_REPLIES, SETTING_KINDS, Consultation, School
+from caseworker.store.models import CONSULTATION_REPLIES, SETTING_KINDS, Case, Consultation, School
 
 # s43: a setting of these kinds must admit a child whose plan names it.
 ADMISSION_DUTY_KINDS = frozenset({"maintained", "academy", "fe_college", "nmss", "s41_independent"})
@@ -39,17 +40,8 @@ def name_setting(ctx: AppContext, actor: Actor, case_id: int, school_id: int | N
     with writing(ctx, "name the setting") as s:
         case = load_case(s, case_id)
         check_version(case, expected_version)
-        school = None
-        if school_id is not None:
-            school = s.get(School, school_id)
-            if school is None:
-                raise NotFound(f"there is no school or setting {school_id}")
-            if kind is not None:
-                school.kind = kind
-            if school.kind is None:
-                raise ValidationError(Problem("named_setting_kind", f"say what kind of setting {school.name} is"))
         before = case.named_setting_id
-        case.named_setting_id = school_id
+        school = set_named_setting(s, case, school_id, kind)
         flag_modified(case, "reference")
         s.flush()
         audit(s, actor_id=actor.id, action="name_setting", entity="case", entity_id=case.id, case_id=case.id,
@@ -57,6 +49,23 @@ def name_setting(ctx: AppContext, actor: Actor, case_id: int, school_id: int | N
               after={"named_setting_id": school_id, "named_setting": school.name if school else None,
                      "kind": school.kind if school else None})
         return case.version
+
+
+def set_named_setting(s: Session, case: Case, school_id: int | None, kind: str | None) -> School | None:
+    """Name ``school_id`` in section I of ``case``'s plan (the caller audits): the setting must be on the
+    council's list and its kind known (``kind`` sets it). Returns the setting named."""
+    check_setting_kind(kind)
+    school = None
+    if school_id is not None:
+        school = s.get(School, school_id)
+        if school is None:
+            raise NotFound(f"there is no school or setting {school_id}")
+        if kind is not None:
+            school.kind = kind
+        if school.kind is None:
+            raise ValidationError(Problem("named_setting_kind", f"say what kind of setting {school.name} is"))
+    case.named_setting_id = school_id
+    return school
 
 
 def record_consultation_reply(ctx: AppContext, actor: Actor, consultation_id: int, replied_on: date,

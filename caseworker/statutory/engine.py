@@ -8,13 +8,14 @@ in docs/deadlines-json.md; the dates come from the timescales table (rules.py).
 from __future__ import annotations
 
 import gc
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from operator import attrgetter
 
 from caseworker.statutory.calendar import WorkingCalendar, default_calendar
-from caseworker.statutory.rules import Rules, Timescale, default_rules
+from caseworker.statutory.rules import REQUEST_EVENT_FIELDS, Rules, Timescale, default_rules
 
 # Milestone statuses, in the order the report decides them.
 NOT_APPLICABLE = "not_applicable"
@@ -69,6 +70,10 @@ class ExceptionFacts:
         return self.began or self.recorded
 
 
+# The yes-or-no answer recorded with a decision event (a row binding "only_if_no" reads it).
+DECISION_ANSWER_FIELDS = {"assessment_decided": "decision_to_assess", "issue_decided": "decision_to_issue"}
+
+
 @dataclass(slots=True)
 class RequestFacts:
     """What is known of one EHC needs assessment request: dates recorded, nothing derived."""
@@ -89,6 +94,11 @@ class RequestFacts:
     exceptions: list[ExceptionFacts] = field(default_factory=list)
     id: int | None = None
     draft_sent_by: str = "email"
+
+    @property
+    def events(self) -> dict[str, date | None]:
+        """The request's recorded dates by event name, as the timescales table's rows name them."""
+        return {event: getattr(self, name) for event, name in REQUEST_EVENT_FIELDS.items()}
 
 
 @dataclass(slots=True)
@@ -174,16 +184,16 @@ def exception_excuses(exceptions: list[ExceptionFacts], grounds: frozenset[str],
     return any(excuses(e, grounds, due, received) for e in exceptions)
 
 
-def ended_before(facts: RequestFacts, stage: str, name: str, due: date) -> bool:
+def ended_before(facts: RequestFacts, stage: str, due: date, after_issue_decision: bool) -> bool:
     """Whether the process ended before this milestone, so it no longer applies.
 
-    A "no" to assess ends every later step; a "no" to issue ends the draft and the final; an issued
-    final plan completes the process. A withdrawal ends the steps due on or after the day it came:
-    a deadline already missed before then stays missed.
+    A "no" to assess ends every later step; a "no" to issue ends the steps after that decision in the
+    table (the draft and the final); an issued final plan completes the process. A withdrawal ends the
+    steps due on or after the day it came: a deadline already missed before then stays missed.
     """
     if stage == STAGE_ISSUED or facts.decision_to_assess is False:
         return True
-    if facts.decision_to_issue is False and name in ("draft_latest_safe", "final_plan"):
+    if facts.decision_to_issue is False and after_issue_decision:
         return True
     return facts.withdrawn is not None and due >= facts.withdrawn
 
@@ -225,13 +235,23 @@ _ANY_DAY = date(2001, 1, 1)
 
 @dataclass(frozen=True, slots=True)
 class _Step:
-    """One milestone compiled for a regime: its offset from receipt, the grounds that excuse it and
-    whether it binds (``only_if_no``: binds unless the decision it asks for was "yes")."""
+    """One request row of the table compiled for a regime: its offset from receipt, the recorded fields
+    that complete it, the grounds that excuse it, and whether it binds (``answer``: the yes-or-no field a
+    row binding only a "no" reads; ``after_issue_decision``: a "no" to issue ends it)."""
 
     name: str
     offset: timedelta
     grounds: frozenset[str]
     binding: str
+    done: Callable[[RequestFacts], date | None]  # the first completing date recorded
+    answer: str | None
+    after_issue_decision: bool
+    always_binds: bool
+
+    def binds(self, facts: RequestFacts) -> bool:
+        if self.binding == "always":
+            return True
+        return self.binding == "only_if_no" and (self.answer is None or getattr(facts, self.answer) is not True)
 
 
 @dataclass(frozen=True, slots=True)
@@ -241,10 +261,25 @@ class _Regime:
     steps: tuple[_Step, ...]
 
 
+def _done_reader(row: Timescale) -> Callable[[RequestFacts], date | None]:
+    """Reads the date that completes a row from a request's fields (a C-level getter for the usual one)."""
+    fields = tuple(REQUEST_EVENT_FIELDS[e] for e in row.completed_by)
+    if len(fields) == 1:
+        reader: Callable[[RequestFacts], date | None] = attrgetter(fields[0])
+        return reader
+    read_all = attrgetter(*fields)
+    return lambda facts: next((d for d in read_all(facts) if d is not None), None)
+
+
 def _compile(rules: Rules) -> _Regime:
+    """Each request milestone of the table as a fixed offset from receipt and the fields that complete it."""
     offsets = rules.milestone_offsets
-    steps = tuple(_Step(m.name, timedelta(days=offsets[m.name]), m.exception_grounds, m.binding)
-                  for m in rules.milestones)
+    issue_at = next((i for i, m in enumerate(rules.milestones) if "issue_decided" in m.completed_by), None)
+    steps = tuple(
+        _Step(m.name, timedelta(days=offsets[m.name]), m.exception_grounds, m.binding, _done_reader(m),
+              next((DECISION_ANSWER_FIELDS[e] for e in m.completed_by if e in DECISION_ANSWER_FIELDS), None),
+              issue_at is not None and i > issue_at, m.binding == "always")
+        for i, m in enumerate(rules.milestones))
     return _Regime(rules.effective_from, rules, steps)
 
 
@@ -326,12 +361,6 @@ class DeadlineEngine:
     def evaluate(self, facts: RequestFacts, today: date) -> RequestDeadlines:
         stage = stage_of(facts)
         closing = stage in (STAGE_CLOSED, STAGE_ISSUED)
-        done_by_name = {
-            "decision_to_assess": facts.decision_to_assess_on,
-            "issue_decision": facts.decision_to_issue_on,
-            "draft_latest_safe": facts.draft_sent,
-            "final_plan": facts.final_issued,
-        }
         work_by = self.calendar.work_by
         received = facts.received
         exceptions = facts.exceptions
@@ -341,12 +370,11 @@ class DeadlineEngine:
         steps = self._regimes[0].steps if len(self._regimes) == 1 else self._regime(received).steps
         for step in steps:
             due = received + step.offset
-            done = done_by_name[step.name]
-            ended = closing and done is None and ended_before(facts, stage, step.name, due)
+            done = step.done(facts)
+            ended = closing and done is None and ended_before(facts, stage, due, step.after_issue_decision)
             excused = bool(exceptions) and exception_excuses(exceptions, step.grounds, due, received)
             status = milestone_status(due, done, today, ended, excused, due_soon)
-            binding = step.binding == "always" or (step.binding == "only_if_no" and self._answer(facts, step.name)
-                                                   is not True)
+            binding = True if step.always_binds else step.binds(facts)
             milestone = Milestone(step.name, due, work_by(due), done, status, binding)
             milestones.append(milestone)
             if step.name == "final_plan":
@@ -357,11 +385,6 @@ class DeadlineEngine:
         if final is not None and final.done is None and not closing and final.status != NOT_APPLICABLE:
             result.final_cannot_be_met = self._final_cannot_be_met(final.due, result.earliest_final, today)
         return result
-
-    @staticmethod
-    def _answer(facts: RequestFacts, name: str) -> bool | None:
-        """The decision a milestone asks for, where it is a yes or a no."""
-        return facts.decision_to_assess if name == "decision_to_assess" else facts.decision_to_issue
 
     def _advice(self, a: AdviceFacts, today: date) -> AdviceDeadline:
         delivered = self.delivered(a.requested, a.sent_by) if a.sent_by == POST else a.requested

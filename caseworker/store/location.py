@@ -9,7 +9,7 @@ APP_NAME = "Caseworker"
 ENV_URL = "CASEWORKER_DATABASE_URL"
 ENV_DATA_DIR = "CASEWORKER_DATA_DIR"
 # The Alembic head this code expects; a test checks it matches the migrations folder.
-SCHEMA_REVISION = "0008_case_file"
+SCHEMA_REVISION = "0009_plans"
 
 
 def data_dir() -> Path:

@@ -29,22 +29,17 @@ from sqlalchemy import false as sa_false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from caseworker.store.base import Base, Versioned
+from caseworker.store.codes import CONSULTATION_REPLIES, SENT_BY, SETTING_KINDS
 
 ROLES = ("caseworker", "team_lead", "admin", "read_only")
 CONTACT_ROLES = ("parent", "carer", "young_person", "other")
 ADVICE_KINDS = ("ep", "health", "social_care", "education", "other")
 EXCEPTION_GROUNDS = ("a", "b", "c", "d")
-# How a request or a draft went out: the adviser's or family's clock runs from receipt (docs/law.md#counting).
-SENT_BY = ("email", "portal", "hand", "post")
 # Reg 8(2): why an adviser need not meet the 6 weeks (docs/law.md#advice).
 ADVICE_EXCUSES = ("exceptional", "absent", "missed_appointment")
 # Who an adviser answers to: reg 8 binds health bodies, other councils and youth offending teams only.
 ADVICE_BODIES = ("council", "health", "other_la", "yot", "school", "other")
 REG8_BODIES = frozenset({"health", "other_la", "yot"})
-# The kind of setting named in section I of a plan; s43 (the admission duty) applies to the first five.
-SETTING_KINDS = ("maintained", "academy", "fe_college", "nmss", "s41_independent", "independent", "early_years",
-                 "other")
-CONSULTATION_REPLIES = ("agrees", "declines", "other")
 
 
 class AppMeta(Versioned, Base):
@@ -122,6 +117,8 @@ class Child(Versioned, Base):
     school_id: Mapped[int | None] = mapped_column(ForeignKey("school.id"))
     # From the end of compulsory school age letters go to the young person unless they ask otherwise.
     letters_to_parent: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+    # Taught out of their year group: + a year behind, - a year ahead (moves their phase transfer cohort).
+    year_group_offset: Mapped[int] = mapped_column(Integer, nullable=False, default=0, server_default="0")
     contacts: Mapped[list[Contact]] = relationship(back_populates="child", order_by="Contact.id")
 
     @property
@@ -478,3 +475,4 @@ class CouncilSettingsRecord(Versioned, Base):
 
 # The case file's notes and documents live in their own module; imported here so the metadata is whole.
 from caseworker.store.casefile_models import CaseDocument, CaseNote, DocumentContent  # noqa: E402,F401
+from caseworker.store.plan_models import PhaseTransfer, PlanAmendment, PlanCease, PlanReview  # noqa: E402,F401

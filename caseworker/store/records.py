@@ -36,6 +36,33 @@ class ExceptionRecord:
 
 
 @dataclass(slots=True)
+class PlanRecord:
+    """What a maintained plan has been through since it was issued, as a tracker row gives it: its last
+    review, its latest amendment and its next phase transfer."""
+
+    review_meeting: date | None = None
+    review_decision: str | None = None  # maintain, amend or cease
+    review_notified: date | None = None  # the day the decision was notified
+    amendment_notice_sent: date | None = None
+    amended_plan_issued: date | None = None
+    transfer_kind: str | None = None  # school, post16 or post16_move
+    transfer_date: date | None = None
+    transfer_done: date | None = None  # the plan, amended to name the next setting, issued
+
+    @property
+    def has_review(self) -> bool:
+        return self.review_meeting is not None or self.review_notified is not None
+
+    @property
+    def has_amendment(self) -> bool:
+        return self.amendment_notice_sent is not None or self.amended_plan_issued is not None
+
+    @property
+    def has_transfer(self) -> bool:
+        return self.transfer_date is not None or self.transfer_done is not None
+
+
+@dataclass(slots=True)
 class CaseRecord:
     reference: str
     forename: str | None = None
@@ -64,6 +91,7 @@ class CaseRecord:
     withdrawn_reason: str | None = None
     advice: list[AdviceRecord] = field(default_factory=list)
     exceptions: list[ExceptionRecord] = field(default_factory=list)
+    plan: PlanRecord | None = None  # written beside the case by the service that imports it
 
     @property
     def is_plan_in_place(self) -> bool:

@@ -8,7 +8,7 @@ Runs inside the caller's transaction: the caller commits all or nothing.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import date
 from typing import Any, TypeVar
 
@@ -31,6 +31,7 @@ from caseworker.store.records import (
     AdviceRecord,
     CaseRecord,
     ContactRecord,
+    PlanRecord,
     SchoolRecord,
     ServiceRecord,
     StaffRecord,
@@ -50,6 +51,7 @@ CASE_COLUMN = {
     "final_issued": "final_issued_on", "withdrawn": "withdrawn_on", "withdrawn_reason": "withdrawn_reason",
 }
 CASE_STEP_FIELDS = tuple(CASE_COLUMN)
+PLAN_FIELDS = tuple(f.name for f in fields(PlanRecord))
 
 
 @dataclass
@@ -75,8 +77,25 @@ def bulk_insert(model: Any) -> Any:
 def _insert_returning_ids(session: Session, model: Any, rows: list[dict[str, Any]]) -> list[int]:
     if not rows:
         return []
+    if session.get_bind().dialect.name == "sqlite":
+        return _insert_sqlite(session, model, rows)
     stmt = bulk_insert(model).returning(model.__table__.c.id, sort_by_parameter_order=True)
     return list(session.scalars(stmt, rows))
+
+
+def _insert_sqlite(session: Session, model: Any, rows: list[dict[str, Any]]) -> list[int]:
+    """SQLite cannot keep a batched RETURNING in the rows' order, so SQLAlchemy would send one INSERT per
+    row (40,000 for a 20,000-row tracker). SQLite gives a new row the id after the largest, and from its
+    first INSERT a transaction holds the database's write lock until it ends, so the rows inserted here
+    took the last ids in order."""
+    table = model.__table__
+    session.execute(bulk_insert(model), rows)
+    last = session.scalar(select(func.max(table.c.id))) or 0
+    first = last - len(rows) + 1
+    taken = session.scalar(select(func.count()).select_from(table).where(table.c.id >= first))
+    if taken != len(rows):  # never expected: say so rather than link rows to the wrong ids
+        raise RuntimeError(f"{len(rows)} rows added to {model.__tablename__} do not hold the ids {first} to {last}")
+    return list(range(first, last + 1))
 
 
 def ensure_staff(session: Session, usernames: set[str], summary: WriteSummary) -> dict[str, int]:
@@ -249,6 +268,8 @@ def _record_summary(r: CaseRecord) -> dict[str, Any]:
                           "service": a.service} for a in r.advice]
     if r.exceptions:
         out["exceptions"] = [{"ground": e.ground, "recorded": e.recorded} for e in r.exceptions]
+    if r.plan is not None:  # written beside the case by the importing service (services/import_plans.py)
+        out["plan"] = {f: v for f in PLAN_FIELDS if (v := getattr(r.plan, f)) is not None}
     return out
 
 
