@@ -17,7 +17,7 @@ import platform
 import sys
 import time
 
-from benchmarks import bundle, case_documents, caseload, chronology, desktop, letters, measures, plans
+from benchmarks import bundle, case_documents, caseload, chronology, desktop, letters, measures, phase_transfers, plans
 from benchmarks.datasets import TODAY, ensure_dataset, ensure_tracker
 from benchmarks.measures import Row
 
@@ -57,6 +57,7 @@ def main(argv: list[str] | None = None) -> int:
         rows += measures.cli_rows(d, fast if d.scale == "large" else slow, open_counts.get(d.scale))
     rows += plans.plans_rows(datasets[0], fast)  # plans --json over the large demo's 20,000 plans
     rows += plans.plans_import_rows(datasets[0], slow)  # a 20,000-row tracker of plans in place
+    rows += phase_transfers.phase_transfers_rows(datasets[0], fast)  # next September's cohort of 20,000 plans
     rows += caseload.caseload_rows(datasets[0], fast)  # the balancing proposal, large scale
     rows += desktop.desktop_rows(datasets[0], slow)  # the desktop, large scale only
     rows += case_documents.case_documents_rows(datasets[0], slow)  # a case holding 1 GiB of documents
