@@ -21,9 +21,10 @@ from PySide6.QtWidgets import (
 )
 
 from caseworker.reports.my_day import FOLLOW_UPS, SECTION_ORDER
+from caseworker.vocabulary import full_date
 from ui.context import DesktopContext
 from ui.panels._my_day_follow_ups import offer_follow_up_done
-from ui.panels._my_day_parts import MyDayLoad, Section, SummaryCard, load, long_date
+from ui.panels._my_day_parts import MyDayLoad, Section, SummaryCard, load
 from ui.panels._reload import ReloadingPanel
 
 EMPTY_TEXT = "Nothing overdue or due this week."
@@ -147,7 +148,7 @@ class MyDayPanel(ReloadingPanel):
         self.empty.show()
 
     def _show_heading(self, total: int | None = None) -> None:
-        self.heading.setText(f"My day \u2014 {long_date(self.desktop.today())}")
+        self.heading.setText(f"My day \u2014 {full_date(self.desktop.today())}")
         viewing = self.desktop.viewing
         if viewing is None:
             who = "Whole team"
