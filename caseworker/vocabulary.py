@@ -72,6 +72,11 @@ MILESTONE_LABELS = {name: STEP_WORDS[name].label
                     for name in ("decision_to_assess", "issue_decision", "draft_latest_safe", "final_plan")}
 
 
+# The kinds of advice, as a list or a table names them ("EP advice late").
+ADVICE_SHORT = {"ep": "EP", "health": "Health", "social_care": "Social care", "education": "Education",
+                "other": "Other"}
+
+
 @dataclass(frozen=True, slots=True)
 class StageWords:
     """A request's stage: ``short`` in a list's column, ``long`` in the case record's header."""
@@ -138,28 +143,52 @@ def event_words(name: str) -> str:
 
 
 # --- dates ------------------------------------------------------------------------------------------------
-# One function per way a date is written; the name says where it belongs.
+# One function per way a date is written; the name says where it belongs. English names, never the
+# computer's locale: a letter or a report reads the same on every machine.
+
+DAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+MONTH_NAMES = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+               "November", "December")
+
+
+def _day(d: date) -> str:
+    return DAY_NAMES[d.weekday()]
+
+
+def _month(d: date) -> str:
+    return MONTH_NAMES[d.month - 1]
+
 
 def short_date(d: date | None) -> str:
     """3 Mar 2025: table cells, markers and messages."""
-    return "" if d is None else f"{d.day} {d:%b %Y}"
+    return "" if d is None else f"{d.day} {_month(d)[:3]} {d.year}"
+
+
+def day_month(d: date | None) -> str:
+    """3 Mar: one end of a short range in the same year ("away 3 Mar to 14 Mar 2025")."""
+    return "" if d is None else f"{d.day} {_month(d)[:3]}"
 
 
 def weekday_date(d: date | None) -> str:
     """Mon 3 Mar 2025: a due date in a list, where the day of the week matters."""
-    return "" if d is None else f"{d:%a} {d.day} {d:%b %Y}"
+    return "" if d is None else f"{_day(d)[:3]} {d.day} {_month(d)[:3]} {d.year}"
 
 
 def long_date(d: date | None) -> str:
     """Mon 3 March 2025: previews, tooltips and consequences spelt out."""
-    return "" if d is None else f"{d:%a} {d.day} {d:%B %Y}"
+    return "" if d is None else f"{_day(d)[:3]} {d.day} {_month(d)} {d.year}"
 
 
 def full_date(d: date | None) -> str:
-    """Monday 3 March 2025: a heading (My day's date)."""
-    return "" if d is None else f"{d:%A} {d.day} {d:%B %Y}"
+    """Monday 3 March 2025: a heading (My day's date) and a letter's dates."""
+    return "" if d is None else f"{_day(d)} {d.day} {_month(d)} {d.year}"
+
+
+def spelt_date(d: date | None) -> str:
+    """3 March 2025: a letter's date when the day of the week does not matter."""
+    return "" if d is None else f"{d.day} {_month(d)} {d.year}"
 
 
 def column_date(d: date | None) -> str:
     """Mon 03 Mar 2025: a column of a plain-text report, where every date is the same width."""
-    return "" if d is None else f"{d:%a %d %b %Y}"
+    return "" if d is None else f"{_day(d)[:3]} {d.day:02d} {_month(d)[:3]} {d.year}"

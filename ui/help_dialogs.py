@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QTextBrowser, QVBoxLayout, QWidget
 
 from caseworker.statutory.rules import Rules, Timescale
+from caseworker.vocabulary import event_words, spelt_date, step_phrase
 
 if TYPE_CHECKING:
     from ui.context import DesktopContext
@@ -20,10 +22,14 @@ BINDING_WORDS = {
 
 def _length(t: Timescale, rules: Rules) -> str:
     p = t.period
+    if p.on is not None:
+        return f"by {spelt_date(date(2000, *p.on)).removesuffix(' 2000')} of that year"
     parts = [f"{abs(n)} {unit}" for n, unit in ((p.months, "months"), (p.weeks, "weeks"), (p.days, "days")) if n]
     length = " ".join(parts) or "0 days"
     if not t.less_consultation_allowance:
-        return length
+        before = p.months < 0 or p.weeks < 0 or p.days < 0
+        counted = ", that day counting as the first" if t.counting == "beginning_with" else ""
+        return f"{length} before" if before else length + counted
     allowance = rules.consultation_allowance_days
     total = abs(p.fixed_days or 0) + allowance
     return (f"{total} days before: the family's {length} on the draft plus the consultation allowance "
@@ -39,7 +45,8 @@ def _step_notes(t: Timescale) -> str:
 def rules_html(rules: Rules) -> str:
     rows = []
     for t in (*rules.milestones, *rules.periods.values()):
-        starts = t.starts.replace("_", " ")
+        starts = " or, if later, ".join(f"the due date of the {step_phrase(n)}" if n in rules.table else event_words(n)
+                                        for n in t.starts_from)
         rows.append(f"<tr><td><b>{t.title}</b>{_step_notes(t)}</td><td>{starts}</td><td>{_length(t, rules)}</td>"
                     f"<td>{t.law}</td></tr>")
     grounds = "".join(f"<li><b>({k})</b> {g.get('title', '')}: {g.get('text', '')}</li>"

@@ -24,6 +24,7 @@ from caseworker.statutory.engine import (
     STAGE_REQUEST,
     RequestDeadlines,
 )
+from caseworker.vocabulary import step_phrase
 
 STATE_WORDS = {
     REQUEST: "request (deciding whether to assess)",
@@ -32,8 +33,6 @@ STATE_WORDS = {
     DRAFTING: "drafting the plan",
     PLAN: "plan in place",
 }
-MILESTONE_WORDS = {"decision_to_assess": "decision whether to assess", "issue_decision": "decision whether to issue",
-                   "draft_latest_safe": "draft plan", "final_plan": "final plan"}
 ADVICE_WORDS = {"ep": "EP advice", "health": "health advice", "social_care": "social care advice",
                 "education": "education advice", "other": "advice"}
 
@@ -68,7 +67,7 @@ def due_work(deadlines: RequestDeadlines, today: date, within_days: int) -> str 
     for m in deadlines.milestones:
         if m.done is None and m.status != NOT_APPLICABLE and m.due <= horizon and (
                 soonest is None or m.due < soonest[0]):
-            soonest = (m.due, MILESTONE_WORDS.get(m.name, m.name.replace("_", " ")))
+            soonest = (m.due, step_phrase(m.name))
     for a in deadlines.advice:
         if a.received is None and a.due <= horizon and (soonest is None or a.due < soonest[0]):
             soonest = (a.due, ADVICE_WORDS.get(a.kind, "advice"))

@@ -60,6 +60,7 @@ def cmd_caseload(args: argparse.Namespace) -> int:
 
 def caseload_table(team: Any) -> str:
     from caseworker.caseload import percent
+    from caseworker.vocabulary import column_date
 
     header = ("Name", "Team", "Cases", "Points", "Capacity", "Load", "Band", "Overdue", "Late advice", "Note")
     rows = []
@@ -68,7 +69,7 @@ def caseload_table(team: Any) -> str:
                      percent(p.utilisation), p.band, str(p.overdue), str(p.late_advice), p.note))
     widths = [max(len(h), *(len(r[i]) for r in rows)) if rows else len(h) for i, h in enumerate(header)]
     fmt = "  ".join(f"{{:<{w}}}" for w in widths)
-    lines = [f"Caseloads on {team.today:%a %d %b %Y} (points: {team.settings.source})", "",
+    lines = [f"Caseloads on {column_date(team.today)} (points: {team.settings.source})", "",
              fmt.format(*header).rstrip(), fmt.format(*("-" * w for w in widths)).rstrip()]
     lines += [fmt.format(*r).rstrip() for r in rows]
     if team.unallocated:

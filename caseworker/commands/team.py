@@ -6,6 +6,8 @@ import argparse
 from collections.abc import Callable
 from typing import Any
 
+from caseworker.vocabulary import short_date
+
 Handler = Callable[[argparse.Namespace], int]
 
 
@@ -33,7 +35,7 @@ def cmd_absence(args: argparse.Namespace) -> int:
 
     ctx = make_context(args)
     record_absence(ctx, acting_user(ctx, args), args.staff, args.starts, args.ends, args.reason)
-    print(f"{args.staff} is away {args.starts:%d %b %Y} to {args.ends:%d %b %Y}")
+    print(f"{args.staff} is away {short_date(args.starts)} to {short_date(args.ends)}")
     return EXIT_OK
 
 

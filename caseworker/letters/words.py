@@ -4,19 +4,20 @@ from __future__ import annotations
 
 from datetime import date
 
-DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
-MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
-          "November", "December")
+from caseworker.vocabulary import MONTH_NAMES, full_date, spelt_date
+
+# Dates are written by caseworker.vocabulary, the same functions the screens use.
+MONTHS = MONTH_NAMES
 
 
 def long_date(d: date) -> str:
     """'Monday 26 May 2025'."""
-    return f"{DAYS[d.weekday()]} {d.day} {MONTHS[d.month - 1]} {d.year}"
+    return full_date(d)
 
 
 def short_date(d: date) -> str:
     """'26 May 2025'."""
-    return f"{d.day} {MONTHS[d.month - 1]} {d.year}"
+    return spelt_date(d)
 
 
 def plural_days(n: int) -> str:

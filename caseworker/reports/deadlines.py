@@ -13,13 +13,10 @@ from caseworker.statutory.engine import (
     DeadlineEngine,
     RequestDeadlines,
 )
+from caseworker.vocabulary import ADVICE_SHORT, column_date, step_task
 
 JSON_VERSION = 2
 
-ADVICE_SHORT = {"ep": "EP", "health": "Health", "social_care": "Social care", "education": "Education",
-                "other": "Other"}
-MILESTONE_SHORT = {"decision_to_assess": "Decide whether to assess", "issue_decision": "Decide whether to issue",
-                   "draft_latest_safe": "Send the draft", "final_plan": "Issue the final plan"}
 
 
 def _iso(d: date | None) -> str | None:
@@ -59,12 +56,8 @@ def next_step(d: RequestDeadlines) -> tuple[str, date, date, str] | None:
     """The first milestone still to do (title, due, work-by, status), or None when none is left."""
     for m in d.milestones:
         if m.done is None and m.status != NOT_APPLICABLE:
-            return MILESTONE_SHORT[m.name], m.due, m.work_by, m.status
+            return step_task(m.name), m.due, m.work_by, m.status
     return None
-
-
-def _day(d: date) -> str:
-    return d.strftime("%a %d %b %Y")
 
 
 def late_advice_text(d: RequestDeadlines) -> str:
@@ -79,7 +72,7 @@ def report_table(today: date, deadlines: list[RequestDeadlines]) -> str:
     late = sum(1 for d in ordered if any(a.status == LATE for a in d.advice))
     exempt = sum(1 for d in ordered if any(m.status == EXEMPT for m in d.milestones))
     lines = [
-        f"Deadlines on {_day(today)}: {len(ordered)} requests; {overdue} with a step overdue, "
+        f"Deadlines on {column_date(today)}: {len(ordered)} requests; {overdue} with a step overdue, "
         f"{soon} with a step due within 7 days, {late} waiting on late advice, {exempt} with an exception.",
         "",
     ]
@@ -94,7 +87,7 @@ def report_table(today: date, deadlines: list[RequestDeadlines]) -> str:
             title, due, work_by, status = "-", "", "", d.stage
         else:
             title, due_d, work_d, status = step
-            due, work_by = _day(due_d), _day(work_d)
+            due, work_by = column_date(due_d), column_date(work_d)
         rows.append((f.reference, f.child, f.caseworker or "(unallocated)", d.stage, week, title, due, work_by,
                      status.replace("_", " "), late_advice_text(d) or "-"))
     widths = [max(len(h), *(len(r[i]) for r in rows)) if rows else len(h) for i, h in enumerate(header)]

@@ -9,7 +9,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from datetime import date
 
-from caseworker.reports.deadlines import ADVICE_SHORT, MILESTONE_SHORT
 from caseworker.statutory.engine import (
     DUE_SOON,
     LATE,
@@ -19,6 +18,7 @@ from caseworker.statutory.engine import (
 )
 from caseworker.statutory.risk import advice_at_risk
 from caseworker.statutory.rules import Rules
+from caseworker.vocabulary import ADVICE_SHORT, short_date, step_task
 
 OVERDUE_STEPS = "overdue"
 DUE_THIS_WEEK = "due_this_week"
@@ -97,7 +97,7 @@ def cannot_be_met_note(d: RequestDeadlines) -> str:
 
 
 def _milestone_item(section: str, d: RequestDeadlines, m: Milestone, today: date) -> WorkItem:
-    item = _item(section, d, MILESTONE_SHORT[m.name], m.due, m.work_by, today)
+    item = _item(section, d, step_task(m.name), m.due, m.work_by, today)
     if m.name == "final_plan" and d.final_cannot_be_met is not None:
         return replace(item, note=cannot_be_met_note(d), earliest_lawful_final=d.final_cannot_be_met)
     return item
@@ -119,10 +119,10 @@ def _advice_items(d: RequestDeadlines, today: date, out: MyDay) -> None:
         if a.status == LATE:
             section = {"ep": LATE_EP, "health": LATE_HEALTH}.get(a.kind, LATE_OTHER_ADVICE)
             out.sections[section].append(_item(section, d, label, a.due, None, today,
-                                               f"asked {a.requested:%d %b %Y}"))
+                                               f"asked {short_date(a.requested)}"))
         elif a.status == DUE_SOON:
             out.sections[ADVICE_DUE_SOON].append(_item(ADVICE_DUE_SOON, d, label, a.due, None, today,
-                                                       f"asked {a.requested:%d %b %Y}"))
+                                                       f"asked {short_date(a.requested)}"))
 
 
 def _risk_items(d: RequestDeadlines, today: date, turnaround: dict[str, int], rules: Rules, out: MyDay) -> None:
@@ -130,14 +130,14 @@ def _risk_items(d: RequestDeadlines, today: date, turnaround: dict[str, int], ru
         label = f"{ADVICE_SHORT.get(risk.kind, risk.kind)} advice" + (f" ({risk.service})" if risk.service else "")
         out.sections[AT_RISK].append(_item(
             AT_RISK, d, label, risk.latest_safe_draft, None, today,
-            f"expected about {risk.expected:%d %b %Y}, after the latest safe draft day"))
+            f"expected about {short_date(risk.expected)}, after the latest safe draft day"))
 
 
 def _final_waiting(d: RequestDeadlines, today: date, out: MyDay) -> None:
     if d.earliest_final is not None and d.facts.final_issued is None and today < d.earliest_final:
         out.sections[FINAL_WAITING].append(_item(
             FINAL_WAITING, d, "Final plan: the family's 15 days are running", d.earliest_final, None, today,
-            f"earliest lawful final date {d.earliest_final:%d %b %Y}"))
+            f"earliest lawful final date {short_date(d.earliest_final)}"))
 
 
 def build_my_day(deadlines: list[RequestDeadlines], today: date, turnaround: dict[str, int],

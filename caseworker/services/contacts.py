@@ -32,6 +32,7 @@ from caseworker.services.person_checks import (
 from caseworker.statutory.validation import check_names
 from caseworker.store.audit import audit, changes
 from caseworker.store.models import CONTACT_ROLES, Case, Contact
+from caseworker.vocabulary import short_date
 
 # The columns' lengths (store.models.Contact); an address as the import takes it.
 LIMITS = {"title": 20, "forename": 100, "surname": 100, "relationship_to_child": 60, "address": 1000,
@@ -154,7 +155,7 @@ def _for_change(s: Session, case_id: int, contact_id: int, expected_version: int
         raise ConflictError(f"{contact.name}'s details were changed by someone else since you opened the case; "
                             "reload it to see their change and try again")
     if contact.ended_on is not None:
-        raise ValidationError(Problem("", f"{contact.name} was ended as a contact on {contact.ended_on:%d %b %Y}: "
+        raise ValidationError(Problem("", f"{contact.name} was ended as a contact on {short_date(contact.ended_on)}: "
                                           "add them again if they are a contact once more"))
     return case, contact
 

@@ -26,6 +26,7 @@ from caseworker.services.actor import Actor
 from caseworker.store.audit import audit_many
 from caseworker.store.models import Allocation, Case, CasePin, Staff, StaffAbsence
 from caseworker.store.writer import bulk_insert, chunks
+from caseworker.vocabulary import short_date
 
 COLUMN = "caseworker"
 
@@ -44,10 +45,6 @@ class Move:
     case_id: int
     to: Holder
     before: int | None
-
-
-def _fmt(d: date) -> str:
-    return d.strftime("%d %b %Y").lstrip("0")
 
 
 class Allocations:
@@ -81,7 +78,7 @@ class Allocations:
             return f"{username} has a read-only role and cannot hold cases"
         if (away := self.away.get(holder.id)) is not None:
             why = f" ({away[1].strip()})" if away[1].strip() else ""
-            return f"{username} is away until {_fmt(away[0])}{why}"
+            return f"{username} is away until {short_date(away[0])}{why}"
         return None
 
     def new_cases(self, rows: Sequence[tuple[int, TrackerRecord]]) -> None:

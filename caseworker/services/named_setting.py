@@ -16,6 +16,7 @@ from caseworker.services.actor import Actor, require_writer
 from caseworker.services.casefile import check_version, load_case, writing
 from caseworker.store.audit import audit
 from caseworker.store.models import CONSULTATION_REPLIES, SETTING_KINDS, Case, Consultation, School
+from caseworker.vocabulary import short_date
 
 # s43: a setting of these kinds must admit a child whose plan names it.
 ADMISSION_DUTY_KINDS = frozenset({"maintained", "academy", "fe_college", "nmss", "s41_independent"})
@@ -81,7 +82,7 @@ def record_consultation_reply(ctx: AppContext, actor: Actor, consultation_id: in
         if row is None:
             raise NotFound(f"there is no consultation {consultation_id}")
         if replied_on < row.sent_on:
-            raise ValidationError(Problem("replied_on", f"the consultation was sent on {row.sent_on:%d %b %Y}; "
+            raise ValidationError(Problem("replied_on", f"the consultation was sent on {short_date(row.sent_on)}; "
                                                         "the reply cannot come before it"))
         before = {"replied_on": row.replied_on, "reply": row.reply}
         row.replied_on, row.reply = replied_on, reply

@@ -39,6 +39,7 @@ from caseworker.statutory.engine import ExceptionFacts
 from caseworker.statutory.validation import check_exception, check_names, check_received
 from caseworker.store.audit import audit
 from caseworker.store.models import AdviceRequest, Allocation, Case, Child, Contact, StatutoryException
+from caseworker.vocabulary import short_date
 
 
 @dataclass
@@ -223,7 +224,7 @@ def record_advice_received(ctx: AppContext, actor: Actor, advice_id: int, receiv
         advice = advice_for_change(s, advice_id, expected_version)
         if advice.received_on is not None:
             raise ValidationError(Problem("received", f"advice was already recorded as received on "
-                                                      f"{advice.received_on:%d %b %Y}"))
+                                                      f"{short_date(advice.received_on)}"))
         case = load_case(s, advice.case_id)
         refuse_unless_possible(case, "advice_received")
         before = advice.received_on

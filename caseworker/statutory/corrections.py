@@ -22,6 +22,7 @@ from caseworker.errors import Problem
 from caseworker.statutory.engine import AdviceFacts, DeadlineEngine, RequestFacts
 from caseworker.statutory.preconditions import step_blocked
 from caseworker.statutory.validation import ADVICE_FIELD, check_child, check_request
+from caseworker.vocabulary import short_date
 
 ADVICE_WORDS = {"ep": "EP", "health": "health", "social_care": "social care", "education": "education",
                 "other": "other"}
@@ -86,7 +87,7 @@ class RecordedStep:
 
 
 def day(d: date | None) -> str:
-    return d.strftime("%d %b %Y").lstrip("0") if d is not None else "no date"
+    return short_date(d) if d is not None else "no date"
 
 
 def _step(kind: str, name: str, what: str, *dates: StepDate) -> RecordedStep:

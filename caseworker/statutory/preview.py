@@ -13,23 +13,21 @@ from datetime import date, timedelta
 from caseworker.errors import Problem
 from caseworker.statutory.engine import POST, AdviceFacts, DeadlineEngine, ExceptionFacts, RequestFacts
 from caseworker.statutory.validation import check_request
-
-# The council's deadlines an exception can excuse, as a sentence names them.
-EXCUSABLE = {"decision_to_assess": "the decision whether to assess", "issue_decision": "the decision whether to issue",
-             "draft_latest_safe": "the latest safe day for the draft", "final_plan": "the final plan"}
+from caseworker.vocabulary import long_date, short_date, step_phrase
 
 
 def days(gap: timedelta) -> str:
     return "1 day" if gap.days == 1 else f"{gap.days} days"
 
 
-def _day(d: date) -> str:
-    """6 Jan 2025, as the validation messages say a date."""
-    return f"{d.day} {d:%b %Y}"
-
-
 def fmt(d: date) -> str:
-    return f"{d:%a} {d.day} {d:%B %Y}"
+    """A date as a preview says it (Sun 16 March 2025): the vocabulary's long form."""
+    return long_date(d)
+
+
+def _excusable(name: str) -> str:
+    """A deadline an exception can excuse, as a sentence names it ("the decision whether to assess")."""
+    return f"the {step_phrase(name)}"
 
 
 @dataclass(frozen=True)
@@ -53,7 +51,7 @@ def listed(items: list[str]) -> str:
 
 
 def _late_by(done: date, due: date) -> str:
-    return f" That is {days(done - due)} after the deadline ({fmt(due)})." if done > due else ""
+    return f" That is {days(done - due)} after the deadline ({long_date(due)})." if done > due else ""
 
 
 def _dates(facts: RequestFacts, engine: DeadlineEngine) -> tuple[date, date, date]:
@@ -70,8 +68,8 @@ def decision_to_assess(facts: RequestFacts, assess: bool, on: date, today: date,
     due = facts.received + timedelta(engine.rules.milestone_offsets["decision_to_assess"])
     _, safe, final = _dates(facts, engine)
     if assess:
-        text = (f"Ask each adviser now: they have 6 weeks. The final plan is due {fmt(final)} (week 20); "
-                f"the latest safe day to send the draft is {fmt(safe)}.")
+        text = (f"Ask each adviser now: they have 6 weeks. The final plan is due {long_date(final)} (week 20); "
+                f"the latest safe day to send the draft is {long_date(safe)}.")
     else:
         text = ("The request closes. Tell the family in writing, with their right to appeal and to "
                 "mediation.")
@@ -86,9 +84,9 @@ def request_advice(facts: RequestFacts, kind: str, on: date, today: date, engine
     due, got = engine.advice_due(on, sent_by), engine.delivered(on, sent_by)
     _, safe, _ = _dates(facts, engine)
     posted = " (the second working day after posting)" if sent_by == POST else ""
-    text = f"The adviser has it on {fmt(got)}{posted}; advice is due back by {fmt(due)} (6 weeks)."
+    text = f"The adviser has it on {long_date(got)}{posted}; advice is due back by {long_date(due)} (6 weeks)."
     if due > safe:
-        text += f" That is after the latest safe day to send the draft ({fmt(safe)}): week 20 is at risk."
+        text += f" That is after the latest safe day to send the draft ({long_date(safe)}): week 20 is at risk."
     return _check(f, today, engine, text)
 
 
@@ -100,8 +98,8 @@ def advice_received(facts: RequestFacts, advice_id: int, on: date, today: date,
         return Preview([Problem("received", "this advice request is not on the case")])
     target.received = on
     due = engine.advice_due(target.requested, target.sent_by)
-    text = (f"On time: it was due by {fmt(due)}." if on <= due
-            else f"Received {days(on - due)} late: it was due by {fmt(due)}.")
+    text = (f"On time: it was due by {long_date(due)}." if on <= due
+            else f"Received {days(on - due)} late: it was due by {long_date(due)}.")
     return _check(f, today, engine, text)
 
 
@@ -111,13 +109,14 @@ def decision_to_issue(facts: RequestFacts, issue: bool, on: date, today: date,
     f.decision_to_issue, f.decision_to_issue_on = issue, on
     issue_due, safe, final = _dates(facts, engine)
     if issue:
-        text = f"Send the draft by {fmt(safe)} to keep the week-20 date of {fmt(final)}."
+        text = f"Send the draft by {long_date(safe)} to keep the week-20 date of {long_date(final)}."
         if on > issue_due:  # week 16 binds only a "no" (docs/law.md#binding)
-            text += (f" The decision is {days(on - issue_due)} later than planned (week 16 was {fmt(issue_due)}); "
+            text += (f" The decision is {days(on - issue_due)} later than planned (week 16 was "
+                     f"{long_date(issue_due)}); "
                      "only a decision not to issue is bound by that date, so this is not a breach.")
         return _check(f, today, engine, text)
     text = ("The request closes. Tell the family in writing, with their right to appeal and to "
-            f"mediation; a decision not to issue is due by {fmt(issue_due)}.")
+            f"mediation; a decision not to issue is due by {long_date(issue_due)}.")
     return _check(f, today, engine, text + _late_by(on, issue_due))
 
 
@@ -132,14 +131,14 @@ def draft_sent(facts: RequestFacts, sent: date, served: date | None, today: date
     assert earliest is not None
     _, _, final = _dates(facts, engine)
     if served is not None:
-        text = f"Served on {fmt(start)}. "
+        text = f"Served on {long_date(start)}. "
     elif sent_by == POST:
-        text = f"Posted: served on {fmt(start)}, the second working day after posting. "
+        text = f"Posted: served on {long_date(start)}, the second working day after posting. "
     else:
         text = ""
-    text += f"The family's 15 days run to {fmt(ends)}; the earliest lawful final date is {fmt(earliest)}."
+    text += f"The family's 15 days run to {long_date(ends)}; the earliest lawful final date is {long_date(earliest)}."
     if earliest > final:
-        text += f" That is after the week-20 date ({fmt(final)}): week 20 cannot be met."
+        text += f" That is after the week-20 date ({long_date(final)}): week 20 cannot be met."
     return _check(f, today, engine, text)
 
 
@@ -148,8 +147,8 @@ def final_plan(facts: RequestFacts, on: date, today: date, engine: DeadlineEngin
     f.final_issued = on
     _, _, final = _dates(facts, engine)
     week = (on - facts.received).days // 7
-    text = (f"Issued in week {week}: within 20 weeks (due {fmt(final)})." if on <= final
-            else f"Issued in week {week}: {days(on - final)} after the 20-week date ({fmt(final)}).")
+    text = (f"Issued in week {week}: within 20 weeks (due {long_date(final)})." if on <= final
+            else f"Issued in week {week}: {days(on - final)} after the 20-week date ({long_date(final)}).")
     return _check(f, today, engine, text + " Send it with the appeal rights.")
 
 
@@ -171,12 +170,12 @@ def _exception_reach(facts: RequestFacts, e: ExceptionFacts, engine: DeadlineEng
         return f"Ground ({e.ground}) excuses none of the council's deadlines."
     offsets = engine.regime_for(facts.received).milestone_offsets
     dues = {n: facts.received + timedelta(offsets[n]) for n in names}
-    text = (f"Ground ({e.ground}) can excuse {listed([EXCUSABLE.get(n, n) for n in names])}, but only a deadline "
-            f"due on or after the day the circumstances began ({fmt(e.start)}).")
+    text = (f"Ground ({e.ground}) can excuse {listed([_excusable(n) for n in names])}, but only a deadline "
+            f"due on or after the day the circumstances began ({long_date(e.start)}).")
     if e.ended is not None and e.ended < facts.received:
-        return text + (f" They ended before the request was received ({fmt(facts.received)}), so this exception "
+        return text + (f" They ended before the request was received ({long_date(facts.received)}), so this exception "
                        "excuses nothing on it.")
-    reach = [f"{EXCUSABLE.get(n, n)} (due {fmt(due)})" for n, due in dues.items() if due >= e.start]
+    reach = [f"{_excusable(n)} (due {long_date(due)})" for n, due in dues.items() if due >= e.start]
     if not reach:
         return text + " Every one of those was due before then, so it excuses nothing on this request."
     return text + f" Here: {listed(reach)}."
@@ -195,18 +194,18 @@ def advice_excuse_problems(a: AdviceFacts, began: date, ended: date | None, toda
     delivered, due = engine.delivered(a.requested, a.sent_by), engine.advice_due(a.requested, a.sent_by)
     p = []
     if a.received is not None:
-        p.append(Problem("excused_ground", f"the advice was received on {_day(a.received)}; "
+        p.append(Problem("excused_ground", f"the advice was received on {short_date(a.received)}; "
                                            "there is nothing to excuse"))
     if began > today:
         p.append(Problem("excused_from", "the circumstances cannot begin after today"))
     elif began > due:
-        p.append(Problem("excused_from", f"circumstances that began after the advice was due ({_day(due)}) "
+        p.append(Problem("excused_from", f"circumstances that began after the advice was due ({short_date(due)}) "
                                          "cannot excuse it"))
     if ended is not None and ended < began:
         p.append(Problem("excused_to", "the circumstances cannot end before they began"))
     elif ended is not None and ended < delivered:
         p.append(Problem("excused_to", f"circumstances that ended before the adviser had the request "
-                                       f"({_day(delivered)}) cannot excuse it"))
+                                       f"({short_date(delivered)}) cannot excuse it"))
     return p
 
 
@@ -216,6 +215,6 @@ def advice_excuse(a: AdviceFacts, what: str, began: date, ended: date | None, to
     dates do not move."""
     problems = advice_excuse_problems(a, began, ended, today, engine)
     due = engine.advice_due(a.requested, a.sent_by)
-    text = (f"The {what} (due {fmt(due)}) will show as excused and will not be chased. This excuses the adviser "
+    text = (f"The {what} (due {long_date(due)}) will show as excused and will not be chased. This excuses the adviser "
             "only: the council's own dates do not move, and week 20 still stands unless an exception excuses it.")
     return Preview(problems, "" if problems else text)

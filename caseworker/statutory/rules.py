@@ -308,12 +308,14 @@ def with_added_rows(raw: dict[str, Any]) -> dict[str, Any]:
     return upgraded
 
 
-def rules_from_dict(raw: dict[str, Any]) -> Rules:
+def rules_from_dict(raw: dict[str, Any], *, complete: bool = False) -> Rules:
+    """The table from its JSON form. ``complete``: it is the shipped table itself, with nothing to fill in."""
     if not isinstance(raw.get("milestones"), list):
         raise RulesError("the table has no 'milestones' list")
     if not isinstance(raw.get("periods", []), list):
         raise RulesError("the table's 'periods' must be a list")
-    raw = with_added_rows(raw)
+    if not complete:
+        raw = with_added_rows(raw)
     milestones = tuple(row_from_dict(m) for m in raw["milestones"])
     names = tuple(m.name for m in milestones)
     if names != MILESTONE_NAMES:
@@ -377,7 +379,7 @@ def load_rules(path: Path | None = None) -> Rules:
         raw = json.loads(text)
     except json.JSONDecodeError as exc:
         raise RulesError(f"timescales file is not valid JSON: {exc}") from exc
-    return rules_from_dict(raw)
+    return rules_from_dict(raw, complete=path is None)
 
 
 _DEFAULT: Rules | None = None

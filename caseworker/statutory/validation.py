@@ -13,6 +13,7 @@ from datetime import date, timedelta
 
 from caseworker.errors import Problem
 from caseworker.statutory.engine import DeadlineEngine, ExceptionFacts, RequestFacts
+from caseworker.vocabulary import short_date
 
 ADVICE_FIELD = {"ep": "ep_advice", "health": "health_advice", "social_care": "social_care_advice",
                 "education": "education_advice", "other": "other_advice"}
@@ -28,19 +29,15 @@ FORMULA_START = ("=", "+", "-", "@")
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
-def _fmt(d: date) -> str:
-    return d.strftime("%d %b %Y").lstrip("0")
-
-
 def _not_after(problems: list[Problem], field: str, value: date | None, limit: date, what: str) -> None:
     if value is not None and value > limit:
-        problems.append(Problem(field, f"{_fmt(value)} is after {what} ({_fmt(limit)})"))
+        problems.append(Problem(field, f"{short_date(value)} is after {what} ({short_date(limit)})"))
 
 
 def _not_before(problems: list[Problem], field: str, value: date | None, limit: date | None,
                 what: str) -> None:
     if value is not None and limit is not None and value < limit:
-        problems.append(Problem(field, f"{_fmt(value)} is before {what} ({_fmt(limit)})"))
+        problems.append(Problem(field, f"{short_date(value)} is before {what} ({short_date(limit)})"))
 
 
 def check_names(p: list[Problem], names: Mapping[str, str | None]) -> None:
@@ -67,11 +64,11 @@ def check_child(p: list[Problem], date_of_birth: date, today: date, *, received:
         return
     if on < date_of_birth:
         p.append(Problem(field, "the request is dated before the child was born" if field == "request_received"
-                         else f"{_fmt(on)} is before the child was born ({_fmt(date_of_birth)})"))
+                         else f"{short_date(on)} is before the child was born ({short_date(date_of_birth)})"))
     elif (age := _years(date_of_birth, on)) > OLDEST:
         what = "when the request was received" if field == "request_received" else "when the plan was issued"
         p.append(Problem("date_of_birth", f"EHC plans are for children and young people up to {OLDEST}: born "
-                                          f"{_fmt(date_of_birth)}, they were {age} {what}"))
+                                          f"{short_date(date_of_birth)}, they were {age} {what}"))
 
 
 def _years(born: date, on: date) -> int:
@@ -83,7 +80,7 @@ def check_received(p: list[Problem], received: date, engine: DeadlineEngine) -> 
     """A request cannot predate the law it is made under (Part 3 of the Children and Families Act 2014)."""
     start = engine.rules.effective_from
     if received < start:
-        p.append(Problem("request_received", f"{_fmt(received)} is before {_fmt(start)}, when EHC needs "
+        p.append(Problem("request_received", f"{short_date(received)} is before {short_date(start)}, when EHC needs "
                                              "assessments began (Children and Families Act 2014, Part 3)"))
 
 
@@ -131,7 +128,7 @@ def check_exception(p: list[Problem], e: ExceptionFacts, received: date, today: 
     _not_after(p, "exception_from", e.began, e.recorded, "the day it was recorded")
     if e.ended is not None:
         if e.ended > today:
-            p.append(Problem("exception_to", f"{_fmt(e.ended)} is after today: leave the end blank while the "
+            p.append(Problem("exception_to", f"{short_date(e.ended)} is after today: leave the end blank while the "
                                              "circumstances go on"))
         _not_before(p, "exception_to", e.ended, e.start, "the day the circumstances began")
 
@@ -153,17 +150,18 @@ def _check_order(p: list[Problem], facts: RequestFacts, engine: DeadlineEngine) 
         p.append(Problem("draft_plan_served", "a draft cannot be served before it is sent"))
     if (facts.draft_served is not None and facts.draft_sent is not None
             and facts.draft_served > facts.draft_sent + MAX_SERVICE_DELAY):
-            p.append(Problem("draft_plan_served", f"{_fmt(facts.draft_served)} is more than "
+            p.append(Problem("draft_plan_served", f"{short_date(facts.draft_served)} is more than "
                                                   f"{MAX_SERVICE_DELAY.days} days after the draft was sent "
-                                                  f"({_fmt(facts.draft_sent)})"))
+                                                  f"({short_date(facts.draft_sent)})"))
     served = engine.draft_served(facts)
     earliest = engine.earliest_final(served)
     if facts.final_issued is not None and earliest is not None and facts.final_issued < earliest:
         assert served is not None
         p.append(Problem(
             "final_plan_issued",
-            f"{_fmt(facts.final_issued)} is inside the family's 15 days on the draft (they run to "
-            f"{_fmt(engine.family_comment_ends(served))}; the earliest lawful final date is {_fmt(earliest)})"))
+            f"{short_date(facts.final_issued)} is inside the family's 15 days on the draft (they run to "
+            f"{short_date(engine.family_comment_ends(served))}; the earliest lawful final date is "
+            f"{short_date(earliest)})"))
 
 
 def _check_after_no(p: list[Problem], facts: RequestFacts) -> None:
@@ -185,8 +183,8 @@ def _check_after_no(p: list[Problem], facts: RequestFacts) -> None:
                              ("decision_to_issue_date", facts.decision_to_issue_on),
                              ("draft_plan_sent", facts.draft_sent)):
             if value is not None and value > facts.withdrawn:
-                p.append(Problem(field, f"{_fmt(value)} is after the request was withdrawn "
-                                        f"({_fmt(facts.withdrawn)})"))
+                p.append(Problem(field, f"{short_date(value)} is after the request was withdrawn "
+                                        f"({short_date(facts.withdrawn)})"))
 
 
 def _check_advice(p: list[Problem], facts: RequestFacts, today: date) -> None:

@@ -14,7 +14,6 @@ from sqlalchemy.orm import Session, aliased, selectinload
 from caseworker.context import AppContext
 from caseworker.errors import NotFound
 from caseworker.letters.correspondent import main_correspondent_id
-from caseworker.reports.deadlines import ADVICE_SHORT
 from caseworker.services.casefile import facts_of
 from caseworker.services.named_setting import ADMISSION_DUTY_KINDS, SETTING_KIND_TITLES
 from caseworker.statutory.engine import EXCUSED, STAGE_CLOSED, AdviceDeadline, RequestDeadlines
@@ -22,6 +21,7 @@ from caseworker.statutory.rules import Timescale
 from caseworker.store.models import AdviceRequest, Allocation, AuditEvent, Case, Child, Consultation, School, Staff
 from caseworker.views.case_people import ChildRecord, child_record
 from caseworker.views.correction_words import ACTION_WORDS, correction_summary
+from caseworker.vocabulary import ADVICE_SHORT, short_date
 
 CONSULTATION_REPLY = timedelta(days=15)  # CoP 9.83, when a council's table has no "school_consultation" row
 
@@ -184,7 +184,7 @@ def _value(key: str, value: Any, staff: dict[int, str]) -> str:
         return "yes" if value else "no"
     if isinstance(value, str) and len(value) == 10 and value[4] == "-":
         try:
-            return date.fromisoformat(value).strftime("%d %b %Y")
+            return short_date(date.fromisoformat(value))
         except ValueError:
             return value
     if isinstance(value, dict):

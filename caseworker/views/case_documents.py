@@ -12,11 +12,11 @@ from datetime import date, datetime
 from sqlalchemy import select
 
 from caseworker.context import AppContext
-from caseworker.reports.deadlines import ADVICE_SHORT
 from caseworker.services.case_documents import DOCUMENT_KIND_TITLES, size_words
 from caseworker.services.case_notes import stored_time
 from caseworker.store.casefile_models import CaseDocument
 from caseworker.store.models import AdviceRequest, Staff
+from caseworker.vocabulary import ADVICE_SHORT, short_date
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,7 +58,7 @@ def case_documents(ctx: AppContext, case_id: int) -> list[DocumentView]:
     answers: dict[int, list[str]] = {}
     for doc_id, kind, asked in links:
         assert doc_id is not None  # the query asks only for linked requests
-        answers.setdefault(doc_id, []).append(f"{ADVICE_SHORT.get(kind, kind)} advice asked {asked:%d %b %Y}")
+        answers.setdefault(doc_id, []).append(f"{ADVICE_SHORT.get(kind, kind)} advice asked {short_date(asked)}")
     return [DocumentView(i, v, case_id, name, media, size, sha, kind, DOCUMENT_KIND_TITLES.get(kind, kind), desc,
                          dated, stored_time(added), who or "", tuple(answers.get(i, ())))
             for i, v, name, media, size, sha, kind, desc, dated, added, who in rows]

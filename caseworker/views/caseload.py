@@ -31,10 +31,11 @@ from caseworker.caseload import (
 )
 from caseworker.caseload.capacity import CASE_HOLDING_ROLES
 from caseworker.caseload.settings import PLAN
-from caseworker.caseload.weights import ADVICE_WORDS, MILESTONE_WORDS, STATE_WORDS
+from caseworker.caseload.weights import ADVICE_WORDS, STATE_WORDS
 from caseworker.context import AppContext
 from caseworker.statutory.engine import LATE, NOT_APPLICABLE, RequestDeadlines
 from caseworker.store import reads
+from caseworker.vocabulary import step_phrase
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,7 +138,7 @@ def _next_due(d: RequestDeadlines) -> tuple[date | None, str]:
     best: tuple[date, str] | None = None
     for m in d.milestones:
         if m.done is None and m.status != NOT_APPLICABLE and (best is None or m.due < best[0]):
-            best = (m.due, MILESTONE_WORDS.get(m.name, m.name))
+            best = (m.due, step_phrase(m.name))
     for a in d.advice:
         if a.received is None and (best is None or a.due < best[0]):
             best = (a.due, ADVICE_WORDS.get(a.kind, "advice"))

@@ -20,6 +20,7 @@ from caseworker.letters.facts import Recipient
 from caseworker.letters.from_case import contact_recipients, split_address
 from caseworker.store.models import AdviceService, CaseOrganisation, Consultation, Organisation, School
 from caseworker.views.case_detail import CaseDetail, SettingView, load_case_details
+from caseworker.vocabulary import short_date
 
 ORGANISATION_PREFIX = {"health_commissioner": "commissioner", "social_care": "social_care", "other_la": "la"}
 COLLEAGUE = "Dear colleague"
@@ -50,7 +51,7 @@ class CaseLetters:
         ended = next((c for c in self.detail.contacts if f"contact:{c.id}" == recipient_id and not c.current), None)
         if found is None and ended is not None and ended.ended_on is not None:
             raise LetterError(f"case {self.detail.reference}: {ended.name} stopped being a contact on "
-                              f"{ended.ended_on:%d %b %Y}; letters no longer go to them")
+                              f"{short_date(ended.ended_on)}; letters no longer go to them")
         if found is None and missing is not None:
             raise LetterError(f"case {self.detail.reference}: {missing} has no postal address on record; add it "
                               "before writing to them")

@@ -20,7 +20,6 @@ from sqlalchemy.orm import Session
 
 from caseworker.context import AppContext
 from caseworker.letters import LetterError, TemplateSet
-from caseworker.reports.deadlines import ADVICE_SHORT
 from caseworker.services.letters import LetterRequest
 from caseworker.statutory.engine import LATE, RequestDeadlines
 from caseworker.store.models import (
@@ -35,6 +34,7 @@ from caseworker.store.models import (
     StatutoryException,
 )
 from caseworker.store.queries import load_request_facts
+from caseworker.vocabulary import ADVICE_SHORT
 
 RECENT = timedelta(days=28)
 CHASE_AGAIN = timedelta(days=14)

@@ -10,6 +10,7 @@ from caseworker.services.case_notes import NOTE_KIND_TITLES, london_day
 from caseworker.statutory.risk import typical_turnaround
 from caseworker.store.queries import advice_returns, load_request_facts
 from caseworker.views.case_notes import FollowUp, open_follow_ups
+from caseworker.vocabulary import short_date
 
 # Turnaround uses each service's recent returns; a year is plenty to hold its last 20.
 TURNAROUND_LOOKBACK = timedelta(days=365)
@@ -30,6 +31,6 @@ def load_my_day(ctx: AppContext, today: date, caseworker: str | None = None) -> 
 def follow_up_item(f: FollowUp, today: date) -> WorkItem:
     """A note's follow-up as a line of work: the case, the child and the note's first line."""
     gap = (f.due - today).days
-    said = f"{NOTE_KIND_TITLES.get(f.kind, f.kind)} on {london_day(f.happened_at):%d %b %Y}"
+    said = f"{NOTE_KIND_TITLES.get(f.kind, f.kind)} on {short_date(london_day(f.happened_at))}"
     return WorkItem(FOLLOW_UPS, f.case_id, f.reference, f.child, f.caseworker, f.first_line or "(no text)", f.due,
                     None, max(0, -gap), gap, said, note_id=f.note_id, note_version=f.note_version)

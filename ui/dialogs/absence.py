@@ -10,6 +10,7 @@ from caseworker.errors import ValidationError
 from caseworker.services.caseload import PlannedMove
 from caseworker.views.caseload import TeamCaseload
 from caseworker.views.team import cover_plan
+from caseworker.vocabulary import day_month, short_date
 from ui.context import DesktopContext
 from ui.dialogs.reallocate import MovesDialog, person_choice
 
@@ -28,8 +29,8 @@ class AbsenceDialog(MovesDialog):
         for p in team.people:
             a = p.absence or p.next_absence
             if a is not None:
-                self.whose.addItem(f"{p.display_name}: {a.reason.lower() or 'absent'} {a.starts:%d %b} to "
-                                   f"{a.ends:%d %b %Y}", p.username)
+                self.whose.addItem(f"{p.display_name}: {a.reason.lower() or 'absent'} {day_month(a.starts)} to "
+                                   f"{short_date(a.ends)}", p.username)
         if username is not None:
             self.whose.setCurrentIndex(max(0, self.whose.findData(username)))
         self.colleagues = QListWidget(self)

@@ -6,29 +6,18 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
-from caseworker.reports.deadlines import ADVICE_SHORT
 from caseworker.text_folding import fold_for_search
 from caseworker.views.case_list import STATUS_RANK, CaseRow
+from caseworker.vocabulary import ADVICE_SHORT, STAGE_ORDER, short_date, stage_short
 from ui.status import status_icon, status_text
 from ui.table_model import Column
 
-STAGE_WORDS = {"request": "Request", "assessment": "Assessment", "drafting": "Drafting",
-               "issued": "Plan issued", "closed": "Closed", "plan": "Plan in place"}
-STAGE_ORDER = ("request", "assessment", "drafting", "issued", "closed", "plan")
 UNALLOCATED = "\x00unallocated"  # the caseworker filter's value for cases with no caseworker
 _LAST = date.max
 
 
-def day_text(d: date | None) -> str:
-    return "" if d is None else f"{d.day} {d:%b %Y}"
-
-
 def age_on(born: date, today: date) -> int:
     return today.year - born.year - ((today.month, today.day) < (born.month, born.day))
-
-
-def stage_text(stage: str) -> str:
-    return STAGE_WORDS.get(stage, stage.replace("_", " ").capitalize())
 
 
 def late_advice_text(row: CaseRow) -> str:
@@ -51,7 +40,7 @@ def case_columns(today: Callable[[], date], needs: dict[str, str]) -> list[Colum
     return [
         Column("Reference", lambda r: r.reference, sort_key=lambda r: r.reference),
         Column("Child", lambda r: r.child, sort_key=lambda r: (r.child.casefold(), r.reference)),
-        Column("Born (age)", lambda r: f"{day_text(r.date_of_birth)} ({age_on(r.date_of_birth, today())})",
+        Column("Born (age)", lambda r: f"{short_date(r.date_of_birth)} ({age_on(r.date_of_birth, today())})",
                sort_key=lambda r: (r.date_of_birth, r.reference), export=lambda r: r.date_of_birth,
                export_title="Date of birth"),
         Column("UPN", lambda r: r.upn, sort_key=lambda r: (r.upn, r.reference)),
@@ -61,13 +50,13 @@ def case_columns(today: Callable[[], date], needs: dict[str, str]) -> list[Colum
                tooltip=lambda r: needs.get(r.primary_need, r.primary_need)),
         Column("Caseworker", lambda r: r.caseworker_name or "Unallocated",
                sort_key=lambda r: (r.caseworker_name == "", r.caseworker_name.casefold(), r.reference)),
-        Column("Stage", lambda r: stage_text(r.stage), sort_key=lambda r: (STAGE_ORDER.index(r.stage)
+        Column("Stage", lambda r: stage_short(r.stage), sort_key=lambda r: (STAGE_ORDER.index(r.stage)
                                                                           if r.stage in STAGE_ORDER else 9,
                                                                           r.reference)),
         Column("Status", lambda r: status_text(r.status), icon=lambda r: status_icon(r.status),
                sort_key=lambda r: (STATUS_RANK.get(r.status, 9), r.next_due or _LAST, r.reference)),
         Column("Next step", lambda r: r.next_step, sort_key=lambda r: (r.next_step, r.reference)),
-        Column("Next due", lambda r: day_text(r.next_due), sort_key=lambda r: (r.next_due or _LAST, r.reference),
+        Column("Next due", lambda r: short_date(r.next_due), sort_key=lambda r: (r.next_due or _LAST, r.reference),
                tooltip=lambda r: due_words(r.next_due, today()), export=lambda r: r.next_due),
         Column("Late advice", late_advice_text, tooltip=late_advice_text,
                sort_key=lambda r: (not r.late_advice, r.late_advice, r.reference)),
@@ -144,7 +133,7 @@ def filter_choices(rows: list[CaseRow], needs: dict[str, str]) -> FilterChoices:
             unallocated = True
     ordered = [s for s in STAGE_ORDER if s in stages] + sorted(s for s in stages if s not in STAGE_ORDER)
     return FilterChoices(
-        stages=[(stage_text(s), s) for s in ordered],
+        stages=[(stage_short(s), s) for s in ordered],
         caseworkers=[(name, user) for _key, name, user in sorted(people)]
         + ([("Unallocated", UNALLOCATED)] if unallocated else []),
         statuses=[(status_text(s), s) for s in sorted(statuses, key=lambda s: (STATUS_RANK.get(s, 9), s))],

@@ -32,6 +32,7 @@ from caseworker.reports.my_day import (
 from caseworker.views.caseload import CaseLoad, load_team_caseload
 from caseworker.views.my_day import load_my_day
 from caseworker.views.staff import list_staff
+from caseworker.vocabulary import weekday_date
 from ui.panels._allocating import ALLOCATE_TEXT
 from ui.panels._cases_table import CaseTable
 from ui.status import status_colour, status_icon
@@ -93,14 +94,6 @@ def load(ctx: AppContext, today: date, viewing: str | None, unallocated: bool = 
     return MyDayLoad(day, names, viewing, waiting)
 
 
-def long_date(d: date) -> str:
-    return f"{d:%A} {d.day} {d:%B %Y}"
-
-
-def short_date(d: date | None) -> str:
-    return "" if d is None else f"{d:%a} {d.day} {d:%b %Y}"
-
-
 def _days(n: int) -> str:
     return f"{n} day{'s' if n != 1 else ''}"
 
@@ -138,7 +131,7 @@ WORK_BY_TIP = "The due date is not a working day: have it done by this last work
 
 def work_by_text(item: WorkItem) -> str:
     """The work-by date, only where it is earlier than the due date (a weekend or bank holiday)."""
-    return short_date(item.work_by) if item.work_by is not None and item.work_by != item.due else ""
+    return weekday_date(item.work_by) if item.work_by is not None and item.work_by != item.due else ""
 
 
 def note_text(item: WorkItem) -> str:
@@ -178,7 +171,7 @@ def work_columns(names: dict[str, str], section: str = OVERDUE_STEPS) -> list[Co
         Column("Child", lambda i: i.child, sort_key=lambda i: (i.child.casefold(), i.reference)),
         Column("What", lambda i: i.what, sort_key=lambda i: (i.what, i.days_left, i.reference),
                tooltip=lambda i: i.what),
-        Column(date_title, lambda i: short_date(i.due), sort_key=lambda i: (i.due, i.reference),
+        Column(date_title, lambda i: weekday_date(i.due), sort_key=lambda i: (i.due, i.reference),
                tooltip=lambda i: date_tip),
         Column("Work by", work_by_text, sort_key=lambda i: (i.work_by or i.due, i.reference),
                tooltip=lambda i: WORK_BY_TIP if work_by_text(i) else ""),

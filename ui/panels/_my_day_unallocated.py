@@ -9,9 +9,10 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from caseworker.views.caseload import CaseLoad
+from caseworker.vocabulary import weekday_date
 from ui.panels._allocating import ALLOCATE_TEXT
 from ui.panels._cases_table import CaseTable
-from ui.panels._my_day_parts import CARD_TITLES, MAX_VISIBLE_ROWS, SECTION_STATUS, UNALLOCATED, short_date
+from ui.panels._my_day_parts import CARD_TITLES, MAX_VISIBLE_ROWS, SECTION_STATUS, UNALLOCATED
 from ui.status import status_colour, status_icon
 from ui.table_model import Column, RowTableModel
 
@@ -31,7 +32,7 @@ def unallocated_columns() -> list[Column[CaseLoad]]:
         Column("Child", lambda c: c.child, sort_key=lambda c: (c.child.casefold(), c.reference)),
         Column("Stage", lambda c: first_capital(c.state_words), sort_key=lambda c: (c.state_words, c.reference)),
         Column("Next step", lambda c: first_capital(c.next_what), sort_key=lambda c: (c.next_what, c.reference)),
-        Column("Due", lambda c: short_date(c.next_due),
+        Column("Due", lambda c: weekday_date(c.next_due),
                sort_key=lambda c: (c.next_due is None, c.next_due or c.reference, c.reference),
                tooltip=lambda c: "Overdue" if c.overdue else ""),
     ]

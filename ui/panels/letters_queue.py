@@ -32,6 +32,7 @@ from caseworker.progress import Progress
 from caseworker.services.letters import LetterBatch, LetterKit, make_letters, mark_sent
 from caseworker.views.letters_queue import QueuedLetter, letters_to_send, mark_blocked
 from caseworker.views.staff import list_staff
+from caseworker.vocabulary import spelt_date
 from ui.context import DesktopContext
 from ui.dialogs.base import alive
 from ui.panels._record_tables import RecordTable
@@ -389,7 +390,7 @@ class LettersQueuePanel(ReloadingPanel):
     # --- after the batch ---------------------------------------------------------------------------
     def _batch_title(self) -> str:
         n = len(self.last_batch.made) if self.last_batch else 0
-        return f"Letters to send: {n} letter{'s' if n != 1 else ''}, {self.desktop.today():%d %B %Y}"
+        return f"Letters to send: {n} letter{'s' if n != 1 else ''}, {spelt_date(self.desktop.today())}"
 
     def print_batch(self) -> bool:
         batch = self.last_batch

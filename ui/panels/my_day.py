@@ -22,12 +22,13 @@ from PySide6.QtWidgets import (
 )
 
 from caseworker.reports.my_day import FOLLOW_UPS, SECTION_ORDER
+from caseworker.vocabulary import full_date
 from ui.context import DesktopContext
 from ui.dialogs.base import alive
 from ui.dialogs.reallocate import ReallocateDialog
 from ui.panels._allocating import allocate_cases
 from ui.panels._my_day_follow_ups import offer_follow_up_done
-from ui.panels._my_day_parts import UNALLOCATED, MyDayLoad, Section, SummaryCard, load, long_date
+from ui.panels._my_day_parts import UNALLOCATED, MyDayLoad, Section, SummaryCard, load
 from ui.panels._my_day_unallocated import UnallocatedSection
 from ui.panels._reload import ReloadingPanel
 
@@ -179,7 +180,7 @@ class MyDayPanel(ReloadingPanel):
         self.empty.show()
 
     def _show_heading(self, total: int | None = None) -> None:
-        self.heading.setText(f"My day \u2014 {long_date(self.desktop.today())}")
+        self.heading.setText(f"My day \u2014 {full_date(self.desktop.today())}")
         viewing = self.desktop.viewing
         if viewing is None:
             who = "Whole team"

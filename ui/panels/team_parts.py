@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem,
 
 from caseworker.caseload import percent
 from caseworker.views.caseload import CaseLoad, PersonLoad
+from caseworker.vocabulary import short_date
 from ui.table_model import Column, Index, RowTableModel
 
 CASES_MIME = "application/x-caseworker-case-ids"
@@ -44,7 +45,7 @@ CASE_COLUMNS: list[Column[CaseLoad]] = [
     Column("Child", lambda c: c.child),
     Column("Stage", lambda c: c.state_words),
     Column("Points", lambda c: f"{c.points:g}", lambda c: c.points, align_right=True),
-    Column("Next deadline", lambda c: f"{c.next_what} {c.next_due:%d %b %Y}" if c.next_due else "-",
+    Column("Next deadline", lambda c: f"{c.next_what} {short_date(c.next_due)}" if c.next_due else "-",
            lambda c: (c.next_due is None, c.next_due)),
     Column("Stays put because", lambda c: c.protected or ""),
 ]

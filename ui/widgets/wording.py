@@ -24,30 +24,19 @@ from caseworker.statutory.engine import (
 )
 from caseworker.statutory.rules import Rules
 from caseworker.views.case_detail import AdviceView, CaseDetail, ExceptionView
+from caseworker.vocabulary import ADVICE_SHORT, MILESTONE_LABELS, stage_long
+from caseworker.vocabulary import long_date as long_date  # re-exported: the panels write dates through here
+from caseworker.vocabulary import short_date as short_date
 from ui.status import status_text
 
 LONDON = ZoneInfo("Europe/London")
 WEEKS = 20
 DAYS = 7 * WEEKS
 
-MILESTONE_SHORT = {
-    "decision_to_assess": "Decision to assess",
-    "issue_decision": "Decision to issue",
-    "draft_latest_safe": "Draft (latest safe day)",
-    "final_plan": "Final plan",
-}
-ADVICE_SHORT = {"ep": "EP", "health": "Health", "social_care": "Social care", "education": "Education",
-                "other": "Other"}
+# The milestones' labels and the dates come from caseworker.vocabulary (one place for the app's words).
+MILESTONE_SHORT = MILESTONE_LABELS
 ADVICE_LONG = {"ep": "EP (educational psychology)", "health": "Health (medical)",
                "social_care": "Social care", "education": "Education (school or setting)", "other": "Other"}
-STAGE_WORDS = {
-    "request": "Request: deciding whether to assess",
-    "assessment": "Assessment: gathering advice",
-    "drafting": "Drafting the plan",
-    "issued": "Plan issued",
-    "closed": "Closed",
-    "plan": "Plan in place",
-}
 LATE_STATUSES = frozenset({"overdue", "late", "met_late", "received_late"})
 # How a request or a draft went; post arrives on the second working day after posting.
 SENT_BY_WORDS = {"email": "Email", "portal": "Portal", "hand": "Hand", "post": "Post"}
@@ -57,16 +46,6 @@ REPLY_WORDS = {"agrees": "Agrees to be named", "declines": "Declines to be named
 LATER_THAN_PLANNED = "Later than planned"
 PAST_PLANNED_DAY = "Past the planned day"
 NOT_BINDING = "Not binding: being later than this date is behind plan, not a breach of the law."
-
-
-def long_date(d: date | None) -> str:
-    """Mon 3 March 2025 (as the previews and letters say it)."""
-    return "" if d is None else f"{d:%a} {d.day} {d:%B %Y}"
-
-
-def short_date(d: date | None) -> str:
-    """3 Mar 2025 (tables and markers)."""
-    return "" if d is None else f"{d.day} {d:%b %Y}"
 
 
 def local_time(at: datetime) -> str:
@@ -114,7 +93,7 @@ def _appeal_words(notified: date, today: date, rules: Rules | None) -> str:
 
 
 def stage_words(stage: str) -> str:
-    return STAGE_WORDS.get(stage, stage.replace("_", " ").capitalize())
+    return stage_long(stage)
 
 
 def milestone_status_words(status: str) -> str:
