@@ -21,6 +21,7 @@ from caseworker.statutory.rules import Timescale
 from caseworker.store.models import AdviceRequest, Allocation, AuditEvent, Case, Child, Consultation, School, Staff
 from caseworker.views.case_people import ChildRecord, child_record
 from caseworker.views.correction_words import ACTION_WORDS, correction_summary
+from caseworker.views.plan_detail import PlanDetail, load_plan_detail
 from caseworker.vocabulary import ADVICE_SHORT, short_date
 
 CONSULTATION_REPLY = timedelta(days=15)  # CoP 9.83, when a council's table has no "school_consultation" row
@@ -159,6 +160,7 @@ class CaseDetail:
     existing_advice: tuple[tuple[str, str], ...] = ()  # (kind, reason): advice already available, reg 6(4)
     draft_sent_by: str = "email"
     child_record: ChildRecord | None = None  # every field of the child, for the Edit child form
+    plan: PlanDetail | None = None  # the plan once issued (its reviews, amendments, transfer, ceasing)
 
     @property
     def stage(self) -> str:
@@ -223,16 +225,18 @@ def _history_entry(at: datetime, who: str | None, action: str, before: Any, afte
 
 
 def load_case_detail(ctx: AppContext, case_id: int, today: date, *, with_history: bool = True) -> CaseDetail:
-    """The case as its record shows it; ``with_history=False`` skips the audit trail."""
-    found = load_case_details(ctx, [case_id], today, with_history=with_history)
+    """The case as its record shows it, with its plan once issued; ``with_history=False`` skips the audit
+    trail."""
+    found = load_case_details(ctx, [case_id], today, with_history=with_history, with_plan=True)
     if case_id not in found:
         raise NotFound(f"there is no case with id {case_id}")
     return found[case_id]
 
 
 def load_case_details(ctx: AppContext, case_ids: Sequence[int], today: date, *,
-                      with_history: bool = False) -> dict[int, CaseDetail]:
-    """Many cases in a few queries (a day's letters); ids that do not exist are left out."""
+                      with_history: bool = False, with_plan: bool = False) -> dict[int, CaseDetail]:
+    """Many cases in a few queries (a day's letters); ids that do not exist are left out. ``with_plan``
+    works out each issued plan's own clocks too (a few queries a case: the record's, one at a time)."""
     with ctx.db.sessions() as s:
         cases = s.scalars(select(Case).where(Case.id.in_(list(case_ids))).options(
             selectinload(Case.advice_requests).selectinload(AdviceRequest.service),
@@ -250,7 +254,8 @@ def load_case_details(ctx: AppContext, case_ids: Sequence[int], today: date, *,
             history = _history(s, case.id) if with_history else []
             detail = _detail(ctx, case, today, schools.get(case.child.school_id or 0, ""), history, staff)
             details[case.id] = replace(detail, allocations=tuple(spells.get(case.id, ())),
-                                       consultations=tuple(consulted.get(case.id, ())))
+                                       consultations=tuple(consulted.get(case.id, ())),
+                                       plan=load_plan_detail(s, ctx, case, today) if with_plan else None)
         return details
 
 
