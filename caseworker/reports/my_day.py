@@ -30,6 +30,13 @@ AT_RISK = "at_risk"
 DRAFT_PAST_SAFE_DAY = "draft_past_safe_day"
 FINAL_WAITING = "final_waiting"
 FOLLOW_UPS = "follow_ups"
+# Plans in place (reports/my_day_plans.py fills these from the plan clocks).
+REVIEWS_OVERDUE = "reviews_overdue"
+REVIEWS_DUE = "reviews_due"
+REVIEW_DECISIONS = "review_decisions"
+AMENDMENTS_DUE = "amendments_due"
+TRANSFERS_AT_RISK = "transfers_at_risk"
+CEASE_WAITING = "cease_waiting"
 
 SECTION_TITLES = {
     OVERDUE_STEPS: "Overdue",
@@ -42,8 +49,16 @@ SECTION_TITLES = {
     DRAFT_PAST_SAFE_DAY: "Draft past its latest safe day",
     FINAL_WAITING: "Final plan waiting for the family's 15 days",
     FOLLOW_UPS: "Follow-ups",
+    REVIEWS_OVERDUE: "Annual reviews overdue",
+    REVIEWS_DUE: "Annual reviews due within 8 weeks",
+    REVIEW_DECISIONS: "Review decisions due",
+    AMENDMENTS_DUE: "Amended plans due",
+    TRANSFERS_AT_RISK: "Phase transfers at risk",
+    CEASE_WAITING: "Ceasing: waiting for the appeal window",
 }
 SECTION_ORDER = tuple(SECTION_TITLES)
+PLAN_SECTIONS = (REVIEWS_OVERDUE, REVIEWS_DUE, REVIEW_DECISIONS, AMENDMENTS_DUE, TRANSFERS_AT_RISK, CEASE_WAITING)
+REQUEST_SECTIONS = tuple(s for s in SECTION_ORDER if s not in PLAN_SECTIONS)
 
 
 @dataclass(frozen=True, slots=True)

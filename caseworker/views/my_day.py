@@ -6,8 +6,13 @@ from datetime import date, timedelta
 
 from caseworker.context import AppContext
 from caseworker.reports.my_day import FOLLOW_UPS, MyDay, WorkItem, build_my_day
+from caseworker.reports.my_day_plans import add_plan_work
 from caseworker.services.case_notes import NOTE_KIND_TITLES, london_day
+from caseworker.statutory.plans import clocks_for
 from caseworker.statutory.risk import typical_turnaround
+from caseworker.statutory.rules import Rules
+from caseworker.store.plan_reads import plan_facts
+from caseworker.store.plan_work_reads import plans_maybe_with_work
 from caseworker.store.queries import advice_returns, load_request_facts
 from caseworker.views.case_notes import FollowUp, open_follow_ups
 from caseworker.vocabulary import short_date
@@ -21,11 +26,30 @@ def load_my_day(ctx: AppContext, today: date, caseworker: str | None = None) -> 
         facts = load_request_facts(s, open_only=True, caseworker=caseworker)
         returns = advice_returns(s, since=today - TURNAROUND_LOOKBACK)
         follow_ups = open_follow_ups(s, today, caseworker)
+        # The plans in place, read once in the bulk read's few queries (only this person's when one is shown).
+        started_by = review_started_by(ctx.engine.rules, today)
+        ids = None if started_by is None else plans_maybe_with_work(s, started_by, caseworker)
+        plans = plan_facts(s, caseworker=caseworker, case_ids=ids)
     turnaround = typical_turnaround(returns, ctx.engine.rules)
     day = build_my_day(ctx.engine.evaluate_all(facts, today), today, turnaround, ctx.engine.rules)
     day.sections[FOLLOW_UPS] = sorted((follow_up_item(f, today) for f in follow_ups),
                                       key=lambda i: (i.days_left, i.reference))
+    clocks = clocks_for(ctx.engine.rules, ctx.engine.calendar)
+    add_plan_work(clocks.schedule_all(plans, today), today, day)
     return day
+
+
+def review_started_by(rules: Rules, today: date) -> date | None:
+    """The latest start of a review clock whose review may be due within its due-soon window today: a
+    month is at least 28 days, so a clock started later ends after the window (None: a period of a
+    fixed day or counted back, where every plan is read)."""
+    row = rules.row("annual_review")
+    p = row.period
+    if p.on is not None or min(p.days, p.weeks, p.months) < 0:
+        return None
+    soon = rules.due_soon_days if row.due_soon_days is None else row.due_soon_days
+    shortest = 28 * p.months + 7 * p.weeks + p.days - 2  # a day's slack each way for how the days count
+    return today + timedelta(days=soon - shortest)
 
 
 def follow_up_item(f: FollowUp, today: date) -> WorkItem:
