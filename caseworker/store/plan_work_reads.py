@@ -33,7 +33,7 @@ def plans_maybe_with_work(session: Session, review_started_by: date, caseworker:
     be due soon or overdue), or with a review, amendment, transfer or cease under way; one caseworker's
     when named."""
     d = Dialect(session.get_bind().dialect.name)
-    conn = session.connection().connection.driver_connection
+    conn: Any = session.connection().connection.driver_connection
     day: Any = review_started_by.isoformat() if d.name == "sqlite" else review_started_by
     where = [ISSUED_SQL]
     params: list[Any] = []

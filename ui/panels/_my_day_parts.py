@@ -16,7 +16,9 @@ from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLay
 from caseworker.context import AppContext
 from caseworker.reports.my_day import (
     ADVICE_DUE_SOON,
+    AMENDMENTS_DUE,
     AT_RISK,
+    CEASE_WAITING,
     DRAFT_PAST_SAFE_DAY,
     DUE_THIS_WEEK,
     FINAL_WAITING,
@@ -25,7 +27,11 @@ from caseworker.reports.my_day import (
     LATE_HEALTH,
     LATE_OTHER_ADVICE,
     OVERDUE_STEPS,
+    REVIEW_DECISIONS,
+    REVIEWS_DUE,
+    REVIEWS_OVERDUE,
     SECTION_TITLES,
+    TRANSFERS_AT_RISK,
     MyDay,
     WorkItem,
 )
@@ -42,13 +48,20 @@ UNALLOCATED = "unallocated"  # a team lead's list of cases nobody holds (not one
 SHORT_TITLES = {OVERDUE_STEPS: "Overdue", DUE_THIS_WEEK: "Due this week", LATE_EP: "Late EP advice",
                 LATE_HEALTH: "Late health advice", LATE_OTHER_ADVICE: "Other late advice",
                 ADVICE_DUE_SOON: "Advice due soon", AT_RISK: "At risk", DRAFT_PAST_SAFE_DAY: "Draft past safe day",
-                FINAL_WAITING: "Final plan waiting", FOLLOW_UPS: "Follow-ups", UNALLOCATED: "Not allocated"}
+                FINAL_WAITING: "Final plan waiting", FOLLOW_UPS: "Follow-ups", UNALLOCATED: "Not allocated",
+                REVIEWS_OVERDUE: "Reviews overdue", REVIEWS_DUE: "Reviews due in 8 weeks",
+                REVIEW_DECISIONS: "Review decisions due", AMENDMENTS_DUE: "Amended plans due",
+                TRANSFERS_AT_RISK: "Transfers at risk", CEASE_WAITING: "Cease decisions"}
 # The status each section wears (icon, colour and the words of its summary); EP and health are loudest.
 # The latest safe draft day binds nobody: a draft past it is behind plan (amber), never a breach (red).
 SECTION_STATUS = {OVERDUE_STEPS: "overdue", DUE_THIS_WEEK: "due_soon", LATE_EP: "late_advice",
                   LATE_HEALTH: "late_advice", LATE_OTHER_ADVICE: "late_advice", ADVICE_DUE_SOON: "due_soon",
                   AT_RISK: "at_risk", DRAFT_PAST_SAFE_DAY: "at_risk", FINAL_WAITING: "pending",
-                  FOLLOW_UPS: "pending", UNALLOCATED: "pending"}
+                  FOLLOW_UPS: "pending", UNALLOCATED: "pending", REVIEWS_OVERDUE: "overdue", REVIEWS_DUE: "due_soon",
+                  REVIEW_DECISIONS: "due_soon", AMENDMENTS_DUE: "due_soon", TRANSFERS_AT_RISK: "at_risk",
+                  CEASE_WAITING: "pending"}
+# Sections whose rows are coloured by their own lateness (overdue once past the due date).
+DATED_SECTIONS = frozenset({REVIEW_DECISIONS, AMENDMENTS_DUE, TRANSFERS_AT_RISK})
 SECTION_HINTS = {
     LATE_EP: "Educational psychology advice is past its 6-week deadline: chase the EP service today.",
     LATE_HEALTH: "Health advice is past its 6-week deadline: chase the health service (or the DMO/DCO) today.",
@@ -57,6 +70,11 @@ SECTION_HINTS = {
     DRAFT_PAST_SAFE_DAY: "The latest safe day is the team's own planning date, not a legal deadline: send the draft "
                          "as soon as it can go, so the family's 15 days still end before week 20.",
     FOLLOW_UPS: "Follow-ups set on case notes. Right-click one, or press Ctrl+D, to mark it done.",
+    REVIEW_DECISIONS: "The review meeting is held: decide and notify the outcome within 4 weeks of it.",
+    AMENDMENTS_DUE: "The final amended plan is due within 7 days, or the family's 15 days to comment have ended.",
+    TRANSFERS_AT_RISK: "The plan naming the next school or college is due within 28 days (or late) and not issued.",
+    CEASE_WAITING: "A decision to cease is kept until the family's appeal window closes; the date is the first day "
+                   "the plan may be ceased.",
 }
 CARD_TITLES = {**SECTION_TITLES, UNALLOCATED: "Cases not allocated"}
 # What each section's date is, where it is not the statutory due date.
@@ -64,7 +82,8 @@ DATE_TITLES = {FOLLOW_UPS: ("Follow up", "The day the note said to follow it up"
                FINAL_WAITING: ("Earliest final", "The earliest day the final plan may lawfully be issued"),
                AT_RISK: ("Safe day", "The latest safe day to send the draft plan"),
                DRAFT_PAST_SAFE_DAY: ("Safe day", "The latest safe day to send the draft plan (the council's own "
-                                                 "planning date)")}
+                                                 "planning date)"),
+               CEASE_WAITING: ("May cease from", "The first day after the appeal window closes")}
 DUE_TITLE = ("Due", "The statutory date")
 CANNOT_BE_MET = "cannot be met: "  # how reports.my_day.cannot_be_met_note begins (the When column says it)
 LOUD = frozenset({LATE_EP, LATE_HEALTH})
@@ -113,6 +132,8 @@ def when_words(item: WorkItem) -> str:
         return "safe day is today" if left == 0 else f"safe day in {_days(left)}"
     if item.section == FOLLOW_UPS:  # the team's own reminder, never "late"
         return "today" if late == 0 else f"since {_days(late)}"
+    if item.section == CEASE_WAITING:  # waiting on the family's window, never "late"
+        return "may cease now" if left <= 0 else f"may cease in {_days(left)}"
     if item.section == DRAFT_PAST_SAFE_DAY:  # not a legal deadline: behind plan, never "late"
         return f"{_days(late)} past the planned day"
     if late > 0:
@@ -142,8 +163,12 @@ def note_text(item: WorkItem) -> str:
 
 
 def item_status(item: WorkItem) -> str:
-    if item.section in (AT_RISK, FINAL_WAITING, DRAFT_PAST_SAFE_DAY, FOLLOW_UPS):
+    if item.section in (AT_RISK, FINAL_WAITING, DRAFT_PAST_SAFE_DAY, FOLLOW_UPS, REVIEWS_OVERDUE, REVIEWS_DUE):
         return SECTION_STATUS[item.section]
+    if item.section == CEASE_WAITING:
+        return "due_soon" if item.days_left <= 0 else "pending"  # ready to cease: act on it
+    if item.section in DATED_SECTIONS:
+        return "overdue" if item.days_late > 0 else SECTION_STATUS[item.section]
     if cannot_be_met(item):
         return "overdue"  # certain to be missed: as loud as a breach
     if item.days_late > 0:

@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from caseworker.reports.my_day import FOLLOW_UPS, SECTION_ORDER
+from caseworker.reports.my_day import FOLLOW_UPS, PLAN_SECTIONS, REQUEST_SECTIONS, SECTION_ORDER
 from caseworker.vocabulary import full_date
 from ui.context import DesktopContext
 from ui.dialogs.base import alive
@@ -73,10 +73,24 @@ class MyDayPanel(ReloadingPanel):
             card.chosen.connect(self.show_section)
         self.summary = QWidget(self)
         self.summary.setAccessibleName("Summary")
-        cards = QHBoxLayout(self.summary)
-        cards.setContentsMargins(0, 0, 0, 0)
-        for card in self.cards.values():
-            cards.addWidget(card, 1)
+        rows = QVBoxLayout(self.summary)
+        rows.setContentsMargins(0, 0, 0, 0)
+        rows.setSpacing(4)
+        # Two rows of tiles: today's request work, then the plans in place (one row would not fit 1280 wide).
+        requests = QHBoxLayout()
+        for key in (*REQUEST_SECTIONS, UNALLOCATED):
+            requests.addWidget(self.cards[key], 1)
+        self.plans_heading = QLabel("Plans in place", self.summary)
+        self.plans_heading.setAccessibleName("Plans in place")
+        bold = self.plans_heading.font()
+        bold.setBold(True)
+        self.plans_heading.setFont(bold)
+        plans = QHBoxLayout()
+        plans.addWidget(self.plans_heading, 0)
+        for key in PLAN_SECTIONS:
+            plans.addWidget(self.cards[key], 1)
+        rows.addLayout(requests)
+        rows.addLayout(plans)
 
         content = QWidget()
         content.setAccessibleName("My day sections")
@@ -122,7 +136,8 @@ class MyDayPanel(ReloadingPanel):
         layout.addSpacing(4)
         layout.addWidget(self.page, 1)
 
-        order: list[QWidget] = [self.reload, *self.cards.values(), *(s.table for s in self.sections.values()),
+        tiles = [self.cards[k] for k in (*REQUEST_SECTIONS, UNALLOCATED, *PLAN_SECTIONS)]
+        order: list[QWidget] = [self.reload, *tiles, *(s.table for s in self.sections.values()),
                                 self.unallocated.allocate_button, self.unallocated.table]
         for first, second in pairwise(order):
             self.setTabOrder(first, second)
