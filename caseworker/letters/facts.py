@@ -156,6 +156,51 @@ class SettingFacts:
 
 
 @dataclass(frozen=True, slots=True)
+class PlanLetterFacts:
+    """A plan in place: what is recorded of it and the dates the plan clocks work out (None: not recorded).
+
+    A review "under way" has its meeting recorded and its decision not yet notified; the "last" review is
+    the one whose decision was notified last. The amendment is the latest notice of proposed amendments.
+    """
+
+    issued: date
+    next_review_due: date | None = None  # the last day of the 12 months the next review falls in
+    review_meeting: date | None = None  # the meeting of the review under way (it may be arranged ahead)
+    invitations_sent: date | None = None
+    advice_by: date | None = None  # advice and information circulated at least 2 weeks before the meeting
+    review_report_due: date | None = None  # 2 weeks after the meeting
+    review_decision_due: date | None = None  # 4 weeks after the meeting
+    last_review_meeting: date | None = None
+    review_decision: str | None = None  # maintain, amend or cease
+    review_decision_notified: date | None = None
+    last_review_decision_due: date | None = None  # 4 weeks after the last review's meeting
+    amendment_notice_sent: date | None = None
+    amendment_served: date | None = None  # the family's 15 days begin with it
+    amendment_comments_until: date | None = None
+    amended_plan_due: date | None = None  # 8 weeks from the notice
+    amended_plan_issued: date | None = None
+    amendment_follows_review: bool | None = None  # the notice carries the last review's decision to amend
+    transfer_kind: str | None = None  # school, post16 or post16_move
+    transfer_date: date | None = None  # the day the child moves
+    transfer_due: date | None = None  # the amended plan naming the next setting
+    transfer_consulted: date | None = None  # the next setting consulted on being named
+    transfer_school: str | None = None  # the setting consulted
+    cease_proposed: date | None = None
+    cease_decided: date | None = None  # the decision to cease notified
+    appeal_until: date | None = None  # the last day the family may appeal the decision to cease
+    cease_appeal_lodged: date | None = None  # an appeal waiting for the Tribunal
+    cease_follows_review: bool | None = None  # the decision to cease was the last review's decision
+
+
+@dataclass(frozen=True, slots=True)
+class MeetingFacts:
+    """What the caseworker types when making a review invitation: the meeting's time and place."""
+
+    time: str | None = None
+    place: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class LetterFacts:
     council: CouncilSettings
     recipient: Recipient
@@ -168,6 +213,8 @@ class LetterFacts:
     reasons: tuple[str, ...] = ()  # the decision's reasons, as the caseworker wrote them (one per point)
     setting: SettingFacts | None = None
     letter_date: date | None = None  # the date printed (a decision's notification date); None: today
+    plan: PlanLetterFacts | None = None  # a plan in place
+    meeting: MeetingFacts | None = None  # typed with the letter (a review invitation)
 
     @property
     def dated(self) -> date:
@@ -187,11 +234,15 @@ NAMESPACES: dict[str, frozenset[str]] = {
     "advice": frozenset({*(f.name for f in fields(AdviceLetterFacts)), "first_requested", "by_post"}),
     "exception": frozenset(f.name for f in fields(ExceptionLetterFacts)),
     "setting": frozenset(f.name for f in fields(SettingFacts)),
+    "plan": frozenset(f.name for f in fields(PlanLetterFacts)),
+    "meeting": frozenset(f.name for f in fields(MeetingFacts)),
 }
 # Dates every letter has, derived from its own date with the timescales table.
 LETTER_DATES = ("appeal_by", "mediation_contact_by", "reply_by")
 # The appealable decision a letter notifies (its template's ``decision``), for the rights paragraphs.
-DECISIONS = ("not_to_assess", "not_to_issue", "plan")
+# "plan": a final plan or final amended plan; "review": a review decision to keep the plan as it is;
+# "cease": a decision to cease the plan.
+DECISIONS = ("not_to_assess", "not_to_issue", "plan", "review", "cease")
 TOP_LEVEL = frozenset({"council", *NAMESPACES, "today", "letter_date", "our_reference", "reasons", "decision",
                        *LETTER_DATES})
 _NUMBERING = re.compile(r"^\s*(?:\d{1,2}[.)]|[-\u2022*])\s+")

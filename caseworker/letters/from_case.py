@@ -17,16 +17,28 @@ from caseworker.letters.facts import (
     ChildFacts,
     ExceptionLetterFacts,
     LetterFacts,
+    MeetingFacts,
+    PlanLetterFacts,
     Recipient,
     SettingFacts,
     clean_reasons,
 )
 from caseworker.letters.settings import CouncilSettings
 from caseworker.letters.words import long_date
+from caseworker.statutory.clocks import run_clock
 from caseworker.statutory.engine import NOT_APPLICABLE
+from caseworker.statutory.plan_facts import AMEND, CEASE, ReviewFacts
+from caseworker.statutory.plans import (
+    CEASE_APPEAL_PENDING,
+    clocks_for,
+    last_decision,
+    review_events,
+    review_under_way,
+)
 
 if TYPE_CHECKING:  # types only: the letters never touch the database or the views' queries
     from caseworker.statutory.engine import DeadlineEngine, RequestDeadlines
+    from caseworker.statutory.plan_facts import PlanFacts
     from caseworker.views.case_detail import AdviceView, CaseDetail, ContactView, ExceptionView
 
 CONTACT_KINDS = {"parent": "parent", "carer": "carer", "young_person": "young_person"}
@@ -220,16 +232,72 @@ def _setting_facts(detail: CaseDetail) -> SettingFacts | None:
     return SettingFacts(name=s.name, kind=s.kind, kind_title=s.kind_title, admission_duty=s.admission_duty)
 
 
+def plan_letter_facts(plan: PlanFacts, today: date, engine: DeadlineEngine,
+                      transfer_school: str | None = None) -> PlanLetterFacts:
+    """A plan in place as its letters speak of it: its recorded dates and the plan clocks' dates on
+    ``today`` (``transfer_school``: the name of the setting consulted about the next move)."""
+    schedule = clocks_for(engine.rules, engine.calendar).schedule(plan, today)
+    review = schedule.review
+    steps = {s.name: s.due for s in review.steps}
+    under_way = review_under_way(plan.reviews)
+    last = last_decision(plan.reviews)
+    facts = PlanLetterFacts(
+        issued=plan.plan_issued, next_review_due=review.due, review_meeting=review.meeting,
+        invitations_sent=under_way.invitations_sent if under_way else None,
+        advice_by=steps.get("review_invitations"), review_report_due=steps.get("review_report"),
+        review_decision_due=steps.get("review_decision"),
+        last_review_meeting=last.meeting if last else None, review_decision=last.decision if last else None,
+        review_decision_notified=last.notified if last else None,
+        last_review_decision_due=_decision_due(last, engine))
+    if (a := schedule.amendment) is not None:
+        facts = replace(facts, amendment_notice_sent=a.notice_sent, amendment_served=a.served,
+                        amendment_comments_until=a.comments_until, amended_plan_due=a.final_due,
+                        amended_plan_issued=a.final_issued,
+                        amendment_follows_review=_follows(last, AMEND, a.notice_sent, plan))
+    if (t := schedule.transfer) is not None:
+        facts = replace(facts, transfer_kind=t.kind, transfer_date=t.transfer_date, transfer_due=t.due,
+                        transfer_consulted=t.consultation_sent,
+                        transfer_school=transfer_school if t.consultation_sent else None)
+    if (c := schedule.cease) is not None and plan.cease is not None:
+        pending = c.state == CEASE_APPEAL_PENDING
+        facts = replace(facts, cease_proposed=c.proposed, cease_decided=c.decided, appeal_until=c.appeal_until,
+                        cease_appeal_lodged=plan.cease.appeal_lodged if pending else None,
+                        cease_follows_review=c.decided is not None and _follows(last, CEASE, c.decided, plan))
+    return facts
+
+
+def _decision_due(review: ReviewFacts | None, engine: DeadlineEngine) -> date | None:
+    """The last day to notify a review's decision: 4 weeks after its meeting (the table's row)."""
+    if review is None or review.meeting is None or "review_decision" not in engine.rules.table:
+        return None
+    clock = run_clock(engine.rules.row("review_decision"), review_events(review), engine.rules)
+    return clock.due if clock is not None else None
+
+
+def _follows(last: ReviewFacts | None, decision: str, on: date, plan: PlanFacts) -> bool:
+    """Whether what was done ``on`` carries the last review's decision (and its meeting is on record): a
+    decision to cease notified that day; amendments proposed on or after the decision to amend, with no
+    other notice between."""
+    if last is None or last.decision != decision or last.notified is None or last.notified > on \
+            or last.meeting is None:  # a review imported without its meeting: the letter cannot name it
+        return False
+    if decision == CEASE:
+        return last.notified == on
+    return not any(last.notified <= a.notice_sent < on for a in plan.amendments)
+
+
 def facts_from_detail(detail: CaseDetail, recipient: Recipient, council: CouncilSettings, today: date,
                       engine: DeadlineEngine, advice_id: int | None = None, exception_index: int | None = None,
                       *, our_reference: str | None = None, caseworker_phone: str | None = None,
                       caseworker_email: str | None = None, reasons: tuple[str, ...] = (),
-                      letter_date: date | None = None) -> LetterFacts:
+                      letter_date: date | None = None, plan: PlanFacts | None = None,
+                      transfer_school: str | None = None, meeting: MeetingFacts | None = None) -> LetterFacts:
     """The facts for one letter about ``detail`` to ``recipient``, made on ``today``.
 
     ``advice_id`` picks the advice request a request or chase letter is about; ``exception_index`` the
     exception an exception notice is about (its position in ``detail.exceptions``). ``letter_date`` is
-    the date printed when it is not ``today`` (a decision letter carries the notification date).
+    the date printed when it is not ``today`` (a decision letter carries the notification date). ``plan``
+    is the case's plan in place, if it has one; ``meeting`` what was typed for a review invitation.
     """
     advice_view = None
     if advice_id is not None:
@@ -245,4 +313,5 @@ def facts_from_detail(detail: CaseDetail, recipient: Recipient, council: Council
         our_reference=our_reference or detail.reference,
         advice=_advice_facts(advice_view, recipient, engine) if advice_view is not None else None,
         exception=_exception_facts(detail, exception_index, engine, today) if exception_index is not None else None,
-        reasons=clean_reasons(reasons), setting=_setting_facts(detail), letter_date=letter_date)
+        reasons=clean_reasons(reasons), setting=_setting_facts(detail), letter_date=letter_date,
+        plan=plan_letter_facts(plan, today, engine, transfer_school) if plan is not None else None, meeting=meeting)

@@ -283,8 +283,11 @@ def _story(letter: Letter, index: int, st: dict[str, ParagraphStyle]) -> list[Fl
                              Paragraph(markup(letter.recipient.greeting) + ",", st["body"]),
                              Paragraph(markup(letter.subject, bold=True), st["subject"])]
     body = _paragraphs(letter.body, st)
-    # The last paragraph goes with the signature, so a page never holds the signature alone.
+    # The last paragraph goes with the signature, so a page never holds the signature alone; a heading
+    # just before it goes too, or it would be left alone at the foot of the page.
     last = body[-1:] if body and isinstance(body[-1], Paragraph) else []
+    if last and len(body) > 1 and getattr(body[-2], "style", None) is st["heading"]:
+        last = body[-2:]
     story.extend(body[:len(body) - len(last)])
     closing = "Yours faithfully," if letter.recipient.greeting.lower().startswith("dear sir") else "Yours sincerely,"
     story.append(KeepTogether([

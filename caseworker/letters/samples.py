@@ -15,6 +15,8 @@ from caseworker.letters.facts import (
     ChildFacts,
     ExceptionLetterFacts,
     LetterFacts,
+    MeetingFacts,
+    PlanLetterFacts,
     Recipient,
     SettingFacts,
 )
@@ -90,6 +92,26 @@ def sample_exception(today: date = SAMPLE_TODAY) -> ExceptionLetterFacts:
         excuses=(f"issuing the final EHC plan: normally within 20 weeks of the request, by {long_date(final_due)}",))
 
 
+def sample_plan() -> PlanLetterFacts:
+    """A plan issued in June 2023 and kept after its first review; its second review meets in June 2025.
+    It was amended in spring 2025, the child moves to secondary school in September 2027, and a proposal
+    to cease it was decided in May 2025: every plan letter can be made from it, each on its own day."""
+    return PlanLetterFacts(
+        issued=date(2023, 6, 19), next_review_due=date(2025, 6, 9), review_meeting=date(2025, 6, 5),
+        invitations_sent=date(2025, 5, 6), advice_by=date(2025, 5, 22), review_report_due=date(2025, 6, 19),
+        review_decision_due=date(2025, 7, 3), last_review_meeting=date(2024, 5, 20), review_decision="maintain",
+        review_decision_notified=date(2024, 6, 10), amendment_notice_sent=date(2025, 3, 3),
+        amendment_served=date(2025, 3, 3), amendment_comments_until=date(2025, 3, 17),
+        amended_plan_due=date(2025, 4, 28), amended_plan_issued=date(2025, 4, 14), amendment_follows_review=False,
+        last_review_decision_due=date(2024, 6, 17), cease_follows_review=False, transfer_kind="school",
+        transfer_date=date(2027, 9, 1), transfer_due=date(2027, 2, 14), transfer_consulted=date(2026, 10, 5),
+        transfer_school="Marchford Academy", cease_proposed=date(2025, 4, 28), cease_decided=date(2025, 5, 19),
+        appeal_until=date(2025, 7, 19))
+
+
+SAMPLE_MEETING = MeetingFacts(time="10am to 11:30am", place="the Willow Room, Oakfield Primary School")
+
+
 SAMPLE_REASONS = (
     "The information from school shows that Oakfield Primary School is meeting the child's needs well "
     "through SEN support, including small-group reading support three times a week.",
@@ -106,7 +128,8 @@ def sample_facts(council: CouncilSettings, child: str = "Aisha Rahman", recipien
                        case=sample_case(today), today=today, our_reference="EHC-2025-0042/PS",
                        advice=sample_advice(today), exception=sample_exception(today), reasons=SAMPLE_REASONS,
                        setting=SettingFacts(name="Oakfield Primary School", kind="maintained",
-                                            kind_title="Maintained school", admission_duty=True))
+                                            kind_title="Maintained school", admission_duty=True),
+                       plan=sample_plan(), meeting=SAMPLE_MEETING)
 
 
 def _step_day(template_id: str, facts: LetterFacts) -> date:
@@ -117,6 +140,11 @@ def _step_day(template_id: str, facts: LetterFacts) -> date:
             "advice_request": advice.requested if advice else None, "draft_plan_cover": c.draft_sent,
             "school_consultation": c.draft_sent, "final_plan_cover": c.final_issued,
             "exception_notice": exception.recorded if exception else None}
+    p = facts.plan
+    if p is not None:
+        days |= {"annual_review_invitation": p.invitations_sent, "review_decision": p.review_decision_notified,
+                 "amendment_notice": p.amendment_notice_sent, "amended_plan_cover": p.amended_plan_issued,
+                 "cease_decision": p.cease_decided, "phase_transfer_consultation": p.transfer_consulted}
     return days.get(template_id) or facts.today
 
 

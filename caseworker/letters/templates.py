@@ -17,7 +17,7 @@
 mediation and SENDIASS blocks are always appended under "Your rights" in the letter to the parent or
 young person (only they can appeal, CFA s51), and a copy to anyone else says in one line that the
 family has been told of those rights; a template cannot leave either out. ``decision`` says which
-appealable decision it is (not_to_assess, not_to_issue, plan), so the blocks speak of it alone.
+appealable decision it is (not_to_assess, not_to_issue, plan, review, cease), so the blocks speak of it alone.
 """
 
 from __future__ import annotations
@@ -182,6 +182,10 @@ def context(facts: LetterFacts, rules: Rules, decision: str | None = None) -> di
         ctx["exception"] = node("exception", facts.exception, NAMESPACES["exception"])
     if facts.setting is not None:
         ctx["setting"] = node("setting", facts.setting, NAMESPACES["setting"])
+    if facts.plan is not None:
+        ctx["plan"] = node("plan", facts.plan, NAMESPACES["plan"])
+    if facts.meeting is not None:
+        ctx["meeting"] = node("meeting", facts.meeting, NAMESPACES["meeting"])
     reasons = [r for r in facts.reasons if r.strip()]
     if reasons:
         ctx["reasons"] = reasons
@@ -263,9 +267,11 @@ class TemplateSet:
         except KeyError:
             raise LetterError(f"there is no letter template {template_id!r}") from None
 
-    def for_recipient(self, recipient: Recipient) -> list[LetterTemplate]:
-        """The templates that may be sent to this recipient (what a "new letter" menu offers)."""
-        return [t for t in self.templates.values() if recipient.kinds & set(t.recipients)]
+    def for_recipient(self, recipient: Recipient, plan_in_place: bool | None = None) -> list[LetterTemplate]:
+        """The templates that may be sent to this recipient (what a "new letter" menu offers); with
+        ``plan_in_place=False`` (a request) not the letters about a plan in place."""
+        return [t for t in self.templates.values() if recipient.kinds & set(t.recipients)
+                and (plan_in_place is not False or not about_a_plan(t))]
 
     def missing_facts(self, template_id: str, facts: LetterFacts) -> list[str]:
         """The facts the template needs that are not recorded (empty: it can be made)."""
@@ -306,6 +312,11 @@ class TemplateSet:
             signatory_role=facts.council.signatory_role if case.caseworker_name else facts.council.name,
             contact_phone=case.caseworker_phone or facts.council.phone,
             contact_email=case.caseworker_email or facts.council.email)
+
+
+def about_a_plan(template: LetterTemplate) -> bool:
+    """A letter about a plan in place: it needs something recorded of the plan."""
+    return any(n == "plan" or n.startswith("plan.") for n in template.needs)
 
 
 def _check_dates(facts: LetterFacts, where: str) -> None:

@@ -43,7 +43,14 @@ from caseworker.letters.rests_on import recorded_dates
 from caseworker.letters.words import short_date
 from caseworker.services.actor import Actor, require_writer
 from caseworker.services.casefile import writing
+from caseworker.services.letter_dates import (
+    NOTIFIES,
+    LateNotification,
+    late_notification,
+    recorded_notification,
+)
 from caseworker.services.notification import record_notification_date
+from caseworker.services.plan_letters import check_plan_letter, meeting_facts, refuse_plan_date
 from caseworker.store.audit import audit, audit_many, now_utc
 from caseworker.store.location import data_dir
 from caseworker.store.models import LetterRecord
@@ -115,6 +122,8 @@ class LetterRequest:
     allocation_id: int | None = None  # the reallocation a change-of-caseworker letter tells the family about
     # A decision letter only: record this as the day the decision is notified, and date the letter with it.
     notified_on: date | None = None
+    meeting_time: str = ""  # a review invitation: the meeting's time and place, as typed
+    meeting_place: str = ""
 
     @property
     def about(self) -> str | None:
@@ -160,50 +169,6 @@ def check_decision(case: CaseLetters, template_id: str) -> None:
                           "family something that has not been decided; record the decision first")
 
 
-# Decision letters, and the decision whose notification date each carries (services.notification).
-NOTIFIES = {"decision_to_assess": "decision_to_assess", "decision_not_to_assess": "decision_to_assess",
-            "decision_not_to_issue": "decision_to_issue", "final_plan_cover": "final_plan"}
-NOTIFIED_WORDS = {"decision_to_assess": "the decision on whether to assess", "decision_to_issue":
-                  "the decision not to issue a plan", "final_plan": "the final plan"}
-
-
-def recorded_notification(case: CaseLetters, template_id: str) -> date | None:
-    """The day the decision a letter tells of is recorded as notified (None: not a decision letter)."""
-    decision = NOTIFIES.get(template_id)
-    detail = case.detail
-    if decision == "final_plan":
-        return detail.final_issued
-    if decision is None or detail.deadlines is None:
-        return None
-    f = detail.deadlines.facts
-    return f.decision_to_assess_on if decision == "decision_to_assess" else f.decision_to_issue_on
-
-
-@dataclass(frozen=True, slots=True)
-class LateNotification:
-    """A decision letter made on a later day than the day its decision is recorded as notified."""
-
-    template_id: str
-    decision: str  # decision_to_assess, decision_to_issue, final_plan
-    recorded: date
-    today: date
-
-    @property
-    def message(self) -> str:
-        words = NOTIFIED_WORDS[self.decision]
-        return (f"{words} is recorded as notified on {short_date(self.recorded)}, so this letter is dated "
-                f"{short_date(self.recorded)} and the appeal window runs from that day; if the family is told only "
-                f"now, record {short_date(self.today)} as the notification date instead")
-
-
-def late_notification(case: CaseLetters, request: LetterRequest, today: date) -> LateNotification | None:
-    """The warning for a decision letter made after its recorded notification date (None: no warning)."""
-    recorded = recorded_notification(case, request.template_id)
-    if recorded is None or request.notified_on is not None or recorded >= today:
-        return None
-    return LateNotification(request.template_id, NOTIFIES[request.template_id], recorded, today)
-
-
 def notification_check(ctx: AppContext, case_id: int, request: LetterRequest) -> LateNotification | None:
     """What the window asks before making a decision letter: None, or the choice of dates to offer."""
     today = ctx.today()
@@ -213,6 +178,7 @@ def notification_check(ctx: AppContext, case_id: int, request: LetterRequest) ->
 
 def _letter_date(case: CaseLetters, request: LetterRequest, today: date) -> date:
     if request.notified_on is not None:
+        refuse_plan_date(case, request.template_id)
         if request.template_id not in NOTIFIES:
             raise LetterError(f"case {case.detail.reference}: only a decision letter carries a notification date "
                               f"({', '.join(sorted(NOTIFIES))})")
@@ -250,6 +216,7 @@ def compose(case: CaseLetters, request: LetterRequest, kit: LetterKit, ctx: AppC
     _check_advice_letter(case, request)
     recipient = _recipient(case, request, set(template.recipients))
     _check_setting_letter(case, recipient, template.recipients)
+    check_plan_letter(case, template, recipient, today)
     exception_index = None
     if request.exception_id is not None:
         exception_index = next((i for i, e in enumerate(case.detail.exceptions) if e.id == request.exception_id),
@@ -260,7 +227,10 @@ def compose(case: CaseLetters, request: LetterRequest, kit: LetterKit, ctx: AppC
         exception_index = len(case.detail.exceptions) - 1  # the latest exception, when none is named
     facts = facts_from_detail(case.detail, recipient, kit.council, today, ctx.engine, request.advice_id,
                               exception_index, reasons=request.reasons,
-                              letter_date=_letter_date(case, request, today))
+                              letter_date=_letter_date(case, request, today), plan=case.plan,
+                              transfer_school=case.transfer_school[1] if case.transfer_school else None,
+                              meeting=meeting_facts(request.meeting_time, request.meeting_place,
+                                                    f"template {template.id}"))
     return kit.templates.render(template.id, facts)
 
 

@@ -13,12 +13,16 @@ from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from caseworker.context import AppContext
 from caseworker.letters.errors import LetterError
 from caseworker.letters.facts import Recipient
 from caseworker.letters.from_case import contact_recipients, split_address
+from caseworker.statutory.plan_facts import PlanFacts
 from caseworker.store.models import AdviceService, CaseOrganisation, Consultation, Organisation, School
+from caseworker.store.plan_models import PhaseTransfer
+from caseworker.store.plan_reads import plan_facts
 from caseworker.views.case_detail import CaseDetail, SettingView, load_case_details
 from caseworker.vocabulary import short_date
 
@@ -36,6 +40,8 @@ class CaseLetters:
     detail: CaseDetail
     recipients: tuple[Recipient, ...]
     no_address: tuple[tuple[str, str], ...] = ()  # (id, name) linked to the case but with no postal address
+    plan: PlanFacts | None = None  # the plan in place (None: a request, or a plan that has ceased)
+    transfer_school: tuple[int, str] | None = None  # (school id, name) consulted about the next phase transfer
 
     @property
     def main_correspondent(self) -> Recipient | None:
@@ -96,6 +102,8 @@ def load_many_case_letters(ctx: AppContext, case_ids: Sequence[int], today: date
                            .join(Organisation, Organisation.id == CaseOrganisation.organisation_id)
                            .where(CaseOrganisation.case_id.in_(ids)).order_by(Organisation.kind, Organisation.id)
                            ).all()
+        plans = {p.case_id: p for p in plan_facts(s, case_ids=ids)} if ids else {}
+        moving = _transfer_schools(s, plans)
         out: dict[int, CaseLetters] = {}
         for cid, detail in details.items():
             found = list(contact_recipients(detail))
@@ -118,8 +126,22 @@ def load_many_case_letters(ctx: AppContext, case_ids: Sequence[int], today: date
             for case_id, org in linked:
                 if case_id == cid:
                     found += _organisation(org)
-            out[cid] = CaseLetters(detail, tuple(_unique(found)), tuple(no_address))
+            if (next_school := moving.get(cid)) is not None and next_school.id != detail.school_id:
+                found += _school(next_school, "school_consulted")  # the next setting, for its consultation
+            transfer = (next_school.id, next_school.name) if next_school is not None else None
+            out[cid] = CaseLetters(detail, tuple(_unique(found)), tuple(no_address), plans.get(cid), transfer)
         return out
+
+
+def _transfer_schools(s: Session, plans: dict[int | None, PlanFacts]) -> dict[int, School]:
+    """The setting consulted about each plan's phase transfer still under way, by case."""
+    ids = [p.transfer.id for p in plans.values() if p.transfer is not None and p.transfer.done is None
+           and p.transfer.consultation_sent is not None and p.transfer.id is not None]
+    if not ids:
+        return {}
+    rows = s.execute(select(PhaseTransfer.case_id, School).join(School, School.id == PhaseTransfer.consulted_school_id)
+                     .where(PhaseTransfer.id.in_(ids))).all()
+    return {case_id: school for case_id, school in rows}
 
 
 def _unique(found: list[Recipient]) -> list[Recipient]:

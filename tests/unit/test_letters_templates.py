@@ -35,7 +35,11 @@ TEMPLATES = load_templates()
 SECTION_5 = ("acknowledgement", "decision_to_assess", "decision_not_to_assess", "advice_request", "advice_chase",
              "decision_not_to_issue", "draft_plan_cover", "school_consultation", "final_plan_cover",
              "exception_notice", "change_of_caseworker")
-APPEALABLE = {"decision_not_to_assess", "decision_not_to_issue", "final_plan_cover"}
+APPEALABLE = {"decision_not_to_assess", "decision_not_to_issue", "final_plan_cover", "amended_plan_cover",
+              "review_decision", "cease_decision"}
+# An appeal only about the setting a plan names needs no mediation certificate: a plan, an amended plan, or a
+# review's decision to keep the plan as it is (the named setting included).
+NAMES_A_SETTING = {"final_plan_cover", "amended_plan_cover", "review_decision"}
 
 
 def facts_for(template_id: str, **changes: object) -> LetterFacts:
@@ -147,9 +151,9 @@ def test_every_appealable_letter_carries_every_mandatory_block(template_id: str)
     text = " ".join(letter.text().split())
     for phrase in rights_phrases(facts.dated):
         assert phrase in text, phrase
-    # Law change (issue 9): the placement-only exemption is about a plan's named setting, so only the
-    # final plan's letter mentions it; a refusal to assess or to issue names no school.
-    assert (PLACEMENT_ONLY in text) == (template_id == "final_plan_cover")
+    # Law change (issue 9): the placement-only exemption is about a plan's named setting, so only a letter
+    # about the plan's contents mentions it; a refusal to assess or to issue, or to cease, names no school.
+    assert (PLACEMENT_ONLY in text) == (template_id in NAMES_A_SETTING)
 
 
 @pytest.mark.parametrize("template_id", sorted(set(SECTION_5) - APPEALABLE))
