@@ -1,0 +1,98 @@
+"""My day's plans in place, read from the database for one caseworker or the whole team: a review overdue
+shows for its own caseworker and not another's; each kind of plan work lands in its own section."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from sqlalchemy import select
+
+from caseworker.context import AppContext, fixed_clock
+from caseworker.reports.my_day import (
+    AMENDMENTS_DUE,
+    CEASE_WAITING,
+    PLAN_SECTIONS,
+    REVIEW_DECISIONS,
+    REVIEWS_DUE,
+    REVIEWS_OVERDUE,
+    TRANSFERS_AT_RISK,
+)
+from caseworker.store.database import Database
+from caseworker.store.models import Case
+from caseworker.store.plan_models import PhaseTransfer, PlanAmendment, PlanCease, PlanReview
+from caseworker.store.records import CaseRecord
+from caseworker.store.writer import write_cases
+from caseworker.views.my_day import load_my_day
+from tests.db.conftest import add_staff
+
+TODAY = date(2026, 3, 2)
+
+
+def add_plan(db: Database, reference: str, issued: date, caseworker: str | None) -> int:
+    with db.session() as s:
+        write_cases(s, [CaseRecord(reference=reference, forename="Amelia", surname="Jones",
+                                   date_of_birth=date(2015, 3, 2), final_issued=issued, caseworker=caseworker)],
+                    actor_id=None, today=TODAY)
+        case_id = s.scalar(select(Case.id).where(Case.reference == reference))
+    assert case_id is not None
+    return case_id
+
+
+def refs(app: AppContext, section: str, caseworker: str | None) -> list[str]:
+    return [i.reference for i in load_my_day(app, TODAY, caseworker).sections[section]]
+
+
+def test_a_review_overdue_shows_for_its_caseworker_only(db: Database) -> None:
+    add_staff(db, "jsmith", "caseworker")
+    add_staff(db, "pjones", "caseworker")
+    add_plan(db, "EHC-0001", TODAY - timedelta(days=400), "jsmith")  # 12 months ran out weeks ago
+    add_plan(db, "EHC-0002", TODAY - timedelta(days=330), "jsmith")  # due within 8 weeks
+    add_plan(db, "EHC-0003", TODAY - timedelta(days=100), "jsmith")  # months away
+    app = AppContext(db=db, clock=fixed_clock(TODAY))
+    assert refs(app, REVIEWS_OVERDUE, "jsmith") == ["EHC-0001"]
+    assert refs(app, REVIEWS_DUE, "jsmith") == ["EHC-0002"]
+    assert refs(app, REVIEWS_OVERDUE, "pjones") == [] and refs(app, REVIEWS_DUE, "pjones") == []
+    team = load_my_day(app, TODAY, None)
+    assert team.count(REVIEWS_OVERDUE) == 1 and team.count(REVIEWS_DUE) == 1
+    late = team.sections[REVIEWS_OVERDUE][0]
+    assert late.days_late == (TODAY - late.due).days > 0 and late.caseworker == "jsmith"
+
+
+def test_a_review_decided_recently_is_not_due(db: Database) -> None:
+    add_staff(db, "jsmith", "caseworker")
+    case_id = add_plan(db, "EHC-0001", TODAY - timedelta(days=500), "jsmith")
+    with db.session() as s:
+        s.add(PlanReview(case_id=case_id, meeting_on=TODAY - timedelta(days=70), decision="maintain",
+                         notified_on=TODAY - timedelta(days=60)))
+    app = AppContext(db=db, clock=fixed_clock(TODAY))
+    day = load_my_day(app, TODAY, "jsmith")
+    assert sum(day.count(k) for k in PLAN_SECTIONS) == 0
+
+
+def test_each_kind_of_plan_work_has_its_section(db: Database) -> None:
+    add_staff(db, "jsmith", "caseworker")
+    recent = TODAY - timedelta(days=100)  # the annual review is months away on each of these
+    meeting = add_plan(db, "EHC-0001", recent, "jsmith")
+    amended = add_plan(db, "EHC-0002", recent, "jsmith")
+    moving = add_plan(db, "EHC-0003", recent, "jsmith")
+    ceasing = add_plan(db, "EHC-0004", recent, "jsmith")
+    quiet_amendment = add_plan(db, "EHC-0005", recent, "jsmith")
+    with db.session() as s:
+        s.add(PlanReview(case_id=meeting, meeting_on=TODAY - timedelta(days=10)))
+        s.add(PlanAmendment(case_id=amended, notice_sent_on=TODAY - timedelta(days=40)))
+        s.add(PlanAmendment(case_id=quiet_amendment, notice_sent_on=TODAY - timedelta(days=2)))
+        s.add(PhaseTransfer(case_id=moving, kind="school", transfer_date=date(2026, 9, 1)))
+        s.add(PlanCease(case_id=ceasing, proposed_on=TODAY - timedelta(days=90),
+                        decided_on=TODAY - timedelta(days=75)))
+    app = AppContext(db=db, clock=fixed_clock(TODAY))
+    day = load_my_day(app, TODAY, "jsmith")
+    assert [i.reference for i in day.sections[REVIEW_DECISIONS]] == ["EHC-0001"]
+    decision = day.sections[REVIEW_DECISIONS][0]
+    assert decision.due == TODAY - timedelta(days=10) + timedelta(weeks=4)
+    assert [i.reference for i in day.sections[AMENDMENTS_DUE]] == ["EHC-0002"]  # the new one has weeks to go
+    assert [i.reference for i in day.sections[TRANSFERS_AT_RISK]] == ["EHC-0003"]  # due 15 February: late
+    assert day.sections[TRANSFERS_AT_RISK][0].days_late > 0
+    [cease] = day.sections[CEASE_WAITING]
+    assert cease.reference == "EHC-0004" and cease.due > TODAY - timedelta(days=75)
+    assert (cease.what == "Cease the plan") == (cease.due <= TODAY)
+    assert day.count(REVIEWS_OVERDUE) == day.count(REVIEWS_DUE) == 0
