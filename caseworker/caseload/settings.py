@@ -27,9 +27,14 @@ ASSESSMENT_ADVICE_IN = "assessment_advice_in"
 DRAFTING = "drafting"
 PLAN = "plan"
 STATES = (REQUEST, ASSESSMENT_ADVICE_OUTSTANDING, ASSESSMENT_ADVICE_IN, DRAFTING, PLAN)
+# A plan in place carries more while its work is running (added to ``plan``; weights.plan_work_points).
+REVIEW_DUE = "review_due"
+AMENDMENT = "amendment"
+PHASE_TRANSFER = "phase_transfer"
+PLAN_WORK = (REVIEW_DUE, AMENDMENT, PHASE_TRANSFER)
 
 _SECTIONS: dict[str, tuple[str, ...]] = {
-    "points": STATES,
+    "points": STATES + PLAN_WORK,
     "capacity": ("full_time_points", "new_starter_points", "new_starter_days"),
     "balance": ("protect_due_within_days", "protect_moved_within_days"),
 }
@@ -92,7 +97,7 @@ def settings_from(raw: Mapping[str, Any], where: str = "(settings)") -> Caseload
     merged: dict[str, dict[str, Any]] = {}
     _merge(merged, _read(DEFAULTS), str(DEFAULTS))
     _merge(merged, raw, where)
-    points = {s: _number(merged["points"].get(s), f"{where}: [points] {s}") for s in STATES}
+    points = {s: _number(merged["points"].get(s), f"{where}: [points] {s}") for s in STATES + PLAN_WORK}
     cap, bal = merged["capacity"], merged["balance"]
     full = _number(cap.get("full_time_points"), f"{where}: [capacity] full_time_points")
     if full <= 0:

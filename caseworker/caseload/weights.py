@@ -9,11 +9,14 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from caseworker.caseload.settings import (
+    AMENDMENT,
     ASSESSMENT_ADVICE_IN,
     ASSESSMENT_ADVICE_OUTSTANDING,
     DRAFTING,
+    PHASE_TRANSFER,
     PLAN,
     REQUEST,
+    REVIEW_DUE,
     CaseloadSettings,
 )
 from caseworker.statutory.engine import (
@@ -24,6 +27,7 @@ from caseworker.statutory.engine import (
     STAGE_REQUEST,
     RequestDeadlines,
 )
+from caseworker.statutory.plans import DUE_SOON, OVERDUE, PlanSchedule
 from caseworker.vocabulary import step_phrase
 
 STATE_WORDS = {
@@ -92,3 +96,24 @@ def protection(deadlines: RequestDeadlines | None, today: date, settings: Caselo
     if deadlines is not None:
         return due_work(deadlines, today, settings.protect_due_within_days)
     return None
+
+
+def plan_work(schedule: PlanSchedule) -> list[str]:
+    """The plan work running on a plan in place, each adding its points to the plan's own: a review due
+    within its due-soon window (8 weeks) or overdue, an amendment under way, a phase transfer in progress."""
+    if not schedule.maintained:
+        return []
+    work = []
+    if schedule.review.status in (OVERDUE, DUE_SOON):
+        work.append(REVIEW_DUE)
+    a = schedule.amendment
+    if a is not None and a.done is None:
+        work.append(AMENDMENT)
+    t = schedule.transfer
+    if t is not None and t.done is None:
+        work.append(PHASE_TRANSFER)
+    return work
+
+
+def plan_work_points(schedule: PlanSchedule, settings: CaseloadSettings) -> float:
+    return sum(settings.points_for(w) for w in plan_work(schedule))
