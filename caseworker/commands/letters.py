@@ -39,6 +39,10 @@ def register(sub: Any) -> dict[str, Handler]:
     make.add_argument("--exception", type=int, metavar="ID", help="the exception an exception notice is about")
     make.add_argument("--reason", action="append", default=[], metavar="TEXT",
                       help="a reason for a decision not to assess or issue (repeat for each point)")
+    make.add_argument("--meeting-time", default="", metavar="TEXT",
+                      help="a review invitation: the meeting's time, as the letter gives it (e.g. '10am to 11:30am')")
+    make.add_argument("--meeting-place", default="", metavar="TEXT",
+                      help="a review invitation: where the meeting is held")
     make.add_argument("--notified-on", type=iso_date, metavar="YYYY-MM-DD",
                       help="a decision letter: record this as the day the family is told of the decision (audited) "
                       "and date the letter with it (default: the notification date on record)")
@@ -85,17 +89,20 @@ def make(args: argparse.Namespace) -> int:
     from caseworker.letters.output import check_target
     from caseworker.services.casefile import case_id_for
     from caseworker.services.letters import LetterRequest, load_letter_kit, make_letter
+    from caseworker.services.plan_letters import PLAN_NOTIFIES
 
     ctx = make_context(args)
     actor = acting_user(ctx, args)
     database = database_file(ctx)
     check_target(args.out, database=database, force=args.force)  # before anything is made or recorded
     request = LetterRequest(args.template, recipient_id=args.to, advice_id=args.advice, exception_id=args.exception,
-                            reasons=tuple(args.reason), notified_on=args.notified_on)
+                            reasons=tuple(args.reason), notified_on=args.notified_on,
+                            meeting_time=args.meeting_time, meeting_place=args.meeting_place)
     sink = FileSink(database, args.force, lambda _letter: args.out)
     made = make_letter(ctx, actor, case_id_for(ctx, args.case), request, load_letter_kit(ctx), sink=sink)
     if made.warning:  # the letter is made and logged all the same: a warning, not a failure
-        print(f"caseworker: warning: {made.warning} (--notified-on)", file=sys.stderr)
+        hint = "" if made.template_id in PLAN_NOTIFIES else " (--notified-on)"  # a plan's dates: on the plan
+        print(f"caseworker: warning: {made.warning}{hint}", file=sys.stderr)
     print(f"{args.out}\tletter {made.id}\t{made.template_id} to {made.recipient_name}\tsha256 {made.sha256}")
     return EXIT_OK
 

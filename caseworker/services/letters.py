@@ -465,4 +465,4 @@ def record_reprint(ctx: AppContext, actor: Actor, letter_id: int) -> bytes:
 
 from caseworker.services.letter_status import NEXT_STATUS, mark_sent, mark_void  # noqa: E402  (the log's statuses)
 
-__all__ = ["NEXT_STATUS", "LetterSink", "PendingLetter", "mark_sent", "mark_void"]
+__all__ = ["NEXT_STATUS", "LateNotification", "LetterSink", "PendingLetter", "mark_sent", "mark_void"]

@@ -108,7 +108,9 @@ def test_recipients_are_the_cases_own_with_the_main_correspondent_first(qtbot: Q
     assert offered[0] == "Sarah Jones (parent, main correspondent)"
     assert "David Jones (parent)" in offered and "County EP Service (advice service)" in offered
     assert panel.form.address.text() == "Goes to: Sarah Jones, 12 Bath Street, Hereford, HR1 2HQ"
-    assert panel.form.findChildren(QLineEdit) == []  # no box anywhere to type an address into
+    # No box anywhere to type an address into: the only text boxes are a review meeting's time and place,
+    # which go in the letter's text, never on the envelope.
+    assert set(panel.form.findChildren(QLineEdit)) == {panel.form.meeting_time, panel.form.meeting_place}
     letters = [panel.form.template.itemData(i) for i in range(panel.form.template.count())]
     assert "exception_notice" in letters and "advice_chase" not in letters  # a parent is not chased for advice
 

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
     QLabel,
+    QLineEdit,
     QPlainTextEdit,
     QPushButton,
     QVBoxLayout,
@@ -37,7 +38,7 @@ from ui.dialogs.fields import ProblemLabel
 from ui.widgets.scrolling import WrappedLabel
 from ui.widgets.wording import ADVICE_LONG, short_date
 
-NEEDS_REASONS = frozenset({"decision_not_to_assess", "decision_not_to_issue"})
+NEEDS_REASONS = frozenset({"decision_not_to_assess", "decision_not_to_issue", "cease_decision"})
 FACT_WORDS = {
     "advice.kind_title": "which advice it is", "advice.requested": "the date the advice was asked for",
     "advice.due": "the date the advice is due", "advice.days_late": "how late the advice is",
@@ -50,6 +51,14 @@ FACT_WORDS = {
     "reasons": "the reasons for the decision", "reply_by": "the date to reply by",
     "case.draft_served": "the day the draft was served", "case.issue_decision_due": "the week 16 date",
     "exception.began": "the day the exception's circumstances began",
+    "meeting.time": "the meeting's time", "meeting.place": "the meeting's place",
+    "plan.review_meeting": "the review meeting's date (record it on the Plan tab)",
+    "plan.advice_by": "the review meeting's date (record it on the Plan tab)",
+    "plan.review_decision": "the review decision", "plan.review_decision_notified": "the day the review "
+    "decision was notified", "plan.last_review_meeting": "the review meeting's date",
+    "plan.amendment_notice_sent": "the amendment notice", "plan.amended_plan_issued":
+    "the day the final amended plan was issued", "plan.cease_decided": "the decision to cease",
+    "plan.transfer_date": "the phase transfer", "plan.transfer_school": "the setting consulted about the move",
 }
 KIND_WORDS = {"named_setting": "named in the plan", "school_consulted": "school consulted",
               "health_commissioner": "health commissioner", "social_care": "social care",
@@ -93,6 +102,11 @@ def needs_advice(t: LetterTemplate) -> bool:
     return any(n.startswith("advice.") for n in t.needs)
 
 
+def needs_meeting(t: LetterTemplate | None) -> bool:
+    """A review invitation: the meeting's time and place are typed with the letter."""
+    return t is not None and any(n.startswith("meeting.") for n in t.needs)
+
+
 class NewLetterForm(QGroupBox):
     preview_requested = Signal(object)  # LetterRequest
     make_requested = Signal(object)  # LetterRequest
@@ -118,6 +132,14 @@ class NewLetterForm(QGroupBox):
         self.reasons.setTabChangesFocus(True)
         self.reasons.setFixedHeight(self.fontMetrics().height() * 5 + 12)
         self.reasons_problem = ProblemLabel(self)
+        self.meeting_time = self._line("Meeting time", "For example: 10am to 11:30am", 60)
+        self.meeting_place = self._line("Meeting place", "For example: the library, Oakfield Primary School", 200)
+        self.meeting_problem = ProblemLabel(self)
+        place_cell = QWidget(self)
+        place_box = QVBoxLayout(place_cell)
+        place_box.setContentsMargins(0, 0, 0, 0)
+        place_box.addWidget(self.meeting_place)
+        place_box.addWidget(self.meeting_problem)
         reasons_cell = QWidget(self)
         box = QVBoxLayout(reasons_cell)
         box.setContentsMargins(0, 0, 0, 0)
@@ -127,9 +149,11 @@ class NewLetterForm(QGroupBox):
         for key, text, widget in (("recipient", "&To:", self.recipient), ("address", "", self.address),
                                   ("template", "L&etter:", self.template), ("advice", "Advi&ce:", self.advice),
                                   ("exception", "Exceptio&n:", self.exception),
-                                  ("reasons", "&Reasons:", reasons_cell)):
+                                  ("reasons", "&Reasons:", reasons_cell),
+                                  ("meeting_time", "Meeting t&ime:", self.meeting_time),
+                                  ("meeting_place", "Meeting p&lace:", place_cell)):
             label = QLabel(text, self)
-            label.setBuddy(self.reasons if key == "reasons" else widget)
+            label.setBuddy({"reasons": self.reasons, "meeting_place": self.meeting_place}.get(key, widget))
             form.addRow(label, widget)
             self.rows[key] = (label, widget)
         self.problem = ProblemLabel(self)
@@ -159,9 +183,18 @@ class NewLetterForm(QGroupBox):
         for combo in (self.exception,):
             combo.currentIndexChanged.connect(self._clear_problems)
         self.reasons.textChanged.connect(self._clear_problems)
+        self.meeting_time.textChanged.connect(self._clear_problems)
+        self.meeting_place.textChanged.connect(self._clear_problems)
         self.preview_button.clicked.connect(lambda: self._ask(self.preview_requested))
         self.make_button.clicked.connect(lambda: self._ask(self.make_requested))
         self._show_rows(None)
+
+    def _line(self, name: str, hint: str, longest: int) -> QLineEdit:
+        box = QLineEdit(self)
+        box.setAccessibleName(name)
+        box.setPlaceholderText(hint)
+        box.setMaxLength(longest)
+        return box
 
     def _combo(self, name: str) -> QComboBox:
         combo = QComboBox(self)
@@ -225,7 +258,7 @@ class NewLetterForm(QGroupBox):
         self._filling = True
         try:
             self.template.clear()
-            for t in self.kit.templates.for_recipient(r) if r else []:
+            for t in self.kit.templates.for_recipient(r, plan_in_place=self.case.plan is not None) if r else []:
                 self.template.addItem(t.title, t.id)
             if keep is not None and self.template.findData(keep) >= 0:
                 self.template.setCurrentIndex(self.template.findData(keep))
@@ -271,7 +304,8 @@ class NewLetterForm(QGroupBox):
     def _show_rows(self, t: LetterTemplate | None) -> None:
         shown = {"advice": t is not None and needs_advice(t),
                  "exception": t is not None and any(n.startswith("exception.") for n in t.needs),
-                 "reasons": t is not None and t.id in NEEDS_REASONS}
+                 "reasons": t is not None and t.id in NEEDS_REASONS,
+                 "meeting_time": needs_meeting(t), "meeting_place": needs_meeting(t)}
         for key, visible in shown.items():
             label, widget = self.rows[key]
             label.setVisible(visible)
@@ -297,7 +331,9 @@ class NewLetterForm(QGroupBox):
             t.id, recipient_id=r.id,
             advice_id=self.advice.currentData() if needs_advice(t) else None,
             exception_id=self.exception.currentData() if any(n.startswith("exception.") for n in t.needs) else None,
-            reasons=self.reason_points() if t.id in NEEDS_REASONS else ())
+            reasons=self.reason_points() if t.id in NEEDS_REASONS else (),
+            meeting_time=self.meeting_time.text().strip() if needs_meeting(t) else "",
+            meeting_place=self.meeting_place.text().strip() if needs_meeting(t) else "")
 
     def check(self) -> LetterRequest | None:
         """The request, or None with what is missing shown next to its field."""
@@ -312,6 +348,10 @@ class NewLetterForm(QGroupBox):
             self.reasons.setFocus()
             return None
         t = self.chosen_template()
+        if needs_meeting(t) and not (request.meeting_time and request.meeting_place):
+            self.meeting_problem.set_reasons(["type the meeting's time and place: the invitation must give both"])
+            (self.meeting_place if request.meeting_time else self.meeting_time).setFocus()
+            return None
         if t is not None and needs_advice(t) and request.advice_id is None:
             self.problem.set_reasons(["no advice has been asked for on this case yet"])
             return None
@@ -324,7 +364,8 @@ class NewLetterForm(QGroupBox):
         self.problem.set_reasons([plain_words(message, self.kit)])
 
     def problem_text(self) -> str:
-        return "\n".join(t for t in (self.reasons_problem.reasons(), self.problem.reasons()) if t)
+        return "\n".join(t for t in (self.reasons_problem.reasons(), self.meeting_problem.reasons(),
+                                      self.problem.reasons()) if t)
 
     def _ask(self, signal: SignalInstance) -> None:
         request = self.check()
@@ -334,6 +375,7 @@ class NewLetterForm(QGroupBox):
     def _clear_problems(self, *_: object) -> None:
         self.problem.set_reasons([])
         self.reasons_problem.set_reasons([])
+        self.meeting_problem.set_reasons([])
 
     def set_can_make(self, can: bool, why: str = "") -> None:
         self.make_button.setEnabled(can)
@@ -363,6 +405,7 @@ class LetterDateDialog(QDialog):
                                              QDialogButtonBox.ButtonRole.AcceptRole)
         self.keep.clicked.connect(lambda: self._choose(None))
         self.record.clicked.connect(lambda: self._choose(late.today))
+        self.record.setVisible(late.recordable)  # a plan's dates are corrected on the plan, not here
         self.buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addWidget(text)
