@@ -46,8 +46,9 @@ def _review(s: PlanSchedule, today: date, out: MyDay) -> None:
         last = review.last_decision
         note = (f"last review decided {short_date(last.notified)}" if last is not None and last.notified
                 else f"plan issued {short_date(s.facts.plan_issued)}")
-        if review.meeting is not None:
-            note += f"; meeting held {short_date(review.meeting)}"
+        if review.meeting is not None:  # a meeting may be booked ahead: say which
+            held = "held" if review.meeting <= today else "booked for"
+            note += f"; meeting {held} {short_date(review.meeting)}"
         out.sections[section].append(_item(section, s, step_task("annual_review"), review.due, review.work_by,
                                            today, note))
     if review.meeting is not None and review.meeting <= today:

@@ -96,3 +96,18 @@ def test_each_kind_of_plan_work_has_its_section(db: Database) -> None:
     assert cease.reference == "EHC-0004" and cease.due > TODAY - timedelta(days=75)
     assert (cease.what == "Cease the plan") == (cease.due <= TODAY)
     assert day.count(REVIEWS_OVERDUE) == day.count(REVIEWS_DUE) == 0
+
+
+def test_a_review_meeting_booked_ahead_is_not_called_held(db: Database) -> None:
+    add_staff(db, "jsmith", "caseworker")
+    booked = add_plan(db, "EHC-0001", TODAY - timedelta(days=400), "jsmith")
+    held = add_plan(db, "EHC-0002", TODAY - timedelta(days=400), "jsmith")
+    with db.session() as s:
+        s.add(PlanReview(case_id=booked, meeting_on=TODAY + timedelta(days=5)))
+        s.add(PlanReview(case_id=held, meeting_on=TODAY - timedelta(days=5)))
+    app = AppContext(db=db, clock=fixed_clock(TODAY))
+    notes = {i.reference: i.note for i in load_my_day(app, TODAY, "jsmith").sections[REVIEWS_OVERDUE]}
+    assert notes["EHC-0001"].endswith("meeting booked for 7 Mar 2026")
+    assert notes["EHC-0002"].endswith("meeting held 25 Feb 2026")
+    # Only the meeting already held waits for its decision.
+    assert refs(app, REVIEW_DECISIONS, "jsmith") == ["EHC-0002"]
