@@ -106,6 +106,40 @@ def stage_long(stage: str) -> str:
     return words.long if words else stage.replace("_", " ").capitalize()
 
 
+
+# Where a plan's next annual review stands, as the Cases list shows and filters it (the engine's statuses).
+REVIEW_NOT_DUE = "pending"
+
+
+def review_status_words(status: str, due_soon_days: int = 56) -> str:
+    """"Overdue", "Due within 8 weeks" (the review row's due-soon window) or "Not due"; "" for no plan."""
+    if status == "overdue":
+        return "Overdue"
+    if status == "due_soon":
+        weeks, odd = divmod(due_soon_days, 7)
+        return f"Due within {weeks} weeks" if not odd else f"Due within {due_soon_days} days"
+    return "Not due" if status == REVIEW_NOT_DUE else ""
+
+
+# Where a phase transfer takes the child: by the year group they move into (a council's own transfer
+# points keep their year group's name), or by a recorded post-16 move.
+TRANSFER_DESTINATIONS = {"Reception": "to Reception", "Year 7": "to secondary", "Year 12": "to post-16"}
+POST16_MOVE_WORDS = "post-16 move"
+
+
+def transfer_destination(year_group: str | None, kind: str = "school") -> str:
+    """"to secondary", "to post-16", "post-16 move", "to Year 3"; "to the next phase" when not known."""
+    if kind == "post16_move":
+        return POST16_MOVE_WORDS
+    if year_group is None:
+        return "to post-16" if kind == "post16" else "to the next phase"
+    return TRANSFER_DESTINATIONS.get(year_group, f"to {year_group}")
+
+
+def month_year(d: date | None) -> str:
+    """Sep 2027: when a phase transfer happens (always 1 September, so the day says nothing)."""
+    return "" if d is None else f"{_month(d)[:3]} {d.year}"
+
 # The events a row of the timescales table may start its clock from or be completed by, with what each
 # means. The facts of a request or a plan carry their recorded dates under these names.
 EVENT_WORDS: dict[str, str] = {

@@ -16,6 +16,7 @@ from caseworker.statutory.engine import DUE_SOON, EXEMPT, LATE, OVERDUE, Request
 from caseworker.store.models import Case, Child, Contact, School, Staff
 from caseworker.store.queries import load_request_facts
 from caseworker.text_folding import fold_for_search
+from caseworker.views.case_list_plans import PlanListFacts, plan_list_facts
 
 STAGE_PLAN = "plan"  # a plan in place with no request on record
 
@@ -43,6 +44,11 @@ class CaseRow:
     received: date | None
     # Everything a search looks in (see ``search_text_of``), folded once here so a keystroke only compares.
     search_text: str
+    # A plan in place (see case_list_plans): its next annual review and its next phase transfer.
+    next_review: date | None = None
+    review: str = ""  # overdue, due_soon or pending; "" with no plan maintained
+    transfer_on: date | None = None
+    transfer_to: str = ""
 
     @property
     def status_rank(self) -> int:
@@ -109,8 +115,9 @@ def case_list_query() -> Select[*tuple[Any, ...]]:
             .order_by(Case.reference))
 
 
-def case_row(r: Sequence[Any], d: RequestDeadlines | None) -> CaseRow:
-    """One row of the list from the query's row and, for a request, its deadlines."""
+def case_row(r: Sequence[Any], d: RequestDeadlines | None, plan: PlanListFacts | None = None) -> CaseRow:
+    """One row of the list from the query's row and, for a request, its deadlines; for a plan, its review
+    and transfer."""
     (case_id, reference, received, forename, surname, born, upn, nhs, uln, postcode, need, school, setting,
      username, caseworker_name, family, family_postcodes) = r
     stage = d.stage if d is not None else STAGE_PLAN
@@ -122,6 +129,8 @@ def case_row(r: Sequence[Any], d: RequestDeadlines | None) -> CaseRow:
         status=row_status(d, stage), next_step=step[0] if step else "", next_due=step[1] if step else None,
         late_advice=tuple(a.kind for a in d.advice if a.status == LATE) if d is not None else (),
         received=received,
+        next_review=plan.next_review if plan else None, review=plan.review if plan else "",
+        transfer_on=plan.transfer_on if plan else None, transfer_to=plan.transfer_to if plan else "",
         search_text=search_text_of(
             (child, reference, upn, nhs, uln, school, setting if setting != school else None, family),
             (postcode, *(family_postcodes.split("|") if family_postcodes else ()))))
@@ -132,6 +141,7 @@ def load_case_rows(ctx: AppContext, today: date) -> list[CaseRow]:
     with ctx.db.sessions() as s:
         facts = load_request_facts(s, open_only=False)
         evaluated = {d.facts.id: d for d in ctx.engine.evaluate_all(facts, today)}
+        plans = plan_list_facts(s, ctx.engine, today)
         # Read a batch at a time as the rows are made: the query's rows are never all held at once.
         result = s.execute(case_list_query().execution_options(yield_per=2000))
-        return [case_row(r, evaluated.get(r[0])) for r in result]
+        return [case_row(r, evaluated.get(r[0]), plans.get(r[0])) for r in result]

@@ -144,7 +144,7 @@ def test_export_writes_what_is_shown_in_the_order_shown(qtbot: QtBot, desktop: D
     assert ws is not None
     rows = [list(r) for r in ws.iter_rows(values_only=True)]
     expected_titles = ["Next due", "Reference", "Child", "Date of birth", "School", "Need", "Caseworker", "Stage",
-                       "Status", "Next step", "Late advice"]
+                       "Status", "Next step", "Late advice", "Next review", "Review", "Transfer"]
     assert rows[0] == expected_titles
     shown = panel.shown_rows()
     assert [r[2] for r in rows[1:]] == ["Zoë Ångström", "Zoe Adams"]

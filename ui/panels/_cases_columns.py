@@ -3,12 +3,20 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 from caseworker.text_folding import fold_for_search
 from caseworker.views.case_list import STATUS_RANK, CaseRow
-from caseworker.vocabulary import ADVICE_SHORT, STAGE_ORDER, short_date, stage_short
+from caseworker.vocabulary import (
+    ADVICE_SHORT,
+    REVIEW_NOT_DUE,
+    STAGE_ORDER,
+    month_year,
+    review_status_words,
+    short_date,
+    stage_short,
+)
 from ui.status import status_icon, status_text
 from ui.table_model import Column
 
@@ -35,8 +43,20 @@ def due_words(due: date | None, today: date) -> str:
     return "due tomorrow" if gap == 1 else f"due in {gap} days"
 
 
-def case_columns(today: Callable[[], date], needs: dict[str, str]) -> list[Column[CaseRow]]:
-    """The list's columns; ``today`` is read when a cell is drawn so ages and "late" stay current."""
+# A plan's review, worst first (the Review column sorts and the filter offers them in this order).
+REVIEW_RANK = {"overdue": 0, "due_soon": 1, REVIEW_NOT_DUE: 2, "": 3}
+
+
+def transfer_text(row: CaseRow) -> str:
+    """Sep 2027 to secondary."""
+    return f"{month_year(row.transfer_on)} {row.transfer_to}" if row.transfer_on is not None else ""
+
+
+def case_columns(today: Callable[[], date], needs: dict[str, str],
+                 review_soon_days: int = 56) -> list[Column[CaseRow]]:
+    """The list's columns; ``today`` is read when a cell is drawn so ages and "late" stay current.
+    ``review_soon_days``: the annual review's due-soon window, for the Review column's words."""
+    review_words = {s: review_status_words(s, review_soon_days) for s in REVIEW_RANK}
     return [
         Column("Reference", lambda r: r.reference, sort_key=lambda r: r.reference),
         Column("Child", lambda r: r.child, sort_key=lambda r: (r.child.casefold(), r.reference)),
@@ -60,13 +80,22 @@ def case_columns(today: Callable[[], date], needs: dict[str, str]) -> list[Colum
                tooltip=lambda r: due_words(r.next_due, today()), export=lambda r: r.next_due),
         Column("Late advice", late_advice_text, tooltip=late_advice_text,
                sort_key=lambda r: (not r.late_advice, r.late_advice, r.reference)),
+        Column("Next review", lambda r: short_date(r.next_review),
+               sort_key=lambda r: (r.next_review or _LAST, r.reference),
+               tooltip=lambda r: due_words(r.next_review, today()), export=lambda r: r.next_review),
+        Column("Review", lambda r: review_words.get(r.review, ""),
+               icon=lambda r: status_icon(r.review) if r.review else None,
+               sort_key=lambda r: (REVIEW_RANK.get(r.review, 3), r.next_review or _LAST, r.reference)),
+        Column("Transfer", transfer_text, sort_key=lambda r: (r.transfer_on or _LAST, r.transfer_to, r.reference)),
     ]
 
 
 # Starting widths: each column fits its sample (or its title); the last column stretches.
 COLUMN_SAMPLES = ("EHC-2025-0001", "Alexandru Dumitrescu", "17 May 2010 (14)", "N884200616000",
                   "Greenfields Outreach", "SEMH", "Agnieszka Zielińska", "Assessment", "Late advice",
-                  "Decide whether to assess", "28 Sep 2025", "EP, Health")
+                  "Decide whether to assess", "28 Sep 2025", "EP, Health", "28 Sep 2025", "Due within 8 weeks",
+                  "Sep 2027 to secondary")
+REVIEW_COLUMN = COLUMN_SAMPLES.index("Due within 8 weeks")
 
 
 @dataclass(frozen=True)
@@ -79,6 +108,8 @@ class CaseFilter:
     status: str = ""
     need: str = ""
     late_advice_only: bool = False
+    review: str = ""  # a plan's review: overdue, due_soon or pending
+    transfer_year: int = 0  # the plans whose child transfers in September of this year
 
     @property
     def is_empty(self) -> bool:
@@ -90,13 +121,13 @@ class CaseFilter:
             return None
         words = fold_for_search(self.text).split()  # folded as each row's search text was, when it loaded
         stage, status, need, late = self.stage, self.status, self.need, self.late_advice_only
+        review, year = self.review, self.transfer_year
         caseworker = "" if self.caseworker == UNALLOCATED else self.caseworker
         check_caseworker = bool(self.caseworker)
-        if not (stage or status or need or late or check_caseworker) and len(words) == 1:
+        fields = bool(stage or status or need or late or check_caseworker or review or year)
+        if not fields and len(words) == 1:
             word = words[0]
             return lambda r: word in r.search_text
-
-        fields = bool(stage or status or need or late or check_caseworker)
 
         def keep(r: CaseRow) -> bool:
             text = r.search_text
@@ -106,7 +137,9 @@ class CaseFilter:
             return not fields or (
                 (not stage or r.stage == stage) and (not status or r.status == status)
                 and (not need or r.primary_need == need) and (not late or bool(r.late_advice))
-                and (not check_caseworker or r.caseworker == caseworker))
+                and (not check_caseworker or r.caseworker == caseworker)
+                and (not review or r.review == review)
+                and (not year or (r.transfer_on is not None and r.transfer_on.year == year)))
         return keep
 
 
@@ -118,9 +151,31 @@ class FilterChoices:
     caseworkers: list[tuple[str, str]]
     statuses: list[tuple[str, str]]
     needs: list[tuple[str, str]]
+    reviews: list[tuple[str, str]] = field(default_factory=list)
+    transfer_years: list[tuple[str, int]] = field(default_factory=list)
 
 
-def filter_choices(rows: list[CaseRow], needs: dict[str, str]) -> FilterChoices:
+# The transfer cohort filter offers this many Septembers from the next one (and any earlier move still
+# being worked on this year).
+COHORT_YEARS = 4
+
+
+def review_choices(review_soon_days: int = 56) -> list[tuple[str, str]]:
+    return [(review_status_words(s, review_soon_days), s) for s in ("overdue", "due_soon", REVIEW_NOT_DUE)]
+
+
+def cohort_choices(rows: list[CaseRow], today: date) -> list[tuple[str, int]]:
+    """September of each of the next few years, whether or not anyone moves then (so the choices stay put
+    from one day to the next), and this year's when a move recorded for it is still on the list."""
+    first = today.year if today < date(today.year, 9, 1) else today.year + 1
+    years = set(range(first, first + COHORT_YEARS))
+    years.update(r.transfer_on.year for r in rows
+                 if r.transfer_on is not None and today.year <= r.transfer_on.year < first)
+    return [(f"September {y}", y) for y in sorted(years)]
+
+
+def filter_choices(rows: list[CaseRow], needs: dict[str, str], today: date | None = None,
+                   review_soon_days: int = 56) -> FilterChoices:
     stages, people, statuses, codes = set(), set(), set(), set()
     unallocated = False
     for r in rows:
@@ -137,4 +192,6 @@ def filter_choices(rows: list[CaseRow], needs: dict[str, str]) -> FilterChoices:
         caseworkers=[(name, user) for _key, name, user in sorted(people)]
         + ([("Unallocated", UNALLOCATED)] if unallocated else []),
         statuses=[(status_text(s), s) for s in sorted(statuses, key=lambda s: (STATUS_RANK.get(s, 9), s))],
-        needs=[(f"{n}: {needs[n]}" if n in needs else n, n) for n in sorted(codes) if n])
+        needs=[(f"{n}: {needs[n]}" if n in needs else n, n) for n in sorted(codes) if n],
+        reviews=review_choices(review_soon_days),
+        transfer_years=cohort_choices(rows, today) if today is not None else [])

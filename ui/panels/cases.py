@@ -34,12 +34,14 @@ from PySide6.QtWidgets import (
 
 from caseworker.context import AppContext
 from caseworker.views.case_list import CaseRow, load_case_rows
+from caseworker.views.case_list_plans import review_soon_days
 from ui.context import DesktopContext
 from ui.dialogs.base import alive
 from ui.dialogs.reallocate import ReallocateDialog
 from ui.panels._allocating import ALLOCATE_TEXT, allocate_cases
 from ui.panels._cases_columns import (
     COLUMN_SAMPLES,
+    REVIEW_COLUMN,
     CaseFilter,
     FilterChoices,
     case_columns,
@@ -68,7 +70,7 @@ def load(ctx: AppContext, today: date, needs: dict[str, str],
     rows = load_case_rows(ctx, today)
     if order is not None:
         rows.sort(key=order[0], reverse=order[1])
-    return CasesLoad(today, rows, filter_choices(rows, needs))
+    return CasesLoad(today, rows, filter_choices(rows, needs, today, review_soon_days(ctx.engine.rules)))
 
 
 class CasesPanel(ReloadingPanel):
@@ -86,14 +88,15 @@ class CasesPanel(ReloadingPanel):
 
         needs = dict(desktop.ctx.engine.rules.primary_needs)
         self._needs = needs
-        self.model: RowTableModel[CaseRow] = RowTableModel(case_columns(lambda: today_box[0], needs), self)
+        soon = review_soon_days(desktop.ctx.engine.rules)
+        self.model: RowTableModel[CaseRow] = RowTableModel(case_columns(lambda: today_box[0], needs, soon), self)
         self.table = CaseTable(self.model, lambda r: r.case_id, self)
         self.table.setAccessibleName("Cases list")
         self.table.setAccessibleDescription("Every request and plan. Press Enter or double-click to open a case.")
         self.table.setSortingEnabled(True)
         # Most urgent first until the user picks another column.
         self.table.sortByColumn(self.column_of("Status"), Qt.SortOrder.AscendingOrder)
-        self.table.fit_columns(COLUMN_SAMPLES, icon_columns=(8,))
+        self.table.fit_columns(COLUMN_SAMPLES, icon_columns=(8, REVIEW_COLUMN))
         self.table.open_case.connect(self.open_case)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)  # several to allocate
 
@@ -112,6 +115,11 @@ class CasesPanel(ReloadingPanel):
         self.caseworker = self._combo("Caseworker", "All caseworkers")
         self.status = self._combo("Status", "All statuses")
         self.need = self._combo("Primary need", "All needs")
+        self.review = self._combo("Review", "Any review")
+        self.review.setToolTip("A plan's next annual review: overdue, due within its due-soon window, or not due")
+        self.transfer = self._combo("Transfer cohort", "Any transfer")
+        self.transfer.setToolTip("Plans whose child changes phase that September (from the transfer recorded, "
+                                 "else from the date of birth and any year-group offset)")
         self.late_only = QCheckBox("&Late advice only", self)
         self.late_only.setAccessibleName("Late advice only")
         self.late_only.toggled.connect(self._apply_filter)
@@ -161,7 +169,7 @@ class CasesPanel(ReloadingPanel):
         top.addWidget(self.export)
         filters = QHBoxLayout()
         for label, combo in (("S&tage", self.stage), ("Case&worker", self.caseworker), ("Stat&us", self.status),
-                             ("&Need", self.need)):
+                             ("&Need", self.need), ("R&eview", self.review), ("T&ransfer", self.transfer)):
             buddy = QLabel(label, self)
             buddy.setBuddy(combo)
             filters.addWidget(buddy)
@@ -177,8 +185,9 @@ class CasesPanel(ReloadingPanel):
         layout.addWidget(self.table, 1)
         for first, second in ((self.search, self.stage), (self.stage, self.caseworker),
                               (self.caseworker, self.status), (self.status, self.need),
-                              (self.need, self.late_only), (self.late_only, self.allocate), (self.allocate, self.clear),
-                              (self.clear, self.export),
+                              (self.need, self.review), (self.review, self.transfer),
+                              (self.transfer, self.late_only), (self.late_only, self.allocate),
+                              (self.allocate, self.clear), (self.clear, self.export),
                               (self.export, self.table)):
             self.setTabOrder(first, second)
         self.setFocusProxy(self.search)
@@ -237,6 +246,8 @@ class CasesPanel(ReloadingPanel):
         self._refill(self.caseworker, self._caseworker_choices(options.caseworkers))
         self._refill(self.status, options.statuses, icons=True)
         self._refill(self.need, options.needs)
+        self._refill(self.review, options.reviews, icons=True)
+        self._refill(self.transfer, options.transfer_years)
         if self._opening_caseworker is not None:  # the first load, or a new "You are"
             self.caseworker.blockSignals(True)
             self.caseworker.setCurrentIndex(max(0, self.caseworker.findData(self._opening_caseworker)))
@@ -265,7 +276,7 @@ class CasesPanel(ReloadingPanel):
             self._fill_choices(self._choices)
             self._apply_filter()
 
-    def _refill(self, combo: QComboBox, items: list[tuple[str, str]], icons: bool = False) -> None:
+    def _refill(self, combo: QComboBox, items: list[tuple[str, Any]], icons: bool = False) -> None:
         """Replace a filter's choices, keeping what was chosen when it is still there."""
         chosen = combo.currentData()
         combo.blockSignals(True)
@@ -284,7 +295,8 @@ class CasesPanel(ReloadingPanel):
     def current_filter(self) -> CaseFilter:
         return CaseFilter(text=self.search.text(), stage=self.stage.currentData() or "",
                           caseworker=self.caseworker.currentData() or "", status=self.status.currentData() or "",
-                          need=self.need.currentData() or "", late_advice_only=self.late_only.isChecked())
+                          need=self.need.currentData() or "", late_advice_only=self.late_only.isChecked(),
+                          review=self.review.currentData() or "", transfer_year=int(self.transfer.currentData() or 0))
 
     def _apply_filter(self, *_args: Any) -> None:
         current = self.table.current_case()
@@ -294,12 +306,13 @@ class CasesPanel(ReloadingPanel):
         self._show_count()
 
     def clear_filters(self) -> None:
-        widgets: list[QWidget] = [self.search, self.stage, self.caseworker, self.status, self.need, self.late_only]
+        widgets: list[QWidget] = [self.search, self.stage, self.caseworker, self.status, self.need, self.review,
+                                  self.transfer, self.late_only]
         for w in widgets:
             w.blockSignals(True)
         try:
             self.search.clear()
-            for combo in (self.stage, self.caseworker, self.status, self.need):
+            for combo in (self.stage, self.caseworker, self.status, self.need, self.review, self.transfer):
                 combo.setCurrentIndex(0)
             self.late_only.setChecked(False)
         finally:
