@@ -18,7 +18,7 @@ from caseworker.statutory.plan_facts import PlanFacts, TransferFacts
 from caseworker.statutory.plans import clocks_for
 from caseworker.statutory.rules import Rules, TransferPoint
 from caseworker.store.plan_reads import plan_facts
-from caseworker.vocabulary import transfer_destination
+from caseworker.vocabulary import month_year, transfer_destination
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -74,6 +74,11 @@ class NextTransfers:
             return None, ""
         moves, point = found
         return moves, transfer_destination(point.year_group, point.kind)
+
+
+def transfer_words(on: date | None, to: str) -> str:
+    """Sep 2027 to secondary ("" when no transfer is ahead)."""
+    return f"{month_year(on)} {to}" if on is not None else ""
 
 
 def still_to_come(t: TransferFacts, today: date) -> bool:

@@ -31,10 +31,12 @@ from caseworker.caseload import (
 )
 from caseworker.caseload.capacity import CASE_HOLDING_ROLES
 from caseworker.caseload.settings import PLAN
-from caseworker.caseload.weights import ADVICE_WORDS, STATE_WORDS
+from caseworker.caseload.weights import ADVICE_WORDS, STATE_WORDS, plan_work_points
 from caseworker.context import AppContext
 from caseworker.statutory.engine import LATE, NOT_APPLICABLE, RequestDeadlines
+from caseworker.statutory.plans import clocks_for
 from caseworker.store import reads
+from caseworker.store.plan_reads import load_plan_facts
 from caseworker.vocabulary import step_phrase
 
 
@@ -177,12 +179,23 @@ def _moved_and_pinned(conn: Any, d: reads.Dialect, since: date) -> tuple[dict[in
     return moved, pinned  # type: ignore[return-value]
 
 
+def plan_work_by_case(conn: Any, d: reads.Dialect, engine: Any, today: date,
+                      settings: CaseloadSettings) -> dict[int, float]:
+    """The points each plan in place adds for its work (a review due, an amendment, a transfer), by case:
+    every maintained plan read at once and run through the plan clocks once."""
+    plans = load_plan_facts(conn, d)
+    schedules = clocks_for(engine.rules, engine.calendar).schedule_all(plans, today)
+    return {s.facts.case_id: extra for s in schedules
+            if s.facts.case_id is not None and (extra := plan_work_points(s, settings))}
+
+
 def read_team_caseload(conn: Any, d: reads.Dialect, engine: Any, today: date,
                        settings: CaseloadSettings) -> TeamCaseload:
     """The caseload from a DB-API connection (sqlite3 or psycopg)."""
     staff, absences = _staff(conn, d, today)
     moved, pinned = _moved_and_pinned(conn, d, today - timedelta(days=settings.protect_moved_within_days))
     evaluated = {r.facts.id: r for r in engine.evaluate_all(reads.load_request_facts(conn, d), today)}
+    plan_work = plan_work_by_case(conn, d, engine, today, settings)
     cur = conn.cursor()
     cur.execute("SELECT c.id, c.reference, c.caseworker_id, c.final_issued_on, ch.forename, ch.surname "
                 "FROM ehc_case c JOIN child ch ON ch.id = c.child_id ORDER BY c.reference")
@@ -202,7 +215,7 @@ def read_team_caseload(conn: Any, d: reads.Dialect, engine: Any, today: date,
         else:
             continue  # withdrawn or declined: no load
         cases.append(CaseLoad(cid, ref, f"{forename} {surname}", username.get(owner_id, ""), state,
-                              points_of(state, settings),
+                              points_of(state, settings) + (plan_work.get(cid, 0.0) if state == PLAN else 0.0),
                               protection(dl, today, settings, moved_on=moved.get(cid), pinned=cid in pinned),
                               due, what, overdue, late, cid in pinned))
     cur.close()

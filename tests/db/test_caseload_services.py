@@ -48,7 +48,9 @@ def build_team(db: Database, today: date = TODAY) -> None:
             rec = CaseRecord(reference=f"EHC-{k:04d}", forename="Child", surname=f"No{k}",
                              date_of_birth=date(2015, 1, 1), caseworker=owner)
             if plan:
-                rec.final_issued = today - timedelta(days=400)
+                # Issued 100 days ago: its annual review months away, so a plan here is its 1 point alone
+                # (a review due adds more: test_a_plan_with_its_review_due_carries_its_extra_points).
+                rec.final_issued = today - timedelta(days=100)
             else:
                 rec.received = today - timedelta(days=days_ago)
             records.append(rec)
@@ -232,6 +234,7 @@ def test_a_database_at_0003_with_cases_upgrades_and_keeps_them(db_url: str) -> N
             assert s.scalar(select(Staff.started_on)) is None
             assert s.scalar(select(Case.caseworker_id).where(Case.reference == "EHC-1")) == 1
         ctx = AppContext(db=db)
-        assert load_team_caseload(ctx, TODAY).person("jsmith").points == 1
+        # The plan (1 point) issued 1 Jan 2024 and never reviewed: its review is overdue (2 more).
+        assert load_team_caseload(ctx, TODAY).person("jsmith").points == 1 + 2
     finally:
         db.dispose()

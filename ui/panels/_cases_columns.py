@@ -8,11 +8,11 @@ from datetime import date
 
 from caseworker.text_folding import fold_for_search
 from caseworker.views.case_list import STATUS_RANK, CaseRow
+from caseworker.views.case_list_plans import transfer_words
 from caseworker.vocabulary import (
     ADVICE_SHORT,
     REVIEW_NOT_DUE,
     STAGE_ORDER,
-    month_year,
     review_status_words,
     short_date,
     stage_short,
@@ -48,8 +48,7 @@ REVIEW_RANK = {"overdue": 0, "due_soon": 1, REVIEW_NOT_DUE: 2, "": 3}
 
 
 def transfer_text(row: CaseRow) -> str:
-    """Sep 2027 to secondary."""
-    return f"{month_year(row.transfer_on)} {row.transfer_to}" if row.transfer_on is not None else ""
+    return transfer_words(row.transfer_on, row.transfer_to)
 
 
 def case_columns(today: Callable[[], date], needs: dict[str, str],
