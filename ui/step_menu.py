@@ -21,6 +21,23 @@ STEPS: tuple[tuple[str, str, str], ...] = (
     ("correct_step", "C&orrect a step's date…", "Ctrl+Shift+C"),
     ("undo_step", "&Undo a step recorded in error…", "Ctrl+Shift+U"),
 )
+# A plan in place (or a request whose final plan is issued): its own submenu, so its letters are its own.
+PLAN_STEPS: tuple[tuple[str, str, str], ...] = (
+    ("review_meeting", "Record the review &meeting…", "Ctrl+Shift+M"),
+    ("review_decision", "Record the review &decision…", "Ctrl+Shift+N"),
+    ("amendment_notice", "Send &proposed amendments…", "Ctrl+Shift+P"),
+    ("amended_plan", "Final &amended plan issued, or not amended…", ""),
+    ("record_transfer", "Record the phase &transfer…", "Ctrl+Shift+T"),
+    ("transfer_consultation", "&Consult the next setting…", ""),
+    ("transfer_reply", "Record the next setting's &reply…", ""),
+    ("transfer_done", "Transfer d&one: the plan names the next setting…", ""),
+    ("year_group", "Child's year &group…", ""),
+    ("propose_cease", "Propose to c&ease the plan…", ""),
+    ("decide_cease", "Decide to cease (the decision &letter)…", ""),
+    ("cease_appeal", "Record the famil&y's appeal…", ""),
+    ("withdraw_cease", "&Withdraw the proposal to cease…", ""),
+    ("cease_plan", "Cease the pla&n…", ""),
+)
 
 
 def add_step_actions(parent: QWidget, menu: QMenu, run: Callable[[str], None]) -> dict[str, QAction]:
@@ -31,5 +48,14 @@ def add_step_actions(parent: QWidget, menu: QMenu, run: Callable[[str], None]) -
         action = QAction(text, parent, shortcut=QKeySequence(keys))
         action.triggered.connect(lambda _=False, n=name: run(n))
         menu.addAction(action)
+        actions[name] = action
+    menu.addSeparator()
+    plan_menu = menu.addMenu("&Plan in place")
+    for name, text, keys in PLAN_STEPS:
+        if name in ("amendment_notice", "record_transfer", "propose_cease"):  # reviews, amendments, moves, ceasing
+            plan_menu.addSeparator()
+        action = QAction(text, parent, shortcut=QKeySequence(keys))
+        action.triggered.connect(lambda _=False, n=name: run(n))
+        plan_menu.addAction(action)
         actions[name] = action
     return actions

@@ -35,6 +35,9 @@ from ui.dialogs.excuses import ExceptionDialog
 from ui.panels.case_record import CaseRecordPanel
 
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+# What a plan can do from the day it is issued (tests/gui/test_plan_record.py runs them).
+PLAN_STEPS_AT_ISSUE = {"review_meeting", "amendment_notice", "record_transfer", "propose_cease", "cease_plan",
+                       "year_group"}
 
 
 # --- cases built with the services (shared with the dialog tests) ----------------------------------------
@@ -160,7 +163,7 @@ def test_the_record_shows_header_deadlines_and_advice(qtbot: QtBot, desktop: Des
                                                      "Email", "17 Feb 2025", "Not yet", "Late", "14 days"]
     assert advice["Social care"][6:] == ["Received late", "6 days"]
     assert advice["Health (medical)"][6:] == ["Received", ""]
-    assert [panel.tabs.tabText(i) for i in range(6)] == [
+    assert [panel.tabs.tabText(i) for i in range(1, 7)] == [  # the Plan tab (0) waits for the plan
         "&Deadlines", "&Advice (4, 1 late)", "&Setting", "C&ontacts (2)", "E&xceptions (1)", "&History (10)"]
     contacts = table_texts(panel.contacts_table)
     assert contacts[0][:3] == ["Main correspondent", "Parent", "Sarah Jones"] and contacts[1][0] == ""
@@ -178,16 +181,17 @@ def test_the_record_shows_header_deadlines_and_advice(qtbot: QtBot, desktop: Des
     assert shown == panel.available_steps() - {"excuse_advice", "correct_step", "undo_step"}
 
 
-def test_a_plan_in_place_shows_the_header_and_contacts_only(qtbot: QtBot, desktop: DesktopContext) -> None:
+def test_a_plan_in_place_shows_the_header_its_plan_and_contacts(qtbot: QtBot, desktop: DesktopContext) -> None:
     panel = open_panel(qtbot, desktop, plan_in_place(desktop))
     assert panel.title() == "EHC-2019-0042 Noah Price"
-    assert not panel.no_assessment.isHidden() and panel.timeline.isHidden()
-    assert "no assessment request on record" in panel.no_assessment.text()
+    assert panel.no_assessment.isHidden() and panel.timeline.isHidden()  # the Plan tab is the record
     assert panel.header.week.text() == "No assessment on record"
     assert panel.header.values["Final plan"].text() == "Issued Mon 20 May 2019"
-    assert [panel.tabs.isTabVisible(i) for i in range(6)] == [False, False, True, True, False, True]
+    assert [panel.tabs.isTabVisible(i) for i in range(7)] == [True, False, False, True, True, False, True]
+    assert panel.tabs.currentWidget() is panel.plan_tab
     assert table_texts(panel.contacts_table)[0][2] == "Kim Price"
-    assert panel.available_steps() == set() and panel.run_step("final_plan") is None
+    # Only the plan's own steps (tests/gui/test_plan_record.py): none of the request's.
+    assert panel.available_steps() == PLAN_STEPS_AT_ISSUE and panel.run_step("final_plan") is None
 
 
 def test_the_record_reloads_when_its_case_or_every_case_changes(qtbot: QtBot, desktop: DesktopContext) -> None:
@@ -280,7 +284,10 @@ def test_running_each_step_moves_the_request_from_received_to_issued(qtbot: QtBo
     assert isinstance(dialog, FinalPlanDialog)
     dialog.date.set_value(date(2025, 2, 17))
     submit(qtbot, panel, dialog)
-    assert panel.detail.stage == "issued" and panel.available_steps() == {"correct_step", "undo_step"}
+    # Issued: the request's record can be put right, and the plan's own steps begin.
+    assert panel.detail.stage == "issued"
+    assert panel.available_steps() == {"correct_step", "undo_step"} | PLAN_STEPS_AT_ISSUE
+    assert panel.tabs.isTabVisible(panel.tabs.indexOf(panel.plan_tab))
     assert panel.header.week.text() == "Plan issued in week 18 of 20"
     assert {m.name: m.status for m in panel.detail.deadlines.milestones} == {  # type: ignore[union-attr]
         "decision_to_assess": "met", "issue_decision": "met", "draft_latest_safe": "met", "final_plan": "met"}

@@ -35,6 +35,7 @@ from tests.gui.builders import (
     wait_idle,
 )
 from tests.gui.conftest import GUI_TODAY
+from tests.gui.test_case_record import PLAN_STEPS_AT_ISSUE
 from ui.context import DesktopContext
 from ui.dialogs.base import StepDialog
 from ui.main_window import MainWindow
@@ -204,12 +205,12 @@ def test_a_request_from_the_day_it_arrives_to_the_final_plan(qtbot: QtBot, deskt
     assert dialog.consequence.text().startswith("Issued in week 16: within 20 weeks (due Mon 21 July 2025).")
     submit(qtbot, panel, dialog)
 
-    # Issued: the case's stage says so, no step is left on the Case menu (only putting the record right), and it has
-    # left My day.
+    # Issued: the case's stage says so, no step of the request is left on the Case menu (only putting the record
+    # right) but the plan's own begin, and it has left My day.
     assert panel.detail.stage == "issued" and panel.detail.final_issued == earliest
     assert panel.header.week.text() == "Plan issued in week 16 of 20"
-    assert {name for name, action in window.step_actions.items() if action.isEnabled()} == {"correct_step",
-                                                                                           "undo_step"}
+    offered = {name for name, action in window.step_actions.items() if action.isEnabled()}
+    assert offered == {"correct_step", "undo_step"} | PLAN_STEPS_AT_ISSUE
     refresh_my_day(qtbot, window)
     assert everything_on_my_day(window) == {}
     assert window.my_day.empty.isVisible()

@@ -1,5 +1,6 @@
 """One case, as a page of the main window: header, the 20-week timeline, the steps, and the detail tabs
-(deadlines, advice, the named setting, contacts, exceptions, history, allocations, letters).
+(the plan once issued, deadlines, advice, the named setting, contacts, exceptions, history, allocations,
+letters).
 
 The panel loads ``load_case_detail`` on the task runner (never on the UI thread) and reloads when
 ``data_changed`` names its case (or 0, everything). Each step opens its form (ui.dialogs); the form
@@ -21,11 +22,14 @@ from PySide6.QtWidgets import (
 
 from caseworker.views.case_detail import CaseDetail, load_case_detail
 from caseworker.views.caseload import TeamCaseload, load_team_caseload
+from caseworker.views.plan_detail import PLAN_STEPS
 from ui.context import DesktopContext
-from ui.dialogs.base import StepDialog
 from ui.dialogs.child_edit import EditChildDialog
+from ui.dialogs.plan_steps import make_plan_dialog
 from ui.dialogs.reallocate import ReallocateDialog
+from ui.dialogs.saving import SavingDialog
 from ui.dialogs.steps import available_steps, make_step_dialog
+from ui.panels._plan_rows import overdue_count
 from ui.panels._record_advice import AdviceTab
 from ui.panels._record_chronology import ChronologyTab
 from ui.panels._record_contacts import ContactsTab
@@ -33,6 +37,7 @@ from ui.panels._record_corrections import install_correction_menus
 from ui.panels._record_documents import DocumentsTab
 from ui.panels._record_header import RecordHeader
 from ui.panels._record_notes import NotesTab
+from ui.panels._record_plan import PlanTab
 from ui.panels._record_setting import SettingTab
 from ui.panels._record_tables import (
     ExceptionRow,
@@ -72,7 +77,7 @@ class CaseRecordPanel(QWidget):
         self.desktop = desktop
         self.case_id = case_id
         self.detail: CaseDetail | None = None
-        self.dialog: StepDialog | None = None
+        self.dialog: SavingDialog | None = None
         self.child_dialog: EditChildDialog | None = None
         self.move_dialog: ReallocateDialog | None = None
         self._title = f"Case {case_id}"
@@ -152,9 +157,12 @@ class CaseRecordPanel(QWidget):
         self.exceptions_table = RecordTable(exception_columns(self.rules), "Exceptions", self)
         self.history_table = RecordTable(history_columns(), "History, newest first", self)
         self.allocations_table = RecordTable(allocation_columns(), "Allocation history, newest first", self)
-        for page, title in ((deadlines, "&Deadlines"), (self.advice_tab, "&Advice"), (self.setting, "&Setting"),
-                            (self.contacts_tab, "C&ontacts"), (self.exceptions_table, "E&xceptions"),
-                            (self.history_table, "&History"), (self.allocations_table, "Allocation histor&y")):
+        self.plan_tab = PlanTab(self.rules, self)  # first: most of a caseload is plans in place
+        self.plan_tab.step.connect(lambda name: self.run_step(name))
+        for page, title in ((self.plan_tab, "&Plan"), (deadlines, "&Deadlines"), (self.advice_tab, "&Advice"),
+                            (self.setting, "&Setting"), (self.contacts_tab, "C&ontacts"),
+                            (self.exceptions_table, "E&xceptions"), (self.history_table, "&History"),
+                            (self.allocations_table, "Allocation histor&y")):
             self.tabs.addTab(page, title)
         self.letters = CaseLettersPanel(self.desktop, self.case_id, self)  # loads when first shown
         self.tabs.addTab(self.letters, "&Letters")
@@ -207,7 +215,7 @@ class CaseRecordPanel(QWidget):
         self.header.set_detail(detail, today, self.rules)
         self.header.show()
         has_clock = detail.deadlines is not None
-        self.no_assessment.setVisible(not has_clock)
+        self.no_assessment.setVisible(not has_clock and detail.plan is None)  # the Plan tab says it
         self.timeline.set_detail(detail, today)
         self.timeline.setVisible(has_clock)
         d = detail.deadlines
@@ -215,6 +223,7 @@ class CaseRecordPanel(QWidget):
         self.deadlines_note.setText(self._deadlines_note(detail))
         self.advice_tab.set_rows(detail.advice)
         self.setting.set_detail(detail)
+        self.plan_tab.set_plan(detail.plan)
         self.contacts_tab.set_detail(detail)
         self.exceptions_table.set_rows([ExceptionRow(e, d) for e in detail.exceptions])
         self.history_table.set_rows(detail.history)
@@ -253,7 +262,9 @@ class CaseRecordPanel(QWidget):
         late = sum(1 for a in detail.advice if a.status == "late")
         overdue = sum(1 for m in (detail.deadlines.milestones if detail.deadlines else []) if m.breached)
         waiting = sum(1 for c in detail.consultations if c.replied_on is None)
+        late_plan = overdue_count(detail.plan) if detail.plan is not None else 0
         titles: list[tuple[QWidget, str]] = [
+            (self.plan_tab, "&Plan" + (f" ({late_plan} overdue)" if late_plan else "")),
             (self.deadlines_page, "&Deadlines" + (f" ({overdue} overdue)" if overdue else "")),
             (self.advice_tab, f"&Advice ({len(detail.advice)}" + (f", {late} late)" if late else ")")),
             (self.setting, "&Setting" + (f" ({waiting} waiting)" if waiting else "")),
@@ -264,20 +275,30 @@ class CaseRecordPanel(QWidget):
         ]
         for page, title in titles:
             self.tabs.setTabText(self.tabs.indexOf(page), title)
+        first_load = self.tabs.isHidden()  # shown once the first load is in
         for page in (self.deadlines_page, self.advice_tab, self.exceptions_table):
             self.tabs.setTabVisible(self.tabs.indexOf(page), has_clock)
-        if not self.tabs.isTabVisible(self.tabs.currentIndex()):
-            self.tabs.setCurrentWidget(self.contacts_tab)
+        self.tabs.setTabVisible(self.tabs.indexOf(self.plan_tab), detail.plan is not None)
+        if first_load or not self.tabs.isTabVisible(self.tabs.currentIndex()):
+            self.tabs.setCurrentWidget(self._first_tab(detail))
+
+    def _first_tab(self, detail: CaseDetail) -> QWidget:
+        """The request's deadlines while it is open, else the plan once issued, else what is left."""
+        if detail.deadlines is not None and (detail.deadlines.is_open or detail.plan is None):
+            return self.deadlines_page
+        return self.plan_tab if detail.plan is not None else self.contacts_tab
 
     # --- steps -------------------------------------------------------------------------------------
     def available_steps(self) -> set[str]:
         """The steps that make sense at the case's current stage (the Case menu enables these)."""
-        return available_steps(self.detail)
+        plan = self.detail.plan if self.detail is not None else None
+        return available_steps(self.detail) | (set(plan.steps) if plan is not None else set())
 
     def _update_buttons(self) -> None:
         steps = self.available_steps()
         writer = self.desktop.actor.can_write
         self.advice_tab.allow(steps, writer)
+        self.plan_tab.allow(writer, self.desktop.actor.role)
         for name, button in self.buttons.items():
             button.setVisible(name in steps)
             button.setEnabled(writer)
@@ -328,7 +349,7 @@ class CaseRecordPanel(QWidget):
         self.tabs.setCurrentWidget(self.contacts_tab)
         self.contacts_tab.add_contact()
 
-    def run_step(self, name: str, advice_id: int | None = None) -> StepDialog | None:
+    def run_step(self, name: str, advice_id: int | None = None) -> SavingDialog | None:
         """Open the form for step ``name`` (window-modal, not blocking); returns it, or None if not now."""
         if self.detail is None or name not in self.available_steps() or not self.desktop.actor.can_write:
             return None
@@ -338,7 +359,10 @@ class CaseRecordPanel(QWidget):
             return self.dialog
         if self.dialog is not None:
             self.dialog.deleteLater()
-        self.dialog = make_step_dialog(name, self.desktop, self.detail, self, advice_id=advice_id)
+        if name in PLAN_STEPS:
+            self.dialog = make_plan_dialog(name, self.desktop, self.detail, self)
+        else:
+            self.dialog = make_step_dialog(name, self.desktop, self.detail, self, advice_id=advice_id)
         self.dialog.open()
         return self.dialog
 
