@@ -169,25 +169,27 @@ class CasesPanel(ReloadingPanel):
         top.addWidget(self.export)
         filters = QHBoxLayout()
         for label, combo in (("S&tage", self.stage), ("Case&worker", self.caseworker), ("Stat&us", self.status),
-                             ("&Need", self.need), ("R&eview", self.review), ("T&ransfer", self.transfer)):
-            buddy = QLabel(label, self)
-            buddy.setBuddy(combo)
-            filters.addWidget(buddy)
-            filters.addWidget(combo)
-            filters.addSpacing(8)
+                             ("&Need", self.need)):
+            self._add_filter(filters, label, combo)
         filters.addWidget(self.late_only)
         filters.addStretch(1)
         filters.addWidget(self.allocate)
         filters.addWidget(self.clear)
+        # A plan's review and transfer on their own row: a laptop's width is taken by the row above.
+        plan_filters = QHBoxLayout()
+        for label, combo in (("Plan r&eview", self.review), ("T&ransfer cohort", self.transfer)):
+            self._add_filter(plan_filters, label, combo)
+        plan_filters.addStretch(1)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addLayout(filters)
+        layout.addLayout(plan_filters)
         layout.addWidget(self.table, 1)
         for first, second in ((self.search, self.stage), (self.stage, self.caseworker),
                               (self.caseworker, self.status), (self.status, self.need),
-                              (self.need, self.review), (self.review, self.transfer),
-                              (self.transfer, self.late_only), (self.late_only, self.allocate),
-                              (self.allocate, self.clear), (self.clear, self.export),
+                              (self.need, self.late_only), (self.late_only, self.allocate),
+                              (self.allocate, self.clear), (self.clear, self.review), (self.review, self.transfer),
+                              (self.transfer, self.export),
                               (self.export, self.table)):
             self.setTabOrder(first, second)
         self.setFocusProxy(self.search)
@@ -240,6 +242,13 @@ class CasesPanel(ReloadingPanel):
         combo.setMinimumContentsLength(min(len(everything), 16) + 2)
         combo.currentIndexChanged.connect(self._apply_filter)
         return combo
+
+    def _add_filter(self, row: QHBoxLayout, label: str, combo: QComboBox) -> None:
+        buddy = QLabel(label, self)
+        buddy.setBuddy(combo)
+        row.addWidget(buddy)
+        row.addWidget(combo)
+        row.addSpacing(8)
 
     def _fill_choices(self, options: FilterChoices) -> None:
         self._refill(self.stage, options.stages)
