@@ -5,6 +5,8 @@ filters the model's own list (about 28,000 rows at the large demo scale) and res
 row's search text is folded (no case, accents or apostrophes) once as it loads; a keystroke folds only
 what was typed. A caseworker's list opens on their own cases, a team lead's on everyone's. Export list…
 saves the list as shown (filters, search, order, columns) as .xlsx or .csv, written on the task runner.
+A plan shows its next annual review and transfer (worked out for every plan as the rows load), and the
+Plan review and Transfer cohort filters narrow the list to them.
 A team lead (or admin) selects cases nobody holds (the Unallocated caseworker filter finds them) and
 allocates them with Allocate… (the button, a right-click, or the menu key): the case record's dialog.
 """
