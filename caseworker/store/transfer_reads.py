@@ -1,15 +1,16 @@
 """Maintained plans as the Phase transfers page reads them: the child's date of birth and year group, and
-the latest phase transfer recorded, in plain SQL over the database driver.
+the phase transfers recorded, in plain SQL over the database driver.
 
-The page looks at every maintained plan of a large council (20,000) to find the year's cohort, but needs
-none of their reviews or amendments, so it reads less than ``plan_reads`` does: the staff and settings
-(few), the maintained plans with their children, and their phase transfers, four queries in all. Beside
-what the engine reads (``TransferFacts``) it keeps what the page shows and saves with: the setting
-consulted, its reply, and the case's version.
+The page looks at a large council's 20,000 maintained plans to find a year's cohort, but needs none of
+their reviews or amendments, so it reads less than ``plan_reads`` does: the staff and settings (few), the
+maintained plans with their children (only those who may move in the year asked about), and their phase
+transfers, four queries in all. Beside what the engine reads (``TransferFacts``) it keeps what the page
+shows and saves with: the setting consulted, its reply, and the case's version.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING, Any
@@ -46,6 +47,7 @@ class PlanToMove:
     caseworker: str | None  # username
     caseworker_name: str
     version: int
+    plan_issued: date
     date_of_birth: date
     year_group_offset: int
     named_setting: SettingFacts | None
@@ -70,17 +72,42 @@ class _Days(dict[Any, Any]):
         return value
 
 
-def load_plans_to_move(conn: Any, d: Dialect, *, caseworker: str | None = None) -> list[PlanToMove]:
-    """Every maintained plan (or one caseworker's) with its latest transfer, sorted by reference."""
+# Days of birth, and moves, between two days: (first, last) inclusive; (after, up to) for a move.
+Days = tuple[date, date]
+
+
+def load_plans_to_move(conn: Any, d: Dialect, *, caseworker: str | None = None, born: Sequence[Days] = (),
+                       moving: Days | None = None) -> list[PlanToMove]:
+    """Every maintained plan (or one caseworker's) with its transfers, sorted by reference.
+
+    Given ``born`` and ``moving``, only the plans that may move then: the children born in one of those
+    ranges, those taught out of their year group (who move a year or two apart from their birthdays), and
+    those with a move recorded after ``moving[0]`` and by ``moving[1]`` (a year's cohort is about a sixth
+    of a council's plans: the rest are never turned into objects)."""
     with collector_paused():
         cur = conn.cursor()
         try:
-            return _load(cur, d, caseworker)
+            return _load(cur, d, caseworker, born, moving)
         finally:
             cur.close()
 
 
-def _load(cur: Any, d: Dialect, caseworker: str | None) -> list[PlanToMove]:
+def _day_param(d: Dialect, day: date) -> Any:
+    return day.isoformat() if d.name == "sqlite" else day  # SQLite holds dates as ISO text
+
+
+def _may_move(d: Dialect, born: Sequence[Days], moving: Days) -> tuple[str, list[Any]]:
+    m = d.mark
+    tests = [f"ch.date_of_birth BETWEEN {m} AND {m}"] * len(born) + [
+        "ch.year_group_offset <> 0",
+        f"EXISTS (SELECT 1 FROM phase_transfer t WHERE t.case_id = c.id AND t.transfer_date > {m}"
+        f" AND t.transfer_date <= {m})"]
+    params = [_day_param(d, x) for first_last in born for x in first_last] + [_day_param(d, x) for x in moving]
+    return " AND (" + " OR ".join(tests) + ")", params
+
+
+def _load(cur: Any, d: Dialect, caseworker: str | None, born: Sequence[Days], moving: Days | None,
+          ) -> list[PlanToMove]:
     cur.execute("SELECT id, username, display_name FROM staff")
     staff: dict[int | None, tuple[str | None, str]] = {i: (u, n) for i, u, n in cur.fetchall()}
     staff[None] = (None, "")
@@ -95,15 +122,19 @@ def _load(cur: Any, d: Dialect, caseworker: str | None) -> list[PlanToMove]:
             return []
         where += f" AND c.caseworker_id = {d.mark}"
         params.append(chosen[0])
+    if moving is not None:
+        narrower, more = _may_move(d, born, moving)
+        where += narrower
+        params += more
     day = _Days(d.name == "sqlite").__getitem__
-    cur.execute("SELECT c.id, c.reference, ch.forename, ch.surname, c.caseworker_id, c.version, ch.date_of_birth,"
-                " ch.year_group_offset, c.named_setting_id FROM ehc_case c JOIN child ch ON ch.id = c.child_id"
-                " WHERE " + where, params)
+    cur.execute("SELECT c.id, c.reference, ch.forename, ch.surname, c.caseworker_id, c.version, c.final_issued_on,"
+                " ch.date_of_birth, ch.year_group_offset, c.named_setting_id FROM ehc_case c"
+                " JOIN child ch ON ch.id = c.child_id WHERE " + where, params)
     plans: dict[int, PlanToMove] = {}
-    for cid, ref, forename, surname, staff_id, version, born, offset, setting_id in cur.fetchall():
+    for cid, ref, forename, surname, staff_id, version, issued, born, offset, setting_id in cur.fetchall():
         username, name = staff.get(staff_id, (None, ""))
-        plans[cid] = PlanToMove(cid, ref, f"{forename} {surname}", username, name, version, day(born), offset or 0,
-                                settings.get(setting_id), setting_id)
+        plans[cid] = PlanToMove(cid, ref, f"{forename} {surname}", username, name, version, day(issued), day(born),
+                                offset or 0, settings.get(setting_id), setting_id)
     if plans:
         _transfers(cur, day, plans, settings)
     return sorted(plans.values(), key=lambda p: p.reference)
@@ -128,7 +159,9 @@ def _transfers(cur: Any, day: Any, plans: dict[int, PlanToMove], settings: dict[
             plan.transfers.sort(key=lambda t: (t.facts.transfer_date, t.facts.id or 0))
 
 
-def plans_to_move(session: Session, *, caseworker: str | None = None) -> list[PlanToMove]:
+def plans_to_move(session: Session, *, caseworker: str | None = None, born: Sequence[Days] = (),
+                  moving: Days | None = None) -> list[PlanToMove]:
     """``load_plans_to_move`` through an ORM session's own connection."""
     conn = session.connection().connection.driver_connection
-    return load_plans_to_move(conn, Dialect(session.get_bind().dialect.name), caseworker=caseworker)
+    return load_plans_to_move(conn, Dialect(session.get_bind().dialect.name), caseworker=caseworker, born=born,
+                              moving=moving)

@@ -4,10 +4,10 @@ move has got (reg 18).
 A plan joins the year's cohort in one of two ways. Recorded: a phase transfer on the plan moves in that
 year. Worked out: the child's date of birth and England's school year (moved by a year-group offset for
 a child taught out of their year group) put the child at a transfer point (Reception, Year 7, Year 12)
-that September, and nothing recorded on the plan says otherwise. What is recorded wins: a move
-recorded for that year is shown as recorded, and a move recorded for a later year takes the child out of
-this year's cohort. The due day of each move comes from the timescales table (14 February; 30 March for
-post-16; 5 months before a move between post-16 institutions).
+that September, the plan was issued before the move, and nothing recorded on the plan says otherwise.
+What is recorded wins: a move recorded for that year is shown as recorded, and a move recorded for a
+later year takes the child out of this year's cohort. The due day of each move comes from the timescales
+table (14 February; 30 March for post-16; 5 months before a move between post-16 institutions).
 
 "The year" is the September a cohort moves: the moves after 1 September of the year before, up to and
 including 1 September of that year (a move between post-16 institutions can fall in between).
@@ -21,7 +21,7 @@ from datetime import date
 
 from caseworker.context import AppContext
 from caseworker.statutory.calendar import WorkingCalendar
-from caseworker.statutory.cohort import SCHOOL_YEAR_STARTS, reception_year
+from caseworker.statutory.cohort import SCHOOL_YEAR_STARTS, birth_dates_transferring, reception_year
 from caseworker.statutory.engine import OVERDUE
 from caseworker.statutory.plan_facts import TRANSFER_POST16_MOVE, TransferFacts
 from caseworker.statutory.plans import PlanClocks, clocks_for, transfer_events
@@ -135,9 +135,15 @@ def transfer_years(today: date) -> list[int]:
     return list(range(now - YEARS_BEFORE, now + YEARS_AFTER + 1))
 
 
+def year_window(year: int) -> tuple[date, date]:
+    """The moves of ``year``: after the first day, up to and including the second (both 1 September)."""
+    return date(year - 1, *SCHOOL_YEAR_STARTS), date(year, *SCHOOL_YEAR_STARTS)
+
+
 def in_year(moves: date, year: int) -> bool:
     """A move belongs to ``year`` when it is after 1 September of the year before and by 1 September."""
-    return date(year - 1, *SCHOOL_YEAR_STARTS) < moves <= date(year, *SCHOOL_YEAR_STARTS)
+    after, up_to = year_window(year)
+    return after < moves <= up_to
 
 
 class _Cohort:
@@ -157,8 +163,8 @@ class _Cohort:
         point = self.point(plan)
         if recorded:
             return self._row(plan, recorded[-1].facts, recorded[-1], point)
-        if point is None:
-            return None
+        if point is None or self.moves <= plan.plan_issued:
+            return None  # no transfer point this year, or the child had moved before the plan was issued
         latest = plan.latest
         if latest is not None and latest.facts.transfer_date > self.moves:
             return None  # the plan records its next move for a later year: the record wins
@@ -209,9 +215,13 @@ def load_phase_transfers(ctx: AppContext, year: int | None = None, *, today: dat
     caseworker's: one read of the plans and their transfers."""
     today = today or ctx.today()
     year = year if year is not None else transfer_year(today)
+    rules = ctx.engine.rules
+    # Read only the plans that may move that year: born to reach a transfer point, out of year group, or
+    # with a move recorded in the year; cohort_rows decides.
+    born = [(r.first, r.last) for r in birth_dates_transferring(year, rules)]
     with ctx.db.sessions() as s:
-        plans = plans_to_move(s, caseworker=caseworker)
-    return PhaseTransfers(year, today, cohort_rows(plans, year, today, ctx.engine.rules, ctx.engine.calendar))
+        plans = plans_to_move(s, caseworker=caseworker, born=born, moving=year_window(year))
+    return PhaseTransfers(year, today, cohort_rows(plans, year, today, rules, ctx.engine.calendar))
 
 
 __all__ = ["CONSULTED", "DONE", "KIND_WORDS", "NOT_STARTED", "RECORDED", "REPLIED", "STATES",

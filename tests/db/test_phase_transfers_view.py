@@ -13,8 +13,17 @@ from caseworker.services.actor import Actor
 from caseworker.store.database import Database
 from caseworker.store.models import Case, School
 from caseworker.store.records import CaseRecord
+from caseworker.store.transfer_reads import plans_to_move
 from caseworker.store.writer import write_cases
-from caseworker.views.phase_transfers import CONSULTED, DONE, NOT_STARTED, REPLIED, load_phase_transfers
+from caseworker.views.phase_transfers import (
+    CONSULTED,
+    DONE,
+    NOT_STARTED,
+    RECORDED,
+    REPLIED,
+    cohort_rows,
+    load_phase_transfers,
+)
 
 TODAY = date(2026, 12, 2)
 ISSUED = date(2023, 5, 20)
@@ -44,7 +53,8 @@ def test_the_cohort_as_the_page_reads_it(db: Database, caseworker: Actor, lead: 
                     ("EHC-03", date(2016, 2, 1), "alead"),
                     ("EHC-04", date(2014, 10, 1), "jsmith"),  # moved in 2026; taught a year behind: 2027
                     ("EHC-05", date(2015, 11, 1), "jsmith"),  # ceased
-                    ("EHC-06", date(2012, 1, 1), "jsmith"))  # Year 10: no move this year
+                    ("EHC-06", date(2012, 1, 1), "jsmith"),  # Year 10: no move this year
+                    ("EHC-07", date(2006, 4, 1), "jsmith"))  # changes college in January
     academy = add_school(db, "Wye Valley Academy")
     plans.set_year_group_offset(app, caseworker, ids["EHC-04"], 1)
     plan_transfers.record_transfer(app, caseworker, ids["EHC-02"], "school", date(2027, 9, 1))
@@ -55,20 +65,24 @@ def test_the_cohort_as_the_page_reads_it(db: Database, caseworker: Actor, lead: 
     plan_cease.propose_cease(app, caseworker, ids["EHC-05"], date(2026, 6, 1))
     plan_cease.decide_cease(app, caseworker, ids["EHC-05"], date(2026, 6, 20))
     plan_cease.cease_plan(app, caseworker, ids["EHC-05"], date(2026, 9, 1), 4)
+    plan_transfers.record_transfer(app, caseworker, ids["EHC-07"], "post16_move", date(2027, 1, 4))
 
     cohort = load_phase_transfers(app)  # the year being worked on 2 December 2026
     assert (cohort.year, cohort.today) == (2027, TODAY)
     rows = {r.reference: r for r in cohort.rows}
-    assert sorted(rows) == ["EHC-01", "EHC-02", "EHC-03", "EHC-04"]
-    assert [rows[r].state for r in ("EHC-01", "EHC-02", "EHC-03", "EHC-04")] == [NOT_STARTED, CONSULTED, REPLIED,
-                                                                                 NOT_STARTED]
+    assert sorted(rows) == ["EHC-01", "EHC-02", "EHC-03", "EHC-04", "EHC-07"]
+    assert [rows[r].state for r in ("EHC-01", "EHC-02", "EHC-03", "EHC-04", "EHC-07")] == [
+        NOT_STARTED, CONSULTED, REPLIED, NOT_STARTED, RECORDED]
+    assert cohort.rows[0].reference == "EHC-07"  # due 4 August: overdue
+    with db.sessions() as s:  # the read narrowed to who may move that year leaves no one out
+        assert cohort_rows(plans_to_move(s), 2027, TODAY) == cohort.rows
     assert rows["EHC-02"].consulted == "Wye Valley Academy" and rows["EHC-02"].consulted_id == academy
     assert (rows["EHC-03"].reply, rows["EHC-03"].caseworker_name) == ("agrees", "Alead")
     assert rows["EHC-04"].year_group_offset == 1 and rows["EHC-04"].year_group == "Year 7"
-    assert cohort.counts() == {"children": 4, "done": 0, "consulted": 2, "overdue": 0}
+    assert cohort.counts() == {"children": 5, "done": 0, "consulted": 2, "overdue": 1}
 
     mine = load_phase_transfers(app, caseworker="jsmith")
-    assert sorted(r.reference for r in mine.rows) == ["EHC-01", "EHC-02", "EHC-04"]
+    assert sorted(r.reference for r in mine.rows) == ["EHC-01", "EHC-02", "EHC-04", "EHC-07"]
     assert load_phase_transfers(app, caseworker="nobody").rows == []
 
     # The plan naming the academy, issued: the move is done and the plan names it.

@@ -3,6 +3,7 @@ birth and year group, or as recorded), how far each move has got, and the order 
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, timedelta
 
 from hypothesis import given
@@ -26,11 +27,12 @@ from caseworker.views.phase_transfers import (
 )
 
 TODAY = date(2026, 12, 2)
+ISSUED = date(2020, 1, 6)
 
 
 def plan(reference: str, born: date, offset: int = 0, *transfers: RecordedTransfer) -> PlanToMove:
-    return PlanToMove(int(reference[-2:]), reference, f"Child {reference}", "jsmith",
-                      "Jo Smith", 1, born, offset, None, None, list(transfers))
+    return PlanToMove(int(reference[-2:]), reference, f"Child {reference}", "jsmith", "Jo Smith", 1, ISSUED, born,
+                      offset, None, None, list(transfers))
 
 
 def moving(kind: str, on: date, consulted: date | None = None, replied: date | None = None, done: date | None = None,
@@ -71,6 +73,12 @@ def test_a_child_born_in_the_school_year_moves_to_secondary_that_september() -> 
     assert (rows["EHC-05"].kind, rows["EHC-05"].year_group, rows["EHC-05"].due) == (
         "post16", "Year 12", date(2027, 3, 30))
     assert rows["EHC-06"].year_group == "Reception"
+
+
+def test_a_move_before_the_plan_was_issued_is_not_the_plans() -> None:
+    late_plan = replace(plan("EHC-01", date(2012, 10, 1)), plan_issued=date(2024, 11, 4))  # Year 7 in Sep 2024
+    assert cohort_rows([late_plan], 2024, TODAY) == []
+    assert references(cohort_rows([replace(late_plan, plan_issued=date(2024, 8, 30))], 2024, TODAY)) == ["EHC-01"]
 
 
 def test_a_child_taught_a_year_behind_moves_a_year_later() -> None:
