@@ -69,10 +69,11 @@ def test_the_window_has_my_day_and_cases_and_a_new_request_command(qtbot: QtBot,
                                                                    tmp_path: Path) -> None:
     window, failed = open_window(qtbot, desktop, tmp_path)
     assert window.windowTitle() == "Caseworker"
-    assert [window.tabs.tabText(i) for i in range(window.tabs.count())] == ["My day", "Cases", "Letters to send"]
+    assert [window.tabs.tabText(i) for i in range(window.tabs.count())] == ["My day", "Cases", "Letters to send",
+                                                                         "Phase transfers"]
     assert window.tabs.currentWidget() is window.my_day
     bar = window.tabs.tabBar()
-    assert all(bar.tabButton(i, bar.ButtonPosition.RightSide) is None for i in range(2))  # they cannot close
+    assert all(bar.tabButton(i, bar.ButtonPosition.RightSide) is None for i in range(4))  # they cannot close
     assert menu_texts(window, "&File") == ["&New request…", "Council &settings…", "", "&Quit"]
     assert not window.council_settings_action.isVisible()  # an admin's errand
     assert window.new_request_action.shortcut() == QKeySequence("Ctrl+N")
@@ -101,18 +102,18 @@ def test_a_case_opens_in_one_tab_and_ctrl_w_closes_it(qtbot: QtBot, desktop: Des
     window, failed = open_window(qtbot, desktop, tmp_path)
     assert not window.close_case.isEnabled()
     panel = open_from_cases(qtbot, window, cid)
-    assert window.tabs.count() == 4 and window.tabs.tabText(3) == "EHC-2024-0001 Amelia Jones"
+    assert window.tabs.count() == 5 and window.tabs.tabText(4) == "EHC-2024-0001 Amelia Jones"
     assert window.close_case.isEnabled()
-    assert open_from_cases(qtbot, window, cid) is panel and window.tabs.count() == 4  # the same tab again
+    assert open_from_cases(qtbot, window, cid) is panel and window.tabs.count() == 5  # the same tab again
     open_from_cases(qtbot, window, other)
     assert [p.case_id for p in case_tabs(window)] == [cid, other]
     window.tabs.setCurrentWidget(panel)
     qtbot.keyClick(window, Qt.Key.Key_W, Qt.KeyboardModifier.ControlModifier)
     assert [p.case_id for p in case_tabs(window)] == [other]
     qtbot.keyClick(window, Qt.Key.Key_W, Qt.KeyboardModifier.ControlModifier)
-    assert window.tabs.count() == 3 and not window.close_case.isEnabled()
-    qtbot.keyClick(window, Qt.Key.Key_W, Qt.KeyboardModifier.ControlModifier)  # My day, Cases and Letters to send stay
-    assert window.tabs.count() == 3
+    assert window.tabs.count() == 4 and not window.close_case.isEnabled()
+    qtbot.keyClick(window, Qt.Key.Key_W, Qt.KeyboardModifier.ControlModifier)  # the fixed pages stay
+    assert window.tabs.count() == 4
     assert failed.errors == []
 
 
@@ -133,7 +134,7 @@ def test_the_case_menu_offers_only_the_steps_the_current_case_can_take(qtbot: Qt
                          "withdraw", "correct_step", "undo_step"}
     window.show_my_day.trigger()
     assert enabled() == set()
-    window.tabs.setCurrentIndex(4)  # the second case (after My day, Cases, Letters to send)
+    window.tabs.setCurrentIndex(5)  # the second case (after My day, Cases, Letters to send, Phase transfers)
     assert enabled() == {"request_advice", "advice_received", "excuse_advice", "decision_to_issue", "exception",
                          "withdraw", "correct_step", "undo_step"}
     window.step_actions["decision_to_assess"].trigger()  # disabled for this case: triggering does nothing
@@ -157,7 +158,7 @@ def test_new_request_registers_a_case_and_opens_its_tab(qtbot: QtBot, desktop: D
         dialog.ok.click()
     panel = current_panel(window)
     assert panel.case_id == dialog.case_id and not dialog.isVisible()
-    qtbot.waitUntil(lambda: window.tabs.tabText(3) == "EHC-2025-0001 Zoë Ó Súilleabháin", timeout=WAIT)
+    qtbot.waitUntil(lambda: window.tabs.tabText(4) == "EHC-2025-0001 Zoë Ó Súilleabháin", timeout=WAIT)
     assert {n for n, a in window.step_actions.items() if a.isEnabled()} == {"decision_to_assess", "request_advice",
                                                                             "exception", "withdraw", "correct_step"}
     with qtbot.waitSignal(window.cases.loaded, timeout=WAIT):  # the hidden Cases list reloads when shown

@@ -1,7 +1,7 @@
 """The window on a 1280x720 laptop: it opens within the screen, and every page (My day, Cases, Letters to
-send, Team, and a case record with each of its tabs) gives each visible field, button and list at least
-the room it needs, scrolling rather than squashing. CASEWORKER_SCREENSHOTS=1 saves a picture of each page
-to docs/screenshots/1280x720/ (otherwise to the test's own folder)."""
+send, Phase transfers, Team, and a case record with each of its tabs) gives each visible field, button and
+list at least the room it needs, scrolling rather than squashing. CASEWORKER_SCREENSHOTS=1 saves a picture
+of each page to docs/screenshots/1280x720/ (otherwise to the test's own folder)."""
 
 from __future__ import annotations
 
@@ -125,6 +125,9 @@ def test_every_page_works_at_1280x720(qtbot: QtBot, laptop: MainWindow) -> None:
     assert window.team is not None
     show_page(qtbot, window, window.team, "team")
     assert squashed(window, words=False) == []
+    transfers = window.phase_transfers
+    show_page(qtbot, window, transfers, "phase-transfers")  # loads when first shown
+    assert transfers.has_loaded and transfers.rows() and squashed(window, words=False) == []
 
     # The case with the most letters waiting: the Letters tab at its fullest.
     busiest = Counter(q.case_id for q in window.letters_queue.rows()).most_common(1)[0][0]
