@@ -140,6 +140,7 @@ def test_a_plan_in_place_shows_its_next_review_due(qtbot: QtBot, desktop: Deskto
         ["Plan issued", "", "", "20 May 2024", "Issued", "No setting named yet"],
         ["Next annual review", "19 May 2025", "", "Not yet", "Pending: 77 days left",
          "12 months starting with 20 May 2024"]]
+    assert panel.plan_tab.table.isColumnHidden(2)  # no work-by day differs from its due day
     assert panel.plan_tab.parts["under_fives"].words.isHidden()  # a child of 9
     assert enabled(window) == shown_buttons(panel) == {"review_meeting", "amendment_notice", "record_transfer",
                                                        "propose_cease", "cease_plan", "year_group"}
@@ -151,6 +152,15 @@ def test_an_overdue_review_is_counted_on_the_tab(qtbot: QtBot, desktop: DesktopC
     assert panel.tabs.tabText(0) == "&Plan (1 overdue)"
     icon = panel.plan_tab.table.model().index(1, 4).data(Qt.ItemDataRole.DecorationRole)
     assert table_texts(panel.plan_tab.table)[1][4] == "Overdue by 118 days" and icon is not None
+
+
+def test_a_review_due_at_a_weekend_shows_its_work_by_day(qtbot: QtBot, desktop: DesktopContext,
+                                                          window: MainWindow) -> None:
+    panel = open_plan(qtbot, window, add_plan(desktop, issued=date(2024, 5, 19)))
+    # 12 months starting with Sun 19 May 2024 end on Sun 18 May 2025: work by the Friday before.
+    assert part(panel, "review").startswith("Pending: 76 days left: due by Sun 18 May 2025, work by Fri 16 May 2025")
+    assert table_texts(panel.plan_tab.table)[-1][:3] == ["Next annual review", "18 May 2025", "16 May 2025"]
+    assert not panel.plan_tab.table.isColumnHidden(2)
 
 
 # --- the annual review -----------------------------------------------------------------------------------
@@ -168,11 +178,22 @@ def test_a_meeting_then_a_decision_moves_the_next_review(qtbot: QtBot, desktop: 
     assert meeting.consequence.text().startswith("The invitations and advice go out by 27 Jan 2025 (2 weeks before "
                                                  "the meeting), the report by 24 Feb 2025, and the decision is "
                                                  "notified by 10 Mar 2025.")
+    meeting.invitations.given.click()  # type: ignore[attr-defined]
+    type_full_date(qtbot, meeting.invitations.edit, "12/02/2025")  # type: ignore[attr-defined]
+    assert row_problem(meeting, meeting.invitations) == \
+        "The invitations go out before the meeting (10 Feb 2025)."  # type: ignore[attr-defined]
+    assert not meeting.ok.isEnabled()
+    type_full_date(qtbot, meeting.invitations.edit, "31/01/2025")  # type: ignore[attr-defined]
+    assert meeting.consequence.text().endswith("The invitations went out on 31 Jan 2025: 4 days late.")
     save(qtbot, panel, meeting)
     assert "The review meeting was held 10 Feb 2025; its decision is not notified yet (due by 10 Mar 2025)." in \
         part(panel, "review")
-    assert [r[0] for r in table_texts(panel.plan_tab.table)] == [
-        "Plan issued", "Review invitations", "Review report", "Review decision", "Next annual review"]
+    assert [r[:5] for r in table_texts(panel.plan_tab.table)] == [
+        ["Plan issued", "", "", "20 May 2024", "Issued"],
+        ["Review invitations", "27 Jan 2025", "", "31 Jan 2025", "Done late by 4 days"],
+        ["Review report", "24 Feb 2025", "", "Not yet", "Overdue by 7 days"],
+        ["Review decision", "10 Mar 2025", "", "Not yet", "Due soon: 7 days left"],
+        ["Next annual review", "19 May 2025", "", "Not yet", "Pending: 77 days left"]]
     assert {"review_meeting", "review_decision"} <= enabled(window)
 
     decision = from_button(qtbot, panel, "review_decision")
@@ -387,7 +408,7 @@ def test_each_plan_form_gives_each_key_one_field(qtbot: QtBot, desktop: DesktopC
 
 
 def test_the_plan_record_at_1280x720(qtbot: QtBot, desktop: DesktopContext, tmp_path: Path) -> None:
-    """A plan mid-life on a laptop screen: nothing squashed, and a picture to look at."""
+    """A plan mid-life on a laptop screen: nothing squashed, and a picture to look at (in the test's folder)."""
     from tests.gui.sizes import squashed
 
     case_id = add_plan(desktop, born=date(2014, 3, 2), issued=date(2022, 6, 13))
@@ -403,8 +424,7 @@ def test_the_plan_record_at_1280x720(qtbot: QtBot, desktop: DesktopContext, tmp_
     window, failed = open_window(qtbot, desktop, tmp_path, size=(1280, 720))
     panel = open_plan(qtbot, window, case_id)
     QApplication.processEvents()
-    out = SCREENSHOTS if os.environ.get("CASEWORKER_SCREENSHOTS") == "1" else tmp_path
-    assert window.grab().save(str(out / "plan-record.png"))
+    assert window.grab().save(str(tmp_path / "plan-record.png"))
     assert squashed(panel, words=False) == []
     assert panel.tabs.currentWidget() is panel.plan_tab and failed.errors == []
 
@@ -412,7 +432,7 @@ def test_the_plan_record_at_1280x720(qtbot: QtBot, desktop: DesktopContext, tmp_
 def test_a_demo_plan_at_1280x720(qtbot: QtBot, tmp_path: Path) -> None:
     """The county demo's busiest plan (a move under way, amendments, reviews) as its team lead sees it on a laptop
     screen: every tab of the record with nothing squashed. CASEWORKER_SCREENSHOTS=1 saves the Plan tab to
-    docs/screenshots/1280x720/case-plan.png."""
+    docs/screenshots/plan-record.png."""
     from caseworker.store.plan_reads import plan_facts
     from tests.gui.builders import county_demo
     from tests.gui.sizes import squashed
@@ -428,9 +448,9 @@ def test_a_demo_plan_at_1280x720(qtbot: QtBot, tmp_path: Path) -> None:
         assert busiest.case_id is not None
         panel = open_plan(qtbot, window, busiest.case_id)
         assert panel.tabs.currentWidget() is panel.plan_tab
-        out = SCREENSHOTS / "1280x720" if os.environ.get("CASEWORKER_SCREENSHOTS") == "1" else tmp_path
+        out = SCREENSHOTS if os.environ.get("CASEWORKER_SCREENSHOTS") == "1" else tmp_path
         QApplication.processEvents()
-        assert window.grab().save(str(out / "case-plan.png"))
+        assert window.grab().save(str(out / "plan-record.png"))
         for index in range(panel.tabs.count()):
             if panel.tabs.isTabVisible(index):
                 panel.tabs.setCurrentIndex(index)

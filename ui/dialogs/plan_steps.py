@@ -67,9 +67,14 @@ class ReviewMeetingDialog(PlanStepDialog):
 
     def problems(self) -> list[Problem]:
         p: list[Problem] = []
-        self.day_problems(p, "meeting_on", self.meeting.value(), ahead=True)
-        self.day_problems(p, "invitations_sent_on", self.invitations.value())
-        self.day_problems(p, "report_sent_on", self.report.value())
+        meeting, invited, report = self.meeting.value(), self.invitations.value(), self.report.value()
+        self.day_problems(p, "meeting_on", meeting, ahead=True)
+        self.day_problems(p, "invitations_sent_on", invited)
+        self.day_problems(p, "report_sent_on", report)
+        if invited is not None and invited > meeting:
+            p.append(Problem("invitations_sent_on", f"the invitations go out before the meeting ({day(meeting)})"))
+        if report is not None and report < meeting:
+            p.append(Problem("report_sent_on", f"the report follows the meeting ({day(meeting)})"))
         return p
 
     def meaning(self) -> str:
@@ -82,6 +87,11 @@ class ReviewMeetingDialog(PlanStepDialog):
         words = [f"The invitations and advice go out by {short_date(due['review_invitations'].due)} (2 weeks "
                  f"before the meeting), the report by {short_date(due['review_report'].due)}, and the decision is "
                  f"notified by {short_date(due['review_decision'].due)}."]
+        for name, what in (("review_invitations", "The invitations went out"), ("review_report", "The report went")):
+            m = due[name]
+            if m.done is not None:
+                late = f"{days((m.done - m.due).days)} late" if m.done > m.due else "in time"
+                words.append(f"{what} on {short_date(m.done)}: {late}.")
         if due["review_decision"].due > review.due:
             words.append(f"That is after the review's due day ({short_date(review.due)}): hold the meeting sooner "
                          "if you can.")

@@ -62,6 +62,9 @@ PARTS: tuple[tuple[str, str, tuple[tuple[str, str], ...]], ...] = (
 )
 
 
+WORK_BY = 2  # the timeline's work-by column
+
+
 def plan_columns() -> list[Column[PlanRow]]:
     def tip(r: PlanRow) -> str:
         return "\n".join(t for t in (r.step, r.details, r.law) if t)
@@ -163,6 +166,12 @@ class PlanTab(QWidget):
         layout.addWidget(heading)
         self.table = RecordTable(plan_columns(), "The plan's timeline", self)
         layout.addWidget(self.table, 1)
+        # What is still to come is at the end, in date order: the table keeps its end in view as it is loaded
+        # and laid out, until the user scrolls it.
+        self._keep_end = True
+        bar = self.table.verticalScrollBar()
+        bar.rangeChanged.connect(lambda _least, most: bar.setValue(most) if self._keep_end else None)
+        bar.actionTriggered.connect(self._scrolled)
 
     @property
     def buttons(self) -> dict[str, QPushButton]:
@@ -185,7 +194,15 @@ class PlanTab(QWidget):
         self.parts["cease"].show_line(cease_line(plan) if plan.cease is not None or not ceased else None)
         young = plan.under_fives
         self.parts["under_fives"].show_line(under_fives_line(young, plan.today) if young and not ceased else None)
-        self.table.set_rows(timeline_rows(plan, self.rules))
+        rows = timeline_rows(plan, self.rules)
+        self.table.set_rows(rows)
+        # A work-by day differs from its due day only at a weekend or holiday: no column of blanks otherwise.
+        self.table.setColumnHidden(WORK_BY, all(r.work_by in (None, r.due) for r in rows))
+        self._keep_end = True
+        self.table.scrollToBottom()
+
+    def _scrolled(self, _action: int) -> None:
+        self._keep_end = False
 
     def allow(self, writer: bool, role: str) -> None:
         """Show the steps the plan can take now; only a role that writes may open them."""
