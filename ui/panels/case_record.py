@@ -275,7 +275,8 @@ class CaseRecordPanel(QWidget):
         ]
         for page, title in titles:
             self.tabs.setTabText(self.tabs.indexOf(page), title)
-        first_load = self.tabs.isHidden()  # shown once the first load is in
+        # The first load picks the tab to open on, unless a tab was chosen already (a letter opens on Letters).
+        first_load = self.tabs.isHidden() and self.tabs.currentWidget() is self.plan_tab
         for page in (self.deadlines_page, self.advice_tab, self.exceptions_table):
             self.tabs.setTabVisible(self.tabs.indexOf(page), has_clock)
         self.tabs.setTabVisible(self.tabs.indexOf(self.plan_tab), detail.plan is not None)
