@@ -163,6 +163,16 @@ def test_a_review_due_at_a_weekend_shows_its_work_by_day(qtbot: QtBot, desktop: 
     assert not panel.plan_tab.table.isColumnHidden(2)
 
 
+def test_an_under_five_has_a_suggested_review_marked_as_guidance(qtbot: QtBot, desktop: DesktopContext,
+                                                                   window: MainWindow) -> None:
+    panel = open_plan(qtbot, window, add_plan(desktop, born=date(2021, 6, 2)))
+    assert part(panel, "under_fives") == ("A child under 5: a review was suggested by 20 Nov 2024 (Code of Practice "
+                                          "9.178; guidance, not a legal deadline).")
+    early = next(r for r in table_texts(panel.plan_tab.table) if r[0] == "Early review (under 5)")
+    assert early[1:5] == ["20 Nov 2024", "", "Not yet", "Suggested (guidance, not a legal deadline)"]
+    assert panel.tabs.tabText(0) == "&Plan"  # guidance is never counted as overdue
+
+
 # --- the annual review -----------------------------------------------------------------------------------
 
 
@@ -173,7 +183,9 @@ def test_a_meeting_then_a_decision_moves_the_next_review(qtbot: QtBot, desktop: 
     window.step_actions["review_decision"].trigger()
     assert panel.dialog is None  # no decision before a meeting
 
-    meeting = from_menu(qtbot, window, "review_meeting")
+    qtbot.keyClick(window, Qt.Key.Key_M, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    meeting = panel.dialog
+    assert isinstance(meeting, PlanStepDialog) and meeting.step == "review_meeting" and meeting.isVisible()
     type_full_date(qtbot, meeting.meeting, "10/02/2025")  # type: ignore[attr-defined]
     assert meeting.consequence.text().startswith("The invitations and advice go out by 27 Jan 2025 (2 weeks before "
                                                  "the meeting), the report by 24 Feb 2025, and the decision is "
@@ -361,6 +373,21 @@ def test_a_child_out_of_year_group_moves_with_it(qtbot: QtBot, desktop: DesktopC
     save(qtbot, panel, year)
     assert "A year behind their year group." in panel.plan_tab.facts.text()
     assert "Year 7 in September 2027" in part(panel, "transfer")
+
+
+def test_a_change_made_meanwhile_is_not_overwritten(qtbot: QtBot, desktop: DesktopContext,
+                                                    window: MainWindow) -> None:
+    case_id = add_plan(desktop)
+    panel = open_plan(qtbot, window, case_id)
+    notice = from_button(qtbot, panel, "amendment_notice")
+    type_full_date(qtbot, notice.sent, "10/02/2025")  # type: ignore[attr-defined]
+    plan_cease.propose_cease(desktop.ctx, desktop.actor, case_id, date(2025, 2, 3))  # a colleague, meanwhile
+    with qtbot.waitSignal(panel.loaded, timeout=WAIT):  # the record behind reloads with their change
+        notice.ok.click()
+    assert notice.isVisible() and "Someone else changed this case" in notice.general.reasons()
+    assert not notice.ok.isEnabled()
+    assert panel.detail is not None and panel.detail.plan is not None and panel.detail.plan.amendments == ()
+    assert part(panel, "cease").startswith("Proposed 3 Feb 2025")
 
 
 # --- who may record --------------------------------------------------------------------------------------
