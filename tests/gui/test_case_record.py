@@ -185,7 +185,8 @@ def test_a_plan_in_place_shows_the_header_its_plan_and_contacts(qtbot: QtBot, de
     panel = open_panel(qtbot, desktop, plan_in_place(desktop))
     assert panel.title() == "EHC-2019-0042 Noah Price"
     assert panel.no_assessment.isHidden() and panel.timeline.isHidden()  # the Plan tab is the record
-    assert panel.header.week.text() == "No assessment on record"
+    # Plan issued 20 May 2019 and never reviewed: its 12 months ended the day before the anniversary.
+    assert panel.header.week.text() == "Plan in place since 20 May 2019; annual review overdue since 19 May 2020"
     assert panel.header.values["Final plan"].text() == "Issued Mon 20 May 2019"
     assert [panel.tabs.isTabVisible(i) for i in range(7)] == [True, False, False, True, True, False, True]
     assert panel.tabs.currentWidget() is panel.plan_tab

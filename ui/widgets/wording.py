@@ -60,13 +60,29 @@ def week_of(received: date, day: date) -> int:
 def week_text(detail: CaseDetail, today: date, rules: Rules | None = None) -> str:
     """The header's "week N of 20", or how the request ended."""
     if detail.received is None:
-        return "No assessment on record"
+        return plan_words(detail, today)
     if detail.stage == "issued" and detail.final_issued is not None:
         return f"Plan issued in week {week_of(detail.received, detail.final_issued)} of {WEEKS}"
     if detail.stage == "closed" and detail.deadlines is not None:
         return closed_words(detail.deadlines.facts, today, rules)
     week = week_of(detail.received, today)
     return f"Week {week} of {WEEKS}" + (" (past week 20)" if week > WEEKS else "")
+
+
+def plan_words(detail: CaseDetail, today: date) -> str:
+    """The header of a plan in place with no request on record: since when, and its next review."""
+    plan = detail.plan
+    if plan is None:
+        return "No assessment on record"
+    if plan.ceased and plan.cease is not None and plan.cease.state.ceased is not None:
+        return f"Plan ceased on {short_date(plan.cease.state.ceased)}"
+    words = f"Plan in place since {short_date(plan.issued)}"
+    review = plan.review
+    if review is None:
+        return words
+    if review.due < today:
+        return f"{words}; annual review overdue since {short_date(review.due)}"
+    return f"{words}; next annual review due {short_date(review.due)}"
 
 
 def closed_words(f: RequestFacts, today: date, rules: Rules | None) -> str:
