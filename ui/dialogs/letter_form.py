@@ -150,7 +150,7 @@ class NewLetterForm(QGroupBox):
                                   ("template", "L&etter:", self.template), ("advice", "Advi&ce:", self.advice),
                                   ("exception", "Exceptio&n:", self.exception),
                                   ("reasons", "&Reasons:", reasons_cell),
-                                  ("meeting_time", "Meeting t&ime:", self.meeting_time),
+                                  ("meeting_time", "Time &of meeting:", self.meeting_time),
                                   ("meeting_place", "Meeting p&lace:", place_cell)):
             label = QLabel(text, self)
             label.setBuddy({"reasons": self.reasons, "meeting_place": self.meeting_place}.get(key, widget))
