@@ -267,11 +267,18 @@ class TemplateSet:
         except KeyError:
             raise LetterError(f"there is no letter template {template_id!r}") from None
 
-    def for_recipient(self, recipient: Recipient, plan_in_place: bool | None = None) -> list[LetterTemplate]:
+    def for_recipient(self, recipient: Recipient, plan_in_place: bool | None = None,
+                      request_on_record: bool = True) -> list[LetterTemplate]:
         """The templates that may be sent to this recipient (what a "new letter" menu offers); with
-        ``plan_in_place=False`` (a request) not the letters about a plan in place."""
-        return [t for t in self.templates.values() if recipient.kinds & set(t.recipients)
-                and (plan_in_place is not False or not about_a_plan(t))]
+        ``plan_in_place=False`` (a request) not the letters about a plan in place; with
+        ``request_on_record=False`` (a plan from before the records) not the letters of the 20 weeks. A plan's
+        own letters come first for a plan in place: they are the ones its caseworker writes now."""
+        offered = [t for t in self.templates.values() if recipient.kinds & set(t.recipients)
+                   and (plan_in_place is not False or not about_a_plan(t))
+                   and (request_on_record or not about_a_request(t))]
+        if plan_in_place:
+            offered.sort(key=lambda t: not about_a_plan(t))  # stable: each group keeps its order
+        return offered
 
     def missing_facts(self, template_id: str, facts: LetterFacts) -> list[str]:
         """The facts the template needs that are not recorded (empty: it can be made)."""
@@ -317,6 +324,16 @@ class TemplateSet:
 def about_a_plan(template: LetterTemplate) -> bool:
     """A letter about a plan in place: it needs something recorded of the plan."""
     return any(n == "plan" or n.startswith("plan.") for n in template.needs)
+
+
+# Facts only a request on record has: its dates, its advice and its exceptions.
+_REQUEST_FACTS = ("case.received", "case.decision", "case.draft", "case.final_due", "case.draft_latest_safe",
+                  "advice.", "exception.")
+
+
+def about_a_request(template: LetterTemplate) -> bool:
+    """A letter of the 20-week assessment: it needs something only a request on record has."""
+    return any(n.startswith(_REQUEST_FACTS) for n in template.needs)
 
 
 def _check_dates(facts: LetterFacts, where: str) -> None:

@@ -310,6 +310,21 @@ def test_the_letters_a_recipient_can_be_sent() -> None:
     assert {t.id for t in TEMPLATES.for_recipient(sample_service())} == {"advice_request", "advice_chase"}
 
 
+def test_a_plan_from_before_the_records_is_offered_its_own_letters_first() -> None:
+    parent = sample_recipient_for(("parent",))
+    offered = [t.id for t in TEMPLATES.for_recipient(parent, plan_in_place=True, request_on_record=False)]
+    # No letter of the 20 weeks (it would need a request's dates); the plan's letters lead the list.
+    assert not {"acknowledgement", "decision_to_assess", "draft_plan_cover", "exception_notice"} & set(offered)
+    assert {"review_decision", "cease_decision", "change_of_caseworker"} <= set(offered)
+    plan_letters = {"review_decision", "amendment_notice", "amended_plan_cover", "cease_decision",
+                    "annual_review_invitation"}
+    firsts = offered[:len(plan_letters & set(offered))]
+    assert set(firsts) <= plan_letters
+    # An issued request keeps its own letters too (a late final plan cover), after the plan's.
+    issued = [t.id for t in TEMPLATES.for_recipient(parent, plan_in_place=True)]
+    assert "final_plan_cover" in issued and issued.index("review_decision") < issued.index("final_plan_cover")
+
+
 @pytest.mark.parametrize(("days_on", "says"), [
     (0, "we need to send the family a draft plan by"),
     (130, "That date has passed"),  # past the latest safe draft day, before week 20

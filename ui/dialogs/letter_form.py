@@ -258,7 +258,10 @@ class NewLetterForm(QGroupBox):
         self._filling = True
         try:
             self.template.clear()
-            for t in self.kit.templates.for_recipient(r, plan_in_place=self.case.plan is not None) if r else []:
+            offered = self.kit.templates.for_recipient(
+                r, plan_in_place=self.case.plan is not None,
+                request_on_record=self.case.detail.received is not None) if r else []
+            for t in offered:
                 self.template.addItem(t.title, t.id)
             if keep is not None and self.template.findData(keep) >= 0:
                 self.template.setCurrentIndex(self.template.findData(keep))
