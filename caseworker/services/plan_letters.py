@@ -80,7 +80,7 @@ def check_plan_letter(case: CaseLetters, template: LetterTemplate, recipient: Re
         raise LetterError(f"{where}: the proposal to cease the plan was withdrawn on "
                           f"{short_date(plan.cease.withdrawn)}: the plan goes on, so there is no decision to tell")
     elif template.id == "phase_transfer_consultation":
-        _check_next_setting(case, recipient, where)
+        _check_next_setting(case, recipient, where, today)
 
 
 def _check_review_decision(where: str, plan: PlanFacts) -> None:
@@ -95,8 +95,13 @@ def _check_review_decision(where: str, plan: PlanFacts) -> None:
                           "the decision to cease letter (cease_decision)")
 
 
-def _check_next_setting(case: CaseLetters, recipient: Recipient, where: str) -> None:
-    """The consultation about a phase transfer goes to the setting consulted (or its maintaining council)."""
+def _check_next_setting(case: CaseLetters, recipient: Recipient, where: str, today: date) -> None:
+    """The consultation about a phase transfer goes to the setting consulted (or its maintaining council),
+    before the move."""
+    moving = case.plan.transfer if case.plan is not None else None
+    if moving is not None and moving.transfer_date < today:
+        raise LetterError(f"{where}: the move on {short_date(moving.transfer_date)} has passed, so there is no "
+                          "phase transfer left to consult on; record the next one first")
     if recipient.kind == "other_la":
         return
     if case.transfer_school is None:

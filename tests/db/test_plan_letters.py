@@ -272,6 +272,9 @@ def test_the_phase_transfer_consultation_goes_to_the_setting_consulted(
     late = text(make(ctx, caseworker, planned, "phase_transfer_consultation", f"school:{academy_id}"))
     assert "by Sunday 14 February 2027. That date has passed" in late
     assert no_passed_duties(late, ctx.today()) == []
+    on(ctx, date(2027, 9, 2))  # after the move: nothing left to consult on
+    with pytest.raises(LetterError, match="the move on 1 September 2027 has passed"):
+        make(ctx, caseworker, planned, "phase_transfer_consultation", f"school:{academy_id}")
     logged = {e.template_id for e in letter_log(ctx, planned)}
     assert logged == {"phase_transfer_consultation"}
 
