@@ -36,8 +36,37 @@ def test_templates_lists_one_id_and_title_per_line(tmp_path: Path) -> None:
     out = run(tmp_path, "letters", "templates")
     assert out.returncode == 0
     rows = [line.split("\t") for line in out.stdout.splitlines()]
-    assert len(rows) == 11 and all(len(r) == 2 and r[1] for r in rows)
+    assert len(rows) == 17 and all(len(r) == 2 and r[1] for r in rows)
     assert ["advice_chase", "Advice overdue: reminder"] in rows
+    assert ["annual_review_invitation", "Annual review: invitation to the review meeting"] in rows
+
+
+def test_a_review_invitation_takes_the_meeting_s_time_and_place(tmp_path: Path, demo_url: str) -> None:
+    from caseworker.context import AppContext, fixed_clock
+    from caseworker.services import plans
+    from caseworker.services.actor import resolve_actor
+    from caseworker.store.plan_reads import plan_facts
+
+    url = _own_copy(demo_url, tmp_path)
+    db = open_database(url)
+    ctx = AppContext(db=db, clock=fixed_clock(date.fromisoformat(TODAY)))
+    with db.sessions() as s:
+        plan = next(p for p in plan_facts(s) if p.cease is None)
+        lead = resolve_actor(s, "lead")
+    assert plan.case_id is not None
+    plans.record_review_meeting(ctx, lead, plan.case_id, date(2025, 6, 26))
+    db.dispose()
+    out = tmp_path / "invite.pdf"
+    args = ["--database", url, "--as", "lead", "letters", "make", "--case", plan.reference, "--template",
+            "annual_review_invitation", "--out", str(out), "--today", TODAY]
+    untyped = run(tmp_path, *args)
+    assert untyped.returncode == 1 and "meeting.time, meeting.place" in untyped.stderr and not out.exists()
+    made = run(tmp_path, *args, "--meeting-time", "2pm to 3:30pm", "--meeting-place", "Room 4, County Hall")
+    assert made.returncode == 0, made.stderr
+    text = " ".join(subprocess.run(["pdftotext", str(out), "-"], capture_output=True, text=True,
+                                   check=True).stdout.split())
+    assert "Date: Thursday 26 June 2025" in text and "Time: 2pm to 3:30pm" in text
+    assert "Place: Room 4, County Hall" in text and "by Thursday 12 June 2025" in text
 
 
 def test_contacts_then_make_to_a_named_recipient(tmp_path: Path, demo_url: str) -> None:
