@@ -35,7 +35,7 @@ from caseworker.statutory.preview import Preview
 from caseworker.views.case_detail import CaseDetail, load_case_detail
 from ui.context import DesktopContext
 from ui.dialogs.fields import ProblemLabel, unreadable_dates
-from ui.dialogs.saving import SavingDialog, case_changed
+from ui.dialogs.saving import CaseTaskDialog, case_changed
 from ui.widgets.wording import MILESTONE_SHORT, long_date, week_of
 
 Matcher = Callable[[str], bool]
@@ -107,7 +107,7 @@ def fields_named(*names: str) -> Matcher:
     return lambda field: field in names
 
 
-class StepDialog(SavingDialog):
+class StepDialog(CaseTaskDialog):
     """One step of the 20-week process, as a small form. Subclasses fill in the four hooks."""
 
     step: ClassVar[str] = ""
@@ -192,6 +192,9 @@ class StepDialog(SavingDialog):
         """Why the step cannot be recorded on this case at all (the service's own words)."""
         return step_blocked(self.facts, self.step)
 
+    def case_id(self) -> int:
+        return self.detail.case_id
+
     def task(self) -> Callable[[], Any]:
         """The service call, with every value read now (it runs on a worker thread)."""
         raise NotImplementedError
@@ -273,17 +276,6 @@ class StepDialog(SavingDialog):
         return "\n".join(t for t in [r.problem.reasons() for r in self.rows] + [self.general.reasons()] if t)
 
     # --- saving ------------------------------------------------------------------------------------
-    def accept(self) -> None:
-        if self.saving:
-            return
-        self.revalidate()
-        if not self.ok.isEnabled():
-            return
-        self.start_save(self.task(), announce=case_changed(self.desktop, self.detail.case_id))
-
-    def saving_changed(self, saving: bool) -> None:
-        self.revalidate()
-
     def on_refused(self, exc: BaseException) -> None:
         if isinstance(exc, ValidationError):
             self._refused = True

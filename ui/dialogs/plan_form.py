@@ -36,7 +36,7 @@ from caseworker.views.plan_detail import PlanDetail
 from ui.context import DesktopContext
 from ui.dialogs.base import FieldRow, Matcher, form_row, grow_to_fit, show_problems
 from ui.dialogs.fields import OptionalDate, ProblemLabel, unreadable_dates
-from ui.dialogs.saving import SavingDialog, case_changed
+from ui.dialogs.saving import CaseTaskDialog
 
 CONFLICT = ("Someone else changed this case since you opened this form, so nothing was saved. The record behind "
             "reloads with their change: close this form and open it again.")
@@ -73,7 +73,7 @@ class Choice(QWidget):
             button.setAccessibleDescription(name)
 
 
-class PlanStepDialog(SavingDialog):
+class PlanStepDialog(CaseTaskDialog):
     """One step on a plan in place, as a small form. Subclasses fill in the hooks."""
 
     step: ClassVar[str] = ""
@@ -150,6 +150,9 @@ class PlanStepDialog(SavingDialog):
         """What the step would mean, once the form is complete and right."""
         return ""
 
+    def case_id(self) -> int:
+        return self.detail.case_id
+
     def task(self) -> Callable[[], Any]:
         """The service call with every value read now (it runs on a worker thread)."""
         raise NotImplementedError
@@ -208,17 +211,6 @@ class PlanStepDialog(SavingDialog):
             grow_to_fit(self)
 
     # --- saving ------------------------------------------------------------------------------------
-    def accept(self) -> None:
-        if self.saving:
-            return
-        self.revalidate()
-        if not self.ok.isEnabled():
-            return
-        self.start_save(self.task(), announce=case_changed(self.desktop, self.detail.case_id))
-
-    def saving_changed(self, saving: bool) -> None:
-        self.revalidate()
-
     def on_refused(self, exc: BaseException) -> None:
         if isinstance(exc, ValidationError):
             self._refused = True

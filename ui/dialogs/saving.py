@@ -122,3 +122,30 @@ class SavingDialog(QDialog):
 
 
 __all__ = ["SavingDialog", "case_changed", "unexpected_words"]
+
+
+class CaseTaskDialog(SavingDialog):
+    """A form about one case whose ``task()`` is the service call its OK makes (a 20-week step, a plan
+    step): OK checks the form once more and saves it, announcing the case's change; while saving the
+    form re-checks itself so OK reads and enables as it should. The subclass gives ``case_id``,
+    ``task`` and ``revalidate``."""
+
+    def case_id(self) -> int:
+        raise NotImplementedError
+
+    def task(self) -> Callable[[], Any]:
+        raise NotImplementedError
+
+    def revalidate(self) -> None:
+        raise NotImplementedError
+
+    def accept(self) -> None:
+        if self.saving:
+            return
+        self.revalidate()
+        if not self.ok.isEnabled():
+            return
+        self.start_save(self.task(), announce=case_changed(self.desktop, self.case_id()))
+
+    def saving_changed(self, saving: bool) -> None:
+        self.revalidate()

@@ -275,6 +275,31 @@ class SummaryCard(QPushButton):
         self.setAccessibleName(f"{CARD_TITLES[self.section]}: {n}" + (". Go to the list" if n else ""))
 
 
+def section_frame(frame: QFrame, section: str, title: str,
+                  loud: bool = False) -> tuple[QVBoxLayout, QHBoxLayout, QLabel]:
+    """Dress ``frame`` as one of My day's sections: its status stripe, and a heading row (icon and
+    title) the caller may add buttons to before adding it to the returned box."""
+    frame.setObjectName(f"section_{section}")
+    colour = status_colour(SECTION_STATUS[section]).name()
+    frame.setStyleSheet(f"QFrame#{frame.objectName()} {{ border-left: {6 if loud else 3}px solid {colour};"
+                        f" background: {'rgba(179, 38, 30, 0.06)' if loud else 'transparent'}; }}")
+    box = QVBoxLayout(frame)
+    box.setContentsMargins(12, 8, 4, 8)
+    box.setSpacing(4)
+    head = QHBoxLayout()
+    icon = QLabel(frame)
+    icon.setPixmap(status_icon(SECTION_STATUS[section], 20).pixmap(20, 20))
+    head.addWidget(icon)
+    label = QLabel(title, frame)
+    font = label.font()
+    font.setPointSizeF(font.pointSizeF() * 1.25)
+    font.setBold(True)
+    label.setFont(font)
+    head.addWidget(label)
+    head.addStretch(1)
+    return box, head, label
+
+
 class Section(QFrame):
     """A titled table of one section's work; ``allocate_wanted`` carries an unallocated row's case."""
 
@@ -283,25 +308,9 @@ class Section(QFrame):
     def __init__(self, section: str, names: dict[str, str], parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.section = section
-        self.setObjectName(f"section_{section}")
-        colour = status_colour(SECTION_STATUS[section]).name()
         loud = section in LOUD
-        self.setStyleSheet(f"QFrame#{self.objectName()} {{ border-left: {6 if loud else 3}px solid {colour};"
-                           f" background: {'rgba(179, 38, 30, 0.06)' if loud else 'transparent'}; }}")
-        box = QVBoxLayout(self)
-        box.setContentsMargins(12, 8, 4, 8)
-        box.setSpacing(4)
-        head = QHBoxLayout()
-        icon = QLabel(self)
-        icon.setPixmap(status_icon(SECTION_STATUS[section], 20).pixmap(20, 20))
-        head.addWidget(icon)
-        self.title = QLabel(SECTION_TITLES[section], self)
-        font = self.title.font()
-        font.setPointSizeF(font.pointSizeF() * 1.25)
-        font.setBold(True)
-        self.title.setFont(font)
-        head.addWidget(self.title)
-        head.addStretch(1)
+        box, head, self.title = section_frame(self, section, SECTION_TITLES[section], loud)
+        colour = status_colour(SECTION_STATUS[section]).name()
         box.addLayout(head)
         if section in SECTION_HINTS:
             hint = QLabel(SECTION_HINTS[section], self)

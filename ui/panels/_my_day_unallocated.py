@@ -6,14 +6,13 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFrame, QLabel, QPushButton, QWidget
 
 from caseworker.views.caseload import CaseLoad
 from caseworker.vocabulary import weekday_date
 from ui.panels._allocating import ALLOCATE_TEXT
 from ui.panels._cases_table import CaseTable
-from ui.panels._my_day_parts import CARD_TITLES, MAX_VISIBLE_ROWS, SECTION_STATUS, UNALLOCATED
-from ui.status import status_colour, status_icon
+from ui.panels._my_day_parts import CARD_TITLES, MAX_VISIBLE_ROWS, UNALLOCATED, section_frame
 from ui.table_model import Column, RowTableModel
 
 HINT = ("Requests and plans nobody holds yet: choose one and press Allocate… (or right-click it) to give it a "
@@ -46,23 +45,7 @@ class UnallocatedSection(QFrame):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.section = UNALLOCATED
-        self.setObjectName(f"section_{UNALLOCATED}")
-        colour = status_colour(SECTION_STATUS[UNALLOCATED]).name()
-        self.setStyleSheet(f"QFrame#{self.objectName()} {{ border-left: 3px solid {colour}; }}")
-        box = QVBoxLayout(self)
-        box.setContentsMargins(12, 8, 4, 8)
-        box.setSpacing(4)
-        head = QHBoxLayout()
-        icon = QLabel(self)
-        icon.setPixmap(status_icon(SECTION_STATUS[UNALLOCATED], 20).pixmap(20, 20))
-        head.addWidget(icon)
-        self.title = QLabel(CARD_TITLES[UNALLOCATED], self)
-        font = self.title.font()
-        font.setPointSizeF(font.pointSizeF() * 1.25)
-        font.setBold(True)
-        self.title.setFont(font)
-        head.addWidget(self.title)
-        head.addStretch(1)
+        box, head, self.title = section_frame(self, UNALLOCATED, CARD_TITLES[UNALLOCATED])
         self.allocate_button = QPushButton(ALLOCATE_TEXT, self)
         self.allocate_button.setAccessibleName("Allocate the chosen case")
         self.allocate_button.clicked.connect(self.allocate_current)
