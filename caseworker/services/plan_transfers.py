@@ -8,7 +8,7 @@ one audit row with before and after, the case's version moved on, nothing writte
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -18,13 +18,24 @@ from caseworker.errors import NotFound, Problem, ValidationError
 from caseworker.services.actor import Actor
 from caseworker.services.named_setting import set_named_setting
 from caseworker.services.plans import Change, change_plan, check_day, day, refuse, row_of, set_values
+from caseworker.statutory.cohort import SCHOOL_YEAR_STARTS
 from caseworker.statutory.plan_facts import TRANSFER_KINDS, PlanFacts, TransferFacts
 from caseworker.store.codes import CONSULTATION_REPLIES
 from caseworker.store.models import Case, School
 from caseworker.store.plan_models import PhaseTransfer
 
-# A move is planned a few years ahead at most (a child starting school, then secondary): further is a slip.
-FURTHEST_MOVE = timedelta(days=3 * 366)
+# How many September transfer cohorts ahead a move may be recorded: councils start on the Year 5 children
+# two years before secondary transfer (reg 18 sets only the latest day, not the earliest), and a
+# consultation may begin before the review in the transfer year. Further ahead is a slip of the keyboard.
+COHORTS_AHEAD = 2
+
+
+def furthest_move(today: date) -> date:
+    """The last day a move may be recorded for: the day the second transfer cohort ahead moves (1 September,
+    the next one counting as the first; a move between post-16 institutions may fall on any day up to it)."""
+    month, first = SCHOOL_YEAR_STARTS
+    next_september = date(today.year if (today.month, today.day) < (month, first) else today.year + 1, month, first)
+    return next_september.replace(year=next_september.year + COHORTS_AHEAD - 1)
 
 
 def open_transfer(plan: PlanFacts) -> TransferFacts | None:
@@ -53,9 +64,12 @@ def record_transfer(ctx: AppContext, actor: Actor, case_id: int, kind: str, tran
 
     def change(s: Session, _case: Case, plan: PlanFacts) -> Change:
         p: list[Problem] = []
-        check_day(p, "transfer_date", transfer_date, plan, today, ahead=True)
-        if transfer_date > today + FURTHEST_MOVE:
-            p.append(Problem("transfer_date", f"{day(transfer_date)} is more than three years ahead"))
+        check_day(p, "transfer_date", transfer_date, plan, today, any_ahead=True)
+        furthest = furthest_move(today)
+        if transfer_date > furthest:
+            p.append(Problem("transfer_date", f"{day(transfer_date)} is beyond the next {COHORTS_AHEAD} transfer "
+                                              f"cohorts (moves up to {day(furthest)}); record it once the child is "
+                                              "in one of them"))
         refuse(p)
         given = {"kind": kind, "transfer_date": transfer_date}
         under_way = open_transfer(plan)

@@ -83,12 +83,15 @@ def refuse(problems: list[Problem]) -> None:
 
 
 def check_day(p: list[Problem], field: str, d: date | None, plan: PlanFacts, today: date, *,
-              ahead: bool = False) -> None:
-    """Not before the plan was issued; not after today (or, ``ahead``, not more than a year ahead)."""
+              ahead: bool = False, any_ahead: bool = False) -> None:
+    """Not before the plan was issued; not after today (or, ``ahead``, not more than a year ahead;
+    ``any_ahead``: the caller bounds how far ahead itself)."""
     if d is None:
         return
     if d < plan.plan_issued:
         p.append(Problem(field, f"{day(d)} is before the plan was issued ({day(plan.plan_issued)})"))
+    elif any_ahead:
+        return
     elif ahead and d > today + FURTHEST_AHEAD:
         p.append(Problem(field, f"{day(d)} is more than a year ahead"))
     elif not ahead and d > today:

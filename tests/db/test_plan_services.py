@@ -270,3 +270,21 @@ def test_every_plan_is_read_in_a_few_queries_and_a_request_without_its_plan_is_n
     assert all(len(f.reviews) == 1 and f.reviews[0].decision == "maintain" for f in found)
     # The staff and the settings, the plans, their reviews, amendments, transfers and proposals to cease.
     assert len(statements) == 7
+
+
+def test_a_move_two_cohorts_ahead_is_recorded_and_a_third_is_refused(app: AppContext, caseworker: Actor,
+                                                                    plan: int) -> None:
+    # 2 March 2026: the next cohort moves on 1 September 2026, the one after on 1 September 2027 (a Year 5
+    # child's secondary transfer, which councils start on early).
+    plan_transfers.record_transfer(app, caseworker, plan, "school", date(2027, 9, 1))
+    moving = facts(app, plan).transfer
+    assert moving is not None and moving.transfer_date == date(2027, 9, 1)
+    reason = refused(lambda: plan_transfers.record_transfer(app, caseworker, plan, "school", date(2028, 9, 1)),
+                     "transfer_date")
+    assert "beyond the next 2 transfer cohorts" in reason and "1 Sep 2027" in reason
+    assert facts(app, plan).transfer.transfer_date == date(2027, 9, 1)  # nothing written on a refusal
+
+
+def test_the_cohorts_ahead_count_from_the_next_september() -> None:
+    assert plan_transfers.furthest_move(date(2026, 8, 31)) == date(2027, 9, 1)
+    assert plan_transfers.furthest_move(date(2026, 9, 1)) == date(2028, 9, 1)
