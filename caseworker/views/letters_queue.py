@@ -1,12 +1,13 @@
 """Letters to send: the statutory letters a recent step calls for that nobody has made yet.
 
-Derived, not stored: a recorded step (request received, decision, advice asked for, draft, final,
+Derived, not stored. A recorded step (request received, decision, advice asked for, draft, final,
 exception, a reallocation with the family letter asked for) within the last ``RECENT`` days whose
 letter is not in the log (void letters do not count), and every late advice request that has not
 been chased in the last ``CHASE_AGAIN`` days (never one excused under reg 8(2)). Making the letter
 takes it off the list. A decision not to issue a plan is also copied to the health commissioner and the
 child's school or setting (reg 10(2)), and the final plan to the setting named in section I and the
 health commissioner: each copy is listed on its own, and a letter to the family counts only for the family.
+A plan in place's letters (review, amendments, ceasing, phase transfer) come from letters_queue_plans.py.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from caseworker.context import AppContext
 from caseworker.letters import LetterError, TemplateSet
 from caseworker.services.letters import LetterRequest
 from caseworker.statutory.engine import LATE, RequestDeadlines
+from caseworker.statutory.plans import clocks_for
 from caseworker.store.models import (
     Allocation,
     Case,
@@ -38,7 +40,8 @@ from caseworker.vocabulary import ADVICE_SHORT
 
 RECENT = timedelta(days=28)
 CHASE_AGAIN = timedelta(days=14)
-NEEDS_REASONS = frozenset({"decision_not_to_assess", "decision_not_to_issue"})
+NEEDS_REASONS = frozenset({"decision_not_to_assess", "decision_not_to_issue", "cease_decision"})
+NEEDS_TYPING = NEEDS_REASONS | {"annual_review_invitation"}
 CASEWORKER_FACT = "case.caseworker_name"
 ALLOCATE_FIRST = "allocate a caseworker first"
 
@@ -55,6 +58,8 @@ class QueuedLetter:
     request: LetterRequest
     days_late: int = 0
     blocked: str = ""  # what must happen before it can be made ("allocate a caseworker first")
+    due: date | None = None  # a plan letter: the day the plan's clock says it is due by
+    days_left: int | None = None  # to ``due`` (negative: late)
 
     @property
     def needs_reasons(self) -> bool:
@@ -62,9 +67,15 @@ class QueuedLetter:
         return self.template_id in NEEDS_REASONS
 
     @property
+    def needs_typing(self) -> bool:
+        """Made from the case's Letters tab, where the caseworker types what the letter needs (a refusal's
+        reasons, a review meeting's time and place)."""
+        return self.template_id in NEEDS_TYPING
+
+    @property
     def ready(self) -> bool:
         """Can be made with the others selected, from the queue alone."""
-        return not self.needs_reasons and not self.blocked
+        return not self.needs_typing and not self.blocked
 
     @property
     def key(self) -> tuple[int, str, str]:
@@ -123,8 +134,15 @@ def letters_to_send(ctx: AppContext, today: date, caseworker: str | None = None)
         queue += [q for q in steps if not made.has(q.case_id, q.template_id, q.request.about or "")]
         queue += [q for q in _copies(s, [q for q in steps if q.template_id in COPIED])
                   if not made.has_copy(q.case_id, q.template_id, q.request.recipient_id or "")]
+        queue += _plan_letters(ctx, s, today, caseworker)
     # A stable sort: a step's copies follow the family's letter, in the order _copies gives them.
     return sorted(queue, key=lambda q: (q.template_id != "advice_chase", q.since, q.reference, q.template_id))
+
+
+def _plan_letters(ctx: AppContext, s: Session, today: date, caseworker: str | None) -> list[QueuedLetter]:
+    from caseworker.views.letters_queue_plans import plan_letters  # it builds on this module's QueuedLetter
+
+    return plan_letters(s, clocks_for(ctx.engine.rules, ctx.engine.calendar), today, caseworker)
 
 
 def mark_blocked(items: list[QueuedLetter], templates: TemplateSet) -> list[QueuedLetter]:

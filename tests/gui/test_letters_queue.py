@@ -28,10 +28,11 @@ from tests.gui.test_case_record import SCREENSHOTS, mid_assessment_case, new_cas
 from tests.gui.test_printing import pages, pdf_printer
 from ui.context import DesktopContext
 from ui.main_window import WHOLE_TEAM
-from ui.panels.letters_queue import OPEN_THE_CASE, LettersQueuePanel
+from ui.panels.letters_queue import OPEN_FOR_MEETING, OPEN_THE_CASE, LettersQueuePanel
 from ui.printing import paint_pdf
 
 WAIT = 10000
+SHOTS_ENV = "CASEWORKER_SHOTS_DIR"  # a folder to keep the plan letters' picture in
 
 
 @pytest.fixture(autouse=True)
@@ -83,7 +84,7 @@ def test_the_queue_lists_a_late_advice_chase(qtbot: QtBot, desktop: DesktopConte
     letters_case(desktop)
     panel = open_queue(qtbot, desktop)
     assert texts(panel)[0] == ["EHC-2024-0001", "Amelia Jones", "Advice overdue: reminder",
-                               "EP advice 14 days late (County EP Service)", "17 Feb 2025", "Jo Smith",
+                               "EP advice 14 days late (County EP Service)", "17 Feb 2025", "", "", "Jo Smith",
                                "Ready to make"]
     assert [q.template_id for q in panel.rows()] == ["advice_chase", "exception_notice"]
     assert panel.whose.text() == "Your cases \u00b7 2 letters waiting, 2 ready to make"
@@ -162,7 +163,7 @@ def test_a_refusal_is_made_from_the_case_which_double_click_opens(qtbot: QtBot, 
     assert window.tabs.tabText(window.tabs.indexOf(panel)) == "Letters to send (3)"  # counted once My day was in
     row = next(i for i, q in enumerate(panel.rows()) if q.template_id == "decision_not_to_assess")
     assert texts(panel)[row][2:] == ["Decision not to carry out an EHC needs assessment", "decided not to assess",
-                                   "24 Feb 2025", "Jo Smith", OPEN_THE_CASE]
+                                   "24 Feb 2025", "", "", "Jo Smith", OPEN_THE_CASE]
     panel.select_rows([row])
     assert not panel.make_print.isEnabled()  # a refusal needs its reasons: not from the list
     panel.select_all_ready()
@@ -287,3 +288,51 @@ def test_switching_who_you_are_updates_the_count_and_a_team_lead_sees_the_team(
         desktop.set_actor(lead)
     assert desktop.viewing is None and window.viewing.currentData() == WHOLE_TEAM
     assert tab_text() == "Letters to send (2)"
+
+
+def test_plan_letters_are_listed_with_their_due_day_and_days_left(qtbot: QtBot, desktop: DesktopContext,
+                                                                   tmp_path: Path) -> None:
+    """Plans in place beside a request: a meeting booked (its invitation), a meeting held (its decision, not
+    recorded yet) and a phase transfer's consultation; shown at 1280x720 (SHOTS_ENV names a folder to keep it)."""
+    from caseworker.services import plan_transfers, plans
+    from tests.gui.test_plan_record import add_plan, add_school
+
+    letters_case(desktop)
+    booked = add_plan(desktop, "EHC-2024-0101")
+    plans.record_review_meeting(desktop.ctx, desktop.actor, booked, date(2025, 3, 24))
+    held = add_plan(desktop, "EHC-2024-0102", issued=date(2024, 3, 1))
+    plans.record_review_meeting(desktop.ctx, desktop.actor, held, date(2025, 2, 10),
+                                invitations_sent_on=date(2025, 1, 20))
+    moving = add_plan(desktop, "EHC-2024-0103", born=date(2014, 1, 10))
+    academy = add_school(desktop, "Wye Valley Academy", "academy")
+    plan_transfers.record_transfer(desktop.ctx, desktop.actor, moving, "school", date(2025, 9, 1))
+    plan_transfers.record_transfer_consultation(desktop.ctx, desktop.actor, moving, academy, date(2025, 2, 24))
+    window, _ = open_window(qtbot, desktop, tmp_path, size=(1280, 720))
+    with qtbot.waitSignal(desktop.viewing_changed):
+        desktop.set_actor(add_staff(desktop.ctx, "tlead", "Terry Lead", "team_lead"))
+    panel = window.letters_queue
+    window.show_letters.trigger()
+    qtbot.waitUntil(lambda: panel.has_loaded and not panel.is_loading, timeout=WAIT)
+    rows = {q.reference: row for q, row in zip(panel.rows(), texts(panel), strict=True) if q.due is not None}
+    assert rows["EHC-2024-0101"][2:] == ["Annual review: invitation to the review meeting",
+                                         "review meeting on 24 Mar 2025: invite at least 2 weeks before",
+                                         "10 Mar 2025", "10 Mar 2025", "7 days", "", OPEN_FOR_MEETING]
+    assert rows["EHC-2024-0102"][5:] == ["10 Mar 2025", "7 days", "", "Record the review decision first"]
+    assert rows["EHC-2024-0103"][5:7] == ["14 Feb 2025", "17 days late"]
+    assert rows["EHC-2024-0103"][-1] == "Ready to make"
+    since = [q.since for q in panel.rows() if q.template_id != "advice_chase"]
+    assert since == sorted(since)  # plan letters sort with the others
+    qtbot.wait(50)
+    shot = window.grab()
+    assert not shot.isNull() and (shot.width(), shot.height()) == (1280, 720)
+    keep = os.environ.get(SHOTS_ENV)
+    if keep:
+        Path(keep).mkdir(parents=True, exist_ok=True)
+        shot.save(str(Path(keep) / "letters-queue-plans.png"))
+    consultation = next(q for q in panel.rows() if q.reference == "EHC-2024-0103")
+    panel.select_all_ready()
+    assert consultation in panel.selected()
+    with qtbot.waitSignal(panel.open_letter) as opened:
+        row = panel.rows().index(consultation)
+        panel.table.doubleClicked.emit(panel.table.rows_model.index(row, 1))
+    assert opened.args[0] == consultation

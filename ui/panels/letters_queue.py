@@ -30,7 +30,7 @@ from caseworker.errors import CaseworkerError
 from caseworker.letters import SettingsError
 from caseworker.progress import Progress
 from caseworker.services.letters import LetterBatch, LetterKit, make_letters, mark_sent
-from caseworker.views.letters_queue import QueuedLetter, letters_to_send, mark_blocked
+from caseworker.views.letters_queue import ALLOCATE_FIRST, QueuedLetter, letters_to_send, mark_blocked
 from caseworker.views.staff import list_staff
 from caseworker.vocabulary import spelt_date
 from ui.context import DesktopContext
@@ -45,6 +45,7 @@ from ui.widgets.tabs import set_own_tab_text
 from ui.widgets.wording import short_date
 
 OPEN_THE_CASE = "Open the case to write the reasons"
+OPEN_FOR_MEETING = "Open the case to give the meeting's time and place"
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,17 +56,31 @@ class QueueLoad:
     names: dict[str, str]  # username -> the name the team knows them by
 
 
+def _days_left(q: QueuedLetter) -> str:
+    if q.days_left is None:
+        return ""
+    if q.days_left < 0:
+        return f"{-q.days_left} day{'s' if q.days_left != -1 else ''} late"
+    return f"{q.days_left} day{'s' if q.days_left != 1 else ''}"
+
+
 def queue_columns(titles: dict[str, str], names: dict[str, str]) -> list[Column[QueuedLetter]]:
     def todo(q: QueuedLetter) -> str:
         if q.needs_reasons:
             return OPEN_THE_CASE
+        if q.needs_typing:
+            return OPEN_FOR_MEETING
         return q.blocked[:1].upper() + q.blocked[1:] if q.blocked else "Ready to make"
 
     def why_not(q: QueuedLetter) -> str:
         if q.needs_reasons:
-            return "A refusal must give the reasons: double-click to open the case's Letters tab"
-        if q.blocked:
+            return "This decision must give its reasons: double-click to open the case's Letters tab"
+        if q.needs_typing:
+            return "The invitation gives the meeting's time and place: double-click to open the case's Letters tab"
+        if q.blocked == ALLOCATE_FIRST:
             return "This letter names the family's caseworker: allocate the case (Team tab), then make it"
+        if q.blocked:
+            return f"The plan does not call for this letter yet: {q.blocked} (double-click to open the case)"
         return "Can be made with the others selected"
 
     return [
@@ -74,6 +89,9 @@ def queue_columns(titles: dict[str, str], names: dict[str, str]) -> list[Column[
         Column("Letter", lambda q: titles.get(q.template_id, q.template_id), tooltip=lambda q: q.template_id),
         Column("Why", lambda q: q.why, tooltip=lambda q: q.why),
         Column("Since", lambda q: short_date(q.since), sort_key=lambda q: q.since),
+        Column("Due", lambda q: short_date(q.due) if q.due else "", sort_key=lambda q: q.due or q.since),
+        Column("Days left", _days_left, sort_key=lambda q: q.days_left if q.days_left is not None else 10**6,
+               icon=lambda q: status_icon("overdue") if q.days_left is not None and q.days_left < 0 else None),
         Column("Caseworker", lambda q: names.get(q.caseworker, q.caseworker)),
         Column("To do", todo, icon=lambda q: status_icon("pending" if q.ready else "at_risk"), tooltip=why_not),
     ]
@@ -111,9 +129,10 @@ class LettersQueuePanel(ReloadingPanel):
         self.reload = QPushButton("&Refresh", self)
         self.reload.setAccessibleName("Refresh Letters to send")
         self.reload.clicked.connect(self.refresh)
-        self.hint = QLabel("The letters recent steps call for that are not made yet. Select them and make them "
-                           "in one batch: each is logged, then printed whole, in this order. A refusal needs its "
-                           "reasons: double-click it to open the case.", self)
+        self.hint = QLabel("The letters recent steps and the plans' clocks call for that are not made yet. Select "
+                           "them and make them in one batch: each is logged, then printed whole, in this order. A "
+                           "refusal or a decision to cease needs its reasons, a review invitation the meeting's time "
+                           "and place: double-click it to open the case.", self)
         self.hint.setWordWrap(True)
         self.message = QLabel(self)
         self.message.setWordWrap(True)
@@ -420,4 +439,4 @@ class LettersQueuePanel(ReloadingPanel):
         self.mark_sent_button.setText(f"Marked {changed} letter{'s' if changed != 1 else ''} as sent")
 
 
-__all__ = ["OPEN_THE_CASE", "LettersQueuePanel", "QueueLoad", "queue_columns"]
+__all__ = ["OPEN_FOR_MEETING", "OPEN_THE_CASE", "LettersQueuePanel", "QueueLoad", "queue_columns"]
