@@ -15,6 +15,9 @@ from collections.abc import Sequence
 from datetime import date
 from typing import TYPE_CHECKING
 
+from caseworker.statutory.plan_facts import PlanFacts
+from caseworker.statutory.plans import last_decision
+
 if TYPE_CHECKING:
     from caseworker.views.case_detail import CaseDetail
 
@@ -36,7 +39,21 @@ ROW_DATES: dict[str, str] = {
     "exception.ended_on": "date the circumstances ended",
     "exception.recorded_on": "date the exception was recorded",
 }
-RESTS_ON_FIELDS = frozenset(CASE_DATES) | frozenset(ROW_DATES)
+# What a plan letter states of the plan: the setting named in it, and facts of the review, the amendment,
+# the phase transfer or the proposal to cease it tells of (settings by name, decisions as recorded).
+PLAN_FACTS: dict[str, str] = {
+    "named_setting": "setting named in the plan",
+    "review.meeting_on": "date of the review meeting",
+    "review.decision": "review decision",
+    "review.notified_on": "date the review decision was notified",
+    "amendment.notice_sent_on": "date the proposed amendments were sent",
+    "amendment.final_issued_on": "date the final amended plan was issued",
+    "transfer.transfer_date": "date of the phase transfer",
+    "transfer.consulted": "setting consulted about the phase transfer",
+    "cease.decided_on": "date of the decision to cease the plan",
+    "cease.reason": "reason for ceasing the plan",
+}
+RESTS_ON_FIELDS = frozenset(CASE_DATES) | frozenset(ROW_DATES) | frozenset(PLAN_FACTS)
 
 
 def row_key(kind: str, row_id: int, column: str) -> str:
@@ -54,7 +71,7 @@ def field_of(key: str) -> str:
 
 def words_for(key: str) -> str:
     field = field_of(key)
-    return CASE_DATES.get(field) or ROW_DATES.get(field) or field.replace("_", " ")
+    return CASE_DATES.get(field) or ROW_DATES.get(field) or PLAN_FACTS.get(field) or field.replace("_", " ")
 
 
 def _iso(value: date | None) -> str | None:
@@ -83,12 +100,14 @@ def letter_exception_id(detail: CaseDetail, exception_id: int | None, fields: Se
 
 
 def recorded_dates(detail: CaseDetail, fields: Sequence[str], *, advice_id: int | None = None,
-                   exception_id: int | None = None) -> dict[str, str | None]:
-    """The values on ``detail`` of the dates ``fields`` name, keyed as they are stored with the letter.
+                   exception_id: int | None = None, plan: PlanFacts | None = None,
+                   consulted: str | None = None) -> dict[str, str | None]:
+    """The values on ``detail`` (and its ``plan``, with the setting ``consulted`` about its transfer) of the
+    dates and facts ``fields`` name, keyed as they are stored with the letter.
 
     A date not recorded is kept as None: recording it later changes what the letter would say too.
     """
-    out: dict[str, str | None] = {}
+    out: dict[str, str | None] = plan_facts_stated(plan, [f for f in fields if f in PLAN_FACTS], consulted)
     advice = next((a for a in detail.advice if a.id == advice_id), None) if advice_id is not None else None
     which = letter_exception_id(detail, exception_id, fields)
     exception = next((e for e in detail.exceptions if e.id == which), None) if which is not None else None
@@ -104,4 +123,37 @@ def recorded_dates(detail: CaseDetail, fields: Sequence[str], *, advice_id: int 
             value = {"began_on": exception.began or exception.recorded, "ended_on": exception.ended,
                      "recorded_on": exception.recorded}[column]
             out[row_key("exception", exception.id, column)] = _iso(value)
+    return out
+
+
+def _text(value: object) -> str | None:
+    if value is None:
+        return None
+    return value.isoformat() if isinstance(value, date) else str(value)
+
+
+def plan_facts_stated(plan: PlanFacts | None, fields: Sequence[str], consulted: str | None) -> dict[str, str | None]:
+    """The plan's facts ``fields`` name, keyed as stored (``review:7.meeting_on``): a review decision states
+    the review last decided, an invitation the review under way; the latest notice; the transfer and the
+    proposal to cease on record."""
+    out: dict[str, str | None] = {}
+    if plan is None or not fields:
+        return out
+    decided = any(f in ("review.decision", "review.notified_on") for f in fields)
+    review = last_decision(plan.reviews) if decided else (plan.reviews[-1] if plan.reviews else None)
+    notice = max(plan.amendments, key=lambda a: a.notice_sent) if plan.amendments else None
+    rows = {"review": (review, {"meeting_on": "meeting", "decision": "decision", "notified_on": "notified"}),
+            "amendment": (notice, {"notice_sent_on": "notice_sent", "final_issued_on": "final_issued"}),
+            "transfer": (plan.transfer, {"transfer_date": "transfer_date"}),
+            "cease": (plan.cease, {"decided_on": "decided", "reason": "reason"})}
+    for field in fields:
+        if field == "named_setting":
+            out[field] = plan.named_setting.name if plan.named_setting is not None else None
+            continue
+        kind, _, column = field.partition(".")
+        row, attributes = rows[kind]
+        if row is None or row.id is None:
+            continue
+        value = consulted if field == "transfer.consulted" else getattr(row, attributes[column])
+        out[row_key(kind, row.id, column)] = _text(value)
     return out

@@ -379,7 +379,8 @@ def _make_one(case_id: int, case: CaseLetters, request: LetterRequest, kit: Lett
     late = late_notification(case, request, today)
     # The dates it states, kept with it: the log flags it if one of them is corrected later.
     dates = recorded_dates(case.detail, kit.templates.get(request.template_id).rests_on,
-                           advice_id=request.advice_id, exception_id=request.exception_id)
+                           advice_id=request.advice_id, exception_id=request.exception_id, plan=case.plan,
+                           consulted=case.transfer_school[1] if case.transfer_school else None)
     return _Rendered(case_id, request, letter, render_pdf(letter), late.message if late is not None else "",
                      dates or None)
 

@@ -40,7 +40,7 @@ class DateFixes:
     def __init__(self, audit: Sequence[AuditRow]) -> None:
         self.fixes: dict[str, list[tuple[datetime, Any]]] = {}
         for row in audit:
-            if row.action == "correct_step":
+            if row.action in ("correct_step", "correct_plan_date"):
                 for key, old in row.before.items():
                     self.fixes.setdefault(key, []).append((row.at, old))
 
@@ -99,9 +99,10 @@ def audit_events(audit: Sequence[AuditRow], titles: dict[str, str]) -> list[Chro
     out = []
     for row in audit:
         source = "Audit trail"
-        if row.action in ("correct_step", "undo_step"):
+        if row.action in ("correct_step", "undo_step", "correct_plan_date"):
             what = str(row.after.get("what") or "a step")
-            verb = "Step corrected" if row.action == "correct_step" else "Step undone"
+            verb = {"correct_step": "Step corrected", "undo_step": "Step undone",
+                    "correct_plan_date": "Plan date corrected"}[row.action]
             out.append(timed(row.at, "correction", f"{verb}: {what}", row.who,
                              correction_summary(row.action, row.before, row.after), source))
         elif row.action in LETTER_ACTIONS:

@@ -12,12 +12,18 @@ from typing import Any
 from caseworker.letters.rests_on import field_of
 from caseworker.statutory.corrections import DATE_LABELS, day
 
-ACTION_WORDS = {"correct_step": "corrected a step", "undo_step": "undid a step"}
+ACTION_WORDS = {"correct_step": "corrected a step", "undo_step": "undid a step",
+                "correct_plan_date": "corrected a plan date"}
+CORRECTING = ("correct_step", "correct_plan_date")
+# A plan's notified dates (caseworker/services/plan_corrections.py), as the history names them.
+PLAN_DATE_LABELS = {"meeting_on": "held on", "notified_on": "notified on", "notice_sent_on": "sent on",
+                    "decided_on": "notified on", "done_on": "issued on"}
+LABELS = DATE_LABELS | PLAN_DATE_LABELS
 
 
 def _label(key: str) -> str:
     column = field_of(key).rpartition(".")[2]
-    return DATE_LABELS.get(column, column.replace("_", " "))
+    return LABELS.get(column, column.replace("_", " "))
 
 
 def _day(value: Any) -> str:
@@ -31,7 +37,7 @@ def _day(value: Any) -> str:
 
 def _dates(values: dict[str, Any]) -> list[str]:
     """The keys that hold dates (not the step, the reason, or a removed row's other details)."""
-    return [k for k in values if k.rpartition(".")[2] in DATE_LABELS]
+    return [k for k in values if k.rpartition(".")[2] in LABELS]
 
 
 def correction_summary(action: str, before: dict[str, Any] | None, after: dict[str, Any] | None) -> str:
@@ -39,7 +45,7 @@ def correction_summary(action: str, before: dict[str, Any] | None, after: dict[s
     before, after = before or {}, after or {}
     what = str(after.get("what") or "a step")
     reason = str(after.get("reason") or "")
-    if action == "correct_step":
+    if action in CORRECTING:
         changes = [f"{_label(k)} {_day(before.get(k))} → {_day(after.get(k))}" for k in _dates(after)]
         text = f"{what[:1].upper()}{what[1:]}: {'; '.join(changes)}"
     else:

@@ -17,10 +17,11 @@ from sqlalchemy.orm import Session
 
 from caseworker.letters.rests_on import CASE_DATES, row_key, words_for
 from caseworker.statutory.corrections import day
-from caseworker.store.models import AdviceRequest, AuditEvent, Case, StatutoryException
+from caseworker.store.models import AdviceRequest, AuditEvent, Case, School, StatutoryException
+from caseworker.store.plan_models import PhaseTransfer, PlanAmendment, PlanCease, PlanReview
 
 LONDON = ZoneInfo("Europe/London")
-CORRECTIONS = ("correct_step", "undo_step")
+CORRECTIONS = ("correct_step", "undo_step", "correct_plan_date")
 ADVICE_DATES = ("requested_on", "received_on")
 EXCEPTION_DATES = ("began_on", "ended_on", "recorded_on")
 
@@ -48,6 +49,32 @@ def recorded_now(s: Session, case_id: int) -> dict[str, str | None]:
                                          StatutoryException.ended_on, StatutoryException.recorded_on)
                                   .where(StatutoryException.case_id == case_id)):
         now.update({row_key("exception", rid, c): _iso(v) for c, v in zip(EXCEPTION_DATES, values, strict=True)})
+    now.update(plan_now(s, case_id))
+    return now
+
+
+def plan_now(s: Session, case_id: int) -> dict[str, str | None]:
+    """The plan facts a plan letter can state, as the plan holds them now (5 queries)."""
+    now: dict[str, str | None] = {"named_setting": s.scalar(
+        select(School.name).join(Case, Case.named_setting_id == School.id).where(Case.id == case_id))}
+    for rid, meeting, decision, notified in s.execute(
+            select(PlanReview.id, PlanReview.meeting_on, PlanReview.decision, PlanReview.notified_on)
+            .where(PlanReview.case_id == case_id)):
+        now.update({row_key("review", rid, "meeting_on"): _iso(meeting), row_key("review", rid, "decision"): decision,
+                    row_key("review", rid, "notified_on"): _iso(notified)})
+    for rid, sent, final in s.execute(select(PlanAmendment.id, PlanAmendment.notice_sent_on,
+                                             PlanAmendment.final_issued_on).where(PlanAmendment.case_id == case_id)):
+        now.update({row_key("amendment", rid, "notice_sent_on"): _iso(sent),
+                    row_key("amendment", rid, "final_issued_on"): _iso(final)})
+    for rid, moves, consulted in s.execute(
+            select(PhaseTransfer.id, PhaseTransfer.transfer_date, School.name)
+            .outerjoin(School, School.id == PhaseTransfer.consulted_school_id).where(PhaseTransfer.case_id == case_id)):
+        now.update({row_key("transfer", rid, "transfer_date"): _iso(moves),
+                    row_key("transfer", rid, "consulted"): consulted})
+    for rid, decided, reason in s.execute(select(PlanCease.id, PlanCease.decided_on, PlanCease.reason)
+                                          .where(PlanCease.case_id == case_id)):
+        now.update({row_key("cease", rid, "decided_on"): _iso(decided),
+                    row_key("cease", rid, "reason"): None if reason is None else str(reason)})
     return now
 
 
@@ -59,8 +86,14 @@ def _utc(at: datetime) -> datetime:
     return at if at.tzinfo is not None else at.replace(tzinfo=UTC)
 
 
-def _shown(iso: str | None) -> str:
-    return day(date.fromisoformat(iso)) if iso else "not recorded"
+def _shown(value: str | None) -> str:
+    """A stated date as a day; a setting, decision or reason as recorded."""
+    if not value:
+        return "not recorded"
+    try:
+        return day(date.fromisoformat(value))
+    except ValueError:
+        return value
 
 
 def letter_flags(s: Session, case_id: int, letters: Sequence[LoggedLetter]) -> dict[int, str]:
@@ -88,6 +121,6 @@ def _why(key: str, stated: str | None, current: str | None, made_at: datetime, c
     values = f"({_shown(stated)} → {_shown(current)})"
     if change is None:
         return f"the {words} it rests on has changed since it was made {values}"
-    verb = "corrected" if change.action == "correct_step" else "undone"
+    verb = "undone" if change.action == "undo_step" else "corrected"
     when = day(_utc(change.at).astimezone(LONDON).date())
     return f"the {words} it rests on was {verb} on {when} {values}"
