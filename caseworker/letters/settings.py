@@ -62,6 +62,9 @@ class CouncilSettings:
     local_offer: str = ""
     signatory_role: str = DEFAULT_SIGNATORY
     logo: Logo | None = None
+    # How often a young child's plan is reviewed, in months (CoP 9.178 suggests 3 to 6; None: the table's
+    # 6). Guidance for the plan schedule, never a breach; kept with the letter settings, one per council.
+    under_fives_review_months: int | None = None
     source: str = field(default="(settings)", compare=False)
 
     def __post_init__(self) -> None:
@@ -215,6 +218,32 @@ def _address(reader: _Reader, council: Mapping[str, Any]) -> tuple[str, ...]:
     return tuple(a.strip() for a in address)
 
 
+PLANS_KEYS = ("under_fives_review_months",)
+UNDER_FIVES_MONTHS = range(1, 13)
+
+
+def _plans(reader: _Reader) -> int | None:
+    """The optional [plans] section: how often a young child's plan is reviewed (whole months, 1 to 12)."""
+    table = reader.raw.get("plans", MISSING)
+    if not isinstance(table, Mapping):
+        reader.problem("plans", "", "must be a section of settings")
+        return None
+    unknown = sorted(set(table) - set(PLANS_KEYS))
+    if unknown:
+        reader.problem("plans", "", f"has unknown key(s) {', '.join(unknown)}")
+    given = table.get("under_fives_review_months")
+    if given is None or (isinstance(given, str) and not given.strip()):
+        return None
+    if isinstance(given, str) and given.strip().isdigit():
+        given = int(given.strip())
+    if isinstance(given, bool) or not isinstance(given, int) or given not in UNDER_FIVES_MONTHS:
+        reader.problem("plans", "under_fives_review_months",
+                       f"must be a whole number of months from 1 to 12 (the Code of Practice suggests 3 to 6), "
+                       f"not {given!r}")
+        return None
+    return given
+
+
 def settings_from_dict(raw: Mapping[str, Any], base: Path, where: str = "(settings)") -> CouncilSettings:
     """Build settings from parsed TOML (or the dialog's fields); file names in it are relative to ``base``.
 
@@ -235,13 +264,14 @@ def settings_from_dict(raw: Mapping[str, Any], base: Path, where: str = "(settin
     logo = _logo(reader, council)
     contacts = {c: _contact(reader, c, ("name", "website") if c == "tribunal" else ("name",)) for c in CONTACTS}
     blocks = _blocks(reader)
+    under_fives = _plans(reader)
     reader.fail()
     return CouncilSettings(
         name=name, address_lines=address, postcode=postcode, phone=phone, email=email, website=website,
         team_name=team, local_offer=local_offer, signatory_role=signatory_role, logo=logo, blocks=blocks,
         mediation_adviser=contacts["mediation_adviser"], la_mediation=contacts["la_mediation"],
         disagreement_resolution=contacts["disagreement_resolution"], sendiass=contacts["sendiass"],
-        tribunal=contacts["tribunal"], source=where)
+        tribunal=contacts["tribunal"], under_fives_review_months=under_fives, source=where)
 
 
 def read_settings_file(path: Path) -> CouncilSettings:

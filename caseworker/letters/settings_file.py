@@ -1,10 +1,11 @@
 """Council settings as data and as a TOML file: the form they are stored in, exported and imported.
 
 ``settings_document`` is the settings without their blocks and logo, shaped exactly like the file's
-sections; ``settings_toml`` writes a file that ``read_settings_file`` reads back to equal settings
-(the blocks inline, the logo as a file name beside it). Written here rather than with a TOML library:
-the file has a fixed shape (text, lists of text, sections), and every value is quoted so that any
-text an administrator can type comes back unchanged.
+sections; ``settings_toml`` writes a file that ``read_settings_file`` reads back to equal settings (the
+blocks inline, the logo as a file name beside it). Written here rather than with a TOML library: the
+file has a fixed shape (text, lists of text, sections), and every text value is quoted so that any
+text an administrator can type comes back unchanged; the one number, the under-5s review interval in
+the optional [plans] section, is a bare integer.
 """
 
 from __future__ import annotations
@@ -40,6 +41,8 @@ def settings_document(settings: CouncilSettings) -> dict[str, dict[str, Any]]:
     for section in CONTACTS:
         point = settings.contact(section)
         document[section] = {k: getattr(point, k) for k in CONTACT_KEYS if getattr(point, k)}
+    if settings.under_fives_review_months is not None:
+        document["plans"] = {"under_fives_review_months": settings.under_fives_review_months}
     return document
 
 
@@ -71,6 +74,8 @@ def toml_text(value: str) -> str:
 
 
 def _value(value: Any) -> str:
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)  # a number of months: a TOML integer
     if isinstance(value, list):
         return "[" + ", ".join(toml_string(v) for v in value) + "]"
     return toml_string(str(value))

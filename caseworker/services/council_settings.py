@@ -112,6 +112,25 @@ def council_settings(ctx: AppContext) -> CouncilSettings:
     return load_council(ctx).settings
 
 
+def under_fives_months(ctx: AppContext, session: Session | None = None) -> int | None:
+    """The council's under-5s review interval in months (None: the timescales table's), read cheaply from the
+    stored row's details (the plan schedule asks on every plan shown; in ``session`` when given), else from
+    the settings file."""
+    query = select(CouncilSettingsRecord.details).where(CouncilSettingsRecord.id == ROW_ID)
+    if session is not None:
+        details = session.scalar(query)
+    else:
+        with ctx.db.sessions() as s:
+            details = s.scalar(query)
+    if details is None:
+        try:
+            return load_council(ctx).settings.under_fives_review_months
+        except (SettingsError, LetterError):
+            return None  # no settings at all: the table's interval
+    months = (details.get("plans") or {}).get("under_fives_review_months")
+    return months if isinstance(months, int) and not isinstance(months, bool) else None
+
+
 # ---------------------------------------------------------------- checking
 
 

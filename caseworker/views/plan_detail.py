@@ -17,6 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from caseworker.context import AppContext
+from caseworker.services.council_settings import under_fives_months
 from caseworker.services.named_setting import SETTING_KIND_TITLES
 from caseworker.services.plan_cease import open_cease
 from caseworker.services.plan_transfers import open_transfer
@@ -168,7 +169,8 @@ def load_plan_detail(s: Session, ctx: AppContext, case: Case, today: date) -> Pl
     facts = plan_of_case(s, case.id)
     if facts is None:
         return _ceased(s, ctx, case, today)
-    clocks = clocks_for(ctx.engine.rules, ctx.engine.calendar)
+    # A young child's suggested review follows the council's interval (CoP 9.178; guidance, never a breach).
+    clocks = clocks_for(ctx.engine.rules, ctx.engine.calendar, under_fives_months(ctx, s))
     schedule = clocks.schedule(facts, today)
     named = facts.named_setting
     cease = facts.cease

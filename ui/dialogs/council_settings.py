@@ -51,6 +51,7 @@ from ui.widgets.wording import local_time
 COUNCIL_FIELDS = (("name", "Council &name:"), ("postcode", "Postco&de:"), ("phone", "P&hone:"),
                   ("email", "&Email:"), ("website", "&Website:"), ("local_offer", "&Local Offer website:"))
 TEAM_FIELDS = (("team", "&Team:"), ("signatory_role", "Si&gnatory's job title:"))
+UNDER_FIVES_KEY = "plans.under_fives_review_months"
 CONTACTS = (("sendiass", "SENDIASS (information, advice and support)"),
             ("mediation_adviser", "Independent mediation adviser"),
             ("la_mediation", "The council's mediation contact"),
@@ -160,9 +161,24 @@ class CouncilSettingsDialog(SavingDialog):
         self.logo.changed.connect(self.changed)
         self._row(logo_form, 0, "Logo:", self.logo, "council.logo")
         side.addWidget(logo)
+        side.addWidget(self._plans_group())
         side.addStretch(1)
         grid.addLayout(side, 2)
         return scrolling(page)
+
+    def _plans_group(self) -> QGroupBox:
+        """The one plan setting: how often a young child's plan is suggested for review (guidance)."""
+        plans, form = self._group("Plans in place")
+        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapAllRows)
+        months = self._line(UNDER_FIVES_KEY)
+        months.setPlaceholderText("6 (the default)")
+        months.setMaxLength(2)
+        months.setAccessibleName("Review a child under 5 every (months)")
+        months.setToolTip("Code of Practice 9.178 suggests reviewing a young child's plan every 3 to 6 months. "
+                          "Guidance, not a legal deadline: shown on the plan, never as overdue. Leave empty "
+                          "for 6 months.")
+        self._row(form, 0, "Review a child under &5 every (months):", months, UNDER_FIVES_KEY)
+        return plans
 
     def _contacts_tab(self) -> QWidget:
         inner = QWidget(self)
