@@ -37,6 +37,7 @@ PLAN_STEPS: tuple[tuple[str, str, str], ...] = (
     ("cease_appeal", "Record the famil&y's appeal…", ""),
     ("withdraw_cease", "&Withdraw the proposal to cease…", ""),
     ("cease_plan", "Cease the pla&n…", ""),
+    ("correct_plan_date", "Correct a not&ified plan date…", ""),
 )
 
 
@@ -52,7 +53,7 @@ def add_step_actions(parent: QWidget, menu: QMenu, run: Callable[[str], None]) -
     menu.addSeparator()
     plan_menu = menu.addMenu("&Plan in place")
     for name, text, keys in PLAN_STEPS:
-        if name in ("amendment_notice", "record_transfer", "propose_cease"):  # reviews, amendments, moves, ceasing
+        if name in ("amendment_notice", "record_transfer", "propose_cease", "correct_plan_date"):  # groups
             plan_menu.addSeparator()
         action = QAction(text, parent, shortcut=QKeySequence(keys))
         action.triggered.connect(lambda _=False, n=name: run(n))

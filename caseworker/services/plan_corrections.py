@@ -105,3 +105,35 @@ def _in_order(p: list[Problem], row: Any, where: PlanDate, new: date) -> None:
         was = getattr(row, other, None)
         if was is not None and new > was:
             p.append(Problem(where.column, f"{day(new)} is after the {other.replace('_', ' ')} ({day(was)})"))
+
+
+@dataclass(frozen=True, slots=True)
+class RecordedPlanDate:
+    """A notified date on record that ``correct_plan_date`` may change, as the form offers it."""
+
+    step: str  # a key of PLAN_DATES
+    row_id: int
+    value: date
+    words: str  # "The review decision (review meeting 20 Apr 2026): 21 May 2026"
+
+
+def plan_dates_on_record(plan: PlanFacts) -> list[RecordedPlanDate]:
+    """Every notified date on the plan that can be corrected, the latest of each kind first."""
+    found: list[RecordedPlanDate] = []
+
+    def add(step: str, row_id: int | None, value: date | None, about: str = "") -> None:
+        if row_id is not None and value is not None:
+            what = PLAN_DATES[step].what
+            found.append(RecordedPlanDate(step, row_id, value, f"{what[:1].upper()}{what[1:]}{about}: {day(value)}"))
+
+    for r in reversed(plan.reviews):
+        add("review_meeting", r.id, r.meeting)
+        add("review_notified", r.id, r.notified, f" (meeting {day(r.meeting)})" if r.meeting else "")
+    for a in sorted(plan.amendments, key=lambda a: a.notice_sent, reverse=True):
+        add("amendment_notice", a.id, a.notice_sent)
+        add("amended_plan", a.id, a.final_issued, f" (notice {day(a.notice_sent)})")
+    if plan.cease is not None:
+        add("cease_decision", plan.cease.id, plan.cease.decided)
+    if plan.transfer is not None:
+        add("transfer_named", plan.transfer.id, plan.transfer.done)
+    return found

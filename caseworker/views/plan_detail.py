@@ -20,6 +20,7 @@ from caseworker.context import AppContext
 from caseworker.services.council_settings import under_fives_months
 from caseworker.services.named_setting import SETTING_KIND_TITLES
 from caseworker.services.plan_cease import open_cease
+from caseworker.services.plan_corrections import plan_dates_on_record
 from caseworker.services.plan_transfers import open_transfer
 from caseworker.services.plans import open_amendment, waiting_review
 from caseworker.statutory.cohort import CohortTransfer, transfer_cohort
@@ -56,9 +57,10 @@ CEASE_APPEAL = "cease_appeal"
 WITHDRAW_CEASE = "withdraw_cease"
 CEASE_PLAN = "cease_plan"
 YEAR_GROUP = "year_group"
+CORRECT_PLAN_DATE = "correct_plan_date"
 PLAN_STEPS = (REVIEW_MEETING, REVIEW_DECISION, AMENDMENT_NOTICE, AMENDED_PLAN, RECORD_TRANSFER,
               TRANSFER_CONSULTATION, TRANSFER_REPLY, TRANSFER_DONE, PROPOSE_CEASE, DECIDE_CEASE, CEASE_APPEAL,
-              WITHDRAW_CEASE, CEASE_PLAN, YEAR_GROUP)
+              WITHDRAW_CEASE, CEASE_PLAN, YEAR_GROUP, CORRECT_PLAN_DATE)
 # For the forms (the desktop never imports the store): SEN2's reasons for ceasing, and how far out of their
 # year group a child may be taught.
 CEASE_REASON_WORDS: dict[int, str] = dict(codes.CEASE_REASONS)
@@ -154,6 +156,8 @@ def plan_steps(facts: PlanFacts | None) -> frozenset[str]:
     else:
         steps.add(WITHDRAW_CEASE)
         steps.add(DECIDE_CEASE if ceasing.decided is None else CEASE_APPEAL)
+    if plan_dates_on_record(facts):
+        steps.add(CORRECT_PLAN_DATE)
     return frozenset(steps)
 
 

@@ -20,6 +20,7 @@ from sqlalchemy import select
 
 from caseworker.services import plan_cease, plan_transfers, plans
 from caseworker.store.models import Case, School
+from caseworker.store.plan_reads import plan_of_case
 from caseworker.store.records import CaseRecord
 from caseworker.store.writer import write_cases
 from caseworker.views.plan_detail import PLAN_STEPS
@@ -488,3 +489,29 @@ def test_a_demo_plan_at_1280x720(qtbot: QtBot, tmp_path: Path) -> None:
     finally:
         desktop.runner.wait()
         ctx.db.dispose()
+
+
+def test_a_notified_plan_date_is_corrected_with_a_reason(qtbot: QtBot, desktop: DesktopContext,
+                                                         window: MainWindow) -> None:
+    case_id = add_plan(desktop)
+    plans.record_review_meeting(desktop.ctx, desktop.actor, case_id, date(2025, 2, 10))
+    plans.record_review_decision(desktop.ctx, desktop.actor, case_id, "maintain", date(2025, 2, 28))
+    panel = open_plan(qtbot, window, case_id)
+    assert "correct_plan_date" in enabled(window)
+    dialog = from_menu(qtbot, window, "correct_plan_date")
+    choice = dialog.choice  # type: ignore[attr-defined]
+    texts = [choice.itemText(i) for i in range(choice.count())]
+    assert texts == ["The review meeting: 10 Feb 2025", "The review decision (meeting 10 Feb 2025): 28 Feb 2025"]
+    choice.setCurrentIndex(1)
+    assert not dialog.ok.isEnabled() and "Type the corrected date" in dialog.consequence.text()
+    new_date = dialog.new_date  # type: ignore[attr-defined]
+    type_full_date(qtbot, new_date, "04/03/2025")
+    assert "after today" in row_problem(dialog, new_date) and not dialog.ok.isEnabled()
+    type_full_date(qtbot, new_date, "27/02/2025")
+    assert not dialog.ok.isEnabled() and "Say why" in dialog.consequence.text()  # the reason is required
+    dialog.reason.setText("the decision letter was posted on the 27th")  # type: ignore[attr-defined]
+    assert "will read 27 Feb 2025 instead of 28 Feb 2025" in dialog.consequence.text()
+    save(qtbot, panel, dialog)
+    with desktop.ctx.db.sessions() as s:
+        plan = plan_of_case(s, case_id)
+    assert plan is not None and plan.reviews[-1].notified == date(2025, 2, 27)

@@ -31,6 +31,7 @@ from ui.dialogs.plan_ceasing import (
     ProposeCeaseDialog,
     WithdrawCeaseDialog,
 )
+from ui.dialogs.plan_correct import CorrectPlanDateDialog
 from ui.dialogs.plan_form import Choice, PlanStepDialog, optional
 from ui.dialogs.plan_transfer import (
     RecordTransferDialog,
@@ -320,6 +321,7 @@ PLAN_DIALOGS: dict[str, type[PlanStepDialog]] = {
     names.WITHDRAW_CEASE: WithdrawCeaseDialog,
     names.CEASE_PLAN: CeasePlanDialog,
     names.YEAR_GROUP: YearGroupDialog,
+    names.CORRECT_PLAN_DATE: CorrectPlanDateDialog,
 }
 
 
