@@ -41,7 +41,7 @@ def test_reviews_are_each_judged_against_their_own_twelve_months(db: Database, c
     with db.sessions() as s:
         facts = plan_of_case(s, case_id)
     assert facts is not None and plan.review.due == plan_schedule(facts, TODAY).review.due
-    assert plan.steps == START | {"review_decision"}
+    assert plan.steps == START | {"review_decision", "correct_plan_date"}  # its notified dates can be corrected
 
 
 def test_every_amendment_notice_keeps_its_own_clock(db: Database, caseworker: Actor) -> None:
@@ -85,7 +85,7 @@ def test_ceasing_offers_each_step_in_turn_and_a_ceased_plan_none(db: Database, c
     assert plan_of(app, case_id).steps == START - {"propose_cease"} | {"decide_cease", "withdraw_cease"}
     plan_cease.decide_cease(app, caseworker, case_id, date(2025, 1, 20))
     plan = plan_of(app, case_id)
-    assert plan.steps == START - {"propose_cease"} | {"cease_appeal", "withdraw_cease"}
+    assert plan.steps == START - {"propose_cease"} | {"cease_appeal", "withdraw_cease", "correct_plan_date"}
     assert plan.cease is not None and plan.cease.state.appeal_until == date(2025, 3, 20)
     later = at(db, date(2025, 4, 1))
     plan_cease.cease_plan(later, caseworker, case_id, date(2025, 3, 31), 2)

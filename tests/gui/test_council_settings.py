@@ -278,3 +278,21 @@ def test_a_stored_copy_the_rules_now_refuse_is_shown_and_can_be_put_right(
     with qtbot.waitSignal(dialog.saved, timeout=10000) as saved:
         dialog.save_button.click()
     assert saved.args == [3] and service.council_settings(app_ctx) == SAMPLE
+
+
+def test_the_under_fives_review_interval_is_typed_checked_and_saved(qtbot: QtBot, desktop: DesktopContext,
+                                                                    app_ctx: AppContext, admin: Actor,
+                                                                    stored: int) -> None:
+    dialog = open_dialog(qtbot, desktop, admin)
+    months = dialog.lines["plans.under_fives_review_months"]
+    assert months.text() == "" and months.placeholderText() == "6 (the default)"
+    qtbot.keyClicks(months, "13")
+    dialog.save_button.click()
+    assert "from 1 to 12" in dialog.problem_text() and saved_version(app_ctx) == 1
+    months.selectAll()
+    qtbot.keyClicks(months, "4")
+    with qtbot.waitSignal(dialog.saved, timeout=10000):
+        dialog.save_button.click()
+    assert service.under_fives_months(app_ctx) == 4
+    again = open_dialog(qtbot, desktop, admin)
+    assert again.lines["plans.under_fives_review_months"].text() == "4"
