@@ -104,4 +104,5 @@ def test_a_request_not_yet_issued_has_no_plan(db: Database, caseworker: Actor) -
         forename="Ben", surname="Ford", date_of_birth=date(2016, 5, 4), received=date(2026, 1, 5)))
     assert load_case_detail(app, case_id, TODAY).plan is None
     assert set(PLAN_STEPS) == START | {"review_decision", "amended_plan", "transfer_consultation", "transfer_reply",
-                                       "transfer_done", "decide_cease", "cease_appeal", "withdraw_cease"}
+                                       "transfer_done", "decide_cease", "cease_appeal", "withdraw_cease",
+                                       "correct_plan_date"}

@@ -11,7 +11,6 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from caseworker.cli import main
 from caseworker.context import AppContext, fixed_clock
 from caseworker.errors import ValidationError
 from caseworker.letters.settings import load_council_settings, read_settings_file
@@ -108,17 +107,16 @@ def write(path: Path, text: str) -> Path:
     return path
 
 
-def test_an_export_imports_back_byte_for_byte(db_url: str, ctx: AppContext, admin: Actor, tmp_path: Path,
-                                              capsys: pytest.CaptureFixture[str]) -> None:
+def test_an_export_imports_back_byte_for_byte(ctx: AppContext, admin: Actor, tmp_path: Path) -> None:
+    """The services `caseworker settings export|import` run (the command itself: tests/e2e/test_cli_settings.py)."""
     save_months(ctx, admin, 5)
     first, second = tmp_path / "first" / "council.toml", tmp_path / "second" / "council.toml"
     first.parent.mkdir()
     second.parent.mkdir()
-    assert main(["--database", db_url, "--as", "itadmin", "settings", "export", str(first)]) == 0
+    cs.export_council(ctx, admin, first)
     assert "under_fives_review_months = 5\n" in first.read_text("utf-8")
     save_months(ctx, admin, 6)
-    assert main(["--database", db_url, "--as", "itadmin", "settings", "import", str(first)]) == 0
+    cs.import_council(ctx, admin, first)
     assert cs.under_fives_months(ctx) == 5
-    assert main(["--database", db_url, "--as", "itadmin", "settings", "export", str(second)]) == 0
+    cs.export_council(ctx, admin, second)
     assert second.read_bytes() == first.read_bytes()
-    capsys.readouterr()

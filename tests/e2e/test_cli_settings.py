@@ -103,3 +103,17 @@ def test_a_real_database_with_no_settings_says_what_letters_need(tmp_path: Path)
     out = run(tmp_path, "--database", url, "--as", "firstadmin", "settings", "export", str(tmp_path / "c.toml"))
     assert out.returncode == 1 and out.stderr.startswith("caseworker: letters need your council's settings")
     assert out.stderr.count("\n") == 1 and "Traceback" not in out.stderr
+
+
+def test_the_under_fives_interval_goes_out_and_back_in_byte_for_byte(tmp_path: Path, demo: str) -> None:
+    out, again = tmp_path / "a" / "council.toml", tmp_path / "b" / "council.toml"
+    out.parent.mkdir()
+    again.parent.mkdir()
+    assert run(tmp_path, "--database", demo, "--as", ADMIN, "settings", "export", str(out)).returncode == 0
+    text = out.read_text("utf-8")
+    assert "[plans]" not in text  # not set: the table's 6 months
+    out.write_text(text.replace("[blocks.", "[plans]\nunder_fives_review_months = 4\n\n[blocks.", 1), "utf-8")
+    imported = run(tmp_path, "--database", demo, "--as", ADMIN, "settings", "import", str(out))
+    assert imported.returncode == 0, imported.stderr
+    assert run(tmp_path, "--database", demo, "--as", ADMIN, "settings", "export", str(again)).returncode == 0
+    assert again.read_bytes() == out.read_bytes()
