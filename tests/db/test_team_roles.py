@@ -8,6 +8,7 @@ import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine, select, text
@@ -21,7 +22,7 @@ from caseworker.services.actor import Actor, resolve_actor
 from caseworker.store import team_roles
 from caseworker.store.database import Database, open_database
 from caseworker.store.models import AdviceRequest, Case, Staff
-from tests.db.conftest import TODAY
+from tests.db.conftest import TODAY, _fresh_pg_database
 
 pytestmark = pytest.mark.postgres
 _teams = itertools.count()
@@ -274,3 +275,20 @@ def test_the_dba_upgrades_a_team_database_and_init_team_grants_the_new_tables(pg
         superuser_run(pg_server, f"DROP DATABASE IF EXISTS {database} WITH (FORCE)",
                       *(f"DROP ROLE IF EXISTS {r}" for r in [cath, dba, *(
                           f"{prefix}_{g}" for g in ("admin", "team_lead", "caseworker", "read_only", "owner"))]))
+
+
+def test_a_team_database_backup_restores_elsewhere_without_its_roles(team: Team, tmp_path: Path,
+                                                                      capsys: pytest.CaptureFixture[str]) -> None:
+    file = tmp_path / "team.backup"
+    assert main(["--database", team.url(team.dba), "db", "backup", str(file)]) == 0
+    elsewhere = _fresh_pg_database(team.server)  # another server would not have this council's roles
+    capsys.readouterr()
+    assert main(["--database", elsewhere, "db", "restore", str(file)]) == 0
+    assert "run 'caseworker db init-team' again" in capsys.readouterr().out
+    engine = create_engine(elsewhere)
+    with engine.connect() as conn:
+        cases = conn.scalar(text("SELECT count(*) FROM ehc_case"))
+        policies = conn.scalar(text("SELECT count(*) FROM pg_policies"))
+    engine.dispose()
+    assert (cases, policies) == (1, 0)
+    superuser_run(team.server, f"DROP DATABASE {make_url(elsewhere).database} WITH (FORCE)")
