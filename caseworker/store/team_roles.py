@@ -135,10 +135,20 @@ def create_roles(conn: Connection, roles: TeamRoles, say: Callable[[str], None])
     conn.execute(text(f"REVOKE ALL ON DATABASE {q(database)} FROM PUBLIC"))
     conn.execute(text(f"GRANT CONNECT ON DATABASE {q(database)} TO {q(roles.group('read_only'))}"))
     conn.execute(text(f"GRANT ALL ON DATABASE {q(database)} TO {q(roles.owner)}"))
+    say(f"database {database}: only the team's groups (and its owner) may connect")
+    limit_schema(conn, roles, say)
+
+
+def limit_schema(conn: Connection, roles: TeamRoles, say: Callable[[str], None]) -> None:
+    # Before PostgreSQL 15 the public schema belongs to the bootstrap superuser, not the database's owner.
+    if not conn.scalar(text("SELECT pg_has_role(nspowner, 'USAGE') FROM pg_namespace WHERE nspname = 'public'")):
+        say("schema public: not yours to change, so anyone may still create tables in it; ask a superuser to "
+            "run REVOKE CREATE ON SCHEMA public FROM PUBLIC")
+        return
     conn.execute(text("REVOKE CREATE ON SCHEMA public FROM PUBLIC"))
     conn.execute(text(f"GRANT USAGE ON SCHEMA public TO {q(roles.group('read_only'))}"))
     conn.execute(text(f"GRANT USAGE, CREATE ON SCHEMA public TO {q(roles.owner)}"))
-    say(f"database {database}: only the team's groups may connect; only {roles.owner} may create tables")
+    say(f"schema public: only {roles.owner} (and so the DBA) may create tables")
 
 
 def hand_to_owner(conn: Connection, roles: TeamRoles, tables: list[str], say: Callable[[str], None]) -> None:
@@ -197,6 +207,7 @@ def grant_case_columns(conn: Connection, worker: str, lead: str) -> None:
 
 def create_functions(conn: Connection, roles: TeamRoles, say: Callable[[str], None]) -> None:
     groups = ", ".join(f"'{g}'" for g in roles.groups)
+    admin = roles.group("admin")
     conn.execute(text(f"""
 CREATE OR REPLACE FUNCTION caseworker_my_team() RETURNS text
 LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public, pg_temp AS $fn$
@@ -232,6 +243,11 @@ BEGIN
   FOREACH g IN ARRAY team_groups LOOP
     SELECT count(*) > 0 INTO held FROM pg_auth_members m JOIN pg_roles r ON r.oid = m.roleid
       JOIN pg_roles l ON l.oid = m.member WHERE r.rolname = g AND l.rolname = login;
+    IF (g IS NOT DISTINCT FROM wanted) <> held AND NOT (pg_has_role(session_user, '{admin}', 'MEMBER')
+                                                       OR pg_has_role(session_user, '{roles.owner}', 'MEMBER')) THEN
+      RAISE EXCEPTION USING ERRCODE = 'insufficient_privilege',
+        MESSAGE = 'only an admin changes which group a login is in (' || login || ')';
+    END IF;
     IF g = wanted AND NOT held THEN
       EXECUTE 'GRANT ' || quote_ident(g) || ' TO ' || quote_ident(login);
       done := done || ' granted ' || g;
@@ -245,9 +261,10 @@ END
 $fn$;
 ALTER FUNCTION {SYNC_FUNCTION}(text, text, boolean) OWNER TO {q(roles.owner)};
 REVOKE ALL ON FUNCTION {SYNC_FUNCTION}(text, text, boolean) FROM PUBLIC;
-GRANT EXECUTE ON FUNCTION {SYNC_FUNCTION}(text, text, boolean) TO {q(roles.group('admin'))};
+-- Everyone may call it (a staff screen calls it on every save); it changes a membership for admins only.
+GRANT EXECUTE ON FUNCTION {SYNC_FUNCTION}(text, text, boolean) TO {q(roles.group('read_only'))};
 """))
-    say(f"functions: caseworker_my_team (a lead's team), {SYNC_FUNCTION} (admins put a login in its group)")
+    say(f"functions: caseworker_my_team (a lead's team), {SYNC_FUNCTION} (an admin puts a login in its group)")
 
 
 def limit_staff_rows(conn: Connection, roles: TeamRoles, say: Callable[[str], None]) -> None:

@@ -235,8 +235,15 @@ def test_a_role_change_moves_the_login_and_deactivation_takes_it_out(team: Team)
         create_engine(team.url("cath")).connect()
 
 
-def test_a_caseworker_cannot_give_themselves_a_group(team: Team) -> None:
+def test_only_an_admin_changes_a_logins_group(team: Team) -> None:
     refused(team.url("cath"), f"SELECT caseworker_sync_login('{team.login('cath')}', 'admin', true)")
+    refused(team.url("leo"), f"SELECT caseworker_sync_login('{team.login('bea')}', 'caseworker', false)")
+    # A save that changes no group (a lead setting a colleague's FTE) may call it without harm.
+    engine = create_engine(team.url("leo"))
+    with engine.begin() as conn:
+        assert team_roles.sync_login(conn, team.login("cath"), "caseworker", True) == "unchanged"
+    engine.dispose()
+    assert member_of(team, "bea") == {f"{team.prefix}_caseworker"}
 
 
 def test_sync_login_does_nothing_where_init_team_never_ran(db: Database) -> None:
