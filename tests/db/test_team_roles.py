@@ -299,3 +299,41 @@ def test_a_team_database_backup_restores_elsewhere_without_its_roles(team: Team,
     engine.dispose()
     assert (cases, policies) == (1, 0)
     superuser_run(team.server, f"DROP DATABASE {make_url(elsewhere).database} WITH (FORCE)")
+
+
+def test_a_lead_records_absences_for_their_own_team_only(team: Team) -> None:
+    from caseworker.services.caseload import record_absence
+
+    ctx = context_as(team, "leo")
+    leo = actor_as(ctx.db, team.login("leo"))
+    try:
+        assert record_absence(ctx, leo, team.login("cath"), date(2025, 3, 3), date(2025, 3, 7), "leave") > 0
+        with pytest.raises(DBAPIError, match="row-level security"):
+            record_absence(ctx, leo, team.login("bea"), date(2025, 3, 3), date(2025, 3, 7), "leave")
+    finally:
+        ctx.db.dispose()
+    refused(team.url("cath"), f"INSERT INTO staff_absence (staff_id, from_on, to_on, reason, version) SELECT id, "
+                              f"'2025-03-03', '2025-03-04', 'x', 1 FROM staff WHERE username = '{team.login('cath')}'")
+
+
+def test_a_read_only_login_reads_the_caseload_through_the_application(team: Team) -> None:
+    from caseworker.store.queries import load_request_facts
+
+    reader = open_database(team.url("rita"))
+    try:
+        with reader.session() as s:
+            assert len(load_request_facts(s)) == 1
+            assert actor_as(reader, team.login("rita")).role == "read_only"
+    finally:
+        reader.dispose()
+
+
+def test_a_missing_pg_dump_is_named(team: Team, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                    capsys: pytest.CaptureFixture[str]) -> None:
+    import caseworker.store.backup as backup
+
+    monkeypatch.setattr(backup.shutil, "which", lambda name: None)
+    monkeypatch.setattr(backup.glob, "glob", lambda pattern: [])
+    assert main(["--database", team.url(team.dba), "db", "backup", str(tmp_path / "team.backup")]) == 1
+    assert "pg_dump is not installed here" in capsys.readouterr().err
+    assert list(tmp_path.iterdir()) == []
