@@ -330,10 +330,9 @@ def test_a_read_only_login_reads_the_caseload_through_the_application(team: Team
 
 def test_a_missing_pg_dump_is_named(team: Team, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                     capsys: pytest.CaptureFixture[str]) -> None:
-    import caseworker.store.backup as backup
-
-    monkeypatch.setattr(backup.shutil, "which", lambda name: None)
-    monkeypatch.setattr(backup.glob, "glob", lambda pattern: [])
+    # A desktop with no PostgreSQL client tools: none on the PATH, none in the usual folders.
+    monkeypatch.setattr("shutil.which", lambda name: None)
+    monkeypatch.setattr("glob.glob", lambda pattern: [])
     assert main(["--database", team.url(team.dba), "db", "backup", str(tmp_path / "team.backup")]) == 1
     assert "pg_dump is not installed here" in capsys.readouterr().err
     assert list(tmp_path.iterdir()) == []
