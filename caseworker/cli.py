@@ -85,10 +85,6 @@ def build_parser() -> Parser:
     demo.add_argument("--scale", choices=("county", "large"), default="county")
     demo.add_argument("--today", type=iso_date, metavar="YYYY-MM-DD", help="date the demo around this day")
 
-    db = sub.add_parser("db", help="database administration")
-    db_sub = db.add_subparsers(dest="db_command", parser_class=Parser, required=True)
-    db_sub.add_parser("upgrade", help="bring the database schema up to date")
-    db_sub.add_parser("revision", help="print the database's schema revision")
     for module in COMMAND_MODULES:
         COMMANDS.update(importlib.import_module(module).register(sub))
     verbose_after_command(p)
@@ -229,18 +225,6 @@ def demo_url() -> str:
     return demo_database_url()
 
 
-def cmd_db(args: argparse.Namespace) -> int:
-    from caseworker.store.database import open_database
-
-    db = open_database(database_url(args), migrate=False)
-    if args.db_command == "upgrade":
-        copy = db.upgrade()
-        if copy is not None:
-            print(f"a copy of the database as it was before the upgrade: {copy}")
-    print(f"{db.describe()}: schema revision {db.stored_revision() or '(none)'}")
-    return EXIT_OK
-
-
 def cmd_desktop(args: argparse.Namespace) -> int:
     import importlib.util
 
@@ -260,11 +244,11 @@ def cmd_desktop(args: argparse.Namespace) -> int:
 
 
 Handler = Callable[[argparse.Namespace], int]
-COMMANDS: dict[str, Handler] = {"deadlines": cmd_deadlines, "import": cmd_import, "demo": cmd_demo, "db": cmd_db}
+COMMANDS: dict[str, Handler] = {"deadlines": cmd_deadlines, "import": cmd_import, "demo": cmd_demo}
 # Command groups kept in their own modules (see caseworker/commands/__init__.py).
 COMMAND_MODULES: tuple[str, ...] = ("caseworker.commands.letters", "caseworker.commands.caseload",
                                       "caseworker.commands.team", "caseworker.commands.settings",
-                                      "caseworker.commands.plans")
+                                      "caseworker.commands.plans", "caseworker.commands.db")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
