@@ -19,8 +19,8 @@ from caseworker.statutory.engine import DeadlineEngine
 from caseworker.store.database import Database
 from caseworker.store.location import database_chosen, demo_database_url
 from ui.error_reports import ErrorHooks, install_error_hooks
-from ui.first_run import open_with_sign_in
 from ui.icon import app_icon
+from ui.sign_in import open_with_sign_in
 from ui.smoke import quit_after_first_paint_if_asked
 
 log = logging.getLogger("caseworker.desktop")
