@@ -140,8 +140,8 @@ def resolve_actor(session: Session, username: str | None = None) -> Actor:
             return first
         raise UnknownUser(_not_on_staff(session, username))
     if not staff.active:
-        raise UnknownUser(f"{username!r} is on this database's staff list but not active; ask an admin "
-                          f"({_admins(session)}) to activate the account")
+        raise UnknownUser(f"{username!r} is on this database's staff list but not active; "
+                          + ask_an_admin(session, "activate the account"))
     return _actor(staff)
 
 
@@ -159,21 +159,22 @@ def _first_admin(session: Session, username: str) -> Actor | None:
     return _actor(first)
 
 
-def _admins(session: Session, most: int = 3) -> str:
+def ask_an_admin(session: Session, to_do: str, most: int = 3) -> str:
+    """"ask an admin (kim, pat) to <to_do>", naming the active admins a person can go to."""
     names = list(session.scalars(select(Staff.username).where(Staff.role == "admin", Staff.active.is_(True))
                                  .order_by(Staff.username).limit(most + 1)))
     if not names:
-        return "nobody is an active admin: the database's DBA can add one"
-    shown = ", ".join(names[:most])
-    return shown + (" or another admin" if len(names) > most else "")
+        return f"there is no active admin, so ask whoever looks after this database to {to_do}"
+    shown = ", ".join(names[:most]) + (" or another" if len(names) > most else "")
+    return f"ask an admin ({shown}) to {to_do}"
 
 
 def _not_on_staff(session: Session, username: str) -> str:
     if username == database_login(session):
-        return (f"your database login {username!r} is not on this database's staff list; ask an admin "
-                f"({_admins(session)}) to add {username} as a member of staff")
-    return (f"{username!r} is not on this database's staff list; ask an admin ({_admins(session)}) to add "
-            "you, or act as a listed user with --as USER or CASEWORKER_USER")
+        return (f"your database login {username!r} is not on this database's staff list; "
+                + ask_an_admin(session, f"add {username} as a member of staff"))
+    return (f"{username!r} is not on this database's staff list; {ask_an_admin(session, 'add you')}, or act "
+            "as a listed user with --as USER or CASEWORKER_USER")
 
 
 def require_writer(actor: Actor) -> None:
