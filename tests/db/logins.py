@@ -28,14 +28,15 @@ def new_login_name(stem: str) -> str:
 
 
 def add_login(db_url: str, name: str, password: str | None = None) -> str:
-    """A login that may read and write every Caseworker table of ``db_url``'s database (the schema is made
-    first, as the server's owner); its URL, with no password in it."""
+    """A login (made unless the server has it) that may read and write every Caseworker table of
+    ``db_url``'s database (the schema is made first, as the server's owner); its URL, with no password."""
     open_database(db_url).dispose()
     server = db_url.rsplit("/", 1)[0]
     engine = create_engine(server + "/postgres", isolation_level="AUTOCOMMIT")
     with engine.connect() as conn:
-        secret = f" PASSWORD '{password}'" if password else ""
-        conn.execute(text(f'CREATE ROLE "{name}" LOGIN{secret}'))
+        if conn.execute(text("SELECT 1 FROM pg_roles WHERE rolname = :n"), {"n": name}).first() is None:
+            secret = f" PASSWORD '{password}'" if password else ""
+            conn.execute(text(f'CREATE ROLE "{name}" LOGIN{secret}'))
     engine.dispose()
     owner = create_engine(db_url, isolation_level="AUTOCOMMIT")
     with owner.connect() as conn:
@@ -43,6 +44,14 @@ def add_login(db_url: str, name: str, password: str | None = None) -> str:
             conn.execute(text(f'GRANT ALL ON ALL {what} IN SCHEMA public TO "{name}"'))
     owner.dispose()
     return make_url(db_url).set(username=name, password=None).render_as_string(hide_password=False)
+
+
+def signed_in_as(db_url: str, username: str) -> tuple[str, list[str]]:
+    """The database URL and options for a command acting as ``username``: ``--as`` on a SQLite file, the
+    person's own login on PostgreSQL (where ``--as`` is refused)."""
+    if db_url.startswith("sqlite"):
+        return db_url, ["--as", username]
+    return add_login(db_url, username), []
 
 
 @contextmanager
