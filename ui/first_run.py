@@ -29,7 +29,6 @@ from PySide6.QtWidgets import (
 
 from caseworker.errors import Problem
 from caseworker.services.actor import login_name
-from caseworker.store import passwords
 from caseworker.store.connection import (
     ConnectionSettingsError,
     TeamDatabase,
@@ -39,6 +38,7 @@ from caseworker.store.connection import (
     team_database,
 )
 from caseworker.store.location import demo_database_url, local_database_path, sqlite_url
+from caseworker.store.passwords import keyring_available, save_password
 from ui.dialogs.base import FieldRow, form_row, show_problems
 from ui.dialogs.fields import ProblemLabel
 
@@ -133,7 +133,7 @@ class FirstRunDialog(QDialog):
     def _team_chosen(self, team: TeamDatabase, password: str) -> None:
         save_team_database(team)
         if password and self.team_page.remember.isChecked():
-            passwords.save_password(team.url(), password)
+            save_password(team.url(), password)
         self._finish("team", team.url(password or None))
 
     def _finish(self, way: Way, url: str) -> None:
@@ -169,7 +169,7 @@ class TeamDatabasePage(QWidget):
             form_row(self, form, "Pass&word:", self.password, ["password"]),
         ]
         self.remember = QCheckBox("&Remember the password on this computer", self)
-        self.remember.setEnabled(passwords.keyring_available())
+        self.remember.setEnabled(keyring_available())
         if not self.remember.isEnabled():
             self.remember.setToolTip("This computer has no password store Caseworker can use, so the "
                                      "password is asked for at each start")

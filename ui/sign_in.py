@@ -20,10 +20,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from caseworker.store import passwords
 from caseworker.store.connection import needs_password, server_sign_in, with_password
 from caseworker.store.database import Database, DatabaseError, open_database
 from caseworker.store.location import default_database_url
+from caseworker.store.passwords import forget_password, keyring_available, save_password, saved_password
 
 TRIES = 3  # passwords typed before the window gives up (a kept one that fails does not count)
 
@@ -55,7 +55,7 @@ class PasswordDialog(QDialog):
         layout.addWidget(label)
         layout.addWidget(self.password)
         self.remember = QCheckBox("&Remember on this computer", self)
-        can_keep = passwords.keyring_available()
+        can_keep = keyring_available()
         self.remember.setEnabled(can_keep)
         self.remember.setToolTip("Kept in this computer's password store, locked with your own login"
                                  if can_keep else "This computer has no password store Caseworker can use, "
@@ -94,14 +94,14 @@ def open_with_sign_in(url: str | None, parent: QWidget | None = None) -> Databas
     who = server_sign_in(url)
     if who is None:  # SQLite, or a password already in the address
         return open_database(url)
-    kept = passwords.saved_password(url)
+    kept = saved_password(url)
     if kept is not None:
         try:
             return open_database(with_password(url, kept))
         except DatabaseError as exc:
             if not needs_password(str(exc)):
                 raise
-            passwords.forget_password(url)  # changed since it was kept: ask, and keep the new one
+            forget_password(url)  # changed since it was kept: ask, and keep the new one
             return _ask_and_open(url, who, f"The password kept on this computer was refused: {_reason(exc)}",
                                  parent)
     try:
@@ -129,6 +129,6 @@ def _ask_and_open(url: str, who: str, reason: str, parent: QWidget | None) -> Da
             reason = _reason(exc)
             continue
         if answer.remember:
-            passwords.save_password(url, answer.password)
+            save_password(url, answer.password)
         return db
     return None
