@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import keyring
 import pytest
@@ -16,11 +17,15 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
 
+from caseworker.store.connection import saved_path
 from caseworker.store.database import Database
+from caseworker.store.location import ENV_DATA_DIR, ENV_URL
 from caseworker.store.passwords import SERVICE, account
 from tests.db.conftest import _fresh_pg_database, pg_server  # noqa: F401  (the session's PostgreSQL)
 from tests.db.logins import add_login, new_login_name, password_required
+from ui.first_run import FirstRunDialog
 from ui.sign_in import PasswordDialog, open_with_sign_in
 
 pytestmark = pytest.mark.postgres
@@ -152,3 +157,32 @@ def test_with_no_keyring_the_password_is_asked_at_each_start(
         answers.stop()
     finally:
         keyring.set_keyring(before)
+
+
+def test_the_first_run_window_keeps_the_password_only_in_the_keyring(
+        qtbot: QtBot, fake_keyring: DictKeyring, login: tuple[str, str], tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(ENV_DATA_DIR, str(tmp_path))
+    monkeypatch.delenv(ENV_URL, raising=False)
+    url, _server = login
+    target = make_url(url)
+    dialog = FirstRunDialog()
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.mouseClick(dialog.connect_team, Qt.MouseButton.LeftButton)
+    page = dialog.team_page
+    for box, value in ((page.host, str(target.host)), (page.port, str(target.port)),
+                       (page.database, str(target.database)), (page.user, str(target.username)),
+                       (page.password, "first-horse")):
+        box.clear()
+        qtbot.keyClicks(box, value)
+    assert page.remember.isEnabled()
+    qtbot.mouseClick(page.remember, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(page.connect_button, Qt.MouseButton.LeftButton)
+    assert dialog.choice is not None and dialog.choice.way == "team"
+    assert fake_keyring.kept == {(SERVICE, account(url)): "first-horse"}
+    assert "first-horse" not in saved_path().read_text("utf-8")
+    answers = Answers(qtbot, [])
+    opened(open_with_sign_in(None))  # the next start: the remembered server, the kept password
+    assert answers.seen == []
+    answers.stop()
