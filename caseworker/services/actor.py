@@ -160,7 +160,7 @@ def _first_admin(session: Session, username: str) -> Actor | None:
 
 
 def ask_an_admin(session: Session, to_do: str, most: int = 3) -> str:
-    """"ask an admin (kim, pat) to <to_do>", naming the active admins a person can go to."""
+    """The words "ask an admin (kim, pat) to <to_do>", naming the active admins a person can go to."""
     names = list(session.scalars(select(Staff.username).where(Staff.role == "admin", Staff.active.is_(True))
                                  .order_by(Staff.username).limit(most + 1)))
     if not names:
