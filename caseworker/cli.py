@@ -126,10 +126,11 @@ def make_context(args: argparse.Namespace) -> Any:
 
 
 def acting_user(ctx: Any, args: argparse.Namespace) -> Any:
-    from caseworker.services.actor import resolve_actor
+    """Whoever is acting: the database login on a team's server, ``--as`` and the like on SQLite."""
+    from caseworker.services.actor import acting_actor
 
     with ctx.db.session() as s:
-        return resolve_actor(s, args.as_user)
+        return acting_actor(s, args.as_user)
 
 
 def cmd_deadlines(args: argparse.Namespace) -> int:
@@ -209,12 +210,11 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 def cmd_demo(args: argparse.Namespace) -> int:
     from caseworker.demo import build_demo
-    from caseworker.services.actor import login_name, requested_username
+    from caseworker.services.actor import demo_builder
 
-    # Rebuilding a demo on a server database needs one of its admins: the --as user (or CASEWORKER_USER).
-    summary = build_demo(database_url(args) if (args.database or os.environ.get("CASEWORKER_DATABASE_URL"))
-                         else demo_url(), scale=args.scale, today=today_of(args), login=login_name(),
-                         acting=requested_username(args.as_user))
+    url = database_url(args) if (args.database or os.environ.get("CASEWORKER_DATABASE_URL")) else demo_url()
+    login, acting = demo_builder(url, args.as_user)
+    summary = build_demo(url, scale=args.scale, today=today_of(args), login=login, acting=acting)
     print(summary.describe())
     return EXIT_OK
 

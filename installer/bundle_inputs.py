@@ -74,6 +74,8 @@ def hidden_imports() -> list[str]:
         # The bank-holiday table loads its country by name (holidays' registry) when its cache is cold.
         "holidays.countries.united_kingdom",
         "psycopg_binary",
+        # keyring finds the system's password store by entry point (its metadata ships with the licences).
+        *collect_submodules("keyring.backends"),
     ]
 
 

@@ -14,13 +14,13 @@ from caseworker.context import AppContext
 from caseworker.errors import CaseworkerError
 from caseworker.holiday_cache import cached_calendar
 from caseworker.logs import start_logging
-from caseworker.services.actor import Actor, login_name, resolve_actor
+from caseworker.services.actor import Actor, acting_actor, login_name, resolve_actor
 from caseworker.statutory.engine import DeadlineEngine
 from caseworker.store.database import Database
 from caseworker.store.location import database_chosen, demo_database_url
 from ui.error_reports import ErrorHooks, install_error_hooks
-from ui.first_run import open_with_sign_in
 from ui.icon import app_icon
+from ui.sign_in import open_with_sign_in
 from ui.smoke import quit_after_first_paint_if_asked
 
 log = logging.getLogger("caseworker.desktop")
@@ -63,11 +63,13 @@ def build_demo_first(url: str) -> None:
 
 
 def acting_user(db: Database, as_user: str | None, is_demo: bool) -> Actor:
+    """Who is at the keyboard: the database login on a team's server (the demo there too), else as the
+    command line or CASEWORKER_USER says, else the computer's login."""
     with db.session() as s:
-        if is_demo and as_user is None:
-            # The demo makes the computer's login one of its team leads.
+        if is_demo and as_user is None and db.is_sqlite:
+            # A demo file makes the computer's login one of its team leads.
             return resolve_actor(s, login_name())
-        return resolve_actor(s, as_user)
+        return acting_actor(s, as_user)
 
 
 def choose_database(args: argparse.Namespace) -> tuple[str | None, bool] | None:

@@ -69,5 +69,11 @@ class DesktopContext(QObject):
             self.viewing_changed.emit()
 
     @property
+    def may_choose_actor(self) -> bool:
+        """Only a demo file lets the person pick which member of the team they are: on a server (the
+        demo there too) they are their own database login."""
+        return self.is_demo and self.ctx.db.is_sqlite
+
+    @property
     def can_view_team(self) -> bool:
         return self.actor.role in ("team_lead", "admin")

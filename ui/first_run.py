@@ -1,8 +1,9 @@
 """The first start on a computer with no database yet: three ways in.
 
 Try the demo (a synthetic county team, nothing real); connect to the team's database on its server
-(remembered for the next start, never the password); or start a council database on this computer,
-whose first user (the person at the keyboard) becomes its admin. ``--demo`` and ``--database`` skip it.
+(remembered for the next start; a password only in the computer's keyring, if asked to); or start a
+council database on this computer, whose first user (the person at the keyboard) becomes its admin.
+``--demo`` and ``--database`` skip it.
 """
 
 from __future__ import annotations
@@ -13,11 +14,11 @@ from typing import Literal
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
+    QCheckBox,
     QCommandLinkButton,
     QDialog,
     QFormLayout,
     QHBoxLayout,
-    QInputDialog,
     QLabel,
     QLineEdit,
     QPushButton,
@@ -33,14 +34,11 @@ from caseworker.store.connection import (
     TeamDatabase,
     check_team_database,
     field_at_fault,
-    needs_password,
     save_team_database,
-    server_sign_in,
     team_database,
-    with_password,
 )
-from caseworker.store.database import Database, DatabaseError, open_database
 from caseworker.store.location import demo_database_url, local_database_path, sqlite_url
+from caseworker.store.passwords import keyring_available, save_password
 from ui.dialogs.base import FieldRow, form_row, show_problems
 from ui.dialogs.fields import ProblemLabel
 
@@ -134,6 +132,8 @@ class FirstRunDialog(QDialog):
 
     def _team_chosen(self, team: TeamDatabase, password: str) -> None:
         save_team_database(team)
+        if password and self.team_page.remember.isChecked():
+            save_password(team.url(), password)
         self._finish("team", team.url(password or None))
 
     def _finish(self, way: Way, url: str) -> None:
@@ -151,8 +151,8 @@ class TeamDatabasePage(QWidget):
         layout = QVBoxLayout(self)
         intro = QLabel("<h3>Connect to your team's database</h3><p>Your IT department or team lead can tell "
                        "you these. Leave the password empty if you sign in to the server another way (for "
-                       "example with your Windows login); it is used for this session and never saved.</p>",
-                       self)
+                       "example with your Windows login). The password is never written to Caseworker's own "
+                       "files: tick Remember to keep it in this computer's password store.</p>", self)
         intro.setWordWrap(True)
         layout.addWidget(intro)
         form = QFormLayout()
@@ -168,6 +168,12 @@ class TeamDatabasePage(QWidget):
             form_row(self, form, "&User name:", self.user, ["user"]),
             form_row(self, form, "Pass&word:", self.password, ["password"]),
         ]
+        self.remember = QCheckBox("&Remember the password on this computer", self)
+        self.remember.setEnabled(keyring_available())
+        if not self.remember.isEnabled():
+            self.remember.setToolTip("This computer has no password store Caseworker can use, so the "
+                                     "password is asked for at each start")
+        form.addRow("", self.remember)
         layout.addLayout(form)
         self.general = ProblemLabel(self)
         self.result = QLabel(self)
@@ -234,29 +240,3 @@ def choose_first_database(parent: QWidget | None = None) -> FirstRunChoice | Non
     """Ask how this computer starts; None if the person closed the window."""
     dialog = FirstRunDialog(parent)
     return dialog.choice if dialog.exec() == QDialog.DialogCode.Accepted else None
-
-
-def ask_password(team_description: str, reason: str, parent: QWidget | None = None) -> str | None:
-    """The server wants a password: ask for it (kept for this session only); None if cancelled."""
-    text, ok = QInputDialog.getText(
-        parent, "Sign in to the team's database",
-        f"The server for {team_description} asks for your password.\n({reason})\n\nPassword:",
-        QLineEdit.EchoMode.Password)
-    return text if ok and text else None
-
-
-def open_with_sign_in(url: str | None, parent: QWidget | None = None) -> Database | None:
-    """Open the database; when a server wants a password none of its own means supplied, ask for it
-    (three tries). None if the person gave up; any other failure is the DatabaseError as it came."""
-    for _ in range(3):
-        try:
-            return open_database(url)
-        except DatabaseError as exc:
-            who = server_sign_in(url) if url else None
-            if url is None or who is None or not needs_password(str(exc)):
-                raise
-            password = ask_password(who, str(exc).rsplit(": ", 1)[-1], parent)
-            if password is None:
-                return None
-            url = with_password(url, password)
-    return None

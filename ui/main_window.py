@@ -180,7 +180,7 @@ class MainWindow(QMainWindow):
         for s in staff:
             self.acting_as.addItem(f"{s.display_name} ({s.role.replace('_', ' ')})", s.username)
         self.acting_as.setCurrentIndex(max(0, self.acting_as.findData(self.desktop.actor.username)))
-        demo = self.desktop.is_demo
+        demo = self.desktop.may_choose_actor
         self._acting_action.setVisible(demo)
         self._acting_combo_action.setVisible(demo)
         self._fill_viewing()

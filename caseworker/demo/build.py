@@ -8,10 +8,10 @@ and seed) and records there the highest id it made in each of those tables (``de
 the demo's own rows (practising on its cases) are its own and do not stop a rebuild.
 
 On a server database (PostgreSQL), which a whole team may be using, only one of the demo's admins may
-rebuild it (``acting``, the ``--as`` user). Everything is written in one transaction through the same
-bulk path the tracker import uses (``write_cases``): on a server the old demo is emptied in that same
-transaction, after its tables are locked and checked again, so a failed or killed build leaves the old
-demo as it was.
+rebuild it (``acting``: the database login running the build). Everything is written in one transaction
+through the same bulk path the tracker import uses (``write_cases``): on a server the old demo is
+emptied in that same transaction, after its tables are locked and checked again, so a failed or killed
+build leaves the old demo as it was.
 """
 
 from __future__ import annotations
@@ -248,8 +248,9 @@ def prepare_target(url: str, acting: str | None = None) -> None:
             _refuse_real_data(url, conn)
             if path is None and not _acting_admin(conn, acting):
                 raise DemoRefused(f"{_describe(url)} is a shared demo: only one of its admins may rebuild it, "
-                                  f"and {acting or 'you'} {'is not' if acting else 'are not'} one. Run it as an "
-                                  "admin of the demo (--as USER).")
+                                  f"and {acting or 'you'} {'is not' if acting else 'are not'} one. Sign in to "
+                                  "the database as one of the demo's admins to rebuild it, or build the demo "
+                                  "in a new database.")
     if path is not None and is_demo:
         for suffix in ("", "-wal", "-shm", "-journal"):
             try:

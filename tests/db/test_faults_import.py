@@ -24,6 +24,7 @@ from caseworker.services.importing import import_tracker
 from caseworker.store.database import normalise_url, open_database
 from tests.db.conftest import _fresh_pg_database
 from tests.db.faults import sqlite_integrity
+from tests.db.logins import signed_in_as
 from tests.db.test_import_volume import TODAY, tracker_rows
 
 STORED = 1_000  # cases in the database before the import
@@ -67,7 +68,8 @@ def state(url: str) -> tuple[tuple[int, ...], int, str]:
 
 
 def start_import(url: str, tracker: Path) -> subprocess.Popen[bytes]:
-    return subprocess.Popen([sys.executable, "-m", "caseworker.cli", "--database", url, "--as", "lead", "import",
+    url, identity = signed_in_as(url, "lead")  # the admin fill() made
+    return subprocess.Popen([sys.executable, "-m", "caseworker.cli", "--database", url, *identity, "import",
                              "--today", TODAY.isoformat(), str(tracker)],
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 

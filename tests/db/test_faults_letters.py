@@ -25,6 +25,7 @@ from caseworker.store.database import open_database
 from caseworker.store.models import AdviceService, AppMeta, LetterRecord
 from caseworker.views.letters_queue import letters_to_send
 from tests.db.conftest import add_staff
+from tests.db.logins import signed_in_as
 from tests.db.test_faults_upgrade import sqlite_integrity
 from tests.db.test_services import new_request
 
@@ -53,7 +54,8 @@ def fill(url: str) -> None:
 def start_chase(url: str, out: Path, tmp: Path) -> subprocess.Popen[bytes]:
     env = {**os.environ, "CASEWORKER_DATA_DIR": str(tmp)}
     env.pop("CASEWORKER_COUNCIL_SETTINGS", None)
-    return subprocess.Popen([sys.executable, "-m", "caseworker.cli", "--database", url, "--as", "jsmith", "letters",
+    url, identity = signed_in_as(url, "jsmith")
+    return subprocess.Popen([sys.executable, "-m", "caseworker.cli", "--database", url, *identity, "letters",
                              "chase", "--today", TODAY, "--out", str(out)],
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
 

@@ -1,0 +1,134 @@
+"""Signing the desktop in to the team's database server.
+
+A password is asked for only when the server wants one that its own means (a .pgpass file,
+PGPASSWORD, Windows or Kerberos single sign-on) did not supply. With "Remember on this computer" it is
+kept in the operating system's keyring (caseworker/store/passwords.py) and tried first at the next
+start; a kept password the server refuses (changed since) is forgotten and asked for again.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QDialog,
+    QDialogButtonBox,
+    QLabel,
+    QLineEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from caseworker.store.connection import needs_password, server_sign_in, with_password
+from caseworker.store.database import Database, DatabaseError, open_database
+from caseworker.store.location import default_database_url
+from caseworker.store.passwords import forget_password, keyring_available, save_password, saved_password
+
+TRIES = 3  # passwords typed before the window gives up (a kept one that fails does not count)
+
+
+@dataclass(frozen=True, slots=True)
+class PasswordAnswer:
+    password: str
+    remember: bool
+
+
+class PasswordDialog(QDialog):
+    """Your password for the team's database, and whether this computer should remember it."""
+
+    def __init__(self, who: str, reason: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Sign in to the team's database")
+        layout = QVBoxLayout(self)
+        text = QLabel(f"The server for <b>{_escape(who)}</b> asks for your password.", self)
+        text.setWordWrap(True)
+        layout.addWidget(text)
+        self.reason = QLabel(_escape(reason), self)
+        self.reason.setWordWrap(True)
+        layout.addWidget(self.reason)
+        self.password = QLineEdit(self)
+        self.password.setEchoMode(QLineEdit.EchoMode.Password)
+        self.password.setAccessibleName("Password")
+        label = QLabel("&Password:", self)
+        label.setBuddy(self.password)
+        layout.addWidget(label)
+        layout.addWidget(self.password)
+        self.remember = QCheckBox("&Remember on this computer", self)
+        can_keep = keyring_available()
+        self.remember.setEnabled(can_keep)
+        self.remember.setToolTip("Kept in this computer's password store, locked with your own login"
+                                 if can_keep else "This computer has no password store Caseworker can use, "
+                                 "so the password is asked for at each start")
+        layout.addWidget(self.remember)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel,
+                                   self)
+        self.ok = buttons.button(QDialogButtonBox.StandardButton.Ok)
+        self.ok.setText("&Sign in")
+        self.ok.setEnabled(False)
+        self.password.textChanged.connect(lambda t: self.ok.setEnabled(bool(t)))
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+
+    def answer(self) -> PasswordAnswer:
+        return PasswordAnswer(self.password.text(), self.remember.isChecked() and self.remember.isEnabled())
+
+
+def _escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def ask_password(who: str, reason: str, parent: QWidget | None = None) -> PasswordAnswer | None:
+    """The server wants a password: ask for it; None if the person cancelled."""
+    dialog = PasswordDialog(who, reason, parent)
+    if dialog.exec() != QDialog.DialogCode.Accepted or not dialog.password.text():
+        return None
+    return dialog.answer()
+
+
+def open_with_sign_in(url: str | None, parent: QWidget | None = None) -> Database | None:
+    """Open the database, signing in to its server if it wants a password (the kept one first, then up
+    to TRIES typed). None if the person gave up; any other failure is the DatabaseError as it came."""
+    url = url or default_database_url()
+    who = server_sign_in(url)
+    if who is None:  # SQLite, or a password already in the address
+        return open_database(url)
+    kept = saved_password(url)
+    if kept is not None:
+        try:
+            return open_database(with_password(url, kept))
+        except DatabaseError as exc:
+            if not needs_password(str(exc)):
+                raise
+            forget_password(url)  # changed since it was kept: ask, and keep the new one
+            return _ask_and_open(url, who, f"The password kept on this computer was refused: {_reason(exc)}",
+                                 parent)
+    try:
+        return open_database(url)  # .pgpass, PGPASSWORD or single sign-on may be enough
+    except DatabaseError as exc:
+        if not needs_password(str(exc)):
+            raise
+        return _ask_and_open(url, who, _reason(exc), parent)
+
+
+def _reason(exc: Exception) -> str:
+    return str(exc).rsplit(": ", 1)[-1]
+
+
+def _ask_and_open(url: str, who: str, reason: str, parent: QWidget | None) -> Database | None:
+    for _ in range(TRIES):
+        answer = ask_password(who, reason, parent)
+        if answer is None:
+            return None
+        try:
+            db = open_database(with_password(url, answer.password))
+        except DatabaseError as exc:
+            if not needs_password(str(exc)):
+                raise
+            reason = _reason(exc)
+            continue
+        if answer.remember:
+            save_password(url, answer.password)
+        return db
+    return None
