@@ -116,10 +116,10 @@ def _write_rows(s: Session, actor: Actor, path: Path, columns: dict[str, int], r
             continue
         seen[name] = raw.number
         try:
-            # Each row in its own savepoint: a refused row leaves nothing behind, and the rows after it
-            # are still checked against the list as the good rows left it.
-            with s.begin_nested():
-                _one_row(s, actor, rights, raw, cells, report)
+            # A refused row is refused before it writes anything (add_in and change_in check first), so the
+            # rows after it are checked against the list as the good rows left it. No savepoint: pysqlite
+            # would commit one opened before the transaction's first write.
+            _one_row(s, actor, rights, raw, cells, report)
         except ValidationError as exc:
             problems += [RowProblem(raw.number, p.field, p.reason) for p in exc.problems]
     return problems
