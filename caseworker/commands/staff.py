@@ -7,7 +7,8 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -55,6 +56,19 @@ def register(sub: Any) -> dict[str, Handler]:
     return {"staff": run}
 
 
+@contextmanager
+def _context(args: argparse.Namespace) -> Iterator[Any]:
+    """The command's database, closed when it is done (a command run inside a longer process, as the tests
+    do, leaves no connection behind)."""
+    from caseworker.cli import make_context
+
+    ctx = make_context(args)
+    try:
+        yield ctx
+    finally:
+        ctx.db.dispose()
+
+
 def run(args: argparse.Namespace) -> int:
     handlers: dict[str, Handler] = {"list": list_, "add": add, "set": set_, "deactivate": switch,
                                     "reactivate": switch, "import": import_}
@@ -83,10 +97,11 @@ def _table(records: list[Any]) -> str:
 
 
 def list_(args: argparse.Namespace) -> int:
-    from caseworker.cli import EXIT_OK, make_context
+    from caseworker.cli import EXIT_OK
     from caseworker.services.staff import staff_records
 
-    records = staff_records(make_context(args))
+    with _context(args) as ctx:
+        records = staff_records(ctx)
     if args.json:
         print(json.dumps([_as_json(r) for r in records], ensure_ascii=False, indent=1))
     elif records:
@@ -103,49 +118,50 @@ def _describe(record: Any) -> str:
 
 
 def add(args: argparse.Namespace) -> int:
-    from caseworker.cli import EXIT_OK, acting_user, make_context
+    from caseworker.cli import EXIT_OK, acting_user
     from caseworker.services.staff import add_staff
 
-    ctx = make_context(args)
-    record = add_staff(ctx, acting_user(ctx, args), {"username": args.username, **_given(args)})
+    with _context(args) as ctx:
+        record = add_staff(ctx, acting_user(ctx, args), {"username": args.username, **_given(args)})
     print(f"added {_describe(record)}")
     return EXIT_OK
 
 
 def set_(args: argparse.Namespace) -> int:
-    from caseworker.cli import EXIT_OK, EXIT_USAGE, acting_user, make_context
+    from caseworker.cli import EXIT_OK, EXIT_USAGE, acting_user
     from caseworker.services.staff import change_staff
 
     given = _given(args)
     if not given:
         print("caseworker: error: say what to change, for example --fte 0.8 or --active yes", file=sys.stderr)
         return EXIT_USAGE
-    ctx = make_context(args)
-    record = change_staff(ctx, acting_user(ctx, args), args.username, given)
+    with _context(args) as ctx:
+        record = change_staff(ctx, acting_user(ctx, args), args.username, given)
     print(_describe(record))
     return EXIT_OK
 
 
 def switch(args: argparse.Namespace) -> int:
-    from caseworker.cli import EXIT_OK, acting_user, make_context
+    from caseworker.cli import EXIT_OK, acting_user
     from caseworker.services.staff import deactivate_staff, reactivate_staff
 
-    ctx = make_context(args)
     change = deactivate_staff if args.staff_command == "deactivate" else reactivate_staff
-    print(_describe(change(ctx, acting_user(ctx, args), args.username)))
+    with _context(args) as ctx:
+        record = change(ctx, acting_user(ctx, args), args.username)
+    print(_describe(record))
     return EXIT_OK
 
 
 def import_(args: argparse.Namespace) -> int:
-    from caseworker.cli import EXIT_FAILED, EXIT_OK, EXIT_USAGE, acting_user, make_context
+    from caseworker.cli import EXIT_FAILED, EXIT_OK, EXIT_USAGE, acting_user
     from caseworker.services.staff_import import StaffImportFailed, import_staff
 
     if not args.file.is_file():
         print(f"caseworker: error: {args.file} is not a file", file=sys.stderr)
         return EXIT_USAGE
-    ctx = make_context(args)
     try:
-        report = import_staff(ctx, acting_user(ctx, args), args.file, dry_run=args.dry_run)
+        with _context(args) as ctx:
+            report = import_staff(ctx, acting_user(ctx, args), args.file, dry_run=args.dry_run)
     except StaffImportFailed as failed:
         for line in failed.lines():
             print(line, file=sys.stderr)
