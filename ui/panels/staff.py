@@ -43,14 +43,14 @@ from ui.dialogs.staff_edit import StaffEditDialog
 from ui.panels.team_tab import HasTabs
 
 TITLE = "Staff"
-COLUMNS = ("Name", "Username", "Role", "Team", "FTE", "Start date", "State", "Cases held")
+COLUMNS = ("Name", "Username", "Role", "Team", "FTE", "Start date", "Cases held", "State")
 FILTERS = (("Active", "active"), ("Inactive", "inactive"), ("Everyone", "all"))
 Confirm = Callable[[list[str]], bool]
 
 
 def _cells(r: StaffRecord) -> tuple[str, ...]:
     return (r.display_name, r.username, r.role.replace("_", " "), r.team or "", f"{r.fte:g}",
-            r.start_date.strftime("%d %b %Y") if r.start_date else "", r.state, str(r.cases_held))
+            r.start_date.strftime("%d %b %Y") if r.start_date else "", str(r.cases_held), r.state)
 
 
 class StaffPanel(QWidget):
@@ -88,8 +88,9 @@ class StaffPanel(QWidget):
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.verticalHeader().hide()
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        self.table.horizontalHeader().setStretchLastSection(True)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setStretchLastSection(True)  # the state, read last, takes the spare width
         self.table.itemSelectionChanged.connect(self._update_buttons)
         self.table.doubleClicked.connect(lambda _index: self.edit_person())
         layout.addWidget(self.table, 1)
@@ -124,7 +125,7 @@ class StaffPanel(QWidget):
         for row, record in enumerate(self.shown):
             for col, text in enumerate(_cells(record)):
                 item = QTableWidgetItem(text)
-                if col in (4, 7):
+                if col in (4, 6):
                     item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
                 self.table.setItem(row, col, item)
             if chosen is not None and record.username == chosen.username:
@@ -221,7 +222,7 @@ def attach_staff_tab(window: HasTabs) -> StaffPanel:
     """The page as a fixed tab for team leads and admins, and View > Staff (Ctrl+6)."""
     assert isinstance(window, QMainWindow)
     panel = StaffPanel(window.desktop, window)
-    show = QAction("&Staff", window, shortcut=QKeySequence("Ctrl+6"))
+    show = QAction("St&aff", window, shortcut=QKeySequence("Ctrl+6"))
     show.setObjectName("show_staff")
     show.triggered.connect(lambda: window.tabs.setCurrentWidget(panel) if window.tabs.indexOf(panel) >= 0 else None)
     for action in window.menuBar().actions():
