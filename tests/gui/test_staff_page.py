@@ -10,7 +10,7 @@ import os
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
 from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 
@@ -65,20 +65,20 @@ def test_an_admin_adds_a_person_through_the_form(qtbot: QtBot, desktop: DesktopC
                                                  admin: Actor) -> None:
     _window, panel = open_page(qtbot, desktop, tmp_path, admin)
     assert panel.add_button.isEnabled() and panel.import_button.isEnabled()
-    qtbot.mouseClick(panel.add_button, Qt.MouseButton.LeftButton)
+    panel.add_button.click()
     dialog = panel.findChild(StaffEditDialog)
     assert dialog is not None and dialog.isVisible()
     assert not dialog.ok.isEnabled()  # no username or name yet
-    qtbot.keyClicks(dialog.username, "p.shah")
-    qtbot.keyClicks(dialog.display_name, "Priya Shah")
-    qtbot.keyClicks(dialog.job_title, "SEND Caseworker")
+    QTest.keyClicks(dialog.username, "p.shah")
+    QTest.keyClicks(dialog.display_name, "Priya Shah")
+    QTest.keyClicks(dialog.job_title, "SEND Caseworker")
     dialog.title.setEditText("Ms")
     dialog.role.setCurrentIndex(dialog.role.findData("team_lead"))
     dialog.team.setEditText("South")
     dialog.fte.setValue(0.6)
-    qtbot.keyClicks(dialog.start_date.box, "01/09/2025")
+    QTest.keyClicks(dialog.start_date.box, "01/09/2025")
     assert dialog.ok.isEnabled(), dialog.problem_text()
-    qtbot.mouseClick(dialog.ok, Qt.MouseButton.LeftButton)
+    dialog.ok.click()
     wait_idle(qtbot, desktop)
     qtbot.waitUntil(lambda: any(r.username == "p.shah" for r in panel.records), timeout=WAIT)
     person = stored(desktop, "p.shah")
@@ -94,8 +94,8 @@ def test_a_refused_field_is_named_beside_it_and_save_waits(qtbot: QtBot, desktop
     _window, panel = open_page(qtbot, desktop, tmp_path, admin)
     dialog = panel.add_person()
     assert dialog is not None
-    qtbot.keyClicks(dialog.username, "Jo Smith")
-    qtbot.keyClicks(dialog.display_name, "Jo")
+    QTest.keyClicks(dialog.username, "Jo Smith")
+    QTest.keyClicks(dialog.display_name, "Jo")
     dialog.fte.setValue(0.0)
     rows = {row.widget: row for row in dialog.rows}
     assert "not a database login name" in rows[dialog.username].problem.reasons()
@@ -103,7 +103,7 @@ def test_a_refused_field_is_named_beside_it_and_save_waits(qtbot: QtBot, desktop
     assert not dialog.ok.isEnabled()
     dialog.username.setText("jsmith")  # already on the list: the service refuses it beside the field
     dialog.fte.setValue(1.0)
-    qtbot.mouseClick(dialog.ok, Qt.MouseButton.LeftButton)
+    dialog.ok.click()
     wait_idle(qtbot, desktop)
     qtbot.waitUntil(lambda: "already on the staff list" in rows[dialog.username].problem.reasons(), timeout=WAIT)
     assert dialog.isVisible() and not dialog.ok.isEnabled()
@@ -114,7 +114,7 @@ def test_an_admin_deactivates_and_reactivates(qtbot: QtBot, desktop: DesktopCont
     _window, panel = open_page(qtbot, desktop, tmp_path, admin)
     panel.select("jsmith")
     assert panel.switch_button.text() == "&Deactivate"
-    qtbot.mouseClick(panel.switch_button, Qt.MouseButton.LeftButton)
+    panel.switch_button.click()
     wait_idle(qtbot, desktop)
     qtbot.waitUntil(lambda: "jsmith" not in {r.username for r in panel.shown}, timeout=WAIT)  # Active shown
     person = stored(desktop, "jsmith")
@@ -122,7 +122,7 @@ def test_an_admin_deactivates_and_reactivates(qtbot: QtBot, desktop: DesktopCont
     panel.show_which.setCurrentIndex(panel.show_which.findData("inactive"))
     panel.select("jsmith")
     assert panel.switch_button.text() == "&Reactivate"
-    qtbot.mouseClick(panel.switch_button, Qt.MouseButton.LeftButton)
+    panel.switch_button.click()
     wait_idle(qtbot, desktop)
     qtbot.waitUntil(lambda: (p := stored(desktop, "jsmith")) is not None and p.active, timeout=WAIT)
 
@@ -140,7 +140,7 @@ def test_a_team_lead_edits_only_their_own_teams_fte(qtbot: QtBot, desktop: Deskt
     assert dialog is not None
     assert [f for f, w in dialog.widgets.items() if w.isEnabled()] == ["fte"]
     dialog.fte.setValue(0.5)
-    qtbot.mouseClick(dialog.ok, Qt.MouseButton.LeftButton)
+    dialog.ok.click()
     wait_idle(qtbot, desktop)
     qtbot.waitUntil(lambda: (p := stored(desktop, "jsmith")) is not None and p.fte == 0.5, timeout=WAIT)
 
@@ -156,12 +156,17 @@ def test_an_import_with_a_bad_row_says_where_and_writes_nothing(qtbot: QtBot, de
     path = tmp_path / "staff.csv"
     path.write_text("username,display_name,fte\nanew,Ann New,1\nbad,Bad,2\n", encoding="utf-8")
     asked: list[list[str]] = []
-    panel.import_file(path, lambda lines: asked.append(lines) or True)
+
+    def confirm(lines: list[str]) -> bool:
+        asked.append(lines)
+        return True
+
+    panel.import_file(path, confirm)
     wait_idle(qtbot, desktop)
     qtbot.waitUntil(lambda: "row 3, column fte" in panel.status.text(), timeout=WAIT)
     assert asked == [] and stored(desktop, "anew") is None
     path.write_text("username,display_name,fte\nanew,Ann New,1\n", encoding="utf-8")
-    panel.import_file(path, lambda lines: asked.append(lines) or True)
+    panel.import_file(path, confirm)
     wait_idle(qtbot, desktop)
     qtbot.waitUntil(lambda: stored(desktop, "anew") is not None, timeout=WAIT)
     assert "1 would be added" in asked[0][0]
