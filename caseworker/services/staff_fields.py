@@ -164,3 +164,6 @@ def read_fields(given: Mapping[str, Any]) -> dict[str, Any]:
 
 def column(field: str) -> str:
     return COLUMN.get(field, field)
+
+
+__all__ = ["COLUMN", "FIELDS", "LABELS", "LOGIN_MAX", "READERS", "ROLES", "FieldRefused", "column", "read_fields"]

@@ -22,8 +22,7 @@ from PySide6.QtWidgets import (
 from caseworker.errors import ConflictError, Problem, ValidationError
 from caseworker.services.person_checks import TITLES
 from caseworker.services.staff import StaffRecord, StaffRights, add_staff, change_staff
-from caseworker.services.staff_fields import FIELDS, LOGIN_MAX, READERS, FieldRefused
-from caseworker.store.models import ROLES
+from caseworker.services.staff_fields import FIELDS, LOGIN_MAX, READERS, ROLES, FieldRefused
 from ui.context import DesktopContext
 from ui.dialogs.base import FieldRow, form_row, grow_to_fit, show_problems
 from ui.dialogs.fields import DateEdit, ProblemLabel, unreadable_dates
