@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from caseworker.context import AppContext
@@ -179,10 +179,14 @@ def _keep_an_admin(s: Session, staff: Staff, role: str, active: bool) -> None:
     """Refuse to leave the database with no active admin."""
     if not (staff.active and staff.role == "admin") or (active and role == "admin"):
         return
-    # Locked on PostgreSQL, so two admins demoting each other at once cannot both succeed.
-    others = s.scalars(select(Staff.id).where(Staff.role == "admin", Staff.active.is_(True),
-                                              Staff.id != staff.id).with_for_update()).all()
-    if not others:
+    # Of two admins demoting each other at once, the second must wait and then read the first's change.
+    # PostgreSQL: every active admin's row locked, in id order. SQLite locks nothing for a read, so take
+    # its write lock first with a write that changes nothing; the count below then reads the latest.
+    if s.get_bind().dialect.name == "sqlite":
+        s.execute(update(Staff).where(Staff.id == staff.id).values(version=Staff.version))
+    admins = s.scalars(select(Staff.id).where(Staff.role == "admin", Staff.active.is_(True))
+                       .order_by(Staff.id).with_for_update()).all()
+    if not [i for i in admins if i != staff.id]:
         field = "role" if role != "admin" else "active"
         raise ValidationError(Problem(field, f"{staff.display_name} is the last active admin: make someone "
                                              "else an admin first, or nobody could manage the staff list"))

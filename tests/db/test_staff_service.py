@@ -3,6 +3,7 @@ change audited with before and after, a stale save refused, bad fields named."""
 
 from __future__ import annotations
 
+import threading
 from datetime import date, timedelta
 
 import pytest
@@ -192,3 +193,26 @@ def test_an_import_placeholder_is_listed_and_can_be_activated(ctx: AppContext, a
 def test_an_unknown_person_is_named(ctx: AppContext, admin: Actor) -> None:
     with pytest.raises(NotFound, match="'nobody' is not on the staff list"):
         change_staff(ctx, admin, "nobody", {"fte": "1"})
+
+
+def test_two_admins_demoting_each_other_at_once_leave_one_admin(ctx: AppContext, admin: Actor) -> None:
+    other = add_person(ctx.db, "second", "admin")
+    start = threading.Barrier(2)
+    errors: list[BaseException] = []
+
+    def demote(actor: Actor, username: str) -> None:
+        start.wait()
+        try:
+            change_staff(ctx, actor, username, {"role": "caseworker"})
+        except BaseException as exc:  # collected for the assertion
+            errors.append(exc)
+
+    threads = [threading.Thread(target=demote, args=(admin, "second")),
+               threading.Thread(target=demote, args=(other, "boss"))]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    admins = [r.username for r in staff_records(ctx) if r.role == "admin" and r.active]
+    assert len(admins) == 1
+    assert len(errors) == 1 and isinstance(errors[0], ValidationError | PermissionDenied | ConflictError), errors
