@@ -149,6 +149,9 @@ def switch(args: argparse.Namespace) -> int:
     with _context(args) as ctx:
         record = change(ctx, acting_user(ctx, args), args.username)
     print(_describe(record))
+    if not record.active and record.cases_held:
+        print(f"{record.display_name} still holds {record.cases_held} case(s): a team lead can move them "
+              "(the Team page, or caseworker balance)")
     return EXIT_OK
 
 

@@ -46,11 +46,18 @@ TITLE = "Staff"
 COLUMNS = ("Name", "Username", "Role", "Team", "FTE", "Start date", "Cases held", "State")
 FILTERS = (("Active", "active"), ("Inactive", "inactive"), ("Everyone", "all"))
 Confirm = Callable[[list[str]], bool]
+SHOWN_LINES = 10  # an import's problems listed under the table
 
 
 def _cells(r: StaffRecord) -> tuple[str, ...]:
     return (r.display_name, r.username, r.role.replace("_", " "), r.team or "", f"{r.fte:g}",
             r.start_date.strftime("%d %b %Y") if r.start_date else "", str(r.cases_held), r.state)
+
+
+def _switched(r: StaffRecord, done: str) -> str:
+    held = (f" They still hold {r.cases_held} case(s): move them on the Team page."
+            if not r.active and r.cases_held else "")
+    return f"{r.display_name} {done}.{held}"
 
 
 class StaffPanel(QWidget):
@@ -60,6 +67,7 @@ class StaffPanel(QWidget):
         self.records: list[StaffRecord] = []
         self.rights = StaffRights("read_only", None)
         self.shown: list[StaffRecord] = []
+        self.note = ""  # what the last action did, kept above the count when the list reloads
         layout = QVBoxLayout(self)
         top = QHBoxLayout()
         self.show_which = QComboBox(self)
@@ -115,7 +123,11 @@ class StaffPanel(QWidget):
         self._fill()
 
     def _failed(self, exc: BaseException) -> None:
-        self.status.setText(str(exc) if isinstance(exc, CaseworkerError) else unexpected_words(exc))
+        self._say(str(exc) if isinstance(exc, CaseworkerError) else unexpected_words(exc))
+
+    def _say(self, note: str) -> None:
+        self.note = note
+        self._fill()
 
     def _fill(self, *_: object) -> None:
         chosen = self.selected()
@@ -135,7 +147,7 @@ class StaffPanel(QWidget):
         if placeholders:
             words += (f"; {placeholders} inactive placeholder(s) added by a tracker import: edit one to give "
                       "the name, then reactivate it")
-        self.status.setText(words)
+        self.status.setText("\n".join(t for t in (self.note, words) if t))
         self._update_buttons()
 
     def selected(self) -> StaffRecord | None:
@@ -183,7 +195,7 @@ class StaffPanel(QWidget):
         done = "reactivated" if not record.active else "deactivated"
         changed = self.desktop.data_changed
         self.desktop.runner.run(lambda: change(ctx, actor, record.username, expected_version=record.version),
-                                lambda r: self.status.setText(f"{r.display_name} {done}."), self._failed,
+                                lambda r: self._say(_switched(r, done)), self._failed,
                                 owner=self, write=True, announce=lambda _r: changed.emit(0))
 
     def choose_file(self) -> None:
@@ -209,11 +221,14 @@ class StaffPanel(QWidget):
                                 self._import_failed, owner=self)
 
     def _imported(self, report: StaffImportReport) -> None:
-        self.status.setText(report.summary_lines()[0])
+        self._say(report.summary_lines()[0])
 
     def _import_failed(self, exc: BaseException) -> None:
         if isinstance(exc, StaffImportFailed):
-            self.status.setText("\n".join(exc.lines()))
+            lines = exc.lines()
+            if len(lines) > SHOWN_LINES + 1:  # the first problems and the closing line; the command lists all
+                lines = [*lines[:SHOWN_LINES], f"... and {len(lines) - SHOWN_LINES - 1} more", lines[-1]]
+            self._say("\n".join(lines))
         else:
             self._failed(exc)
 
