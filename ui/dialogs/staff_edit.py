@@ -65,10 +65,10 @@ class StaffEditDialog(SavingDialog):
         self.setMinimumWidth(560)
         self.rows: list[FieldRow] = []
         outer = QVBoxLayout(self)
-        intro = QLabel("The username is the person's login to the team's database. The title and job title go "
-                       "on letters they sign.", self)
-        intro.setWordWrap(True)
-        outer.addWidget(intro)
+        self.intro = QLabel("The username is the person's login to the team's database. The title and job title "
+                            "go on letters they sign.", self)
+        self.intro.setWordWrap(True)
+        outer.addWidget(self.intro)
         self.form = QFormLayout()
         outer.addLayout(self.form)
         self._build_fields(teams)
@@ -133,6 +133,9 @@ class StaffEditDialog(SavingDialog):
         allowed = self.rights.fields_for(team) if self.record else frozenset(FIELDS)
         for field, widget in self.widgets.items():
             widget.setEnabled(field in allowed)
+        if allowed == {"fte"}:
+            self.intro.setText(self.intro.text() + " As a team lead you can change the FTE of your own team; "
+                               "an admin changes the rest.")
 
     # --- what is typed ------------------------------------------------------------------------------
     def typed(self) -> dict[str, Any]:
