@@ -24,12 +24,15 @@ HELP = {"display_name": "the name letters and the window show", "title": "Mr, Ms
         "start_date": "the day they joined, YYYY-MM-DD or DD/MM/YYYY", "active": "yes or no"}
 
 
+CLEARABLE = frozenset({"title", "job_title", "email", "phone", "team", "start_date"})
+
+
 def _field_options(parser: argparse.ArgumentParser, *, adding: bool) -> None:
     for field, option in OPTIONS.items():
         if adding and field == "active":
             continue
         parser.add_argument(option, dest=field, metavar=field.upper(), required=adding and field == "display_name",
-                            help=HELP[field] + (" (give an empty value to clear it)" if not adding else ""))
+                            help=HELP[field] + (" ('' clears it)" if not adding and field in CLEARABLE else ""))
 
 
 def register(sub: Any) -> dict[str, Handler]:
