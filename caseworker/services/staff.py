@@ -30,7 +30,7 @@ LEAD_FIELDS = frozenset({"fte"})
 
 
 @dataclass(frozen=True, slots=True)
-class StaffRecord:
+class StaffMember:
     """One person as the Staff page and `staff list` show them."""
 
     id: int
@@ -65,8 +65,8 @@ def is_placeholder(staff: Staff) -> bool:
             and staff.email is None and staff.started_on is None)
 
 
-def _record(staff: Staff, cases_held: int) -> StaffRecord:
-    return StaffRecord(staff.id, staff.username, staff.display_name, staff.title, staff.job_title, staff.email,
+def _record(staff: Staff, cases_held: int) -> StaffMember:
+    return StaffMember(staff.id, staff.username, staff.display_name, staff.title, staff.job_title, staff.email,
                        staff.phone, staff.role, staff.team, staff.fte, staff.started_on, staff.active,
                        staff.version, cases_held, is_placeholder(staff))
 
@@ -81,7 +81,7 @@ def _cases_held(s: Session, staff_ids: list[int] | None = None) -> dict[int, int
     return {int(i or 0): int(n) for i, n in s.execute(stmt).all()}
 
 
-def staff_records(ctx: AppContext) -> list[StaffRecord]:
+def staff_records(ctx: AppContext) -> list[StaffMember]:
     """Everyone on the list, inactive people and import placeholders included, by name."""
     with ctx.db.sessions() as s:
         people = list(s.scalars(select(Staff).order_by(func.lower(Staff.display_name), Staff.username)))
@@ -89,7 +89,7 @@ def staff_records(ctx: AppContext) -> list[StaffRecord]:
         return [_record(p, held.get(p.id, 0)) for p in people]
 
 
-def staff_record(ctx: AppContext, username: str) -> StaffRecord:
+def staff_record(ctx: AppContext, username: str) -> StaffMember:
     with ctx.db.sessions() as s:
         staff = _find(s, username)
         return _record(staff, _cases_held(s, [staff.id]).get(staff.id, 0))
@@ -250,7 +250,7 @@ def _check_version(staff: Staff, expected_version: int | None) -> None:
                             "reload it and make your change again")
 
 
-def add_staff(ctx: AppContext, actor: Actor, given: Mapping[str, Any]) -> StaffRecord:
+def add_staff(ctx: AppContext, actor: Actor, given: Mapping[str, Any]) -> StaffMember:
     """Add a person to the staff list (admins only); fields as typed, checked here."""
     values = read_fields(given)
     with writing(ctx, "add staff") as s:
@@ -260,7 +260,7 @@ def add_staff(ctx: AppContext, actor: Actor, given: Mapping[str, Any]) -> StaffR
 
 
 def change_staff(ctx: AppContext, actor: Actor, username: str, given: Mapping[str, Any], *,
-                 expected_version: int | None = None, action: str = "staff.change") -> StaffRecord:
+                 expected_version: int | None = None, action: str = "staff.change") -> StaffMember:
     """Change any of a person's fields; ``expected_version`` is the version the change was made from."""
     values = read_fields(given)
     with writing(ctx, f"change {username}'s record") as s:
@@ -271,14 +271,14 @@ def change_staff(ctx: AppContext, actor: Actor, username: str, given: Mapping[st
 
 
 def deactivate_staff(ctx: AppContext, actor: Actor, username: str, *,
-                     expected_version: int | None = None) -> StaffRecord:
+                     expected_version: int | None = None) -> StaffMember:
     """Take someone off the active list (they keep their history and their cases until moved)."""
     return change_staff(ctx, actor, username, {"active": False}, expected_version=expected_version,
                         action="staff.deactivate")
 
 
 def reactivate_staff(ctx: AppContext, actor: Actor, username: str, *,
-                     expected_version: int | None = None) -> StaffRecord:
+                     expected_version: int | None = None) -> StaffMember:
     """Make someone active again, an import's placeholder included."""
     return change_staff(ctx, actor, username, {"active": True}, expected_version=expected_version,
                         action="staff.reactivate")

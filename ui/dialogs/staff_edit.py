@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 
 from caseworker.errors import ConflictError, Problem, ValidationError
 from caseworker.services.person_checks import TITLES
-from caseworker.services.staff import StaffRecord, StaffRights, add_staff, change_staff
+from caseworker.services.staff import StaffMember, StaffRights, add_staff, change_staff
 from caseworker.services.staff_fields import FIELDS, LOGIN_MAX, READERS, ROLES, FieldRefused
 from ui.context import DesktopContext
 from ui.dialogs.base import FieldRow, form_row, grow_to_fit, show_problems
@@ -56,7 +56,7 @@ class StaffEditDialog(SavingDialog):
     """Add a person (``record`` None) or change one; ``teams`` are the teams already on the list."""
 
     def __init__(self, desktop: DesktopContext, rights: StaffRights, teams: list[str],
-                 record: StaffRecord | None = None, parent: QWidget | None = None) -> None:
+                 record: StaffMember | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.desktop, self.rights, self.record = desktop, rights, record
         heading = f"Change {record.display_name}'s record" if record else "Add a member of staff"

@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 
 from caseworker.errors import CaseworkerError
 from caseworker.services.staff import (
-    StaffRecord,
+    StaffMember,
     StaffRights,
     deactivate_staff,
     reactivate_staff,
@@ -49,12 +49,12 @@ Confirm = Callable[[list[str]], bool]
 SHOWN_LINES = 10  # an import's problems listed under the table
 
 
-def _cells(r: StaffRecord) -> tuple[str, ...]:
+def _cells(r: StaffMember) -> tuple[str, ...]:
     return (r.display_name, r.username, r.role.replace("_", " "), r.team or "", f"{r.fte:g}",
             r.start_date.strftime("%d %b %Y") if r.start_date else "", str(r.cases_held), r.state)
 
 
-def _switched(r: StaffRecord, done: str) -> str:
+def _switched(r: StaffMember, done: str) -> str:
     held = (f" They still hold {r.cases_held} case(s): move them on the Team page."
             if not r.active and r.cases_held else "")
     return f"{r.display_name} {done}.{held}"
@@ -64,9 +64,9 @@ class StaffPanel(QWidget):
     def __init__(self, desktop: DesktopContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.desktop = desktop
-        self.records: list[StaffRecord] = []
+        self.records: list[StaffMember] = []
         self.rights = StaffRights("read_only", None)
-        self.shown: list[StaffRecord] = []
+        self.shown: list[StaffMember] = []
         self.note = ""  # what the last action did, kept above the count when the list reloads
         layout = QVBoxLayout(self)
         top = QHBoxLayout()
@@ -118,7 +118,7 @@ class StaffPanel(QWidget):
         self.desktop.runner.run(lambda: (staff_records(ctx), staff_rights(ctx, actor)), self._loaded,
                                 self._failed, owner=self, latest="staff")
 
-    def _loaded(self, result: tuple[list[StaffRecord], StaffRights]) -> None:
+    def _loaded(self, result: tuple[list[StaffMember], StaffRights]) -> None:
         self.records, self.rights = result
         self._fill()
 
@@ -150,7 +150,7 @@ class StaffPanel(QWidget):
         self.status.setText("\n".join(t for t in (self.note, words) if t))
         self._update_buttons()
 
-    def selected(self) -> StaffRecord | None:
+    def selected(self) -> StaffMember | None:
         rows = self.table.selectionModel().selectedRows() if self.table.selectionModel() else []
         return self.shown[rows[0].row()] if rows and rows[0].row() < len(self.shown) else None
 
@@ -173,7 +173,7 @@ class StaffPanel(QWidget):
     def _teams(self) -> list[str]:
         return sorted({r.team for r in self.records if r.team})
 
-    def open_editor(self, record: StaffRecord | None) -> StaffEditDialog:
+    def open_editor(self, record: StaffMember | None) -> StaffEditDialog:
         dialog = StaffEditDialog(self.desktop, self.rights, self._teams(), record, self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.open()
