@@ -15,6 +15,7 @@ from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 
 from caseworker.services.actor import Actor
+from caseworker.services.staff import change_staff
 from caseworker.store.models import AuditEvent, Staff
 from tests.gui.builders import open_window, wait_idle
 from tests.gui.conftest import add_staff
@@ -190,3 +191,18 @@ def test_pictures_of_the_page_and_the_form(qtbot: QtBot, desktop: DesktopContext
         Path(folder).mkdir(parents=True, exist_ok=True)
         page.save(str(Path(folder) / f"staff-page-{size[0]}x{size[1]}.png"))
         form.save(str(Path(folder) / f"staff-form-{size[0]}x{size[1]}.png"))
+
+
+def test_a_save_after_a_colleagues_change_is_refused_and_says_so(qtbot: QtBot, desktop: DesktopContext,
+                                                                 tmp_path: Path, admin: Actor) -> None:
+    _window, panel = open_page(qtbot, desktop, tmp_path, admin)
+    panel.select("jsmith")
+    dialog = panel.edit_person()
+    assert dialog is not None
+    change_staff(desktop.ctx, admin, "jsmith", {"phone": "01632 960 000"})  # another desktop, meanwhile
+    dialog.fte.setValue(0.5)
+    dialog.ok.click()
+    wait_idle(qtbot, desktop)
+    qtbot.waitUntil(lambda: "changed this person's record" in dialog.general.reasons(), timeout=WAIT)
+    person = stored(desktop, "jsmith")
+    assert person is not None and person.fte == 1.0 and dialog.isVisible()
