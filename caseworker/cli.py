@@ -248,7 +248,8 @@ COMMANDS: dict[str, Handler] = {"deadlines": cmd_deadlines, "import": cmd_import
 # Command groups kept in their own modules (see caseworker/commands/__init__.py).
 COMMAND_MODULES: tuple[str, ...] = ("caseworker.commands.letters", "caseworker.commands.caseload",
                                       "caseworker.commands.team", "caseworker.commands.settings",
-                                      "caseworker.commands.plans", "caseworker.commands.db")
+                                      "caseworker.commands.plans", "caseworker.commands.db",
+                                      "caseworker.commands.staff")
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -28,6 +28,7 @@ from ui.panels.cases import CasesPanel
 from ui.panels.letters_queue import LettersQueuePanel
 from ui.panels.my_day import MyDayPanel
 from ui.panels.phase_transfers import attach_phase_transfers_tab
+from ui.panels.staff import attach_staff_tab
 from ui.panels.team_tab import attach_team_tab
 from ui.step_menu import STEPS, add_step_actions
 from ui.window_size import fits_a_screen, place_on_screen
@@ -73,6 +74,7 @@ class MainWindow(QMainWindow):
         self._build_menus()
         self.phase_transfers = attach_phase_transfers_tab(self)  # for everyone, loaded when first shown
         self.team = attach_team_tab(self)  # team leads and admins only
+        self.staff_page = attach_staff_tab(self)  # team leads and admins only
         self._build_status_bar()
         self._restore_layout()
         desktop.actor_changed.connect(self._on_actor_changed)

@@ -83,6 +83,7 @@ class CaseFacts:
     caseworker_name: str | None = None
     caseworker_phone: str | None = None
     caseworker_email: str | None = None
+    caseworker_job_title: str | None = None  # signs the letter under their name; else the council's words
     school: str | None = None
     decision_due: date | None = None  # decide whether to assess (week 6)
     decision_to_assess_on: date | None = None

@@ -161,6 +161,7 @@ def _case_facts(detail: CaseDetail, engine: DeadlineEngine, phone: str | None, e
                      caseworker_name=detail.caseworker_name or None,
                      caseworker_phone=phone or detail.caseworker_phone or None,
                      caseworker_email=email or detail.caseworker_email or None,
+                     caseworker_job_title=detail.caseworker_job_title or None,
                      school=detail.school or None, final_issued=detail.final_issued)
     d = detail.deadlines
     if d is None:

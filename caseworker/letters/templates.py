@@ -316,7 +316,8 @@ class TemplateSet:
             template_id=t.id, template_version=t.version, title=t.title, subject=subject, council=facts.council,
             recipient=r, date=facts.dated, our_reference=facts.our_reference, case_reference=case.reference,
             body=body, rights=rights, signatory=case.caseworker_name or facts.council.team_name,
-            signatory_role=facts.council.signatory_role if case.caseworker_name else facts.council.name,
+            signatory_role=(case.caseworker_job_title or facts.council.signatory_role) if case.caseworker_name
+            else facts.council.name,
             contact_phone=case.caseworker_phone or facts.council.phone,
             contact_email=case.caseworker_email or facts.council.email)
 

@@ -21,6 +21,7 @@ from caseworker.context import AppContext
 from caseworker.errors import ConflictError, NotFound, Problem, ValidationError
 from caseworker.services.actor import Actor, require_allocator
 from caseworker.services.casefile import staff_by_username, writing
+from caseworker.services.staff import require_absence_rights
 from caseworker.store.audit import audit, audit_many
 from caseworker.store.models import Allocation, Case, CasePin, Staff, StaffAbsence
 from caseworker.store.writer import chunks
@@ -110,6 +111,7 @@ def record_absence(ctx: AppContext, actor: Actor, username: str, starts: date, e
         raise ValidationError(Problem("to", "the absence cannot end before it starts"))
     with writing(ctx, "record absence") as s:
         staff = staff_by_username(s, username)
+        require_absence_rights(s, actor, staff)  # a team lead: their own team's only
         row = StaffAbsence(staff_id=staff.id, from_on=starts, to_on=ends, reason=reason.strip(),
                            recorded_by_id=actor.id)
         s.add(row)

@@ -9,7 +9,7 @@ APP_NAME = "Caseworker"
 ENV_URL = "CASEWORKER_DATABASE_URL"
 ENV_DATA_DIR = "CASEWORKER_DATA_DIR"
 # The Alembic head this code expects; a test checks it matches the migrations folder.
-SCHEMA_REVISION = "0009_plans"
+SCHEMA_REVISION = "0010_staff_titles"
 
 
 def data_dir() -> Path:

@@ -55,6 +55,9 @@ class Staff(Versioned, Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     username: Mapped[str] = mapped_column(String(64), unique=True, nullable=False)
     display_name: Mapped[str] = mapped_column(String(200), nullable=False)
+    # For letters: the courtesy title (Mr, Ms, Dr) and the job title a letter is signed with.
+    title: Mapped[str | None] = mapped_column(String(20))
+    job_title: Mapped[str | None] = mapped_column(String(100))
     role: Mapped[str] = mapped_column(String(16), nullable=False, default="caseworker")
     team: Mapped[str | None] = mapped_column(String(100))
     email: Mapped[str | None] = mapped_column(String(200))

@@ -152,6 +152,7 @@ class CaseDetail:
     school_id: int | None = None
     caseworker_phone: str = ""
     caseworker_email: str = ""
+    caseworker_job_title: str = ""  # what their letters are signed as ("SEND Caseworker")
     letters_to_parent: bool = False  # a young person past school age asked for letters to go to their parent
     main_correspondent_id: int | None = None  # the contact "the family" letters go to (see letters.correspondent)
     allocations: tuple[AllocationView, ...] = ()  # newest first
@@ -344,7 +345,8 @@ def _detail(ctx: AppContext, case: Case, today: date, school: str, history: list
                       for at, who, action, before, after in history),
         child_forename=child.forename, school_id=child.school_id,
         caseworker_phone=(worker.phone or "") if worker else "",
-        caseworker_email=(worker.email or "") if worker else "", letters_to_parent=child.letters_to_parent,
+        caseworker_email=(worker.email or "") if worker else "",
+        caseworker_job_title=(worker.job_title or "") if worker else "", letters_to_parent=child.letters_to_parent,
         main_correspondent_id=main_correspondent_id([c for c in contacts if c.current], child.date_of_birth,
                                                     child.letters_to_parent, today),
         child_record=child_record(child),
