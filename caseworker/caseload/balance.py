@@ -6,7 +6,10 @@ moves out. The search is a bisection on a target utilisation U. For one U, every
 movable cases (largest first, then the smallest one that finishes the job, so few cases move and little
 overshoots) to whoever in their team has the most room, where "room" never goes past
 min(U, max(100%, where they started)). Someone with no capacity (absent, inactive) sheds every movable
-case. The lowest U that works is kept; moves that no longer help are dropped.
+case (for a short absence only those due before they are back are movable: balance_input.py). Donors
+go in order: a short absence's due cases, then people at work from the most overloaded down, then a long
+absence's caseload, so it never takes the room an overloaded colleague needs. The lowest U that works
+is kept; moves that no longer help are dropped.
 
 The invariants the tests check: a protected case never moves; a receiver never ends above 100% (or
 above where it started, if higher); the largest utilisation never rises.
@@ -24,6 +27,18 @@ from caseworker.caseload.capacity import band, percent, utilisation
 
 EPS = 1e-9
 ROUNDS = 40  # bisection steps: far finer than a percentage point
+# Who is given room first: the few cases of a short absence that fall due before the person is back,
+# then people at work, the most overloaded first (a new starter at 171% before anyone at 105%), and
+# last the caseload of someone away for long or no longer active, which takes what room is left.
+_AWAY_SHORT, _AT_WORK, _AWAY_LONG = 0, 1, 2
+
+# The rules a move follows, as the dialog and `caseworker balance` name them.
+RULE_OVER = "over capacity"
+RULE_EVEN = "evening out the team"
+RULE_SHORT = "short absence: due before return"
+RULE_LONG = "long absence"
+RULE_INACTIVE = "no longer active"
+RULE_ACROSS = "between teams"
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,6 +49,7 @@ class Person:
     capacity: float
     can_receive: bool = True
     unavailable: str | None = None  # why they have no capacity now ("absent until 5 Dec 2026")
+    short_absence: bool = False  # away briefly: only the cases due before they are back are movable
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,6 +59,7 @@ class Item:
     owner: str
     points: float
     protected: str | None = None  # why it must stay where it is
+    child: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,6 +70,8 @@ class Move:
     to_user: str
     points: float
     reason: str
+    rule: str = ""  # which rule moves it, in a lead's words: "over capacity", "between teams", ...
+    child: str = ""
 
 
 @dataclass(frozen=True)
@@ -196,34 +215,32 @@ def _shed(state: _State, donor: str, need: float, heap: list[tuple[float, str]],
     return need
 
 
-def _plan(base: _State, groups: dict[str, list[str]], target: float, *, empty_required: bool,
-          skip: frozenset[str] = frozenset()) -> tuple[_State, list[tuple[Item, str]]] | None:
+def _plan(base: _State, groups: dict[str, list[str]], target: float, *,
+          empty_required: bool) -> tuple[_State, list[tuple[Item, str]]] | None:
     """Moves that bring everyone to ``target`` or below (None if impossible): few moves if that works,
     else moves that overshoot as little as possible. People without capacity shed every movable case;
     if they cannot and ``empty_required``, that is impossible too."""
-    return (_plan_once(base, groups, target, empty_required, skip, tight=False)
-            or _plan_once(base, groups, target, empty_required, skip, tight=True))
+    return (_plan_once(base, groups, target, empty_required, tight=False)
+            or _plan_once(base, groups, target, empty_required, tight=True))
 
 
 def _plan_once(base: _State, groups: dict[str, list[str]], target: float, empty_required: bool,
-               skip: frozenset[str], *, tight: bool) -> tuple[_State, list[tuple[Item, str]]] | None:
+               *, tight: bool) -> tuple[_State, list[tuple[Item, str]]] | None:
     state = base.copy()
     moves: list[tuple[Item, str]] = []
     for members in groups.values():
         heap = _receivers(state, members, target)
         donors = []
         for u in members:
-            cap = state.people[u].capacity
-            if u in skip:
-                continue
-            if cap <= 0:
+            person = state.people[u]
+            if person.capacity <= 0:
                 if state.movable_points(u) > EPS:
-                    donors.append((math.inf, u))
-            elif state.load[u] > target * cap + EPS:
-                if state.protected[u] > target * cap + EPS:
+                    donors.append((_AWAY_SHORT if person.short_absence else _AWAY_LONG, 0.0, u))
+            elif state.load[u] > target * person.capacity + EPS:
+                if state.protected[u] > target * person.capacity + EPS:
                     return None
-                donors.append((state.load[u] / cap, u))
-        for _, u in sorted(donors, key=lambda d: (-d[0], d[1])):
+                donors.append((_AT_WORK, -state.load[u] / person.capacity, u))
+        for _, _, u in sorted(donors):
             cap = state.people[u].capacity
             need = state.movable_points(u) if cap <= 0 else state.load[u] - target * cap
             left = _shed(state, u, need, heap, moves, tight)
@@ -260,6 +277,17 @@ def _reason(item: Item, receiver: str, base: _State) -> str:
     return f"{why}; {taker.name} has room at {percent(base.start[receiver])}, {where}"
 
 
+def _rule(item: Item, receiver: str, base: _State) -> str:
+    giver, taker = base.people[item.owner], base.people[receiver]
+    if giver.capacity > 0:
+        rule = RULE_OVER if base.start[item.owner] > 1.0 + EPS else RULE_EVEN
+    elif giver.short_absence:
+        rule = RULE_SHORT
+    else:
+        rule = RULE_INACTIVE if giver.unavailable == RULE_INACTIVE else RULE_LONG
+    return f"{rule}; {RULE_ACROSS}" if giver.team != taker.team else rule
+
+
 def propose_balance(people: Sequence[Person], items: Sequence[Item], *, across_teams: bool = False) -> Proposal:
     """The proposal for ``people`` holding ``items`` (cases whose owner is not among them are ignored)."""
     by_name = {p.username: p for p in people}
@@ -290,35 +318,29 @@ def propose_balance(people: Sequence[Person], items: Sequence[Item], *, across_t
     finite = [start[u] for u in by_name if capacity[u] > 0]
     top = max([1.0, *finite])
 
-    skip: frozenset[str] = frozenset()
-    fixed: list[tuple[Item, str]] = []
-    if _plan(base, groups, top, empty_required=True) is None:
-        # Not everything held by people without capacity can go anywhere: move what can, then balance the rest.
-        first = _plan(base, groups, top, empty_required=False)
-        assert first is not None
-        base_after, fixed = first
-        base = _State(by_name, base_after.load, protected, base_after.movable, start)
-        skip = frozenset(u for u in by_name if capacity[u] <= 0)
-    hi = max([*(utilisation(base.load[u], capacity[u]) for u in by_name if capacity[u] > 0), 0.0])
-    if any(capacity[u] <= 0 and u not in skip and base.movable_points(u) > EPS for u in by_name):
-        hi = top  # people without capacity must be emptied, which may need room up to 100%
+    # When the people away cannot all be emptied, their cases take what room is left once the people at
+    # work are relieved (they are the last donors), rather than being moved first and leaving none.
+    must_empty = _plan(base, groups, top, empty_required=True) is not None
+    hi = max([*(start[u] for u in by_name if capacity[u] > 0), 0.0])
+    if any(capacity[u] <= 0 and base.movable_points(u) > EPS for u in by_name):
+        hi = top  # people without capacity hand work on, which may need room up to 100%
     lo = min(hi, bound_within if math.isfinite(bound_within) else hi)
-    best = _plan(base, groups, hi, empty_required=True, skip=skip)
+    best = _plan(base, groups, hi, empty_required=must_empty)
     assert best is not None, "the starting level is always reachable"
-    if (at_lo := _plan(base, groups, lo, empty_required=True, skip=skip)) is not None:
+    if (at_lo := _plan(base, groups, lo, empty_required=must_empty)) is not None:
         best = at_lo
     else:
         for _ in range(ROUNDS):
             if hi - lo < 1e-6:
                 break
             mid = (lo + hi) / 2
-            found = _plan(base, groups, mid, empty_required=True, skip=skip)
+            found = _plan(base, groups, mid, empty_required=must_empty)
             if found is None:
                 lo = mid
             else:
                 hi, best = mid, found
     state, moves = best
-    moves = fixed + _drop_unhelpful(state, moves)
+    moves = _drop_unhelpful(state, moves)
     after = dict(load)
     for item, receiver in moves:
         after[item.owner] -= item.points
@@ -326,10 +348,11 @@ def propose_balance(people: Sequence[Person], items: Sequence[Item], *, across_t
     reason_base = _State(by_name, load, protected, {}, start)
     ordered = sorted(moves, key=lambda m: (m[0].owner, m[0].reference))
     return Proposal(
-        moves=tuple(Move(i.case_id, i.reference, i.owner, r, i.points, _reason(i, r, reason_base)) for i, r in ordered),
+        moves=tuple(Move(i.case_id, i.reference, i.owner, r, i.points, _reason(i, r, reason_base),
+                         _rule(i, r, reason_base), i.child) for i, r in ordered),
         capacity=capacity, load_before=load, load_after=after, protected_load=protected,
         largest_before=_largest(load, capacity), largest_after=_largest(after, capacity),
         bound=bound, bound_available=bound_available, bound_within_teams=bound_within,
         bound_with_constraints=constrained,
-        unmovable={u: base.movable_points(u) for u in skip if base.movable_points(u) > EPS},
+        unmovable={u: left for u in by_name if capacity[u] <= 0 and (left := state.movable_points(u)) > EPS},
     )
