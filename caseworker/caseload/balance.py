@@ -4,7 +4,8 @@ with as few moves as possible.
 Pure: people (capacity, team, whether they can take work) and cases (owner, points, why protected) in,
 moves out. The search is a bisection on a target utilisation U. For one U, every person above U sheds
 movable cases (largest first, then the smallest one that finishes the job, so few cases move and little
-overshoots) to whoever in their team has the most room, where "room" never goes past
+overshoots) to whoever in their team has the most room (when moves between teams are allowed, their own
+team first, then the other teams), where "room" never goes past
 min(U, max(100%, where they started)). Someone with no capacity (absent, inactive) sheds every movable
 case (for a short absence only those due before they are back are movable: balance_input.py). Donors
 go in order: a short absence's due cases, then people at work from the most overloaded down, then a long
@@ -166,17 +167,32 @@ def _constrained_bound(people: Sequence[Person], load: dict[str, float], protect
     return hi if not fits(lo) else lo
 
 
-def _receivers(state: _State, group: list[str], target: float) -> list[tuple[float, str]]:
-    heap: list[tuple[float, str]] = []
+def _receivers(state: _State, group: list[str], target: float) -> dict[str, list[tuple[float, str]]]:
+    """Who can take work, by team: a heap each, the most room on top."""
+    heaps: dict[str, list[tuple[float, str]]] = defaultdict(list)
     for u in group:
         p = state.people[u]
         if not p.can_receive or p.capacity <= 0:
             continue
         room = min(target, max(1.0, state.start[u])) * p.capacity - state.load[u]
         if room > EPS:
-            heap.append((-room, u))
-    heapq.heapify(heap)
-    return heap
+            heaps[p.team].append((-room, u))
+    for heap in heaps.values():
+        heapq.heapify(heap)
+    return heaps
+
+
+def _shed_by_team(state: _State, donor: str, need: float, heaps: dict[str, list[tuple[float, str]]],
+                  moves: list[tuple[Item, str]], tight: bool) -> float:
+    """Colleagues in the donor's own team first; only then the other teams, the one with most room first."""
+    own = state.people[donor].team
+    others = sorted((t for t, h in heaps.items() if t != own and h), key=lambda t: (heaps[t][0][0], t))
+    for team in [own, *others]:
+        if need <= EPS:
+            break
+        if heaps.get(team):
+            need = _shed(state, donor, need, heaps[team], moves, tight)
+    return need
 
 
 def _pick(stacks: dict[float, list[Item]], need: float, room: float, tight: bool) -> Item | None:
@@ -229,7 +245,7 @@ def _plan_once(base: _State, groups: dict[str, list[str]], target: float, empty_
     state = base.copy()
     moves: list[tuple[Item, str]] = []
     for members in groups.values():
-        heap = _receivers(state, members, target)
+        heaps = _receivers(state, members, target)
         donors = []
         for u in members:
             person = state.people[u]
@@ -243,7 +259,7 @@ def _plan_once(base: _State, groups: dict[str, list[str]], target: float, empty_
         for _, _, u in sorted(donors):
             cap = state.people[u].capacity
             need = state.movable_points(u) if cap <= 0 else state.load[u] - target * cap
-            left = _shed(state, u, need, heap, moves, tight)
+            left = _shed_by_team(state, u, need, heaps, moves, tight)
             if left > EPS and (cap > 0 or empty_required):
                 return None
     return state, moves
