@@ -93,6 +93,7 @@ class Proposal:
     # cases could be split: what "close to the bound" is measured against when the rules bind.
     bound_with_constraints: float
     unmovable: dict[str, float] = field(default_factory=dict)  # movable points a person without capacity keeps
+    across_teams: bool = False  # whether moves could go between teams
 
     @property
     def largest_available_before(self) -> float:
@@ -370,5 +371,6 @@ def propose_balance(people: Sequence[Person], items: Sequence[Item], *, across_t
         largest_before=_largest(load, capacity), largest_after=_largest(after, capacity),
         bound=bound, bound_available=bound_available, bound_within_teams=bound_within,
         bound_with_constraints=constrained,
+        across_teams=across_teams,
         unmovable={u: left for u in by_name if capacity[u] <= 0 and (left := state.movable_points(u)) > EPS},
     )
