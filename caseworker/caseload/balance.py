@@ -342,6 +342,10 @@ def propose_balance(people: Sequence[Person], items: Sequence[Item], *, across_t
     if any(capacity[u] <= 0 and base.movable_points(u) > EPS for u in by_name):
         hi = top  # people without capacity hand work on, which may need room up to 100%
     lo = min(hi, bound_within if math.isfinite(bound_within) else hi)
+    if not must_empty:
+        # Not everyone away can be emptied, so the bound (which counts their work) is no floor; 100% is:
+        # taking anyone at work below it would only take room from cases left with someone away.
+        lo = min(hi, 1.0)
     best = _plan(base, groups, hi, empty_required=must_empty)
     assert best is not None, "the starting level is always reachable"
     if (at_lo := _plan(base, groups, lo, empty_required=must_empty)) is not None:

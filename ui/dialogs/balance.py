@@ -33,8 +33,8 @@ def bound_sentence(p: Proposal, after: float) -> str:
     """What "within 2 points of its bound" means to a lead, in one sentence."""
     gap = max(0.0, after - p.bound_with_constraints) * 100
     return (f"Even if cases could be split between people, no set of moves under these rules could bring the "
-            f"busiest person at work below {percent(p.bound_with_constraints)}; these moves reach "
-            f"{percent(after)}, {gap:.1f} points above that best possible figure.")
+            f"busiest person at work below {p.bound_with_constraints * 100:.1f}%; these moves reach "
+            f"{after * 100:.1f}%, {gap:.1f} points above that best possible figure.")
 
 
 class BalanceDialog(MovesDialog):
