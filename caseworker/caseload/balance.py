@@ -367,7 +367,8 @@ def propose_balance(people: Sequence[Person], items: Sequence[Item], *, across_t
         after[item.owner] -= item.points
         after[receiver] += item.points
     reason_base = _State(by_name, load, protected, {}, start)
-    ordered = sorted(moves, key=lambda m: (m[0].owner, m[0].reference))
+    # The most overloaded first (someone away at the top), as the lead reads down the list.
+    ordered = sorted(moves, key=lambda m: (-start[m[0].owner], m[0].owner, m[0].reference))
     return Proposal(
         moves=tuple(Move(i.case_id, i.reference, i.owner, r, i.points, _reason(i, r, reason_base),
                          _rule(i, r, reason_base), i.child) for i, r in ordered),

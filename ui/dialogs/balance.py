@@ -111,8 +111,8 @@ class BalanceDialog(MovesDialog):
         table.verticalHeader().setVisible(False)
         header = table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setStretchLastSection(True)
-        for col, width in zip((MOVE, CHILD, POINTS, FROM, TO, RULE), (110, 150, 50, 130, 130, 240), strict=True):
+        header.setSectionResizeMode(RULE, QHeaderView.ResizeMode.Stretch)  # the rule's words get the spare room
+        for col, width in zip((MOVE, CHILD, POINTS, FROM, TO, KEEP), (110, 150, 50, 130, 130, 210), strict=True):
             table.setColumnWidth(col, width)
         return table
 
