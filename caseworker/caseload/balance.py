@@ -27,7 +27,8 @@ from dataclasses import dataclass, field
 from caseworker.caseload.capacity import band, percent, utilisation
 
 EPS = 1e-9
-ROUNDS = 40  # bisection steps: far finer than a percentage point
+ROUNDS = 40  # bisection steps at most
+TOLERANCE = 1e-4  # stop when the target is pinned to a hundredth of a percentage point
 # Who is given room first: the few cases of a short absence that fall due before the person is back,
 # then people at work, the most overloaded first (a new starter at 171% before anyone at 105%), and
 # last the caseload of someone away for long or no longer active, which takes what room is left.
@@ -294,6 +295,34 @@ def _reason(item: Item, receiver: str, base: _State) -> str:
     return f"{why}; {taker.name} has room at {percent(base.start[receiver])}, {where}"
 
 
+def _lowest_target(base: _State, groups: dict[str, list[str]], lo: float, hi: float,
+                   best: tuple[_State, list[tuple[Item, str]]],
+                   must_empty: bool) -> tuple[_State, list[tuple[Item, str]]]:
+    """The plan for the lowest target between ``lo`` (a floor) and ``hi`` (``best`` reaches it). Whole cases
+    usually land just above the floor, so steps up from it, growing fourfold, bracket the answer before
+    the bisection narrows it: a few plans rather than one per halving of the whole range."""
+    if (at_lo := _plan(base, groups, lo, empty_required=must_empty)) is not None:
+        return at_lo
+    step = 0.001
+    while hi - lo > TOLERANCE:
+        probe = min(hi, lo + step)
+        found = _plan(base, groups, probe, empty_required=must_empty)
+        if found is not None:
+            hi, best = probe, found
+            break
+        lo, step = probe, step * 4
+    for _ in range(ROUNDS):
+        if hi - lo < TOLERANCE:
+            break
+        mid = (lo + hi) / 2
+        found = _plan(base, groups, mid, empty_required=must_empty)
+        if found is None:
+            lo = mid
+        else:
+            hi, best = mid, found
+    return best
+
+
 def _rule(item: Item, receiver: str, base: _State) -> str:
     giver, taker = base.people[item.owner], base.people[receiver]
     if giver.capacity > 0:
@@ -343,24 +372,15 @@ def propose_balance(people: Sequence[Person], items: Sequence[Item], *, across_t
         hi = top  # people without capacity hand work on, which may need room up to 100%
     lo = min(hi, bound_within if math.isfinite(bound_within) else hi)
     if not must_empty:
-        # Not everyone away can be emptied, so the bound (which counts their work) is no floor; 100% is:
-        # taking anyone at work below it would only take room from cases left with someone away.
-        lo = min(hi, 1.0)
+        # Not everyone away can be emptied, so the bound (which counts their work) is no floor. What the
+        # people at work hold among themselves is one, and so is 100%: taking anyone at work below it
+        # would only take room from cases left with someone away.
+        at_work = max((_constrained_bound([by_name[u] for u in g if capacity[u] > 0], load, protected)
+                       for g in groups.values()), default=0.0)
+        lo = min(hi, max(1.0, at_work))
     best = _plan(base, groups, hi, empty_required=must_empty)
     assert best is not None, "the starting level is always reachable"
-    if (at_lo := _plan(base, groups, lo, empty_required=must_empty)) is not None:
-        best = at_lo
-    else:
-        for _ in range(ROUNDS):
-            if hi - lo < 1e-6:
-                break
-            mid = (lo + hi) / 2
-            found = _plan(base, groups, mid, empty_required=must_empty)
-            if found is None:
-                lo = mid
-            else:
-                hi, best = mid, found
-    state, moves = best
+    state, moves = _lowest_target(base, groups, lo, hi, best, must_empty)
     moves = _drop_unhelpful(state, moves)
     after = dict(load)
     for item, receiver in moves:
