@@ -80,7 +80,7 @@ class BalanceDialog(MovesDialog):
         if not n:
             return ("No move would lower the busiest person's utilisation without taking someone above 100% or "
                     "moving a protected case.")
-        return (f"{n} move{'s' if n != 1 else ''} proposed, the most overloaded people relieved first. Protected "
+        return (f"{n:,} move{'s' if n != 1 else ''} proposed, the most overloaded people relieved first. Protected "
                 f"cases (work due within {s.protect_due_within_days} days or overdue, moved in the last "
                 f"{s.protect_moved_within_days} days, or pinned) stay where they are; nobody taking work goes "
                 f"above 100%. Someone away for under {s.short_absence_working_days} working days hands on only "
@@ -220,9 +220,10 @@ class BalanceDialog(MovesDialog):
         self.problem.set_reasons([])
         if not self.saving:
             n = len(moves)
-            words = [f"{self.ok_text} {n} case{'s' if n != 1 else ''}"] if n else []
+            words = [f"{self.ok_text} {n:,} case{'s' if n != 1 else ''}"] if n else []
             if keep:
-                words.append(f"{'keep' if n else 'Keep'} {len(keep)} where {'it is' if len(keep) == 1 else 'they are'}")
+                where = "it is" if len(keep) == 1 else "they are"
+                words.append(f"{'keep' if n else 'Keep'} {len(keep):,} where {where}")
             self.ok.setText(" and ".join(words) or f"{self.ok_text} 0 cases")
         self.ok.setEnabled(bool(moves or keep) and not self.saving)
 
