@@ -13,7 +13,7 @@ import pytest
 from caseworker.caseload import Absence, Item, Person, default_settings, propose_balance
 from caseworker.caseload.balance import RULE_ACROSS, RULE_LONG, RULE_OVER, RULE_SHORT
 from caseworker.caseload.balance_input import balance_input, is_short, working_days
-from caseworker.caseload.settings import settings_from
+from caseworker.caseload.settings import CaseloadSettingsError, settings_from
 
 TODAY = date(2025, 3, 4)  # a Tuesday
 
@@ -77,6 +77,9 @@ def test_working_days_and_the_short_absence_setting() -> None:
     assert is_short(two, s) and not is_short(fortnight, s) and not is_short(None, s)
     wider = settings_from({"balance": {"short_absence_working_days": 11}})
     assert is_short(fortnight, wider)
+    with pytest.raises(CaseloadSettingsError, match=r"council.toml: \[balance\] short_absence_working_days must be "
+                                                    r"a whole number of days \(2.5\)"):
+        settings_from({"balance": {"short_absence_working_days": 2.5}}, "council.toml")
 
 
 def test_a_short_absence_hands_on_only_the_cases_due_before_return() -> None:
