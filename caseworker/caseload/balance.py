@@ -4,9 +4,13 @@ with as few moves as possible.
 Pure: people (capacity, team, whether they can take work) and cases (owner, points, why protected) in,
 moves out. The search is a bisection on a target utilisation U. For one U, every person above U sheds
 movable cases (largest first, then the smallest one that finishes the job, so few cases move and little
-overshoots) to whoever in their team has the most room, where "room" never goes past
+overshoots) to whoever in their team has the most room (when moves between teams are allowed, their own
+team first, then the other teams), where "room" never goes past
 min(U, max(100%, where they started)). Someone with no capacity (absent, inactive) sheds every movable
-case. The lowest U that works is kept; moves that no longer help are dropped.
+case (for a short absence only those due before they are back are movable: balance_input.py). Donors
+go in order: a short absence's due cases, then people at work from the most overloaded down, then a long
+absence's caseload, so it never takes the room an overloaded colleague needs. The lowest U that works
+is kept; moves that no longer help are dropped.
 
 The invariants the tests check: a protected case never moves; a receiver never ends above 100% (or
 above where it started, if higher); the largest utilisation never rises.
@@ -23,7 +27,20 @@ from dataclasses import dataclass, field
 from caseworker.caseload.capacity import band, percent, utilisation
 
 EPS = 1e-9
-ROUNDS = 40  # bisection steps: far finer than a percentage point
+ROUNDS = 40  # bisection steps at most
+TOLERANCE = 1e-4  # stop when the target is pinned to a hundredth of a percentage point
+# Who is given room first: the few cases of a short absence that fall due before the person is back,
+# then people at work, the most overloaded first (a new starter at 171% before anyone at 105%), and
+# last the caseload of someone away for long or no longer active, which takes what room is left.
+_AWAY_SHORT, _AT_WORK, _AWAY_LONG = 0, 1, 2
+
+# The rules a move follows, as the dialog and `caseworker balance` name them.
+RULE_OVER = "over capacity"
+RULE_EVEN = "evening out the team"
+RULE_SHORT = "short absence: due before return"
+RULE_LONG = "long absence"
+RULE_INACTIVE = "no longer active"
+RULE_ACROSS = "between teams"
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,6 +51,7 @@ class Person:
     capacity: float
     can_receive: bool = True
     unavailable: str | None = None  # why they have no capacity now ("absent until 5 Dec 2026")
+    short_absence: bool = False  # away briefly: only the cases due before they are back are movable
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,6 +61,7 @@ class Item:
     owner: str
     points: float
     protected: str | None = None  # why it must stay where it is
+    child: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,6 +72,8 @@ class Move:
     to_user: str
     points: float
     reason: str
+    rule: str = ""  # which rule moves it, in a lead's words: "over capacity", "between teams", ...
+    child: str = ""
 
 
 @dataclass(frozen=True)
@@ -73,6 +94,7 @@ class Proposal:
     # cases could be split: what "close to the bound" is measured against when the rules bind.
     bound_with_constraints: float
     unmovable: dict[str, float] = field(default_factory=dict)  # movable points a person without capacity keeps
+    across_teams: bool = False  # whether moves could go between teams
 
     @property
     def largest_available_before(self) -> float:
@@ -147,17 +169,32 @@ def _constrained_bound(people: Sequence[Person], load: dict[str, float], protect
     return hi if not fits(lo) else lo
 
 
-def _receivers(state: _State, group: list[str], target: float) -> list[tuple[float, str]]:
-    heap: list[tuple[float, str]] = []
+def _receivers(state: _State, group: list[str], target: float) -> dict[str, list[tuple[float, str]]]:
+    """Who can take work, by team: a heap each, the most room on top."""
+    heaps: dict[str, list[tuple[float, str]]] = defaultdict(list)
     for u in group:
         p = state.people[u]
         if not p.can_receive or p.capacity <= 0:
             continue
         room = min(target, max(1.0, state.start[u])) * p.capacity - state.load[u]
         if room > EPS:
-            heap.append((-room, u))
-    heapq.heapify(heap)
-    return heap
+            heaps[p.team].append((-room, u))
+    for heap in heaps.values():
+        heapq.heapify(heap)
+    return heaps
+
+
+def _shed_by_team(state: _State, donor: str, need: float, heaps: dict[str, list[tuple[float, str]]],
+                  moves: list[tuple[Item, str]], tight: bool) -> float:
+    """Colleagues in the donor's own team first; only then the other teams, the one with most room first."""
+    own = state.people[donor].team
+    others = sorted((t for t, h in heaps.items() if t != own and h), key=lambda t: (heaps[t][0][0], t))
+    for team in [own, *others]:
+        if need <= EPS:
+            break
+        if heaps.get(team):
+            need = _shed(state, donor, need, heaps[team], moves, tight)
+    return need
 
 
 def _pick(stacks: dict[float, list[Item]], need: float, room: float, tight: bool) -> Item | None:
@@ -196,37 +233,35 @@ def _shed(state: _State, donor: str, need: float, heap: list[tuple[float, str]],
     return need
 
 
-def _plan(base: _State, groups: dict[str, list[str]], target: float, *, empty_required: bool,
-          skip: frozenset[str] = frozenset()) -> tuple[_State, list[tuple[Item, str]]] | None:
+def _plan(base: _State, groups: dict[str, list[str]], target: float, *,
+          empty_required: bool) -> tuple[_State, list[tuple[Item, str]]] | None:
     """Moves that bring everyone to ``target`` or below (None if impossible): few moves if that works,
     else moves that overshoot as little as possible. People without capacity shed every movable case;
     if they cannot and ``empty_required``, that is impossible too."""
-    return (_plan_once(base, groups, target, empty_required, skip, tight=False)
-            or _plan_once(base, groups, target, empty_required, skip, tight=True))
+    return (_plan_once(base, groups, target, empty_required, tight=False)
+            or _plan_once(base, groups, target, empty_required, tight=True))
 
 
 def _plan_once(base: _State, groups: dict[str, list[str]], target: float, empty_required: bool,
-               skip: frozenset[str], *, tight: bool) -> tuple[_State, list[tuple[Item, str]]] | None:
+               *, tight: bool) -> tuple[_State, list[tuple[Item, str]]] | None:
     state = base.copy()
     moves: list[tuple[Item, str]] = []
     for members in groups.values():
-        heap = _receivers(state, members, target)
+        heaps = _receivers(state, members, target)
         donors = []
         for u in members:
-            cap = state.people[u].capacity
-            if u in skip:
-                continue
-            if cap <= 0:
+            person = state.people[u]
+            if person.capacity <= 0:
                 if state.movable_points(u) > EPS:
-                    donors.append((math.inf, u))
-            elif state.load[u] > target * cap + EPS:
-                if state.protected[u] > target * cap + EPS:
+                    donors.append((_AWAY_SHORT if person.short_absence else _AWAY_LONG, 0.0, u))
+            elif state.load[u] > target * person.capacity + EPS:
+                if state.protected[u] > target * person.capacity + EPS:
                     return None
-                donors.append((state.load[u] / cap, u))
-        for _, u in sorted(donors, key=lambda d: (-d[0], d[1])):
+                donors.append((_AT_WORK, -state.load[u] / person.capacity, u))
+        for _, _, u in sorted(donors):
             cap = state.people[u].capacity
             need = state.movable_points(u) if cap <= 0 else state.load[u] - target * cap
-            left = _shed(state, u, need, heap, moves, tight)
+            left = _shed_by_team(state, u, need, heaps, moves, tight)
             if left > EPS and (cap > 0 or empty_required):
                 return None
     return state, moves
@@ -260,6 +295,45 @@ def _reason(item: Item, receiver: str, base: _State) -> str:
     return f"{why}; {taker.name} has room at {percent(base.start[receiver])}, {where}"
 
 
+def _lowest_target(base: _State, groups: dict[str, list[str]], lo: float, hi: float,
+                   best: tuple[_State, list[tuple[Item, str]]],
+                   must_empty: bool) -> tuple[_State, list[tuple[Item, str]]]:
+    """The plan for the lowest target between ``lo`` (a floor) and ``hi`` (``best`` reaches it). Whole cases
+    usually land just above the floor, so steps up from it, growing fourfold, bracket the answer before
+    the bisection narrows it: a few plans rather than one per halving of the whole range."""
+    if (at_lo := _plan(base, groups, lo, empty_required=must_empty)) is not None:
+        return at_lo
+    step = 0.001
+    while hi - lo > TOLERANCE:
+        probe = min(hi, lo + step)
+        found = _plan(base, groups, probe, empty_required=must_empty)
+        if found is not None:
+            hi, best = probe, found
+            break
+        lo, step = probe, step * 4
+    for _ in range(ROUNDS):
+        if hi - lo < TOLERANCE:
+            break
+        mid = (lo + hi) / 2
+        found = _plan(base, groups, mid, empty_required=must_empty)
+        if found is None:
+            lo = mid
+        else:
+            hi, best = mid, found
+    return best
+
+
+def _rule(item: Item, receiver: str, base: _State) -> str:
+    giver, taker = base.people[item.owner], base.people[receiver]
+    if giver.capacity > 0:
+        rule = RULE_OVER if base.start[item.owner] > 1.0 + EPS else RULE_EVEN
+    elif giver.short_absence:
+        rule = RULE_SHORT
+    else:
+        rule = RULE_INACTIVE if giver.unavailable == RULE_INACTIVE else RULE_LONG
+    return f"{rule}; {RULE_ACROSS}" if giver.team != taker.team else rule
+
+
 def propose_balance(people: Sequence[Person], items: Sequence[Item], *, across_teams: bool = False) -> Proposal:
     """The proposal for ``people`` holding ``items`` (cases whose owner is not among them are ignored)."""
     by_name = {p.username: p for p in people}
@@ -290,46 +364,38 @@ def propose_balance(people: Sequence[Person], items: Sequence[Item], *, across_t
     finite = [start[u] for u in by_name if capacity[u] > 0]
     top = max([1.0, *finite])
 
-    skip: frozenset[str] = frozenset()
-    fixed: list[tuple[Item, str]] = []
-    if _plan(base, groups, top, empty_required=True) is None:
-        # Not everything held by people without capacity can go anywhere: move what can, then balance the rest.
-        first = _plan(base, groups, top, empty_required=False)
-        assert first is not None
-        base_after, fixed = first
-        base = _State(by_name, base_after.load, protected, base_after.movable, start)
-        skip = frozenset(u for u in by_name if capacity[u] <= 0)
-    hi = max([*(utilisation(base.load[u], capacity[u]) for u in by_name if capacity[u] > 0), 0.0])
-    if any(capacity[u] <= 0 and u not in skip and base.movable_points(u) > EPS for u in by_name):
-        hi = top  # people without capacity must be emptied, which may need room up to 100%
+    # When the people away cannot all be emptied, their cases take what room is left once the people at
+    # work are relieved (they are the last donors), rather than being moved first and leaving none.
+    must_empty = _plan(base, groups, top, empty_required=True) is not None
+    hi = max([*(start[u] for u in by_name if capacity[u] > 0), 0.0])
+    if any(capacity[u] <= 0 and base.movable_points(u) > EPS for u in by_name):
+        hi = top  # people without capacity hand work on, which may need room up to 100%
     lo = min(hi, bound_within if math.isfinite(bound_within) else hi)
-    best = _plan(base, groups, hi, empty_required=True, skip=skip)
+    if not must_empty:
+        # Not everyone away can be emptied, so the bound (which counts their work) is no floor. What the
+        # people at work hold among themselves is one, and so is 100%: taking anyone at work below it
+        # would only take room from cases left with someone away.
+        at_work = max((_constrained_bound([by_name[u] for u in g if capacity[u] > 0], load, protected)
+                       for g in groups.values()), default=0.0)
+        lo = min(hi, max(1.0, at_work))
+    best = _plan(base, groups, hi, empty_required=must_empty)
     assert best is not None, "the starting level is always reachable"
-    if (at_lo := _plan(base, groups, lo, empty_required=True, skip=skip)) is not None:
-        best = at_lo
-    else:
-        for _ in range(ROUNDS):
-            if hi - lo < 1e-6:
-                break
-            mid = (lo + hi) / 2
-            found = _plan(base, groups, mid, empty_required=True, skip=skip)
-            if found is None:
-                lo = mid
-            else:
-                hi, best = mid, found
-    state, moves = best
-    moves = fixed + _drop_unhelpful(state, moves)
+    state, moves = _lowest_target(base, groups, lo, hi, best, must_empty)
+    moves = _drop_unhelpful(state, moves)
     after = dict(load)
     for item, receiver in moves:
         after[item.owner] -= item.points
         after[receiver] += item.points
     reason_base = _State(by_name, load, protected, {}, start)
-    ordered = sorted(moves, key=lambda m: (m[0].owner, m[0].reference))
+    # The most overloaded first (someone away at the top), as the lead reads down the list.
+    ordered = sorted(moves, key=lambda m: (-start[m[0].owner], m[0].owner, m[0].reference))
     return Proposal(
-        moves=tuple(Move(i.case_id, i.reference, i.owner, r, i.points, _reason(i, r, reason_base)) for i, r in ordered),
+        moves=tuple(Move(i.case_id, i.reference, i.owner, r, i.points, _reason(i, r, reason_base),
+                         _rule(i, r, reason_base), i.child) for i, r in ordered),
         capacity=capacity, load_before=load, load_after=after, protected_load=protected,
         largest_before=_largest(load, capacity), largest_after=_largest(after, capacity),
         bound=bound, bound_available=bound_available, bound_within_teams=bound_within,
         bound_with_constraints=constrained,
-        unmovable={u: base.movable_points(u) for u in skip if base.movable_points(u) > EPS},
+        across_teams=across_teams,
+        unmovable={u: left for u in by_name if capacity[u] <= 0 and (left := state.movable_points(u)) > EPS},
     )

@@ -36,7 +36,7 @@ PLAN_WORK = (REVIEW_DUE, AMENDMENT, PHASE_TRANSFER)
 _SECTIONS: dict[str, tuple[str, ...]] = {
     "points": STATES + PLAN_WORK,
     "capacity": ("full_time_points", "new_starter_points", "new_starter_days"),
-    "balance": ("protect_due_within_days", "protect_moved_within_days"),
+    "balance": ("protect_due_within_days", "protect_moved_within_days", "short_absence_working_days"),
 }
 
 
@@ -52,6 +52,7 @@ class CaseloadSettings:
     new_starter_days: int
     protect_due_within_days: int
     protect_moved_within_days: int
+    short_absence_working_days: int = 10
     source: str = "defaults"
 
     def points_for(self, state: str) -> float:
@@ -112,6 +113,8 @@ def settings_from(raw: Mapping[str, Any], where: str = "(settings)") -> Caseload
                                             f"{where}: [balance] protect_due_within_days", whole=True)),
         protect_moved_within_days=int(_number(bal.get("protect_moved_within_days"),
                                               f"{where}: [balance] protect_moved_within_days", whole=True)),
+        short_absence_working_days=int(_number(bal.get("short_absence_working_days"),
+                                               f"{where}: [balance] short_absence_working_days", whole=True)),
         source=where,
     )
 

@@ -30,6 +30,8 @@ from caseworker.statutory.engine import (
 from caseworker.statutory.plans import DUE_SOON, OVERDUE, PlanSchedule
 from caseworker.vocabulary import step_phrase
 
+PINNED_WORDS = "pinned by the team lead"
+MOVED_WORDS = "reallocated on"
 STATE_WORDS = {
     REQUEST: "request (deciding whether to assess)",
     ASSESSMENT_ADVICE_OUTSTANDING: "assessment, advice outstanding",
@@ -90,9 +92,9 @@ def protection(deadlines: RequestDeadlines | None, today: date, settings: Caselo
     ``moved_on`` is the day it was last reallocated (not its first allocation).
     """
     if pinned:
-        return "pinned by the team lead"
+        return PINNED_WORDS
     if moved_on is not None and (today - moved_on).days < settings.protect_moved_within_days:
-        return f"reallocated on {moved_on:%d %b %Y}"
+        return f"{MOVED_WORDS} {moved_on:%d %b %Y}"
     if deadlines is not None:
         return due_work(deadlines, today, settings.protect_due_within_days)
     return None
@@ -117,3 +119,8 @@ def plan_work(schedule: PlanSchedule) -> list[str]:
 
 def plan_work_points(schedule: PlanSchedule, settings: CaseloadSettings) -> float:
     return sum(settings.points_for(w) for w in plan_work(schedule))
+
+
+def kept_by_lead(reason: str | None) -> bool:
+    """A protection that holds even while the caseworker is away: a pin, or a recent move."""
+    return reason is not None and reason.startswith((PINNED_WORDS, MOVED_WORDS))

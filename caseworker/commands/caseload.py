@@ -108,8 +108,9 @@ def _pct(u: float) -> str:
 
 def balance_text(team: Any, p: Any, *, applied: bool) -> str:
     names = {x.username: x.display_name for x in team.people}
-    lines = [f"{m.reference:<12} {m.points:>4g} pts  {names.get(m.from_user, m.from_user)} -> "
-             f"{names.get(m.to_user, m.to_user)}: {m.reason}" for m in p.moves]
+    lines = [f"{m.reference:<12} {m.child}, {m.points:g} pts: {names.get(m.from_user, m.from_user)} -> "
+             f"{names.get(m.to_user, m.to_user)} [{m.rule}] {m.reason}" for m in p.moves]
+    lines.insert(0, "Moves between teams" if p.across_teams else "Moves within teams")
     verb = "Moved" if applied else "Proposed"
     lines += ["", f"{verb} {len(p.moves):,} move{'s' if len(p.moves) != 1 else ''}.",
               f"Largest utilisation: {_pct(p.largest_before)} before, {_pct(p.largest_after)} after.",

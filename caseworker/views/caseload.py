@@ -16,8 +16,6 @@ from typing import Any
 from caseworker.caseload import (
     Absence,
     CaseloadSettings,
-    Item,
-    Person,
     Proposal,
     StaffFacts,
     band,
@@ -29,6 +27,7 @@ from caseworker.caseload import (
     state_of,
     utilisation,
 )
+from caseworker.caseload.balance_input import balance_input
 from caseworker.caseload.capacity import CASE_HOLDING_ROLES
 from caseworker.caseload.settings import PLAN
 from caseworker.caseload.weights import ADVICE_WORDS, STATE_WORDS, plan_work_points
@@ -261,8 +260,6 @@ def load_team_caseload(ctx: AppContext, today: date, settings: CaseloadSettings 
 
 
 def propose(team: TeamCaseload, *, across_teams: bool = False) -> Proposal:
-    """The balancing proposal for the team as loaded."""
-    people = [Person(p.username, p.display_name, p.team, p.capacity, p.can_receive, p.unavailable)
-              for p in team.people]
-    items = [Item(c.case_id, c.reference, c.owner, c.points, c.protected) for c in team.cases if c.owner]
+    """The balancing proposal for the team as loaded (a short absence hands on only what falls due)."""
+    people, items = balance_input(team.people, team.cases, team.settings)
     return propose_balance(people, items, across_teams=across_teams)

@@ -82,6 +82,10 @@ def test_balance_apply_as_team_lead_makes_the_moves_audited(team_url: str) -> No
     out = run("--database", team_url, "--as", "alead", "balance", "--apply", "--today", TODAY)
     assert out.returncode == 0, out.stderr
     assert f"Moved {proposed['move_count']} moves." in out.stdout
+    assert out.stdout.startswith("Moves within teams\n")
+    first = proposed["moves"][0]
+    assert f"{first['reference']:<12} {first['child']}, {first['points']:g} pts: " in out.stdout
+    assert f"[{first['rule']}]" in out.stdout and first["rule"] == "long absence"
     assert reallocations(team_url) == proposed["move_count"]
     again = json.loads(run("--database", team_url, "caseload", "--json", "--today", TODAY).stdout)
     assert max(p["utilisation"] or 0 for p in again["people"]) == 0.92

@@ -2,7 +2,7 @@
 
 Never moves a protected case; never lifts a receiver above 100% (or above where it started, if
 higher); never raises the largest utilisation; keeps moves within a team unless allowed; and, where
-nothing is protected and cases are small, gets close to the bound.
+nothing is protected and cases are small, gets close to the bound; and names the rule each move follows.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from caseworker.caseload import Item, Person, Proposal, propose_balance, utilisation
+from caseworker.caseload.balance import RULE_ACROSS, RULE_EVEN, RULE_LONG, RULE_OVER, RULE_SHORT
 
 TOL = 1e-9
 relaxed = settings(deadline=None, max_examples=200)
@@ -26,7 +27,8 @@ def teams(draw: st.DrawFn) -> tuple[list[Person], list[Item]]:
     for i in range(n):
         cap = draw(st.sampled_from([0, 0, 10, 20, 35, 50, 80]))
         people.append(Person(f"p{i}", f"Person {i}", draw(st.sampled_from(["North", "South"])), float(cap),
-                             can_receive=cap > 0, unavailable="absent" if cap == 0 else None))
+                             can_receive=cap > 0, unavailable="absent" if cap == 0 else None,
+                             short_absence=cap == 0 and draw(st.booleans())))
     items = []
     for k in range(draw(st.integers(0, 60))):
         owner = f"p{draw(st.integers(0, n))}"  # p{n} is nobody: an unallocated case, ignored
@@ -48,6 +50,11 @@ def check_invariants(people: list[Person], items: list[Item], p: Proposal, acros
         assert by_name[m.to_user].capacity > 0
         if not across:
             assert by_name[m.from_user].team == by_name[m.to_user].team
+        giver = by_name[m.from_user]
+        rule, _, where = m.rule.partition("; ")
+        assert (where == RULE_ACROSS) == (giver.team != by_name[m.to_user].team), m.rule
+        assert rule == ((RULE_SHORT if giver.short_absence else RULE_LONG) if giver.capacity <= 0
+                        else RULE_OVER if p.load_before[m.from_user] > giver.capacity else RULE_EVEN), m.rule
         receivers.add(m.to_user)
     for u in receivers:
         cap, before, after = p.capacity[u], p.load_before[u], p.load_after[u]

@@ -89,6 +89,8 @@ class TeamPanel(ReloadingPanel):
         self.balance = QPushButton("&Propose balance…", self)
         self.balance.clicked.connect(lambda: self.propose_balance())
         self.across = QCheckBox("Allow moves between teams", self)
+        self.across.setToolTip("Each person's own team is offered their cases first; other teams take only what "
+                               "it has no room for, the most overloaded people relieved first")
         self.read_only = QLabel("Only a team lead or admin can move cases.", self)
         self.unallocated_button = QPushButton("Cases not allocated", self)
         self.unallocated_button.setToolTip("Requests and plans nobody holds yet: select them and Reassign (or drag "
