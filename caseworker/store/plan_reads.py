@@ -93,19 +93,19 @@ def _load(conn: Any, d: Dialect, caseworker: str | None, case_ids: Sequence[int]
     # Sorted here, a plan's few rows at a time: cheaper than having the database sort every row.
     for p in plans:
         if len(p.reviews) > 1:
-            p.reviews.sort(key=_review_order)
+            p.reviews.sort(key=review_order)
         if len(p.amendments) > 1:
-            p.amendments.sort(key=_amendment_order)
+            p.amendments.sort(key=amendment_order)
     plans.sort(key=lambda p: p.reference)
     return plans
 
 
-def _review_order(r: ReviewFacts) -> tuple[Any, ...]:
+def review_order(r: ReviewFacts) -> tuple[Any, ...]:
     """Oldest first: by the day decided (a review still waiting for its decision last), then its meeting."""
     return (r.notified is None, r.notified or date.min, r.meeting is None, r.meeting or date.min, r.id or 0)
 
 
-def _amendment_order(a: AmendmentFacts) -> tuple[Any, ...]:
+def amendment_order(a: AmendmentFacts) -> tuple[Any, ...]:
     return a.notice_sent, a.id or 0
 
 
