@@ -53,6 +53,10 @@ class DelayProxy:
         async with server:
             await self._stop.wait()
             server.close()
+        relays = [t for t in asyncio.all_tasks() if t is not asyncio.current_task()]
+        for task in relays:  # connections still open when the benchmark ends
+            task.cancel()
+        await asyncio.gather(*relays, return_exceptions=True)
 
     async def _relay(self, client_in: asyncio.StreamReader, client_out: asyncio.StreamWriter) -> None:
         try:
@@ -60,8 +64,12 @@ class DelayProxy:
         except OSError:
             client_out.close()
             return
-        await asyncio.gather(self._one_way(client_in, server_out), self._one_way(server_in, client_out),
-                             return_exceptions=True)
+        try:
+            await asyncio.gather(self._one_way(client_in, server_out), self._one_way(server_in, client_out),
+                                 return_exceptions=True)
+        except asyncio.CancelledError:  # the proxy is stopping: drop both sides quietly
+            client_out.close()
+            server_out.close()
 
     async def _one_way(self, source: asyncio.StreamReader, sink: asyncio.StreamWriter) -> None:
         """Read as bytes arrive; a second task writes each chunk once its delay has passed."""
