@@ -23,6 +23,7 @@ class DelayProxy:
         self.target = (host, port)
         self.one_way = round_trip_ms / 2000.0
         self.port = 0
+        self.sent = 0  # chunks from the app to the database: near enough one per round trip
         self._loop = asyncio.new_event_loop()
         self._ready = threading.Event()
         self._thread = threading.Thread(target=self._serve, name="delay-proxy", daemon=True)
@@ -65,13 +66,15 @@ class DelayProxy:
             client_out.close()
             return
         try:
-            await asyncio.gather(self._one_way(client_in, server_out), self._one_way(server_in, client_out),
+            await asyncio.gather(self._one_way(client_in, server_out, outward=True),
+                             self._one_way(server_in, client_out),
                                  return_exceptions=True)
         except asyncio.CancelledError:  # the proxy is stopping: drop both sides quietly
             client_out.close()
             server_out.close()
 
-    async def _one_way(self, source: asyncio.StreamReader, sink: asyncio.StreamWriter) -> None:
+    async def _one_way(self, source: asyncio.StreamReader, sink: asyncio.StreamWriter, *,
+                       outward: bool = False) -> None:
         """Read as bytes arrive; a second task writes each chunk once its delay has passed."""
         loop = asyncio.get_running_loop()
         held: asyncio.Queue[tuple[float, bytes]] = asyncio.Queue()
@@ -93,6 +96,7 @@ class DelayProxy:
         writer = asyncio.create_task(release())
         try:
             while chunk := await source.read(65536):
+                self.sent += outward
                 held.put_nowait((loop.time() + self.one_way, chunk))
         except OSError:
             pass
