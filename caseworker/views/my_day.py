@@ -11,6 +11,7 @@ from caseworker.services.case_notes import NOTE_KIND_TITLES, london_day
 from caseworker.statutory.plans import clocks_for
 from caseworker.statutory.risk import typical_turnaround
 from caseworker.statutory.rules import Rules
+from caseworker.store.case_select import reading
 from caseworker.store.plan_reads import plan_facts
 from caseworker.store.plan_work_reads import maybe_with_work
 from caseworker.store.queries import advice_returns, load_request_facts
@@ -23,7 +24,7 @@ TURNAROUND_LOOKBACK = timedelta(days=365)
 
 
 def load_my_day(ctx: AppContext, today: date, caseworker: str | None = None) -> MyDay:
-    with ctx.db.sessions() as s:
+    with reading(ctx.db) as s:  # no transaction: no round trips to open and end one
         facts = load_request_facts(s, open_only=True, caseworker=caseworker)
         returns = advice_returns(s, since=today - TURNAROUND_LOOKBACK)
         follow_ups = open_follow_ups(s, today, caseworker)
