@@ -17,7 +17,8 @@ import statistics
 import sys
 import time
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import datetime
+from datetime import time as dt_time
 from typing import Any
 
 from benchmarks.datasets import TODAY
@@ -31,7 +32,11 @@ MARK = "load test note"
 def _counter_edit(contact: Any, value: int) -> Any:
     from caseworker.services.contacts import ContactEdit
 
-    return ContactEdit(contact.role, contact.surname, contact.forename, contact.title, contact.relationship,
+    words = contact.name.split()  # the demo's contacts have a whole name only: split it once, the same way
+    surname = contact.surname or (words[-1] if words else "Contact")
+    forename = contact.forename or " ".join(words[:-1]) or None
+    return ContactEdit(contact.role, surname, forename, contact.title or (None if forename else "Mx"),
+                       contact.relationship,
                        f"{value} Load Test Road", contact.postcode or None, contact.phone or None,
                        contact.email or None, contact.main_correspondent)
 
@@ -72,10 +77,11 @@ def desktop(url: str, username: str, lead: bool, own: list[int], counters: list[
         actor = resolve_actor(s, username)
     pick = random.Random(seed)
     kind = next(iter(NOTE_KIND_TITLES))
+    morning = datetime.combine(TODAY, dt_time(9, 0))  # the demo's day (a note cannot be dated after it)
     out: dict[str, Any] = {"times": {}, "notes": 0, "raises": {}, "retries": 0, "errors": []}
 
     def note() -> None:
-        add_note(ctx, actor, pick.choice(own), NoteInput(datetime.now(UTC), kind, f"{MARK} by {username}"))
+        add_note(ctx, actor, pick.choice(own), NoteInput(morning, kind, f"{MARK} by {username}"))
         out["notes"] += 1
 
     def counter() -> None:
@@ -124,13 +130,14 @@ def _plan(url: str) -> tuple[list[tuple[str, bool, list[int]]], list[tuple[int, 
             workers = list(s.execute(select(Staff.username, func.array_agg(Case.id)).join(
                 Case, Case.caseworker_id == Staff.id).where(Staff.active.is_(True)).group_by(Staff.username)
                 .order_by(func.count().desc()).limit(DESKTOPS)))
-            lead = resolve_actor(s, s.scalar(select(Staff.username).where(Staff.role == "lead").limit(1)))
+            lead = resolve_actor(s, s.scalar(select(Staff.username).where(Staff.role == "team_lead").limit(1)))
         desktops = [(name, i < LEADS, list(ids)[:200]) for i, (name, ids) in enumerate(workers)]
         desktops = [(lead.username if is_lead else name, is_lead, ids) for name, is_lead, ids in desktops]
         counters: list[tuple[int, int]] = []
         for _, _, ids in desktops:
             for case_id in ids:
-                found = [c for c in load_case_detail(ctx, case_id, TODAY, with_history=False).contacts if c.current]
+                found = [c for c in load_case_detail(ctx, case_id, TODAY, with_history=False).contacts
+                         if c.current and c.name.strip()]
                 if found and len(counters) < COUNTERS:
                     counters.append((case_id, found[0].id))
                     change_contact(ctx, lead, case_id, found[0].id, _counter_edit(found[0], 0))
