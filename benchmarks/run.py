@@ -3,6 +3,7 @@
     .venv/bin/python -m benchmarks.run              # large scale (20,000 plans, 5,000 open requests)
     .venv/bin/python -m benchmarks.run --national   # and national scale (640,000 plans, 160,000 open)
     .venv/bin/python -m benchmarks.run --quick      # large only, fewer repeats (a smoke run)
+    .venv/bin/python -m benchmarks.run --load       # and 30 desktops at once on PostgreSQL (minutes)
 
 Demo databases and the tracker files are cached under benchmarks/out/ (git-ignored). Exit code 1 when
 a measured figure misses its target; figures that are "not available" (a command not written yet)
@@ -17,7 +18,19 @@ import platform
 import sys
 import time
 
-from benchmarks import bundle, case_documents, caseload, chronology, desktop, letters, measures, phase_transfers, plans
+from benchmarks import (
+    bundle,
+    case_documents,
+    caseload,
+    chronology,
+    desktop,
+    latency,
+    letters,
+    load,
+    measures,
+    phase_transfers,
+    plans,
+)
 from benchmarks.datasets import TODAY, ensure_dataset, ensure_tracker
 from benchmarks.measures import Row
 
@@ -36,6 +49,7 @@ def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(prog="python -m benchmarks.run", description=__doc__.split("\n\n")[0])
     p.add_argument("--national", action="store_true", help="also measure at national scale (slow first build)")
     p.add_argument("--quick", action="store_true", help="large scale only, fewer repeats")
+    p.add_argument("--load", action="store_true", help="also 30 desktops at once on PostgreSQL (takes minutes)")
     args = p.parse_args(argv)
     fast = 2 if args.quick else 5  # repeats of quick measures
     slow = 1 if args.quick else 3  # repeats of measures that take seconds
@@ -64,6 +78,9 @@ def main(argv: list[str] | None = None) -> int:
     rows += letters.letters_rows(datasets[0], slow)
     rows += chronology.chronology_rows(datasets[0], fast)  # one case's 200 events as the PDF evidence index
     rows += bundle.bundle_rows(slow)  # the desktop bundle, when installer/build.sh has made one
+    rows += latency.latency_rows(slow)  # the large demo in PostgreSQL over 20 ms round trips
+    if args.load:
+        rows += load.load_rows()  # 30 desktops at once for 2 minutes
     rows.append(measures.runner_peak_row())
 
     print(f"Caseworker benchmarks: today {TODAY.isoformat()}, Python {measures.python_version()}, "

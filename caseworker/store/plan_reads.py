@@ -1,10 +1,11 @@
 """Maintained plans as the engine reads them (``PlanFacts``), in plain SQL over the database driver.
 
 A plan is maintained from the day it is issued until the day it is ceased. The plans report reads
-every one of a large council's 20,000 at once, so this is seven queries (the staff and the settings,
-the issued plans, then their reviews, amendments, transfers and proposals to cease, a ceased plan being
-passed over once its cease is read), however many plans there are, and no ORM; one case reads the same
-way. The ORM code reaches it through its session's connection.
+every one of a large council's 20,000 at once, and a desktop reads them over a council's network where
+each statement is a round trip: so this is one statement (the plans with their caseworker and setting,
+and their reviews, amendments, transfers and proposals to cease in one UNION ALL, a ceased plan being
+passed over once its cease is read), however many plans there are, and no ORM. The ORM code reaches it
+through its session's connection.
 """
 
 from __future__ import annotations
@@ -30,82 +31,133 @@ if TYPE_CHECKING:  # the report's command reads through the driver and never loa
 ISSUED_SQL = "c.final_issued_on IS NOT NULL"
 
 
-def _filters(d: Dialect, caseworker_id: int | None, case_ids: Sequence[int] | None) -> tuple[str, list[Any]]:
+def _filters(d: Dialect, caseworker: str | None, case_ids: Sequence[int] | None,
+             among: tuple[str, list[Any]] | None) -> tuple[str, list[Any]]:
     where = [ISSUED_SQL]
     params: list[Any] = []
-    if caseworker_id is not None:
-        where.append(f"c.caseworker_id = {d.mark}")
-        params.append(caseworker_id)
+    if caseworker is not None:
+        where.append(f"c.caseworker_id = (SELECT id FROM staff WHERE username = {d.mark})")
+        params.append(caseworker)
     if case_ids is not None:
         ids = list(case_ids) or [0]
         where.append(f"c.id IN ({', '.join([d.mark] * len(ids))})")
         params.extend(ids)
+    if among is not None:  # a further test on the case (``plan_work_reads``), written against ``c``
+        where.append(among[0])
+        params.extend(among[1])
     return " AND ".join(where), params
 
 
 def load_plan_facts(conn: Any, d: Dialect, *, caseworker: str | None = None,
-                    case_ids: Sequence[int] | None = None) -> list[PlanFacts]:
-    """Every maintained plan (or those of ``case_ids``, or one caseworker's), with what has happened to it,
-    sorted by reference."""
+                    case_ids: Sequence[int] | None = None,
+                    among: tuple[str, list[Any]] | None = None) -> list[PlanFacts]:
+    """Every maintained plan (or those of ``case_ids``, or one caseworker's, or those passing the SQL test
+    ``among``), with what has happened to it, sorted by reference."""
     with collector_paused():
-        return _load(conn, d, caseworker, case_ids)
+        return _load(conn, d, caseworker, case_ids, among)
 
 
-def _load(conn: Any, d: Dialect, caseworker: str | None, case_ids: Sequence[int] | None) -> list[PlanFacts]:
+# One statement: the plans (with their caseworker and named setting joined) and every row of their
+# reviews, amendments, transfers and proposals to cease, in one shape (tag, case, row id, a number, six
+# dates, seven texts). The NULLs are typed: PostgreSQL must know each column's type in every branch.
+_NO_DATE, _NO_TEXT, _NO_NUMBER = "CAST(NULL AS DATE)", "CAST(NULL AS VARCHAR)", "CAST(NULL AS INTEGER)"
+
+
+def _pad(values: list[str], size: int, empty: str) -> str:
+    return ", ".join(values + [empty] * (size - len(values)))
+
+
+def _branch(tag: int, table: str, number: str, dates: list[str], texts: list[str]) -> str:
+    return (f"SELECT {tag}, x.case_id, x.id, {number}, {_pad(dates, 6, _NO_DATE)}, {_pad(texts, 7, _NO_TEXT)}"
+            f" FROM {table} x")
+
+
+_HEADER = ("SELECT 0, c.id, c.id, ch.year_group_offset, c.final_issued_on, ch.date_of_birth, "
+           + _pad([], 4, _NO_DATE) + ", c.reference, ch.forename, ch.surname, s.username, sc.urn, sc.name, sc.kind"
+           " FROM ehc_case c JOIN child ch ON ch.id = c.child_id LEFT JOIN staff s ON s.id = c.caseworker_id"
+           " LEFT JOIN school sc ON sc.id = c.named_setting_id WHERE ")
+_REVIEWS = _branch(1, "plan_review", _NO_NUMBER,
+                   ["x.meeting_on", "x.invitations_sent_on", "x.report_sent_on", "x.notified_on"], ["x.decision"])
+_AMENDMENTS = _branch(2, "plan_amendment", _NO_NUMBER,
+                      ["x.notice_sent_on", "x.notice_served_on", "x.final_issued_on", "x.not_amended_on"], [])
+_TRANSFERS = _branch(3, "phase_transfer", _NO_NUMBER,
+                     ["x.transfer_date", "x.consultation_sent_on", "x.setting_replied_on", "x.done_on"], ["x.kind"])
+_CEASES = _branch(4, "plan_cease", "x.reason",
+                  ["x.proposed_on", "x.decided_on", "x.appeal_lodged_on", "x.appeal_concluded_on", "x.ceased_on",
+                   "x.withdrawn_on"], [])
+
+
+def _load(conn: Any, d: Dialect, caseworker: str | None, case_ids: Sequence[int] | None,
+          among: tuple[str, list[Any]] | None) -> list[PlanFacts]:
+    where, params = _filters(d, caseworker, case_ids, among)
+    # Every plan's rows when all plans are read (the database need not work the plans out again for each
+    # table); only the chosen plans' otherwise.
+    chosen = caseworker is not None or case_ids is not None or among is not None
+    rows_of = f" WHERE x.case_id IN (SELECT c.id FROM ehc_case c WHERE {where})" if chosen else ""
+    every = params if chosen else []
     cur = conn.cursor()
-    # The staff and the settings are few: read once, not joined to every plan.
-    cur.execute("SELECT id, username FROM staff")
-    usernames: dict[int | None, str | None] = dict(cur.fetchall())
-    cur.execute("SELECT id, urn, name, kind FROM school")
-    settings: dict[int | None, SettingFacts | None] = {
-        sid: SettingFacts(urn, name, kind or "") for sid, urn, name, kind in cur.fetchall()}
-    usernames[None] = settings[None] = None
-    caseworker_id = None
-    if caseworker is not None:
-        caseworker_id = next((i for i, name in usernames.items() if name == caseworker), None)
-        if caseworker_id is None:
-            cur.close()
-            return []
-    where, params = _filters(d, caseworker_id, case_ids)
-    cur.execute("SELECT c.id, c.reference, ch.forename, ch.surname, c.caseworker_id, c.final_issued_on,"
-                " ch.date_of_birth, ch.year_group_offset, c.named_setting_id FROM ehc_case c"
-                " JOIN child ch ON ch.id = c.child_id WHERE " + where, params)
+    cur.execute(" UNION ALL ".join([_HEADER + where, *(b + rows_of for b in (_REVIEWS, _AMENDMENTS, _TRANSFERS,
+                                                                               _CEASES))]),
+                params + every * 4)
     day = _dates(d)
-    plans: list[PlanFacts] = []
     by_id: dict[int, PlanFacts] = {}
-    for cid, ref, forename, surname, staff_id, issued, born, offset, setting_id in cur.fetchall():
-        plan = PlanFacts(ref, day(issued), day(born), f"{forename} {surname}", usernames[staff_id],
-                         settings[setting_id], [], [], None, None, offset or 0, cid)
-        plans.append(plan)
-        by_id[cid] = plan
-    if plans:
-        # Every plan's rows: read them all and pass over a ceased plan's (fewer than one in a hundred),
-        # rather than have the database work the plans out again for each table.
-        chosen = caseworker_id is not None or case_ids is not None
-        ids = f" WHERE case_id IN (SELECT c.id FROM ehc_case c WHERE {where})" if chosen else ""
-        every = params if chosen else []
-        _reviews(cur, d, ids, every, by_id)
-        _amendments(cur, d, ids, every, by_id)
-        _transfers(cur, d, ids, every, by_id)
-        ceased = _ceases(cur, d, ids, every, by_id)
-        plans = [p for p in plans if p.case_id not in ceased]
+    settings: dict[tuple[Any, ...], SettingFacts] = {}
+    later: list[tuple[Any, ...]] = []  # rows of a plan not read yet (the branches may come in any order)
+    ceased: set[int] = set()
+    for row in cur:
+        if row[0] != 0:
+            if row[1] in by_id:
+                _attach(row, by_id[row[1]], day, ceased)
+            else:
+                later.append(row)
+            continue
+        _, cid, _, offset, issued, born, _, _, _, _, ref, forename, surname, username, urn, name, kind = row
+        setting = None
+        if name is not None:  # a setting is shared by many plans: one object each
+            setting = settings.get((urn, name, kind))
+            if setting is None:
+                setting = settings[(urn, name, kind)] = SettingFacts(urn, name, kind or "")
+        by_id[cid] = PlanFacts(ref, day(issued), day(born), f"{forename} {surname}", username, setting, [], [],
+                               None, None, offset or 0, cid)
     cur.close()
+    for row in later:
+        if row[1] in by_id:
+            _attach(row, by_id[row[1]], day, ceased)
+    plans = [p for p in by_id.values() if p.case_id not in ceased]
     # Sorted here, a plan's few rows at a time: cheaper than having the database sort every row.
     for p in plans:
         if len(p.reviews) > 1:
-            p.reviews.sort(key=_review_order)
+            p.reviews.sort(key=review_order)
         if len(p.amendments) > 1:
-            p.amendments.sort(key=_amendment_order)
+            p.amendments.sort(key=amendment_order)
     plans.sort(key=lambda p: p.reference)
     return plans
 
 
-def _review_order(r: ReviewFacts) -> tuple[Any, ...]:
+def _attach(row: tuple[Any, ...], plan: PlanFacts, day: Callable[[Any], Any], ceased: set[int]) -> None:
+    """A review, amendment, transfer or cease on its plan; a plan ceased goes into ``ceased``."""
+    tag, cid, rid, number, d1, d2, d3, d4, d5, d6, t1, *_ = row
+    if tag == 1:
+        plan.reviews.append(ReviewFacts(day(d1), day(d2), day(d3), t1, day(d4), rid))
+    elif tag == 2:
+        plan.amendments.append(AmendmentFacts(day(d1), day(d2), day(d3), day(d4), rid))
+    elif tag == 3:
+        moved = day(d1)
+        if plan.transfer is None or (plan.transfer.transfer_date, plan.transfer.id or 0) < (moved, rid):
+            plan.transfer = TransferFacts(t1, moved, day(d2), day(d3), day(d4), rid)
+    else:
+        if plan.cease is None or (plan.cease.id or 0) < rid:
+            plan.cease = CeaseFacts(day(d1), day(d2), day(d3), day(d4), day(d5), number, day(d6), rid)
+        if d5 is not None:
+            ceased.add(cid)
+
+
+def review_order(r: ReviewFacts) -> tuple[Any, ...]:
     """Oldest first: by the day decided (a review still waiting for its decision last), then its meeting."""
     return (r.notified is None, r.notified or date.min, r.meeting is None, r.meeting or date.min, r.id or 0)
 
 
-def _amendment_order(a: AmendmentFacts) -> tuple[Any, ...]:
+def amendment_order(a: AmendmentFacts) -> tuple[Any, ...]:
     return a.notice_sent, a.id or 0
 
 
@@ -131,61 +183,12 @@ def _dates(d: Dialect) -> Callable[[Any], Any]:
     return (_IsoDays() if d.name == "sqlite" else _SameDays()).__getitem__
 
 
-def _reviews(cur: Any, d: Dialect, ids: str, params: list[Any], by_id: dict[int, PlanFacts]) -> None:
-    day = _dates(d)
-    cur.execute("SELECT case_id, meeting_on, invitations_sent_on, report_sent_on, decision, notified_on, id"
-                f" FROM plan_review{ids}", params)
-    for cid, meeting, invited, report, decision, notified, rid in cur.fetchall():
-        plan = by_id.get(cid)
-        if plan is not None:
-            plan.reviews.append(ReviewFacts(day(meeting), day(invited), day(report), decision, day(notified), rid))
-
-
-def _amendments(cur: Any, d: Dialect, ids: str, params: list[Any], by_id: dict[int, PlanFacts]) -> None:
-    day = _dates(d)
-    cur.execute("SELECT case_id, notice_sent_on, notice_served_on, final_issued_on, not_amended_on, id"
-                f" FROM plan_amendment{ids}", params)
-    for cid, sent, served, final, not_amended, aid in cur.fetchall():
-        plan = by_id.get(cid)
-        if plan is not None:
-            plan.amendments.append(AmendmentFacts(day(sent), day(served), day(final), day(not_amended), aid))
-
-
-def _transfers(cur: Any, d: Dialect, ids: str, params: list[Any], by_id: dict[int, PlanFacts]) -> None:
-    """The plan's next transfer: the latest move recorded (by its date, then as recorded)."""
-    day = _dates(d)
-    cur.execute("SELECT case_id, kind, transfer_date, consultation_sent_on, setting_replied_on, done_on, id"
-                f" FROM phase_transfer{ids}", params)
-    for cid, kind, moves, consulted, replied, done, tid in cur.fetchall():
-        plan = by_id.get(cid)
-        moved = day(moves)
-        if plan is not None and (plan.transfer is None or (plan.transfer.transfer_date, plan.transfer.id or 0)
-                                 < (moved, tid)):
-            plan.transfer = TransferFacts(kind, moved, day(consulted), day(replied), day(done), tid)
-
-
-def _ceases(cur: Any, d: Dialect, ids: str, params: list[Any], by_id: dict[int, PlanFacts]) -> set[int]:
-    """The latest proposal to cease (one dropped says so: the plan goes on); returns the ceased plans."""
-    day = _dates(d)
-    cur.execute("SELECT case_id, proposed_on, decided_on, appeal_lodged_on, appeal_concluded_on, ceased_on, reason,"
-                f" withdrawn_on, id FROM plan_cease{ids}", params)
-    done: set[int] = set()
-    for cid, proposed, decided, lodged, concluded, ceased, reason, withdrawn, pid in cur.fetchall():
-        plan = by_id.get(cid)
-        if plan is not None and (plan.cease is None or (plan.cease.id or 0) < pid):
-            plan.cease = CeaseFacts(day(proposed), day(decided), day(lodged), day(concluded), day(ceased), reason,
-                                    day(withdrawn), pid)
-        if ceased is not None:
-            done.add(cid)
-    return done
-
-
-def plan_facts(session: Session, *, caseworker: str | None = None,
-               case_ids: Sequence[int] | None = None) -> list[PlanFacts]:
+def plan_facts(session: Session, *, caseworker: str | None = None, case_ids: Sequence[int] | None = None,
+               among: tuple[str, list[Any]] | None = None) -> list[PlanFacts]:
     """``load_plan_facts`` through an ORM session's own connection (inside its transaction)."""
     conn = session.connection().connection.driver_connection
     return load_plan_facts(conn, Dialect(session.get_bind().dialect.name), caseworker=caseworker,
-                           case_ids=case_ids)
+                           case_ids=case_ids, among=among)
 
 
 def plan_of_case(session: Session, case_id: int) -> PlanFacts | None:

@@ -1,4 +1,4 @@
-"""Which maintained plans may have work on My day, in one query, before the bulk read.
+"""Which maintained plans may have work on My day: a test the bulk read applies in its one statement.
 
 A large council holds 20,000 plans; most have nothing to do this week (a review decided in the last
 ten months, no amendment, transfer or cease under way). Reading only the others keeps the whole team's
@@ -8,13 +8,9 @@ My day quick. The test here is wider than My day's own (a superset): the plan cl
 from __future__ import annotations
 
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from caseworker.store.plan_reads import ISSUED_SQL
 from caseworker.store.reads import Dialect
-
-if TYPE_CHECKING:
-    from sqlalchemy.orm import Session
 
 _LATEST_DECISION = "(SELECT MAX(r.notified_on) FROM plan_review r WHERE r.case_id = c.id)"
 _UNDER_WAY = (
@@ -28,24 +24,10 @@ _UNDER_WAY = (
 )
 
 
-def plans_maybe_with_work(session: Session, review_started_by: date, caseworker: str | None = None) -> list[int]:
-    """The cases whose plan's review clock started on or before ``review_started_by`` (so its review may
-    be due soon or overdue), or with a review, amendment, transfer or cease under way; one caseworker's
-    when named."""
-    d = Dialect(session.get_bind().dialect.name)
-    conn: Any = session.connection().connection.driver_connection
+def maybe_with_work(d: Dialect, review_started_by: date) -> tuple[str, list[Any]]:
+    """The test, on a case ``c``, that its plan's review clock started on or before ``review_started_by``
+    (so its review may be due soon or overdue), or that a review, amendment, transfer or cease is under
+    way: SQL and its parameters, for the bulk read to apply in its own statement (``plan_reads``)."""
     day: Any = review_started_by.isoformat() if d.name == "sqlite" else review_started_by
-    where = [ISSUED_SQL]
-    params: list[Any] = []
-    if caseworker is not None:
-        where.append(f"c.caseworker_id = (SELECT id FROM staff WHERE username = {d.mark})")
-        params.append(caseworker)
     review_due = f"(c.final_issued_on <= {d.mark} AND COALESCE({_LATEST_DECISION}, c.final_issued_on) <= {d.mark})"
-    params += [day, day]
-    where.append("(" + " OR ".join((review_due, *_UNDER_WAY)) + ")")
-    cur = conn.cursor()
-    try:
-        cur.execute("SELECT c.id FROM ehc_case c WHERE " + " AND ".join(where), params)
-        return [row[0] for row in cur.fetchall()]
-    finally:
-        cur.close()
+    return "(" + " OR ".join((review_due, *_UNDER_WAY)) + ")", [day, day]

@@ -122,19 +122,21 @@ def _load_request_facts(conn: Any, d: Dialect, open_only: bool, caseworker: str 
         facts.append(f)
         by_id[cid] = f
     if facts:
+        # The advice and the exceptions in one statement (one round trip to a team database): advice rows
+        # (tag 1) then exception rows (tag 2), each in the order recorded.
         ids = "SELECT c.id " + cases_from
         cur.execute(
-            "SELECT a.case_id, a.kind, a.requested_on, a.received_on, v.name, a.id, a.sent_by, a.excused_ground"
-            " FROM advice_request a LEFT JOIN advice_service v ON v.id = a.service_id"
-            f" WHERE a.case_id IN ({ids}) ORDER BY a.id", params)
-        for case_id, kind, requested, received, service, aid, sent_by, excused in cur.fetchall():
-            by_id[case_id].advice.append(AdviceFacts(
-                kind, to_date(requested), to_date(received), service, aid, sent_by, excused))  # type: ignore[arg-type]
-        cur.execute(
-            "SELECT e.case_id, e.ground, e.recorded_on, e.note, e.began_on, e.ended_on FROM statutory_exception e"
-            f" WHERE e.case_id IN ({ids}) ORDER BY e.id", params)
-        for case_id, ground, recorded, note, began, ended in cur.fetchall():
-            by_id[case_id].exceptions.append(ExceptionFacts(
-                ground, to_date(recorded), note, to_date(began), to_date(ended)))  # type: ignore[arg-type]
+            "SELECT 1, a.case_id, a.id, a.kind, v.name, a.sent_by, a.excused_ground, a.requested_on,"
+            " a.received_on, CAST(NULL AS DATE) FROM advice_request a"
+            f" LEFT JOIN advice_service v ON v.id = a.service_id WHERE a.case_id IN ({ids})"
+            " UNION ALL SELECT 2, e.case_id, e.id, e.ground, e.note, NULL, NULL, e.recorded_on, e.began_on, e.ended_on"
+            f" FROM statutory_exception e WHERE e.case_id IN ({ids}) ORDER BY 1, 3", params + params)
+        for tag, case_id, row_id, word, text, sent_by, excused, first, second, third in cur.fetchall():
+            if tag == 1:
+                by_id[case_id].advice.append(AdviceFacts(
+                    word, to_date(first), to_date(second), text, row_id, sent_by, excused))  # type: ignore[arg-type]
+            else:
+                by_id[case_id].exceptions.append(ExceptionFacts(
+                    word, to_date(first), text, to_date(second), to_date(third)))  # type: ignore[arg-type]
     cur.close()
     return facts

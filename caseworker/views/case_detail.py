@@ -9,7 +9,7 @@ from typing import Any
 
 from dateutil.relativedelta import relativedelta
 from sqlalchemy import select
-from sqlalchemy.orm import Session, aliased, selectinload
+from sqlalchemy.orm import Session, aliased
 
 from caseworker.context import AppContext
 from caseworker.errors import NotFound
@@ -18,10 +18,12 @@ from caseworker.services.casefile import facts_of
 from caseworker.services.named_setting import ADMISSION_DUTY_KINDS, SETTING_KIND_TITLES
 from caseworker.statutory.engine import EXCUSED, STAGE_CLOSED, AdviceDeadline, RequestDeadlines
 from caseworker.statutory.rules import Timescale
-from caseworker.store.models import AdviceRequest, Allocation, AuditEvent, Case, Child, Consultation, School, Staff
+from caseworker.store.case_plan_select import case_plan, issued
+from caseworker.store.case_select import case_lists, cases_with_rows, dates_of, reading, texts_of
+from caseworker.store.models import AdviceRequest, AuditEvent, Case, School, Staff
 from caseworker.views.case_people import ChildRecord, child_record
 from caseworker.views.correction_words import ACTION_WORDS, correction_summary
-from caseworker.views.plan_detail import PlanDetail, load_plan_detail
+from caseworker.views.plan_detail import PlanDetail, plan_detail_of
 from caseworker.vocabulary import ADVICE_SHORT, short_date
 
 CONSULTATION_REPLY = timedelta(days=15)  # CoP 9.83, when a council's table has no "school_consultation" row
@@ -236,41 +238,35 @@ def load_case_detail(ctx: AppContext, case_id: int, today: date, *, with_history
 
 def load_case_details(ctx: AppContext, case_ids: Sequence[int], today: date, *,
                       with_history: bool = False, with_plan: bool = False) -> dict[int, CaseDetail]:
-    """Many cases in a few queries (a day's letters); ids that do not exist are left out. ``with_plan``
-    works out each issued plan's own clocks too (a few queries a case: the record's, one at a time)."""
-    with ctx.db.sessions() as s:
-        cases = s.scalars(select(Case).where(Case.id.in_(list(case_ids))).options(
-            selectinload(Case.advice_requests).selectinload(AdviceRequest.service),
-            selectinload(Case.exceptions), selectinload(Case.child).selectinload(Child.contacts),
-            selectinload(Case.caseworker), selectinload(Case.named_setting),
-            selectinload(Case.existing_advice))).all()
-        consulted = _consultations(s, [c.id for c in cases], ctx.engine.rules.periods.get("school_consultation"))
-        school_ids = {c.child.school_id for c in cases if c.child.school_id}
-        schools = dict(s.execute(select(School.id, School.name).where(School.id.in_(school_ids))).all()) \
-            if school_ids else {}
-        staff: dict[int, str] = dict(s.execute(select(Staff.id, Staff.display_name)).all()) if with_history else {}
-        spells = _allocations(s, [c.id for c in cases]) if with_history else {}
-        details = {}
-        for case in cases:
-            history = _history(s, case.id) if with_history else []
-            detail = _detail(ctx, case, today, schools.get(case.child.school_id or 0, ""), history, staff)
-            details[case.id] = replace(detail, allocations=tuple(spells.get(case.id, ())),
-                                       consultations=tuple(consulted.get(case.id, ())),
-                                       plan=load_plan_detail(s, ctx, case, today) if with_plan else None)
-        return details
+    """Many cases in at most three statements (a day's letters): the cases joined to their rows, their
+    short lists in one union, and with ``with_history`` the audit trail; ids that do not exist are left
+    out. ``with_plan`` works out each issued plan's own clocks too."""
+    with reading(ctx.db) as s:
+        found = cases_with_rows(s, case_ids)
+        cases = [c for c, _ in found]
+        ids = [c.id for c in cases]
+        lists = case_lists(s, ids, allocations=with_history, staff=with_history,
+                           plans=issued(cases) if with_plan else ())
+        trails = _history(s, ids) if with_history and ids else {}
+    period = ctx.engine.rules.periods.get("school_consultation")
+    details = {}
+    for case, child_school in found:
+        detail = _detail(ctx, case, today, child_school, trails.get(case.id, []), lists.staff_names)
+        plan = plan_detail_of(ctx, case, case_plan(case, lists), today) if with_plan else None
+        details[case.id] = replace(
+            detail, allocations=tuple(_allocation(r) for r in lists.allocations.get(case.id, ())),
+            consultations=tuple(_consultation(r, period) for r in lists.consultations.get(case.id, ())),
+            plan=plan)
+    return details
 
 
-def _consultations(s: Session, case_ids: list[int], period: Timescale | None) -> dict[int, list[ConsultationView]]:
-    rows = s.execute(
-        select(Consultation.case_id, Consultation.id, Consultation.school_id, School.name, Consultation.sent_on,
-               Consultation.replied_on, Consultation.reply)
-        .join(School, School.id == Consultation.school_id)
-        .where(Consultation.case_id.in_(case_ids)).order_by(Consultation.case_id, Consultation.id)).all()
-    out: dict[int, list[ConsultationView]] = {}
-    for cid, row_id, school_id, name, sent, replied, reply in rows:
-        due = period.last_day(sent) if period is not None else sent + CONSULTATION_REPLY
-        out.setdefault(cid, []).append(ConsultationView(row_id, school_id, name, sent, due, replied, reply or ""))
-    return out
+def _consultation(row: tuple[Any, ...], period: Timescale | None) -> ConsultationView:
+    row_id, school_id = row[0], row[1]
+    sent, replied = dates_of(row)[:2]
+    name, reply = texts_of(row)[:2]
+    assert sent is not None
+    due = period.last_day(sent) if period is not None else sent + CONSULTATION_REPLY
+    return ConsultationView(row_id, school_id, name or "", sent, due, replied, reply or "")
 
 
 def _setting(school: School | None) -> SettingView | None:
@@ -281,26 +277,24 @@ def _setting(school: School | None) -> SettingView | None:
                        school.address or "", school.postcode or "", kind in ADMISSION_DUTY_KINDS)
 
 
-def _allocations(s: Session, case_ids: list[int]) -> dict[int, list[AllocationView]]:
-    holder, mover = aliased(Staff), aliased(Staff)
-    rows = s.execute(
-        select(Allocation.case_id, holder.display_name, Allocation.from_on, Allocation.to_on, Allocation.reason,
-               mover.display_name)
-        .outerjoin(holder, holder.id == Allocation.staff_id).outerjoin(mover, mover.id == Allocation.by_id)
-        .where(Allocation.case_id.in_(case_ids)).order_by(Allocation.case_id, Allocation.id.desc())).all()
-    out: dict[int, list[AllocationView]] = {}
-    for cid, who, starts, ends, reason, by in rows:
-        out.setdefault(cid, []).append(AllocationView(who or "", starts, ends, reason or "", by or "system"))
-    return out
+def _allocation(row: tuple[Any, ...]) -> AllocationView:
+    starts, ends = dates_of(row)[:2]
+    who, by, reason = texts_of(row)
+    assert starts is not None
+    return AllocationView(who or "", starts, ends, reason or "", by or "system")
 
 
-def _history(s: Session, case_id: int) -> list[HistoryRow]:
+def _history(s: Session, case_ids: list[int]) -> dict[int, list[HistoryRow]]:
     actor = aliased(Staff)
     rows = s.execute(
-        select(AuditEvent.at, actor.display_name, AuditEvent.action, AuditEvent.before, AuditEvent.after)
+        select(AuditEvent.case_id, AuditEvent.at, actor.display_name, AuditEvent.action, AuditEvent.before,
+               AuditEvent.after)
         .outerjoin(actor, actor.id == AuditEvent.actor_id)
-        .where(AuditEvent.case_id == case_id).order_by(AuditEvent.id.desc())).all()
-    return [(at, who, action, before, after) for at, who, action, before, after in rows]
+        .where(AuditEvent.case_id.in_(case_ids)).order_by(AuditEvent.id.desc())).all()
+    out: dict[int, list[HistoryRow]] = {}
+    for case_id, at, who, action, before, after in rows:
+        out.setdefault(case_id, []).append((at, who, action, before, after))
+    return out
 
 
 def _advice_view(a: AdviceDeadline, row: AdviceRequest, versions: dict[int, int],

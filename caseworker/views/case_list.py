@@ -13,6 +13,7 @@ from sqlalchemy.orm import aliased
 from caseworker.context import AppContext
 from caseworker.reports.deadlines import next_step
 from caseworker.statutory.engine import DUE_SOON, EXEMPT, LATE, OVERDUE, RequestDeadlines
+from caseworker.store.case_select import reading
 from caseworker.store.models import Case, Child, Contact, School, Staff
 from caseworker.store.queries import load_request_facts
 from caseworker.text_folding import fold_for_search
@@ -138,10 +139,15 @@ def case_row(r: Sequence[Any], d: RequestDeadlines | None, plan: PlanListFacts |
 
 def load_case_rows(ctx: AppContext, today: date) -> list[CaseRow]:
     """All cases, requests evaluated as of ``today``; sorted by reference."""
-    with ctx.db.sessions() as s:
+    with reading(ctx.db) as s:
         facts = load_request_facts(s, open_only=False)
         evaluated = {d.facts.id: d for d in ctx.engine.evaluate_all(facts, today)}
         plans = plan_list_facts(s, ctx.engine, today)
-        # Read a batch at a time as the rows are made: the query's rows are never all held at once.
-        result = s.execute(case_list_query().execution_options(yield_per=2000))
+        # SQLite: a batch at a time as the rows are made, so the query's rows are never all held at once.
+        # PostgreSQL: in one go, as the driver holds them anyway; batches there would be a server cursor and
+        # a round trip for each.
+        query = case_list_query()
+        if ctx.db.is_sqlite:
+            query = query.execution_options(yield_per=2000)
+        result = s.execute(query)
         return [case_row(r, evaluated.get(r[0]), plans.get(r[0])) for r in result]

@@ -11,9 +11,11 @@ from caseworker.services.case_notes import NOTE_KIND_TITLES, london_day
 from caseworker.statutory.plans import clocks_for
 from caseworker.statutory.risk import typical_turnaround
 from caseworker.statutory.rules import Rules
+from caseworker.store.case_select import reading
 from caseworker.store.plan_reads import plan_facts
-from caseworker.store.plan_work_reads import plans_maybe_with_work
+from caseworker.store.plan_work_reads import maybe_with_work
 from caseworker.store.queries import advice_returns, load_request_facts
+from caseworker.store.reads import Dialect
 from caseworker.views.case_notes import FollowUp, open_follow_ups
 from caseworker.vocabulary import short_date
 
@@ -22,14 +24,14 @@ TURNAROUND_LOOKBACK = timedelta(days=365)
 
 
 def load_my_day(ctx: AppContext, today: date, caseworker: str | None = None) -> MyDay:
-    with ctx.db.sessions() as s:
+    with reading(ctx.db) as s:  # no transaction: no round trips to open and end one
         facts = load_request_facts(s, open_only=True, caseworker=caseworker)
         returns = advice_returns(s, since=today - TURNAROUND_LOOKBACK)
         follow_ups = open_follow_ups(s, today, caseworker)
         # The plans in place, read once in the bulk read's few queries (only this person's when one is shown).
         started_by = review_started_by(ctx.engine.rules, today)
-        ids = None if started_by is None else plans_maybe_with_work(s, started_by, caseworker)
-        plans = plan_facts(s, caseworker=caseworker, case_ids=ids)
+        among = None if started_by is None else maybe_with_work(Dialect(s.get_bind().dialect.name), started_by)
+        plans = plan_facts(s, caseworker=caseworker, among=among)
     turnaround = typical_turnaround(returns, ctx.engine.rules)
     day = build_my_day(ctx.engine.evaluate_all(facts, today), today, turnaround, ctx.engine.rules)
     day.sections[FOLLOW_UPS] = sorted((follow_up_item(f, today) for f in follow_ups),
