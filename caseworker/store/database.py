@@ -32,8 +32,16 @@ from caseworker.store.notify import send_changes_on_commit
 
 log = logging.getLogger("caseworker")
 
-__all__ = ["Database", "DatabaseError", "data_dir", "default_database_url", "demo_database_url", "open_database",
-           "sqlite_url"]
+__all__ = [
+    "NETWORK_LIMITS",
+    "Database",
+    "DatabaseError",
+    "data_dir",
+    "default_database_url",
+    "demo_database_url",
+    "open_database",
+    "sqlite_url",
+]
 
 
 class DatabaseError(CaseworkerError):
@@ -130,7 +138,7 @@ def make_engine(url: str) -> Engine:
         engine = create_engine(url)
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
-    return create_engine(url, pool_pre_ping=True, pool_recycle=1800, connect_args=_network_limits(parsed))
+    return create_engine(url, pool_pre_ping=True, pool_recycle=1800, connect_args=network_limits(parsed))
 
 
 # A server gone quiet (a network drop, a VPN down) is noticed in about half a minute, not the two hours of
@@ -139,7 +147,7 @@ NETWORK_LIMITS = {"connect_timeout": 10, "keepalives": 1, "keepalives_idle": 10,
                   "keepalives_count": 3}
 
 
-def _network_limits(parsed: URL) -> dict[str, Any]:
+def network_limits(parsed: URL) -> dict[str, Any]:
     return {key: value for key, value in NETWORK_LIMITS.items() if key not in parsed.query}
 
 

@@ -145,7 +145,8 @@ def _after_execute(state: ORMExecuteState) -> None:
         return
     pending = _pending(state.session)
     params = state.parameters
-    rows: list[Mapping[str, Any]] = list(params) if isinstance(params, list) else [params or {}]
+    rows: list[Mapping[str, Any]] = list(params) if isinstance(params, list) else \
+        [params if isinstance(params, Mapping) else {}]
     if state.is_insert and table != "ehc_case":
         for row in rows:
             pending.note_row(table, row)
