@@ -25,7 +25,7 @@ def lost_words(at: datetime) -> str:
             "Anything you are typing is kept: save it once back in contact.")
 
 
-BACK_WORDS = "Back in contact with the team database. Every page has been brought up to date."
+BACK_WORDS = "Back in contact with the team database. Every page is reloading to show what changed meanwhile."
 
 
 class ContactBanner(QFrame):

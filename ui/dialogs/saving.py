@@ -27,7 +27,7 @@ if TYPE_CHECKING:
 
 
 LOST_CONTACT_WORDS = ("Not saved: the team database cannot be reached just now. What you typed is kept here: "
-                      "press OK again once the banner says Caseworker is back in contact.")
+                      "save again once the banner says Caseworker is back in contact.")
 
 
 def unexpected_words(exc: BaseException) -> str:
