@@ -8,13 +8,14 @@ from datetime import date
 
 import psycopg
 import pytest
-from sqlalchemy import text
+from sqlalchemy import insert, text
 
 from caseworker.context import AppContext
 from caseworker.errors import ValidationError
 from caseworker.services import steps
 from caseworker.services.actor import Actor
 from caseworker.store.database import Database, open_database
+from caseworker.store.models import AuditEvent, School
 from caseworker.store.notify import CHANNEL, Change, read_payload
 from tests.db.test_services import new_request
 
@@ -50,6 +51,11 @@ def test_a_step_saved_names_its_case_and_who_acted(ctx: AppContext, caseworker: 
 
     steps.record_decision_to_assess(ctx, caseworker, case_id, True, date(2025, 2, 10))
     [decided] = received(listener)
+    with ctx.db.session() as s:  # a Core insert through the session: its rows name the case
+        s.execute(insert(AuditEvent), [{"at": decided.at, "actor_id": None, "action": "note", "entity": "case",
+                                        "case_id": case_id}])
+    [inserted] = received(listener)
+    assert inserted.cases == (case_id,)
     assert decided.cases == (case_id,)
     assert decided.at >= registered.at
 
@@ -65,7 +71,8 @@ def test_a_refused_step_sends_nothing(ctx: AppContext, caseworker: Actor, listen
 def test_a_rolled_back_write_sends_nothing(db: Database, listener: psycopg.Connection, caseworker: Actor) -> None:
     received(listener)  # the fixture's own staff row
     with pytest.raises(RuntimeError), db.session() as s:
-        s.execute(text("UPDATE staff SET display_name = 'Someone else'"))
+        s.add(School(name="Riverside Primary"))
+        s.flush()  # written, then undone
         raise RuntimeError("changed our mind")
     assert received(listener, wait=0.5) == []
 
@@ -74,8 +81,6 @@ def test_a_change_tied_to_no_case_asks_for_everything(db: Database, listener: ps
     with db.session() as s:
         s.execute(text("SELECT 1"))
     assert received(listener, wait=0.5) == []  # reading is not changing
-    from caseworker.store.models import School
-
     with db.session() as s:
         s.add(School(name="Riverside Primary"))
     [change] = received(listener)
@@ -83,7 +88,6 @@ def test_a_change_tied_to_no_case_asks_for_everything(db: Database, listener: ps
 
 
 def test_sqlite_installs_nothing(tmp_path: object) -> None:
-    from caseworker.store.models import School
     from caseworker.store.notify import PENDING
 
     db = open_database(f"sqlite:///{tmp_path}/personal.sqlite")
