@@ -48,6 +48,7 @@ class ContactBanner(QFrame):
         row.setContentsMargins(12, 6, 12, 6)
         row.addWidget(self.text, 1)
         row.addWidget(self.retry)
+        self.back_shown_ms = BACK_SHOWN_MS
         self._fade = QTimer(self)
         self._fade.setSingleShot(True)
         self._fade.timeout.connect(self.hide)
@@ -67,7 +68,7 @@ class ContactBanner(QFrame):
         self.setAccessibleDescription(BACK_WORDS)
         self.retry.hide()
         self.show()
-        self._fade.start(BACK_SHOWN_MS)
+        self._fade.start(self.back_shown_ms)
 
     def words(self) -> str:
         return self.text.text() if self.isVisible() else ""
