@@ -91,7 +91,7 @@ def waiting_for_decision(url: str, n: int) -> list[tuple[int, str]]:
             found = s.execute(select(Case.id, Staff.username).join(Staff, Staff.id == Case.caseworker_id)
                               .where(Case.received_on.is_not(None), Case.decision_to_assess.is_(None),
                                      Case.withdrawn_on.is_(None))
-                              .order_by(Case.received_on.desc()).limit(n * 4))
+                              .order_by(Case.received_on.desc()).limit(n * 40))
             return [(int(i), str(u)) for i, u in found]
     finally:
         db.dispose()
