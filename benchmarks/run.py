@@ -26,6 +26,7 @@ from benchmarks import (
     desktop,
     latency,
     letters,
+    live,
     load,
     measures,
     phase_transfers,
@@ -74,6 +75,7 @@ def main(argv: list[str] | None = None) -> int:
     rows += phase_transfers.phase_transfers_rows(datasets[0], fast)  # next September's cohort of 20,000 plans
     rows += caseload.caseload_rows(datasets[0], fast)  # the balancing proposal, large scale
     rows += desktop.desktop_rows(datasets[0], slow)  # the desktop, large scale only
+    rows += live.live_rows(fast)  # a change on one desktop shown on another, large demo in PostgreSQL
     rows += case_documents.case_documents_rows(datasets[0], slow)  # a case holding 1 GiB of documents
     rows += letters.letters_rows(datasets[0], slow)
     rows += chronology.chronology_rows(datasets[0], fast)  # one case's 200 events as the PDF evidence index

@@ -21,6 +21,8 @@ class DesktopContext(QObject):
     data_changed = Signal(int)  # a case id whose data changed (0: many cases, reload everything)
     actor_changed = Signal()
     viewing_changed = Signal()
+    # Someone on another desktop changed a case: (case id, their name, "HH:MM"), for a form open on it.
+    changed_elsewhere = Signal(int, str, str)
 
     def __init__(self, ctx: AppContext, actor: Actor, *, is_demo: bool = False,
                  runner: TaskRunner | None = None) -> None:

@@ -18,11 +18,14 @@ from PySide6.QtWidgets import (
 )
 
 from caseworker.errors import CaseworkerError
+from caseworker.store.notify import is_lost_contact
 from caseworker.views.letters_queue import QueuedLetter
 from caseworker.views.staff import StaffView, list_staff
+from ui.banner import ContactBanner, banner_over
 from ui.context import DesktopContext
 from ui.dialogs.new_request import NewRequestDialog
 from ui.help_dialogs import show_about, show_rules
+from ui.live import LiveUpdates
 from ui.panels.case_record import CaseRecordPanel
 from ui.panels.cases import CasesPanel
 from ui.panels.letters_queue import LettersQueuePanel
@@ -56,7 +59,8 @@ class MainWindow(QMainWindow):
         self.tabs.setAccessibleName("Open pages")
         self.tabs.tabCloseRequested.connect(self.close_tab)
         self.tabs.currentChanged.connect(self._update_actions)
-        self.setCentralWidget(self.tabs)
+        self.banner = ContactBanner(self)  # says when the team database cannot be reached
+        self.setCentralWidget(banner_over(self.banner, self.tabs))
 
         self.my_day = MyDayPanel(desktop, self)
         self.cases = CasesPanel(desktop, self)
@@ -80,6 +84,11 @@ class MainWindow(QMainWindow):
         desktop.actor_changed.connect(self._on_actor_changed)
         self._load_staff()
         self._update_actions()
+        self.live = LiveUpdates(desktop, self)  # others' changes, and lost contact (PostgreSQL only)
+        self.live.lost.connect(self.banner.show_lost)
+        self.live.back.connect(self.banner.show_back)
+        self.banner.try_now.connect(self.live.retry_now)
+        self.live.start()
 
     # --- building ----------------------------------------------------------------------------------
     def _build_toolbar(self) -> None:
@@ -324,6 +333,9 @@ class MainWindow(QMainWindow):
 
     # --- errors and layout -------------------------------------------------------------------------
     def show_error(self, exc: BaseException) -> None:
+        if is_lost_contact(exc):
+            self.live.lost_contact()  # the banner says so; the work is retried once back
+            return
         if isinstance(exc, CaseworkerError):
             QMessageBox.warning(self, "Caseworker", str(exc))
             return
@@ -346,6 +358,7 @@ class MainWindow(QMainWindow):
         settings.setValue("main_window/geometry", self.saveGeometry())
         settings.setValue("main_window/state", self.saveState())
         settings.setValue("main_window/tab", min(self.tabs.currentIndex(), 1))
+        self.live.stop()
         super().closeEvent(event)
 
 

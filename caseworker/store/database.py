@@ -8,6 +8,7 @@ migrations; start-up only reads the stored revision (a single-row query) and mig
 from __future__ import annotations
 
 import logging
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -27,11 +28,20 @@ from caseworker.store.location import (
     sqlite_url,
 )
 from caseworker.store.models import AppMeta
+from caseworker.store.notify import send_changes_on_commit
 
 log = logging.getLogger("caseworker")
 
-__all__ = ["Database", "DatabaseError", "data_dir", "default_database_url", "demo_database_url", "open_database",
-           "sqlite_url"]
+__all__ = [
+    "NETWORK_LIMITS",
+    "Database",
+    "DatabaseError",
+    "data_dir",
+    "default_database_url",
+    "demo_database_url",
+    "open_database",
+    "sqlite_url",
+]
 
 
 class DatabaseError(CaseworkerError):
@@ -128,7 +138,17 @@ def make_engine(url: str) -> Engine:
         engine = create_engine(url)
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
-    return create_engine(url, pool_pre_ping=True)
+    return create_engine(url, pool_pre_ping=True, pool_recycle=1800, connect_args=network_limits(parsed))
+
+
+# A server gone quiet (a network drop, a VPN down) is noticed in about half a minute, not the two hours of
+# the system's TCP defaults; a connection attempt gives up after ten seconds. The URL's own values win.
+NETWORK_LIMITS = {"connect_timeout": 10, "keepalives": 1, "keepalives_idle": 10, "keepalives_interval": 5,
+                  "keepalives_count": 3}
+
+
+def network_limits(parsed: URL) -> dict[str, Any]:
+    return {key: value for key, value in NETWORK_LIMITS.items() if key not in parsed.query}
 
 
 def backup_sqlite(path: Path, revision: str) -> Path:
@@ -156,6 +176,10 @@ class Database:
         self.url = normalise_url(url)
         self.engine = make_engine(self.url)
         self.sessions = sessionmaker(self.engine, expire_on_commit=False)
+        # Who sent a notification: a desktop skips its own (its windows announced the change already).
+        self.origin = uuid.uuid4().hex[:12]
+        if not self.is_sqlite:
+            send_changes_on_commit(self.sessions, self.origin)
 
     @property
     def is_sqlite(self) -> bool:

@@ -9,6 +9,7 @@ year-group offset (a child taught a year behind moves a year later).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING
@@ -86,9 +87,11 @@ def still_to_come(t: TransferFacts, today: date) -> bool:
     return t.done is None or t.transfer_date > today
 
 
-def plan_list_facts(session: Session, engine: DeadlineEngine, today: date) -> dict[int, PlanListFacts]:
-    """Every maintained plan's review and transfer by case id, in one bulk read and one run of the clocks."""
-    plans = plan_facts(session)
+def plan_list_facts(session: Session, engine: DeadlineEngine, today: date,
+                    case_ids: Sequence[int] | None = None) -> dict[int, PlanListFacts]:
+    """Every maintained plan's review and transfer by case id (or only those of ``case_ids``), in one bulk
+    read and one run of the clocks."""
+    plans = plan_facts(session, case_ids=case_ids)
     schedules = clocks_for(engine.rules, engine.calendar).schedule_all(plans, today)
     transfers = NextTransfers(engine.rules, today)
     shown: dict[int, PlanListFacts] = {}

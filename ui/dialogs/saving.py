@@ -13,16 +13,21 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from PySide6.QtGui import QCloseEvent
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QPushButton
+from PySide6.QtGui import QCloseEvent, QShowEvent
+from PySide6.QtWidgets import QBoxLayout, QDialog, QDialogButtonBox, QFormLayout, QLabel, QPushButton
 
 from caseworker.errors import CaseworkerError, ValidationError
+from caseworker.store.notify import is_lost_contact
 from ui.context import DesktopContext
 from ui.dialogs.fields import ProblemLabel
 from ui.tasks import Done, Failed
 
 if TYPE_CHECKING:
     from ui.dialogs.base import FieldRow
+
+
+LOST_CONTACT_WORDS = ("Not saved: the team database cannot be reached just now. What you typed is kept here: "
+                      "save again once the banner says Caseworker is back in contact.")
 
 
 def unexpected_words(exc: BaseException) -> str:
@@ -50,6 +55,8 @@ class SavingDialog(QDialog):
     general: ProblemLabel
     _busy: bool = False
     _ok_words: str = ""
+    _watching: bool = False
+    changed_note: QLabel | None = None  # "NAME changed this case at HH:MM…", once someone else has
 
     @property
     def saving(self) -> bool:
@@ -102,12 +109,52 @@ class SavingDialog(QDialog):
         """The service said no (or failed): say why, and keep what was typed."""
         from ui.dialogs.base import show_problems  # here: base's StepDialog is built on this module
 
-        if isinstance(exc, ValidationError):
+        if is_lost_contact(exc):
+            self.general.set_reasons([LOST_CONTACT_WORDS])
+        elif isinstance(exc, ValidationError):
             show_problems(self.rows, self.general, exc.problems)
         elif isinstance(exc, CaseworkerError):
             self.general.set_reasons([str(exc)])
         else:
             self.general.set_reasons([unexpected_words(exc)])
+
+    # --- someone else changed the case --------------------------------------------------------------
+    def watched_case(self) -> int | None:
+        """The case this form is about (its ``case_id``, or the case record it was opened from), if any."""
+        own = getattr(self, "case_id", None)
+        if callable(own):
+            own = own()
+        if isinstance(own, int):
+            return own
+        detail = getattr(self, "detail", None)
+        found = getattr(detail, "case_id", None)
+        return found if isinstance(found, int) else None
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if not self._watching:
+            self._watching = True
+            self.desktop.changed_elsewhere.connect(self.changed_elsewhere)
+
+    def changed_elsewhere(self, case_id: int, who: str, at: str) -> None:
+        """Another desktop saved a change to this form's case: say so before OK is pressed (the save's
+        version check refuses it either way; this saves the typing of a form that cannot be saved)."""
+        if case_id == 0 or case_id != self.watched_case():
+            return
+        words = f"{who} changed this case at {at}; saving will be refused — reopen to see their change."
+        if self.changed_note is None:
+            self.changed_note = QLabel(self)
+            self.changed_note.setWordWrap(True)
+            self.changed_note.setAccessibleName("Changed by someone else")
+            self.changed_note.setStyleSheet("background: #fff4e5; color: #7a4100; padding: 6px; "
+                                            "border: 1px solid #e0a030;")
+            layout = self.layout()
+            if isinstance(layout, QBoxLayout):
+                layout.insertWidget(0, self.changed_note)
+            elif isinstance(layout, QFormLayout):
+                layout.insertRow(0, self.changed_note)
+        self.changed_note.setText(words)
+        self.changed_note.show()
 
     # --- held open while saving --------------------------------------------------------------------
     def reject(self) -> None:
@@ -121,7 +168,7 @@ class SavingDialog(QDialog):
         super().closeEvent(event)
 
 
-__all__ = ["SavingDialog", "case_changed", "unexpected_words"]
+__all__ = ["LOST_CONTACT_WORDS", "SavingDialog", "case_changed", "unexpected_words"]
 
 
 class CaseTaskDialog(SavingDialog):

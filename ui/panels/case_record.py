@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 from caseworker.views.case_detail import CaseDetail, load_case_detail
 from caseworker.views.caseload import TeamCaseload, load_team_caseload
 from caseworker.views.plan_detail import PLAN_STEPS
+from ui.banner import plain_reason
 from ui.context import DesktopContext
 from ui.dialogs.child_edit import EditChildDialog
 from ui.dialogs.plan_steps import make_plan_dialog
@@ -199,7 +200,7 @@ class CaseRecordPanel(QWidget):
         self.documents_tab.refresh()
 
     def _load_failed(self, exc: BaseException) -> None:
-        self.message.setText(f"The case could not be loaded: {exc}")
+        self.message.setText(f"The case could not be loaded: {plain_reason(exc)}")
         self.message.setStyleSheet(f"color: {status_colour('overdue').name()};")
         self.message.show()
 

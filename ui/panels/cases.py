@@ -20,8 +20,8 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QEvent, QObject, Qt, Signal
-from PySide6.QtGui import QAction, QKeyEvent
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QKeyEvent, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -35,8 +35,9 @@ from PySide6.QtWidgets import (
 )
 
 from caseworker.context import AppContext
-from caseworker.views.case_list import CaseRow, load_case_rows
+from caseworker.views.case_list import CaseRow, load_case_rows, load_case_rows_for
 from caseworker.views.case_list_plans import review_soon_days
+from ui.banner import plain_reason
 from ui.context import DesktopContext
 from ui.dialogs.base import alive
 from ui.dialogs.reallocate import ReallocateDialog
@@ -199,6 +200,8 @@ class CasesPanel(ReloadingPanel):
         self._exporting = False
         self._choices: FilterChoices | None = None
         self._everything: list[CaseRow] = []
+        self._changed_rows: set[int] = set()  # cases changed since their rows were read
+        self._rows_loading = False
         self._opening_caseworker: str | None = self.own_cases_first()
         desktop.data_changed.connect(self._changed)
         desktop.actor_changed.connect(self._actor_changed)
@@ -233,7 +236,56 @@ class CasesPanel(ReloadingPanel):
 
     def _failed(self, exc: BaseException) -> None:
         self._finished()
-        self.count.setText(f"Could not load the cases: {exc}")
+        self.count.setText(f"Could not load the cases: {plain_reason(exc)}")
+
+    # --- a few cases changed -----------------------------------------------------------------------
+    def _changed(self, case_id: int = 0) -> None:
+        """A change to one case reloads that case's row only (the whole list is some 28,000 rows);
+        changes arriving together are gathered into one load."""
+        if case_id == 0 or not self._has_loaded or self._loading:
+            super()._changed(case_id)
+            return
+        self._changed_rows.add(case_id)
+        if self.isVisible():
+            self._start_rows()
+
+    def _start_rows(self) -> None:
+        if not self._rows_loading and self._changed_rows:
+            self._rows_loading = True
+            QTimer.singleShot(0, self._load_rows)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)  # a whole reload if one is owed, else the rows changed while hidden
+        if not self._loading:
+            self._start_rows()
+
+    def _load_rows(self) -> None:
+        ids, self._changed_rows = set(self._changed_rows), set()
+        ctx, today = self.desktop.ctx, self._today_box[0]
+        self.desktop.runner.run(lambda: load_case_rows_for(ctx, today, ids),
+                                lambda rows: self._rows_loaded(ids, rows), self._rows_failed, owner=self)
+
+    def _rows_loaded(self, ids: set[int], rows: list[CaseRow]) -> None:
+        self._rows_loading = False
+        if self._loading:
+            return  # a whole load is under way: it brings these rows too
+        fresh = {r.case_id: r for r in rows}
+        kept = [fresh.pop(r.case_id, r) for r in self._everything if r.case_id not in ids or r.case_id in fresh]
+        self._everything = kept + list(fresh.values())  # a new case goes in; one no longer on record goes
+        current, scrolled = self.table.current_case(), self.table.verticalScrollBar().value()
+        self.model.set_rows(self._everything)
+        self.table.select_case(current)
+        self.table.verticalScrollBar().setValue(scrolled)  # the reader's place stays where it was
+        self._show_count()
+        self.loaded.emit()
+        if self._changed_rows:
+            self._rows_loading = True
+            self._load_rows()
+
+    def _rows_failed(self, exc: BaseException) -> None:
+        self._rows_loading = False
+        self._changed_rows.clear()
+        self.count.setText(f"Could not load the cases: {plain_reason(exc)}")
 
     # --- filters -----------------------------------------------------------------------------------
     def _combo(self, name: str, everything: str) -> QComboBox:

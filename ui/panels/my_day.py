@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 
 from caseworker.reports.my_day import FOLLOW_UPS, PLAN_SECTIONS, REQUEST_SECTIONS, SECTION_ORDER
 from caseworker.vocabulary import full_date
+from ui.banner import plain_reason
 from ui.context import DesktopContext
 from ui.dialogs.base import alive
 from ui.dialogs.reallocate import ReallocateDialog
@@ -191,7 +192,7 @@ class MyDayPanel(ReloadingPanel):
 
     def _failed(self, exc: BaseException) -> None:
         self._finished()
-        self.empty.setText(f"<p>Could not load My day:</p><p>{html.escape(str(exc))}</p>")
+        self.empty.setText(f"<p>Could not load My day:</p><p>{html.escape(plain_reason(exc))}</p>")
         self.empty.show()
 
     def _show_heading(self, total: int | None = None) -> None:
