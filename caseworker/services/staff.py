@@ -24,6 +24,7 @@ from caseworker.services.casefile import writing
 from caseworker.services.staff_fields import FIELDS, LABELS, column, read_fields
 from caseworker.store.audit import audit, changes
 from caseworker.store.models import Case, Staff
+from caseworker.store.team_roles import sync_login
 
 # What a team lead may change, and only for people in their own team.
 LEAD_FIELDS = frozenset({"fte"})
@@ -192,16 +193,16 @@ def _keep_an_admin(s: Session, staff: Staff, role: str, active: bool) -> None:
                                              "else an admin first, or nobody could manage the staff list"))
 
 
-def _after_staff_change(session: Session, staff: Staff) -> None:
-    """Where the database's own roles follow the staff record (issue 14, item 3).
+def _after_staff_change(session: Session, staff: Staff, renamed_from: str | None = None) -> None:
+    """The database's own roles follow the staff record, in the same transaction as the change: the
+    person's PostgreSQL login joins the group of their role (none when inactive). A renamed person's old
+    login leaves every group. Nothing happens on SQLite or where ``db init-team`` never ran."""
+    conn = session.connection()
+    if renamed_from is not None and renamed_from != staff.username:
+        sync_login(conn, renamed_from, staff.role, False)
+    sync_login(conn, staff.username, staff.role, staff.active)
 
-    The lead wires here ``caseworker.store.team_roles.sync_login(connection, staff.username, staff.role,
-    staff.active)`` so the person's PostgreSQL login joins the group role of their role, in the same
-    transaction as the change. Called after every add, change, deactivation and import row.
-    """
 
-
-# --- changes ----------------------------------------------------------------------------------------
 def add_in(s: Session, actor: Actor, values: dict[str, Any], action: str = "staff.add") -> Staff:
     """Add a person from read fields (staff_fields.read_fields) in an open session."""
     problems = [Problem(f, f"give the person's {LABELS[f]}") for f in ("username", "display_name")
@@ -240,7 +241,7 @@ def change_in(s: Session, actor: Actor, rights: StaffRights, staff: Staff, value
     old, new = changes(before, snapshot(staff))
     audit(s, actor_id=actor.id, action=action, entity="staff", entity_id=staff.id,
           before={"username": before["username"], **old}, after=new)
-    _after_staff_change(s, staff)
+    _after_staff_change(s, staff, renamed_from=before["username"])
     return True
 
 
