@@ -11,20 +11,21 @@ import pytest
 from sqlalchemy import select
 
 from caseworker.context import AppContext
-from caseworker.errors import PermissionDenied, ValidationError
+from caseworker.errors import PermissionDenied
 from caseworker.services import plan_cease, plan_transfers, plans
 from caseworker.services.actor import Actor
 from caseworker.services.plan_corrections import CORRECT_PLAN_DATE, correct_plan_date
 from caseworker.statutory.corrections import day
 from caseworker.statutory.plans import plan_schedule
-from caseworker.store.models import AuditEvent, LetterRecord, School
+from caseworker.store.models import AuditEvent, LetterRecord
 from caseworker.store.plan_models import PhaseTransfer, PlanAmendment, PlanCease, PlanReview
 from caseworker.store.plan_reads import plan_of_case
 from caseworker.views.chronology import chronology
 from caseworker.views.letter_flags import LONDON
 from caseworker.views.letter_log import letter_log
 from tests.db.test_letters_law import on, world  # noqa: F401  (a fixture)
-from tests.db.test_plan_letters import REASONS, make, planned  # noqa: F401  (a fixture)
+from tests.db.test_plan_letters import REASONS, academy_id, make, planned  # noqa: F401  (a fixture)
+from tests.db.test_plan_services import refused
 
 
 def row_id(ctx: AppContext, model: Any, cid: int) -> int:
@@ -44,14 +45,6 @@ def corrected_on(ctx: AppContext) -> str:
                        .order_by(AuditEvent.id.desc())).first()
     assert at is not None
     return day((at if at.tzinfo else at.replace(tzinfo=UTC)).astimezone(LONDON).date())
-
-
-def refused(call: Any, field: str) -> str:
-    with pytest.raises(ValidationError) as caught:
-        call()
-    reasons = caught.value.for_field(field)
-    assert reasons, caught.value.problems
-    return reasons[0]
 
 
 def decided(ctx: AppContext, caseworker: Actor, cid: int) -> int:
@@ -149,12 +142,7 @@ def test_each_plan_date_is_corrected_and_its_letters_flagged(
 
 
 def test_a_consultation_letter_is_flagged_when_the_move_or_the_setting_changes(
-        ctx: AppContext, caseworker: Actor, world: dict[str, int], planned: int) -> None:  # noqa: F811
-    with ctx.db.session() as s:
-        academy = School(name="Wye Valley Academy", kind="academy", address="Ross Road\nHereford", postcode="HR2 7AA")
-        s.add(academy)
-        s.flush()
-        academy_id = academy.id
+        ctx: AppContext, caseworker: Actor, world: dict[str, int], planned: int, academy_id: int) -> None:  # noqa: F811
     on(ctx, date(2026, 10, 5))
     plan_transfers.record_transfer(ctx, caseworker, planned, "school", date(2027, 9, 1))
     plan_transfers.record_transfer_consultation(ctx, caseworker, planned, academy_id, date(2026, 10, 5))

@@ -76,6 +76,16 @@ def planned(ctx: AppContext, caseworker: Actor, world: dict[str, int]) -> int:  
     return cid
 
 
+@pytest.fixture
+def academy_id(ctx: AppContext) -> int:
+    """The secondary a phase transfer consults: Wye Valley Academy, in the council's schools list."""
+    with ctx.db.session() as s:
+        school = School(name="Wye Valley Academy", kind="academy", address="Ross Road\nHereford", postcode="HR2 7AA")
+        s.add(school)
+        s.flush()
+        return int(school.id)
+
+
 def test_the_plan_letters_are_offered_for_a_plan_in_place_and_not_for_a_request(
         ctx: AppContext, caseworker: Actor, world: dict[str, int], planned: int) -> None:  # noqa: F811
     request = new_case(ctx, caseworker, world, "EHC-R", date(2025, 5, 1))
@@ -247,12 +257,7 @@ def test_a_review_deciding_to_cease_is_told_in_the_cease_letter(ctx: AppContext,
 
 
 def test_the_phase_transfer_consultation_goes_to_the_setting_consulted(
-        ctx: AppContext, caseworker: Actor, world: dict[str, int], planned: int) -> None:  # noqa: F811
-    with ctx.db.session() as s:
-        academy = School(name="Wye Valley Academy", kind="academy", address="Ross Road\nHereford", postcode="HR2 7AA")
-        s.add(academy)
-        s.flush()
-        academy_id = academy.id
+        ctx: AppContext, caseworker: Actor, world: dict[str, int], planned: int, academy_id: int) -> None:  # noqa: F811
     on(ctx, date(2026, 10, 5))
     plan_transfers.record_transfer(ctx, caseworker, planned, "school", date(2027, 9, 1))
     with pytest.raises(LetterError, match="no setting is recorded as consulted"):

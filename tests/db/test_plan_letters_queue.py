@@ -10,11 +10,10 @@ from datetime import date
 from caseworker.context import AppContext
 from caseworker.services import plan_cease, plan_transfers, plans
 from caseworker.services.actor import Actor
-from caseworker.store.models import School
 from caseworker.views.letters_queue import QueuedLetter, letters_to_send
 from caseworker.views.letters_queue_plans import ISSUE_FINAL, RECORD_CONSULTED, RECORD_DECISION
 from tests.db.test_letters_law import on, world  # noqa: F401  (a fixture)
-from tests.db.test_plan_letters import make, planned  # noqa: F401  (a fixture)
+from tests.db.test_plan_letters import academy_id, make, planned  # noqa: F401  (a fixture)
 
 
 def plan_items(ctx: AppContext, cid: int) -> list[QueuedLetter]:
@@ -87,12 +86,7 @@ def test_a_decision_to_cease_is_listed_to_be_written_on_the_case(
 
 
 def test_a_transfer_lists_the_consultation_to_the_setting_consulted(
-        ctx: AppContext, caseworker: Actor, world: dict[str, int], planned: int) -> None:  # noqa: F811
-    with ctx.db.session() as s:
-        academy = School(name="Wye Valley Academy", kind="academy", address="Ross Road\nHereford", postcode="HR2 7AA")
-        s.add(academy)
-        s.flush()
-        academy_id = academy.id
+        ctx: AppContext, caseworker: Actor, world: dict[str, int], planned: int, academy_id: int) -> None:  # noqa: F811
     on(ctx, date(2026, 6, 1))
     plan_transfers.record_transfer(ctx, caseworker, planned, "school", date(2027, 9, 1))
     assert plan_items(ctx, planned) == []  # 14 Feb 2027 is more than 20 weeks away

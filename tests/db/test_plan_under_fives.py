@@ -17,30 +17,18 @@ from caseworker.letters.settings import load_council_settings, read_settings_fil
 from caseworker.letters.settings_file import settings_document, settings_toml
 from caseworker.services import council_settings as cs
 from caseworker.services.actor import Actor
-from caseworker.services.letters import COUNCIL_ENV
 from caseworker.store.models import Case
 from caseworker.store.records import CaseRecord
 from caseworker.store.writer import write_cases
 from caseworker.views.plan_detail import load_plan_detail
-from tests.db.conftest import add_staff
+from tests.db.test_council_settings import admin, no_settings_file  # noqa: F401  (fixtures)
 from ui.panels._plan_rows import overdue_count, under_fives_line
 
 SAMPLE = load_council_settings()
 TODAY = date(2025, 6, 2)
 
 
-@pytest.fixture
-def admin(ctx: AppContext) -> Actor:
-    return add_staff(ctx.db, "itadmin", "admin")
-
-
-@pytest.fixture(autouse=True)
-def no_settings_file(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    monkeypatch.delenv(COUNCIL_ENV, raising=False)
-    monkeypatch.setenv("CASEWORKER_DATA_DIR", str(tmp_path / "data"))
-
-
-def save_months(ctx: AppContext, admin: Actor, months: Any) -> int:
+def save_months(ctx: AppContext, admin: Actor, months: Any) -> int:  # noqa: F811
     document = settings_document(SAMPLE) | {"plans": {"under_fives_review_months": months}}
     return cs.save_council(ctx, admin, document, dict(SAMPLE.blocks), SAMPLE.logo,
                            expected_version=cs.stored_version(ctx))
@@ -59,7 +47,7 @@ def young_plan(ctx: AppContext) -> Any:
 
 
 @pytest.mark.parametrize("given", [0, 13, "six", True, 4.5])
-def test_an_interval_that_will_not_do_is_refused_by_name(ctx: AppContext, admin: Actor, given: Any) -> None:
+def test_an_interval_that_will_not_do_is_refused_by_name(ctx: AppContext, admin: Actor, given: Any) -> None:  # noqa: F811
     with pytest.raises(ValidationError) as caught:
         save_months(ctx, admin, given)
     [reason] = caught.value.for_field("plans.under_fives_review_months")
@@ -68,7 +56,7 @@ def test_an_interval_that_will_not_do_is_refused_by_name(ctx: AppContext, admin:
 
 
 def test_the_interval_is_stored_with_the_settings_and_moves_a_young_child_s_review(ctx: AppContext,
-                                                                                  admin: Actor) -> None:
+                                                                                  admin: Actor) -> None:  # noqa: F811
     assert young_plan(ctx).under_fives.due == date(2025, 9, 3)  # within the table's 6 months
     save_months(ctx, admin, "3")  # as typed in the dialog
     assert cs.under_fives_months(ctx) == 3 and cs.load_council(ctx).settings.under_fives_review_months == 3
@@ -107,7 +95,7 @@ def write(path: Path, text: str) -> Path:
     return path
 
 
-def test_an_export_imports_back_byte_for_byte(ctx: AppContext, admin: Actor, tmp_path: Path) -> None:
+def test_an_export_imports_back_byte_for_byte(ctx: AppContext, admin: Actor, tmp_path: Path) -> None:  # noqa: F811
     """The services `caseworker settings export|import` run (the command itself: tests/e2e/test_cli_settings.py)."""
     save_months(ctx, admin, 5)
     first, second = tmp_path / "first" / "council.toml", tmp_path / "second" / "council.toml"

@@ -9,7 +9,6 @@ from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -18,7 +17,6 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QMainWindow,
-    QMenu,
     QMessageBox,
     QPushButton,
     QTableWidget,
@@ -40,7 +38,7 @@ from caseworker.services.staff_import import StaffImportFailed, StaffImportRepor
 from ui.context import DesktopContext
 from ui.dialogs.saving import unexpected_words
 from ui.dialogs.staff_edit import StaffEditDialog
-from ui.panels.team_tab import HasTabs
+from ui.panels.team_tab import HasTabs, attach_lead_tab
 
 TITLE = "Staff"
 COLUMNS = ("Name", "Username", "Role", "Team", "FTE", "Start date", "Cases held", "State")
@@ -237,29 +235,5 @@ def attach_staff_tab(window: HasTabs) -> StaffPanel:
     """The page as a fixed tab for team leads and admins, and View > Staff (Ctrl+6)."""
     assert isinstance(window, QMainWindow)
     panel = StaffPanel(window.desktop, window)
-    show = QAction("St&aff", window, shortcut=QKeySequence("Ctrl+6"))
-    show.setObjectName("show_staff")
-    show.triggered.connect(lambda: window.tabs.setCurrentWidget(panel) if window.tabs.indexOf(panel) >= 0 else None)
-    for action in window.menuBar().actions():
-        menu = action.menu()
-        if action.text() == "&View" and isinstance(menu, QMenu):
-            menu.addAction(show)
-
-    def place() -> None:
-        lead = window.desktop.can_view_team
-        index = window.tabs.indexOf(panel)
-        show.setVisible(lead)
-        if lead and index < 0:
-            bar = window.tabs.tabBar()
-            at = next((i for i in range(window.tabs.count())
-                       if bar.tabButton(i, bar.ButtonPosition.RightSide) is not None), window.tabs.count())
-            index = window.tabs.insertTab(at, panel, TITLE)
-            bar.setTabButton(index, bar.ButtonPosition.RightSide, None)
-            panel.refresh()
-        elif not lead and index >= 0:
-            window.tabs.removeTab(index)
-
-    window.desktop.actor_changed.connect(place)
-    place()
-    panel.show_action = show  # type: ignore[attr-defined]
+    attach_lead_tab(window, panel, title=TITLE, menu_text="St&aff", shortcut="Ctrl+6", name="show_staff")
     return panel

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Protocol
 
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QMainWindow, QMenu, QTabWidget
+from PySide6.QtWidgets import QMainWindow, QMenu, QTabWidget, QWidget
 
 from ui.context import DesktopContext
 from ui.panels.team import TeamPanel
@@ -25,8 +25,17 @@ def attach_team_tab(window: HasTabs) -> TeamPanel:
     assert isinstance(window, QMainWindow)
     panel = TeamPanel(window.desktop, window)
     panel.open_case.connect(window.open_case)
-    show = QAction("&Team", window, shortcut=QKeySequence("Ctrl+4"))
-    show.setObjectName("show_team")
+    attach_lead_tab(window, panel, title=TITLE, menu_text="&Team", shortcut="Ctrl+4", name="show_team")
+    return panel
+
+
+def attach_lead_tab(window: HasTabs, panel: QWidget, *, title: str, menu_text: str, shortcut: str,
+                    name: str) -> QAction:
+    """Show `panel` as a fixed tab to team leads and admins only, re-placed whenever the actor changes,
+    with a View menu entry that goes to it. The panel must have `refresh()`."""
+    assert isinstance(window, QMainWindow)
+    show = QAction(menu_text, window, shortcut=QKeySequence(shortcut))
+    show.setObjectName(name)
     show.triggered.connect(lambda: window.tabs.setCurrentWidget(panel) if window.tabs.indexOf(panel) >= 0 else None)
     for action in window.menuBar().actions():
         menu = action.menu()
@@ -42,13 +51,13 @@ def attach_team_tab(window: HasTabs) -> TeamPanel:
             bar = window.tabs.tabBar()
             at = next((i for i in range(window.tabs.count())
                        if bar.tabButton(i, bar.ButtonPosition.RightSide) is not None), window.tabs.count())
-            index = window.tabs.insertTab(at, panel, TITLE)
+            index = window.tabs.insertTab(at, panel, title)
             bar.setTabButton(index, bar.ButtonPosition.RightSide, None)
-            panel.refresh()
+            panel.refresh()  # type: ignore[attr-defined]
         elif not lead and index >= 0:
             window.tabs.removeTab(index)
 
     window.desktop.actor_changed.connect(place)
     place()
     panel.show_action = show  # type: ignore[attr-defined]
-    return panel
+    return show
