@@ -20,11 +20,16 @@ from caseworker.reports.my_day import (
     MyDay,
     WorkItem,
 )
-from caseworker.statutory.plans import DUE_SOON, OVERDUE, AmendmentClock, PlanSchedule
+from caseworker.statutory.plans import DUE_SOON, OVERDUE, AmendmentClock, PhaseTransfer, PlanSchedule
 from caseworker.vocabulary import short_date, step_task
 
 AMENDMENT_WINDOW_DAYS = 7
 TRANSFER_WINDOW_DAYS = 28
+# How long before the amended plan is due a move with steps still to take is at risk (docs/law.md#transfer-risk):
+# a setting consulted has 15 days to reply and the family 15 days on the proposed amendments, so a move with
+# no setting consulted 8 weeks ahead, or no reply 6 weeks ahead, cannot be done calmly in the time left.
+TRANSFER_UNCONSULTED_DAYS = 56
+TRANSFER_AWAITING_REPLY_DAYS = 42
 CEASE_DECIDED = "decided"  # the decision notified; the plan is kept until the appeal window closes
 
 TRANSFER_WHAT = {"school": "Name the next school", "post16": "Name the post-16 setting",
@@ -78,9 +83,23 @@ def _amendment(s: PlanSchedule, today: date, out: MyDay) -> None:
                                               a.work_by, today, note))
 
 
+def transfer_at_risk(t: PhaseTransfer, today: date) -> bool:
+    """Not done, and less time left than the steps still to take need: 4 weeks once the next setting has
+    replied, 6 while its reply is awaited, 8 while no setting has been consulted."""
+    if t.done is not None:
+        return False
+    if t.setting_replied is not None:
+        window = TRANSFER_WINDOW_DAYS
+    elif t.consultation_sent is not None:
+        window = TRANSFER_AWAITING_REPLY_DAYS
+    else:
+        window = TRANSFER_UNCONSULTED_DAYS
+    return (t.due - today).days <= window
+
+
 def _transfer(s: PlanSchedule, today: date, out: MyDay) -> None:
     t = s.transfer
-    if t is None or t.done is not None or (t.due - today).days > TRANSFER_WINDOW_DAYS:
+    if t is None or not transfer_at_risk(t, today):
         return
     said = f"moves {short_date(t.transfer_date)}"
     if t.setting_replied is not None:
