@@ -64,6 +64,7 @@ PLAN_STEPS = (REVIEW_MEETING, REVIEW_DECISION, AMENDMENT_NOTICE, AMENDED_PLAN, R
 # year group a child may be taught.
 CEASE_REASON_WORDS: dict[int, str] = dict(codes.CEASE_REASONS)
 YEAR_GROUP_OFFSETS: tuple[int, ...] = tuple(codes.YEAR_GROUP_OFFSETS)
+DAYS_IN_A_YEAR = 366  # a first review later than this past its due day means a review is missing before it
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,6 +73,10 @@ class ReviewHeld:
 
     review: ReviewFacts
     judged: Milestone  # due: the end of its 12 months; done: the day notified; met or met_late
+    # The first review on record, notified more than a year after the 12 months from the plan's issue: the
+    # reviews in between are most likely missing from the record (a tracker import brings only the last
+    # review), so its lateness is not stated as a fact.
+    earlier_not_on_record: bool = False
 
     @property
     def days_late(self) -> int:
@@ -208,7 +213,10 @@ def plan_detail_of(ctx: AppContext, case: Case, plan: CasePlan | None, today: da
 def _held(clocks: PlanClocks, facts: PlanFacts) -> tuple[ReviewHeld, ...]:
     """Each notified review beside its judgement (both oldest first, by the day notified)."""
     notified = sorted((r for r in facts.reviews if r.notified is not None), key=lambda r: r.notified or date.min)
-    return tuple(ReviewHeld(r, m) for r, m in zip(notified, clocks.reviews_held(facts), strict=True))
+    held = [ReviewHeld(r, m) for r, m in zip(notified, clocks.reviews_held(facts), strict=True)]
+    if held and held[0].days_late > DAYS_IN_A_YEAR:
+        held[0] = ReviewHeld(held[0].review, held[0].judged, earlier_not_on_record=True)
+    return tuple(held)
 
 
 def _amendments(clocks: PlanClocks, facts: PlanFacts, today: date) -> tuple[AmendmentClock, ...]:

@@ -245,8 +245,13 @@ def _held_row(h: ReviewHeld, law: str) -> PlanRow:
     assert r.notified is not None
     meeting = f"Meeting {short_date(r.meeting)}; " if r.meeting else ""
     decision = DECISION_WORDS.get(r.decision or "", r.decision or "a decision")
+    details = f"{meeting}decided to {decision}, notified {short_date(r.notified)}"
+    if h.earlier_not_on_record:
+        # Not judged: the reviews before it are most likely held elsewhere (an imported tracker).
+        return PlanRow("Annual review", None, None, r.notified, "closed", "First review on record",
+                       f"{details}. Earlier reviews are not on record, so its timeliness is not judged", law)
     return PlanRow("Annual review", m.due, m.work_by, r.notified, m.status, done_words(m.status, m.due, r.notified),
-                   f"{meeting}decided to {decision}, notified {short_date(r.notified)}", law)
+                   details, law)
 
 
 def _step_row(m: Milestone, today: date, law: str) -> PlanRow:
