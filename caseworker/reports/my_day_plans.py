@@ -24,12 +24,12 @@ from caseworker.statutory.plans import DUE_SOON, OVERDUE, AmendmentClock, PhaseT
 from caseworker.vocabulary import short_date, step_task
 
 AMENDMENT_WINDOW_DAYS = 7
-TRANSFER_WINDOW_DAYS = 28
-# How long before the amended plan is due a move with steps still to take is at risk (docs/law.md#transfer-risk):
-# a setting consulted has 15 days to reply and the family 15 days on the proposed amendments, so a move with
-# no setting consulted 8 weeks ahead, or no reply 6 weeks ahead, cannot be done calmly in the time left.
-TRANSFER_UNCONSULTED_DAYS = 56
-TRANSFER_AWAITING_REPLY_DAYS = 42
+TRANSFER_WINDOW_DAYS = 42
+# How long before the amended plan is due a move with steps still to take is at risk (docs/law.md#transfer-risk).
+# What is left takes at least: the setting's 15 days to reply, a review (invitations 2 weeks ahead of the
+# meeting), the notice of proposed amendments and the family's 15 days, then the final amended plan.
+TRANSFER_UNCONSULTED_DAYS = 84
+TRANSFER_AWAITING_REPLY_DAYS = 56
 CEASE_DECIDED = "decided"  # the decision notified; the plan is kept until the appeal window closes
 
 TRANSFER_WHAT = {"school": "Name the next school", "post16": "Name the post-16 setting",
@@ -84,8 +84,8 @@ def _amendment(s: PlanSchedule, today: date, out: MyDay) -> None:
 
 
 def transfer_at_risk(t: PhaseTransfer, today: date) -> bool:
-    """Not done, and less time left than the steps still to take need: 4 weeks once the next setting has
-    replied, 6 while its reply is awaited, 8 while no setting has been consulted."""
+    """Not done, and less time left than the steps still to take need: 6 weeks once the next setting has
+    replied, 8 while its reply is awaited, 12 while no setting has been consulted."""
     if t.done is not None:
         return False
     if t.setting_replied is not None:

@@ -115,8 +115,8 @@ def test_a_review_meeting_booked_ahead_is_not_called_held(db: Database) -> None:
 
 def test_a_transfer_is_at_risk_earlier_the_more_steps_it_has_left(db: Database) -> None:
     """The amended plan for a move on 1 September 2026 is due by 14 February 2026. With no setting consulted
-    it is at risk from 8 weeks before (20 Dec 2025), awaiting the setting's reply from 6 weeks (3 Jan 2026),
-    and once the setting has replied from 4 weeks (17 Jan 2026); a transfer done is never at risk."""
+    it is at risk from 12 weeks before (22 Nov 2025), awaiting the setting's reply from 8 weeks (20 Dec
+    2025), and once the setting has replied from 6 weeks (3 Jan 2026); a transfer done is never at risk."""
     add_staff(db, "jsmith", "caseworker")
     issued = date(2025, 6, 2)
     stages = {"EHC-0001": {}, "EHC-0002": {"consultation_sent_on": date(2025, 11, 3)},
@@ -132,9 +132,9 @@ def test_a_transfer_is_at_risk_earlier_the_more_steps_it_has_left(db: Database) 
         app = AppContext(db=db, clock=fixed_clock(on))
         return [i.reference for i in load_my_day(app, on, "jsmith").sections[TRANSFERS_AT_RISK]]
 
-    assert at_risk(date(2025, 12, 19)) == []
-    assert at_risk(date(2025, 12, 20)) == ["EHC-0001"]
-    assert at_risk(date(2026, 1, 2)) == ["EHC-0001"]
-    assert sorted(at_risk(date(2026, 1, 3))) == ["EHC-0001", "EHC-0002"]
-    assert sorted(at_risk(date(2026, 1, 16))) == ["EHC-0001", "EHC-0002"]
-    assert sorted(at_risk(date(2026, 1, 17))) == ["EHC-0001", "EHC-0002", "EHC-0003"]
+    assert at_risk(date(2025, 11, 21)) == []
+    assert at_risk(date(2025, 11, 22)) == ["EHC-0001"]
+    assert at_risk(date(2025, 12, 19)) == ["EHC-0001"]
+    assert sorted(at_risk(date(2025, 12, 20))) == ["EHC-0001", "EHC-0002"]
+    assert sorted(at_risk(date(2026, 1, 2))) == ["EHC-0001", "EHC-0002"]
+    assert sorted(at_risk(date(2026, 1, 3))) == ["EHC-0001", "EHC-0002", "EHC-0003"]

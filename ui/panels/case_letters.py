@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QPushButton,
+    QSizePolicy,
     QSplitter,
     QVBoxLayout,
     QWidget,
@@ -175,6 +176,9 @@ class CaseLettersPanel(QWidget):
         self.no_family.add_contact_requested.connect(self.add_contact_requested)
         self.add_contact_button = self.no_family.button
         column.addWidget(self.no_family)
+        # The form and the made-letter bar keep their height; the log gives way when the bar appears.
+        for fixed in (self.form, self.made_bar):
+            fixed.setSizePolicy(fixed.sizePolicy().horizontalPolicy(), QSizePolicy.Policy.Fixed)
         column.addWidget(self.form)
         column.addWidget(self.made_bar)
         column.addWidget(self.log_heading)
