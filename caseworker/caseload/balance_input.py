@@ -18,6 +18,7 @@ from caseworker.caseload.balance import Item, Person
 from caseworker.caseload.capacity import Absence
 from caseworker.caseload.settings import CaseloadSettings
 from caseworker.caseload.weights import kept_by_lead
+from caseworker.vocabulary import short_date
 
 NOT_DUE_WORDS = "short absence: nothing due before"
 
@@ -83,7 +84,7 @@ def _protection(case: CaseFacts, absence: Absence | None) -> str | None:
         return case.protected
     if case.next_due is not None and case.next_due <= absence.ends:
         return None  # due while they are away: someone at work must do it
-    return f"{NOT_DUE_WORDS} {back_on(absence):%d %b %Y}, when they are back"
+    return f"{NOT_DUE_WORDS} {short_date(back_on(absence))}, when they are back"
 
 
 def balance_input(people: Sequence[PersonFacts], cases: Sequence[CaseFacts],

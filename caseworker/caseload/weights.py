@@ -28,7 +28,7 @@ from caseworker.statutory.engine import (
     RequestDeadlines,
 )
 from caseworker.statutory.plans import DUE_SOON, OVERDUE, PlanSchedule
-from caseworker.vocabulary import step_phrase
+from caseworker.vocabulary import short_date, step_phrase
 
 PINNED_WORDS = "pinned by the team lead"
 MOVED_WORDS = "reallocated on"
@@ -81,8 +81,8 @@ def due_work(deadlines: RequestDeadlines, today: date, within_days: int) -> str 
         return None
     due, what = soonest
     if due < today:
-        return f"{what} overdue since {due:%d %b %Y}"
-    return f"{what} due {due:%d %b %Y}"
+        return f"{what} overdue since {short_date(due)}"
+    return f"{what} due {short_date(due)}"
 
 
 def protection(deadlines: RequestDeadlines | None, today: date, settings: CaseloadSettings, *,
@@ -94,7 +94,7 @@ def protection(deadlines: RequestDeadlines | None, today: date, settings: Caselo
     if pinned:
         return PINNED_WORDS
     if moved_on is not None and (today - moved_on).days < settings.protect_moved_within_days:
-        return f"{MOVED_WORDS} {moved_on:%d %b %Y}"
+        return f"{MOVED_WORDS} {short_date(moved_on)}"
     if deadlines is not None:
         return due_work(deadlines, today, settings.protect_due_within_days)
     return None

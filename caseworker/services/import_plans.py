@@ -28,6 +28,7 @@ from caseworker.store.models import Case
 from caseworker.store.plan_models import PhaseTransfer, PlanAmendment, PlanCease, PlanReview
 from caseworker.store.records import PlanRecord
 from caseworker.store.writer import bulk_insert, chunks
+from caseworker.vocabulary import short_date
 
 CEASE = "cease"
 
@@ -142,8 +143,8 @@ class PlanColumns:
             match = max(amendments, key=lambda a: (a.values["notice_sent_on"], a.id), default=None)
         if match is not None and plan.amended_plan_issued is not None and match.values["not_amended_on"] is not None:
             self.warnings.append(f"row {number}, column amended_plan_issued: the amendment proposed on "
-                                 f"{match.values['notice_sent_on']:%d %b %Y} is recorded as not made, so the amended "
-                                 "plan's date was not imported; correct it on the case")
+                                 f"{short_date(match.values['notice_sent_on'])} is recorded as not made, so the "
+                                 "amended plan's date was not imported; correct it on the case")
             return
         self._set(PlanAmendment, cid, match, {"notice_sent_on": notice, "final_issued_on": plan.amended_plan_issued},
                   amendments)

@@ -30,6 +30,7 @@ from caseworker.store.codes import YEAR_GROUP_OFFSETS
 from caseworker.store.models import Case, Child
 from caseworker.store.plan_models import PlanAmendment, PlanCease, PlanReview
 from caseworker.store.plan_reads import plan_of_case
+from caseworker.vocabulary import short_date
 
 # The family have at least 15 days, beginning with the day the notice is served, to comment (reg 22(2)(c)).
 COMMENT_DAYS = 15
@@ -40,7 +41,7 @@ LONGEST_SERVICE = timedelta(days=7)
 
 
 def day(d: date) -> str:
-    return d.strftime("%d %b %Y").lstrip("0")
+    return short_date(d)
 
 
 @dataclass(slots=True)

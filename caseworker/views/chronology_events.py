@@ -6,6 +6,8 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
+from caseworker.vocabulary import short_date
+
 LONDON = ZoneInfo("Europe/London")
 KINDS = {"step": "Steps", "correction": "Corrections", "advice": "Advice", "exception": "Exceptions",
          "allocation": "Allocations", "consultation": "Consultations", "letter": "Letters", "note": "Notes",
@@ -25,7 +27,7 @@ class ChronologyEvent:
 
     @property
     def when(self) -> str:
-        shown = self.on.strftime("%d %b %Y").lstrip("0")
+        shown = short_date(self.on)
         return f"{shown} {self.at.astimezone(LONDON):%H:%M}" if self.at is not None else shown
 
 
@@ -35,7 +37,7 @@ def utc(at: datetime) -> datetime:
 
 
 def day(d: date | None) -> str:
-    return d.strftime("%d %b %Y").lstrip("0") if d is not None else ""
+    return short_date(d)
 
 
 def dated(on: date, kind: str, what: str, who: str, details: str, source: str, rank: int = 50) -> ChronologyEvent:

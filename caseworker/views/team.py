@@ -18,6 +18,7 @@ from caseworker.caseload import Absence, Move, Proposal, fraction_or_none, utili
 from caseworker.errors import Problem, ValidationError
 from caseworker.services.caseload import PlannedMove
 from caseworker.views.caseload import TeamCaseload
+from caseworker.vocabulary import day_month, short_date
 
 
 def cover_plan(team: TeamCaseload, absent: str, colleagues: Sequence[str]) -> list[PlannedMove]:
@@ -43,10 +44,10 @@ def cover_plan(team: TeamCaseload, absent: str, colleagues: Sequence[str]) -> li
 
 
 def _cover_reason(name: str, absence: Absence, what: str, due: date | None, today: date) -> str:
-    when = "" if due is None else (f"{what} overdue since {due:%d %b %Y}" if due < today
-                                   else f"{what} due {due:%d %b %Y}")
+    when = "" if due is None else (f"{what} overdue since {short_date(due)}" if due < today
+                                   else f"{what} due {short_date(due)}")
     kind = absence.reason.strip().lower() or "absence"
-    return f"Cover for {name} ({kind}, {absence.starts:%d %b} to {absence.ends:%d %b %Y}): {when}"
+    return f"Cover for {name} ({kind}, {day_month(absence.starts)} to {short_date(absence.ends)}): {when}"
 
 
 def proposal_moves(moves: Sequence[Move]) -> list[PlannedMove]:

@@ -91,7 +91,7 @@ def test_a_short_absence_hands_on_only_the_cases_due_before_return() -> None:
     assert {m.rule.split(";")[0] for m in off_sick} == {RULE_SHORT}
     assert p.load_after["sick"] == 279  # the plans stay with them: nothing on them falls due
     kept = next(i for i in items if i.reference == "EHC-00000")
-    assert kept.protected == "short absence: nothing due before 05 Mar 2025, when they are back"
+    assert kept.protected == "short absence: nothing due before 5 Mar 2025, when they are back"
 
 
 def test_a_long_absence_offers_the_whole_caseload() -> None:

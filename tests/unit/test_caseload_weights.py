@@ -101,13 +101,13 @@ def test_advice_due_soon_protects_the_case() -> None:
     received = TODAY - timedelta(days=60)
     facts = request(received, decision_to_assess=True, decision_to_assess_on=received + timedelta(days=20),
                     advice=[AdviceFacts("health", TODAY - timedelta(days=35))])
-    assert protection(ENGINE.evaluate(facts, TODAY), TODAY, S) == "health advice due 09 Nov 2026"
+    assert protection(ENGINE.evaluate(facts, TODAY), TODAY, S) == "health advice due 9 Nov 2026"
 
 
 def test_recent_moves_and_pins_protect_and_plans_are_otherwise_free() -> None:
     assert protection(None, TODAY, S) is None
     assert protection(None, TODAY, S, pinned=True) == "pinned by the team lead"
-    assert protection(None, TODAY, S, moved_on=TODAY - timedelta(days=89)) == "reallocated on 05 Aug 2026"
+    assert protection(None, TODAY, S, moved_on=TODAY - timedelta(days=89)) == "reallocated on 5 Aug 2026"
     assert protection(None, TODAY, S, moved_on=TODAY - timedelta(days=90)) is None
 
 
