@@ -290,3 +290,22 @@ def test_a_lead_allocates_from_the_case_record(qtbot: QtBot, desktop: DesktopCon
     with qtbot.waitSignal(panel.loaded, timeout=WAIT):
         dialog.ok.click()
     assert holders(desktop.ctx)["EHC-NEW-2"] == "jo" and panel.move_button.text() == "Reassign…"
+
+
+def test_a_balanced_team_is_told_plainly_there_is_nothing_to_move(qtbot: QtBot, desktop: DesktopContext,
+                                                                   tmp_path: Path) -> None:
+    _, panel = as_lead(qtbot, desktop, tmp_path)
+    with qtbot.waitSignal(panel.dialog_opened, timeout=WAIT) as opened:
+        panel.balance.click()
+    with qtbot.waitSignal(panel.loaded, timeout=WAIT):
+        opened.args[0].ok.click()  # every move proposed
+    wait_idle(qtbot, desktop)
+    with qtbot.waitSignal(panel.dialog_opened, timeout=WAIT) as opened:
+        panel.balance.click()
+    again = opened.args[0]
+    assert isinstance(again, BalanceDialog) and again.model.rowCount() == 0
+    assert again.intro.text().endswith("on the Team page to look for room in the other teams.")
+    figures = again.figures.text()
+    assert figures.endswith("Busiest person at work: 31%.")  # no "with every move", no bound to compare with
+    assert not again.ok.isEnabled()
+    again.reject()

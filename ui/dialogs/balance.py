@@ -78,8 +78,10 @@ class BalanceDialog(MovesDialog):
     def _intro_text(self) -> str:
         n, s = len(self.proposal.moves), self.team.settings
         if not n:
+            wider = "" if self.proposal.across_teams else (
+                " Tick \u201cAllow moves between teams\u201d on the Team page to look for room in the other teams.")
             return ("No move would lower the busiest person's utilisation without taking someone above 100% or "
-                    "moving a protected case.")
+                    f"moving a protected case.{wider}")
         return (f"{n:,} move{'s' if n != 1 else ''} proposed, the most overloaded people relieved first. Protected "
                 f"cases (work due within {s.protect_due_within_days} days or overdue, moved in the last "
                 f"{s.protect_moved_within_days} days, or pinned) stay where they are; nobody taking work goes "
@@ -206,6 +208,9 @@ class BalanceDialog(MovesDialog):
         if math.isinf(p.largest_before) or math.isinf(p.bound):
             lines.append("Someone away keeps work that cannot move (due soon or overdue, pinned, or not due before "
                          "they are back), so these figures are for the people at work.")
+        if not p.moves:  # nothing to weigh: only where the team stands
+            lines.append(f"Busiest person at work: {percent(p.largest_available_before)}.")
+            return "\n".join(lines)
         lines.append(f"Busiest person at work: {percent(p.largest_available_before)} now, "
                      f"{percent(p.largest_available_after)} with every move, "
                      f"{percent(self.largest_with_ticked(at_work=True))} with the moves ticked.")
