@@ -1,11 +1,13 @@
 """What a balancing proposal is given: each person (with whether they are away for a short while) and
 each case (with why it must stay), from the team's caseload as read.
 
-The one rule decided here is the short absence. Someone away for fewer working days than the council's
-``short_absence_working_days`` keeps their caseload: only the cases with a step or advice due before
-they are back (overdue ones too) are offered for moving, as "Cover an absence" does. A pin or a recent
-move still keeps a case where it is. Someone away for longer, or no longer active, is treated as
-before: every case a proposal may move is offered.
+The one rule decided here is the short absence. Someone back within fewer working days than the
+council's ``short_absence_working_days`` (counted from today, or from the absence's first day if it has
+not begun) keeps their caseload: only the cases with a step or advice due before they are back (overdue
+ones too) are offered for moving, as "Cover an absence" does. So a long absence in its last days hands
+on no more than a short one: moving a caseload a week before its holder returns is churn, not relief.
+A pin or a recent move still keeps a case where it is. Someone away for longer, or no longer active, is
+treated as before: every case a proposal may move is offered.
 """
 
 from __future__ import annotations
@@ -57,15 +59,17 @@ class CaseFacts(Protocol):
     def next_due(self) -> date | None: ...
 
 
-def working_days(absence: Absence) -> int:
-    """Monday to Friday from its first day to its last, both included (bank holidays count as working
-    days: a short absence over one is still short)."""
-    days = (absence.ends - absence.starts).days + 1
-    return sum(1 for n in range(max(0, days)) if (absence.starts + timedelta(days=n)).weekday() < 5)
+def working_days(absence: Absence, today: date | None = None) -> int:
+    """Monday to Friday from its first day (or ``today``, if later) to its last, both included (bank
+    holidays count as working days: a short absence over one is still short)."""
+    first = absence.starts if today is None else max(today, absence.starts)
+    days = (absence.ends - first).days + 1
+    return sum(1 for n in range(max(0, days)) if (first + timedelta(days=n)).weekday() < 5)
 
 
-def is_short(absence: Absence | None, settings: CaseloadSettings) -> bool:
-    return absence is not None and working_days(absence) < settings.short_absence_working_days
+def is_short(absence: Absence | None, settings: CaseloadSettings, today: date | None = None) -> bool:
+    """Whether they are back within fewer working days than the setting (the days left, given ``today``)."""
+    return absence is not None and working_days(absence, today) < settings.short_absence_working_days
 
 
 def back_on(absence: Absence) -> date:
@@ -87,9 +91,9 @@ def _protection(case: CaseFacts, absence: Absence | None) -> str | None:
     return f"{NOT_DUE_WORDS} {short_date(back_on(absence))}, when they are back"
 
 
-def balance_input(people: Sequence[PersonFacts], cases: Sequence[CaseFacts],
-                  settings: CaseloadSettings) -> tuple[list[Person], list[Item]]:
-    short = {p.username: p.absence for p in people if p.capacity <= 0 and is_short(p.absence, settings)}
+def balance_input(people: Sequence[PersonFacts], cases: Sequence[CaseFacts], settings: CaseloadSettings,
+                  today: date | None = None) -> tuple[list[Person], list[Item]]:
+    short = {p.username: p.absence for p in people if p.capacity <= 0 and is_short(p.absence, settings, today)}
     persons = [Person(p.username, p.display_name, p.team, p.capacity, p.can_receive, p.unavailable,
                       short_absence=p.username in short) for p in people]
     items = [Item(c.case_id, c.reference, c.owner, c.points, _protection(c, short.get(c.owner)), c.child)

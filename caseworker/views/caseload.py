@@ -261,5 +261,5 @@ def load_team_caseload(ctx: AppContext, today: date, settings: CaseloadSettings 
 
 def propose(team: TeamCaseload, *, across_teams: bool = False) -> Proposal:
     """The balancing proposal for the team as loaded (a short absence hands on only what falls due)."""
-    people, items = balance_input(team.people, team.cases, team.settings)
+    people, items = balance_input(team.people, team.cases, team.settings, team.today)
     return propose_balance(people, items, across_teams=across_teams)

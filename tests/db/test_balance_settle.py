@@ -25,7 +25,7 @@ def team(ctx: AppContext) -> TeamCaseload:
     return load_team_caseload(ctx, TODAY)
 
 
-def test_ali_away_eleven_working_days_is_a_long_absence_by_default(team: TeamCaseload) -> None:
+def test_ali_back_in_twelve_working_days_is_a_long_absence_by_default(team: TeamCaseload) -> None:
     off_ali = {m.reference: m.rule for m in propose(team).moves if m.from_user == "ali"}
     # Every movable case goes; the one due while away stays protected as before.
     assert set(off_ali) == {c.reference for c in team.cases_of("ali") if c.protected is None}
@@ -33,11 +33,11 @@ def test_ali_away_eleven_working_days_is_a_long_absence_by_default(team: TeamCas
 
 
 def test_as_a_short_absence_only_the_case_due_before_return_moves(ctx: AppContext, team: TeamCaseload) -> None:
-    wider = settings_from({"balance": {"short_absence_working_days": 12}}, "council.toml")
+    wider = settings_from({"balance": {"short_absence_working_days": 13}}, "council.toml")
     short = load_team_caseload(ctx, TODAY, wider)
     p = propose(short)
     off_ali = [m for m in p.moves if m.from_user == "ali"]
-    due = [c for c in short.cases_of("ali") if c.next_due is not None and c.next_due <= TODAY.replace(day=12)]
+    due = [c for c in short.cases_of("ali") if c.next_due is not None and c.next_due <= TODAY.replace(day=18)]
     assert [m.reference for m in off_ali] == [c.reference for c in due] == ["EHC-0124"]
     assert off_ali[0].rule == "short absence: due before return" and off_ali[0].child == "Child No124"
     assert p.load_after["ali"] == 14 - 3  # two fresh requests and five plans stay with Ali

@@ -25,7 +25,7 @@ from caseworker.views.caseload import TeamCaseload, load_team_caseload, propose
 from caseworker.views.team import cover_plan, proposal_moves
 from tests.db.conftest import TODAY
 
-ABSENCE = (TODAY - timedelta(days=3), TODAY + timedelta(days=11))
+ABSENCE = (TODAY - timedelta(days=3), TODAY + timedelta(days=17))  # 12 working days left: a long absence
 
 
 def build_team(db: Database, today: date = TODAY) -> None:
@@ -94,7 +94,7 @@ def test_each_persons_load_capacity_and_band(team: TeamCaseload) -> None:
     assert got == {"sam": (61, 123, 100, "critical"), "jo": (50, 50, 100, "under"), "kim": (10, 10, 100, "under"),
                    "ali": (8, 14, 0, "critical")}
     ali = team.person("ali")
-    assert math.isinf(ali.utilisation) and ali.absence is not None and ali.unavailable == "absent until 12 Mar 2025"
+    assert math.isinf(ali.utilisation) and ali.absence is not None and ali.unavailable == "absent until 18 Mar 2025"
     assert [c.protected for c in team.cases_of("ali") if c.protected] == ["decision whether to assess due 8 Mar 2025"]
     assert team.person("sam").protected_points == 3
 
@@ -172,7 +172,7 @@ def test_covering_an_absence_moves_the_urgent_cases_to_named_colleagues(ctx: App
                                                                        lead: Actor) -> None:
     plan = cover_plan(team, "ali", ["jo", "kim"])
     assert [(m.to_username, m.from_username) for m in plan] == [("kim", "ali")]  # Kim is the least loaded
-    assert plan[0].reason == ("Cover for Ali Away (annual leave, 26 Feb to 12 Mar 2025): decision whether to "
+    assert plan[0].reason == ("Cover for Ali Away (annual leave, 26 Feb to 18 Mar 2025): decision whether to "
                               "assess due 8 Mar 2025")
     reallocate_cases(ctx, lead, plan)
     assert [c.reference for c in load_team_caseload(ctx, TODAY).cases_of("kim")][-1] == "EHC-0124"

@@ -52,7 +52,7 @@ def test_caseload_json_gives_each_persons_load_and_band(team_url: str) -> None:
     assert {k: people["sam"][k] for k in ("cases", "points", "capacity", "utilisation", "band")} == {
         "cases": 61, "points": 123, "capacity": 100, "utilisation": 1.23, "band": "critical"}
     assert people["ali"]["utilisation"] is None and people["ali"]["no_capacity"] is True
-    assert people["ali"]["absent"] == {"from": "2025-02-26", "to": "2025-03-12", "reason": "Annual leave"}
+    assert people["ali"]["absent"] == {"from": "2025-02-26", "to": "2025-03-18", "reason": "Annual leave"}
 
 
 def test_caseload_table_reads_as_text(team_url: str) -> None:

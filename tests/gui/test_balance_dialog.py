@@ -52,7 +52,7 @@ def test_each_move_names_the_child_the_people_and_its_rule(qtbot: QtBot, desktop
                                       FROM: names[m.from_user], TO: names[m.to_user], RULE: m.rule,
                                       KEEP: f"Keep with {names[m.from_user]}"}
     shown = {cells(dialog, r)[RULE] for r in range(dialog.model.rowCount())}
-    # Ali away 11 working days; Sam at 123%; Jo Khan at 50% evens out with an empty colleague.
+    # Ali away 12 more working days; Sam at 123%; Jo Khan at 50% evens out with an empty colleague.
     assert shown == {"long absence", "over capacity", "evening out the team"}
     first = cells(dialog, 0)
     assert first[CHILD].startswith("Child No") and first[FROM] == "Ali Away"

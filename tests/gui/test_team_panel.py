@@ -87,7 +87,7 @@ def test_each_caseworkers_load_shows_in_words_most_loaded_first(qtbot: QtBot, de
     assert words[:2] == [("Ali Away", "no capacity critical"), ("Sam Patel", "123% critical")]
     assert ("Jo Khan", "50% under") in words
     ali = person_row(panel, "ali")
-    assert panel.people.data(panel.people.index(ali, 7)) == "absent to 12 Mar"
+    assert panel.people.data(panel.people.index(ali, 7)) == "absent to 18 Mar"
     assert panel.people.data(panel.people.index(ali, 5)) == "0"  # overdue
     panel.select_person("sam")
     assert panel.cases.rowCount() == 61 and panel.cases_title.text().startswith("<b>Sam Patel</b>: 61 cases")

@@ -150,3 +150,14 @@ def test_a_long_absence_takes_only_the_room_left_and_nobody_goes_below_100_for_i
     assert p.load_after == {"away": 90, "new": 100, "room": 100}
     assert p.unmovable == {"away": 90.0}
     assert {m.rule for m in p.moves if m.from_user == "away"} == {f"{RULE_LONG}; {RULE_ACROSS}"}
+
+
+def test_a_long_absence_in_its_last_days_hands_on_only_what_falls_due() -> None:
+    """Four weeks off, back on Monday 31 March 2025: until Monday 17 March (ten working days left) the whole
+    caseload may move; from Tuesday 18 March (nine left) only what falls due before they are back."""
+    s = default_settings()
+    month = Absence(date(2025, 3, 3), date(2025, 3, 28))
+    assert not is_short(month, s) and not is_short(month, s, date(2025, 3, 3))
+    assert working_days(month, date(2025, 3, 17)) == 10 and not is_short(month, s, date(2025, 3, 17))
+    assert working_days(month, date(2025, 3, 18)) == 9 and is_short(month, s, date(2025, 3, 18))
+    assert is_short(month, s, date(2025, 3, 28))

@@ -46,6 +46,9 @@ class BalanceDialog(MovesDialog):
         self.proposal = proposal
         self.pinned = 0
         self.setMinimumSize(900, 560)
+        screen = self.screen().availableGeometry() if self.screen() is not None else None
+        if screen is not None:  # wide enough for every column's words where the screen allows
+            self.resize(min(1180, screen.width() - 40), min(700, screen.height() - 40))
         self.names = {p.username: p.display_name for p in team.people}
         self.heading = QLabel(heading(proposal), self)
         font = QFont(self.heading.font())
@@ -114,7 +117,7 @@ class BalanceDialog(MovesDialog):
         header = table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setSectionResizeMode(RULE, QHeaderView.ResizeMode.Stretch)  # the rule's words get the spare room
-        for col, width in zip((MOVE, CHILD, POINTS, FROM, TO, KEEP), (110, 150, 50, 130, 130, 210), strict=True):
+        for col, width in zip((MOVE, CHILD, POINTS, FROM, TO, KEEP), (105, 160, 50, 140, 140, 200), strict=True):
             table.setColumnWidth(col, width)
         return table
 
