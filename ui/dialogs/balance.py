@@ -88,8 +88,8 @@ class BalanceDialog(MovesDialog):
         return (f"{n:,} move{'s' if n != 1 else ''} proposed, the most overloaded people relieved first. Protected "
                 f"cases (work due within {s.protect_due_within_days} days or overdue, moved in the last "
                 f"{s.protect_moved_within_days} days, or pinned) stay where they are; nobody taking work goes "
-                f"above 100%. Someone away for under {s.short_absence_working_days} working days hands on only "
-                "the cases due before they are back.")
+                f"above 100%. Someone with under {s.short_absence_working_days} working days of absence left "
+                "hands on only the cases due before they are back.")
 
     def _row(self, m: Move) -> list[QStandardItem]:
         giver = self.names.get(m.from_user, m.from_user)
