@@ -22,6 +22,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from sqlalchemy import Connection, text
+from sqlalchemy.exc import DBAPIError
 
 GROUPS = ("read_only", "caseworker", "team_lead", "admin")  # each a member of the one before
 NAMES_LIMIT = 63 - len("_team_lead")  # PostgreSQL role names are at most 63 bytes
@@ -334,9 +335,14 @@ def sync_all_logins(conn: Connection, say: Callable[[str], None] = print) -> int
     changed = 0
     rows = conn.execute(text("SELECT username, role, active FROM staff ORDER BY username")).all()
     for username, role, active in rows:
-        outcome = sync_login(conn, username, role, bool(active))
-        if outcome not in ("unchanged", "no such login"):
-            changed += 1
+        try:
+            with conn.begin_nested():  # one refused login (a superuser, the owner) must not undo the others
+                outcome = sync_login(conn, username, role, bool(active))
+        except DBAPIError as refused:
+            outcome = "refused: " + str(refused.orig).splitlines()[0]
+        else:
+            if outcome not in ("unchanged", "no such login"):
+                changed += 1
         say(f"{username} ({role}{'' if active else ', inactive'}): {outcome}")
     return changed
 

@@ -247,6 +247,21 @@ def test_only_an_admin_changes_a_logins_group(team: Team) -> None:
     assert member_of(team, "bea") == {f"{team.prefix}_caseworker"}
 
 
+def test_a_staff_record_naming_a_superuser_is_refused_and_the_others_still_sync(team: Team) -> None:
+    """A demo built by a superuser makes that login a team lead; sync-logins reports it and carries on."""
+    ada = create_engine(team.url("ada"))
+    with ada.begin() as conn:
+        conn.execute(text("INSERT INTO staff (username, display_name, role, fte, active, team, version) VALUES "
+                          "('postgres', 'The DBA', 'team_lead', 1.0, true, 'North', 1)"))
+        conn.execute(text("UPDATE staff SET role = 'team_lead' WHERE username = :cath"), {"cath": team.login("cath")})
+    said: list[str] = []
+    with ada.begin() as conn:
+        assert team_roles.sync_all_logins(conn, say=said.append) == 1  # Cath moved; the DBA refused
+    ada.dispose()
+    assert "postgres (team_lead): refused: Caseworker gives team groups to staff logins only, not to postgres" in said
+    assert member_of(team, "cath") == {f"{team.prefix}_team_lead"}
+
+
 def test_sync_login_does_nothing_where_init_team_never_ran(db: Database) -> None:
     with db.engine.begin() as conn:
         assert team_roles.sync_login(conn, "anyone", "admin", True) == "no team roles on this database"
