@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
@@ -44,8 +45,10 @@ class PasswordDialog(QDialog):
         text = QLabel(f"The server for <b>{_escape(who)}</b> asks for your password.", self)
         text.setWordWrap(True)
         layout.addWidget(text)
+        self.setMinimumWidth(440)
         self.reason = QLabel(_escape(reason), self)
         self.reason.setWordWrap(True)
+        self.reason.setVisible(bool(reason))
         layout.addWidget(self.reason)
         self.password = QLineEdit(self)
         self.password.setEchoMode(QLineEdit.EchoMode.Password)
@@ -60,7 +63,11 @@ class PasswordDialog(QDialog):
         self.remember.setToolTip("Kept in this computer's password store, locked with your own login"
                                  if can_keep else "This computer has no password store Caseworker can use, "
                                  "so the password is asked for at each start")
-        layout.addWidget(self.remember)
+        layout.addWidget(self.remember, 0, Qt.AlignmentFlag.AlignLeft)  # as wide as its words, where a click lands
+        if not can_keep:  # say it where it is seen, not only in a tooltip
+            note = QLabel(self.remember.toolTip() + ".", self)
+            note.setWordWrap(True)
+            layout.addWidget(note)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel,
                                    self)
         self.ok = buttons.button(QDialogButtonBox.StandardButton.Ok)
@@ -102,8 +109,8 @@ def open_with_sign_in(url: str | None, parent: QWidget | None = None) -> Databas
             if not needs_password(str(exc)):
                 raise
             forget_password(url)  # changed since it was kept: ask, and keep the new one
-            return _ask_and_open(url, who, f"The password kept on this computer was refused: {_reason(exc)}",
-                                 parent)
+            return _ask_and_open(url, who, "The password kept on this computer was not accepted (changed since?): "
+                                 "type the new one.", parent)
     try:
         return open_database(url)  # .pgpass, PGPASSWORD or single sign-on may be enough
     except DatabaseError as exc:
@@ -113,7 +120,13 @@ def open_with_sign_in(url: str | None, parent: QWidget | None = None) -> Databas
 
 
 def _reason(exc: Exception) -> str:
-    return str(exc).rsplit(": ", 1)[-1]
+    """The server's answer in plain words: nothing on the first ask (no password given yet is not a fault)."""
+    said = str(exc).rsplit(": ", 1)[-1]
+    if "no password supplied" in said:
+        return ""
+    if "password authentication failed" in str(exc):
+        return "That password was not accepted. Check it and try again (capital letters matter)."
+    return said
 
 
 def _ask_and_open(url: str, who: str, reason: str, parent: QWidget | None) -> Database | None:
