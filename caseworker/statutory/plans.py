@@ -176,11 +176,10 @@ def review_events(review: ReviewFacts) -> dict[str, date | None]:
 
 def amendment_events(a: AmendmentFacts) -> dict[str, date | None]:
     # Only a final plan or a decision on or after the notice answers it (an earlier one is another matter).
-    def after(d: date | None) -> date | None:
-        return d if d is not None and d >= a.notice_sent else None
-
-    return {"amendment_notice_sent": a.notice_sent, "amendment_notice_served": a.notice_served or a.notice_sent,
-            "amended_plan_issued": after(a.final_issued), "amendment_dropped": after(a.not_amended)}
+    sent, issued, dropped = a.notice_sent, a.final_issued, a.not_amended
+    return {"amendment_notice_sent": sent, "amendment_notice_served": a.notice_served or sent,
+            "amended_plan_issued": issued if issued is not None and issued >= sent else None,
+            "amendment_dropped": dropped if dropped is not None and dropped >= sent else None}
 
 
 def transfer_events(t: TransferFacts) -> dict[str, date | None]:
@@ -208,6 +207,10 @@ def cease_state(cease: CeaseFacts | None, rules: Rules | None = None) -> CeaseSt
 
 
 REVIEW_STEPS = ("review_invitations", "review_report", "review_decision")
+
+
+def _notice_sent(a: AmendmentFacts) -> date:
+    return a.notice_sent
 
 
 class _Row:
@@ -330,7 +333,8 @@ class PlanClocks:
     def amendment(self, facts: PlanFacts, today: date) -> AmendmentClock | None:
         if not facts.amendments:
             return None
-        latest = max(facts.amendments, key=lambda a: a.notice_sent)
+        amendments = facts.amendments
+        latest = amendments[0] if len(amendments) == 1 else max(amendments, key=_notice_sent)
         events = amendment_events(latest)
         final = self.clock(self.final_row, events)
         comment = self.clock(self.comment_row, events)
