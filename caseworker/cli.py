@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import argparse
 import importlib
-import json
 import logging
 import os
 import sys
@@ -135,19 +134,23 @@ def acting_user(ctx: Any, args: argparse.Namespace) -> Any:
 
 def cmd_deadlines(args: argparse.Namespace) -> int:
     from caseworker.holiday_cache import cached_calendar
-    from caseworker.reports.deadlines import report_json, report_table
-    from caseworker.statutory.engine import DeadlineEngine
+    from caseworker.statutory.engine import DeadlineEngine, collector_paused
 
     today = today_of(args)
-    facts = read_request_facts(database_url(args), open_only=not args.all, caseworker=args.caseworker)
-    engine = DeadlineEngine(calendar=cached_calendar())
-    deadlines = engine.evaluate_all(facts, today)
-    if args.json:
-        # Compact: the C encoder is several times faster than the indenting one at 5,000 requests.
-        sys.stdout.write(json.dumps(report_json(today, deadlines, engine), ensure_ascii=False))
-        sys.stdout.write("\n")
-    else:
-        print(report_table(today, deadlines))
+    # Tens of thousands of small objects, none in a cycle, in a process that ends when the report is out.
+    with collector_paused():
+        facts = read_request_facts(database_url(args), open_only=not args.all, caseworker=args.caseworker)
+        engine = DeadlineEngine(calendar=cached_calendar())
+        deadlines = engine.evaluate_all(facts, today)
+        if args.json:
+            from caseworker.reports.deadlines_text import write_report_json
+
+            write_report_json(sys.stdout, today, deadlines, engine)
+            sys.stdout.write("\n")
+        else:
+            from caseworker.reports.deadlines import report_table
+
+            print(report_table(today, deadlines))
     return EXIT_OK
 
 

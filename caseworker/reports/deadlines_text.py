@@ -1,0 +1,82 @@
+"""The deadlines report's JSON written straight out as text, case by case, for the command line.
+
+``deadlines.report_json`` states the published format (docs/deadlines-json.md) as a dictionary; the
+nightly command writes exactly the text ``json.dumps(report_json(...), ensure_ascii=False)`` would, but
+without building 5,000 nested dictionaries first and then walking them again: at a large council that
+was over a third of the command's time, and all of its memory beyond the engine's. Strings go through
+the json module's own escaping, so a name with a quote or a newline comes out as the encoder would write
+it. tests/unit/test_deadlines_text.py holds the two forms to the same text.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+from json.encoder import encode_basestring  # the C escaping json.dumps uses with ensure_ascii=False
+from typing import TextIO
+
+from caseworker.reports.deadlines import JSON_VERSION
+from caseworker.statutory.engine import DeadlineEngine, RequestDeadlines
+
+
+class _Quoted(dict[object, str]):
+    """Values as JSON text, each worked out once: days, and the short codes a report repeats thousands of
+    times (stages, statuses, advice kinds). None is ``null``."""
+
+    def __missing__(self, value: object) -> str:
+        quoted = encode_basestring(value.isoformat() if isinstance(value, date) else str(value))
+        self[value] = quoted
+        return quoted
+
+
+def _quoted() -> _Quoted:
+    q = _Quoted()
+    q[None] = "null"
+    return q
+
+
+def _text(value: str | None) -> str:
+    """Free text (a child's name, a note): escaped afresh each time, as few of them repeat."""
+    return "null" if value is None else encode_basestring(value)
+
+
+def write_report_json(out: TextIO, today: date, deadlines: Iterable[RequestDeadlines],
+                      engine: DeadlineEngine) -> None:
+    """The published report on ``out`` (one line, no newline), cases sorted by reference."""
+    q = _quoted()
+    applies: dict[tuple[str, date], str] = {}
+    out.write(f'{{"version": {JSON_VERSION}, "today": {q[today]}, "cases": [')
+    first = True
+    for d in sorted(deadlines, key=lambda d: d.facts.reference):
+        out.write(("" if first else ", ") + _case(d, engine, q, applies))
+        first = False
+    out.write("]}")
+
+
+def _case(d: RequestDeadlines, engine: DeadlineEngine, q: _Quoted, applies: dict[tuple[str, date], str]) -> str:
+    f = d.facts
+    milestones = ", ".join(
+        f'{{"name": {q[m.name]}, "due": {q[m.due]}, "work_by": {q[m.work_by]}, "done": {q[m.done]}, '
+        f'"status": {q[m.status]}, "binding": {"true" if m.binding else "false"}}}' for m in d.milestones)
+    advice = ", ".join(
+        f'{{"kind": {q[a.kind]}, "requested": {q[a.requested]}, "sent_by": {q[a.sent_by]}, "due": {q[a.due]}, '
+        f'"received": {q[a.received]}, "status": {q[a.status]}, "days_late": {int(a.days_late)}}}'
+        for a in d.advice)
+    exceptions = ", ".join(
+        f'{{"ground": {q[e.ground]}, "from": {q[e.start]}, "to": {q[e.ended]}, "recorded": {q[e.recorded]}, '
+        f'"note": {_text(e.note)}, "applies_to": {_applies(engine, e.ground, f.received, q, applies)}}}'
+        for e in sorted(f.exceptions, key=lambda e: e.start))
+    return (f'{{"reference": {_text(f.reference)}, "child": {_text(f.child)}, "caseworker": {q[f.caseworker]}, '
+            f'"received": {q[f.received]}, "stage": {q[d.stage]}, "earliest_final": {q[d.earliest_final]}, '
+            f'"milestones": [{milestones}], "advice": [{advice}], "exceptions": [{exceptions}]}}')
+
+
+def _applies(engine: DeadlineEngine, ground: str, received: date, q: _Quoted,
+             applies: dict[tuple[str, date], str]) -> str:
+    """The milestones an exception can excuse, as a JSON list (the same for every request of a day)."""
+    key = (ground, received)
+    text = applies.get(key)
+    if text is None:
+        text = "[" + ", ".join(q[name] for name in engine.applies_to(ground, received)) + "]"
+        applies[key] = text
+    return text
