@@ -109,9 +109,12 @@ def database_url(args: argparse.Namespace) -> str:
 
 
 def today_of(args: argparse.Namespace) -> date:
-    from caseworker.clock import london_today
+    given: date | None = getattr(args, "today", None)
+    if given is not None:
+        return given
+    from caseworker.clock import london_today  # the time zone tables are read only when needed
 
-    return getattr(args, "today", None) or london_today()
+    return london_today()
 
 
 def make_context(args: argparse.Namespace) -> Any:
@@ -262,7 +265,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     logs.start_logging(args.verbose)
     command = COMMANDS.get(args.command or "", cmd_desktop)
     log.info("version %s, command: %s", __version__, args.command or "desktop")
-    log.debug("%s", "; ".join(logs.platform_lines()))
+    if log.isEnabledFor(logging.DEBUG):  # -vv: finding the installed version and the system takes a while
+        log.debug("%s", "; ".join(logs.platform_lines()))
     started = time.perf_counter()
     try:
         code = command(args)

@@ -128,7 +128,7 @@ def module_text() -> str:
     return "\n".join(lines) + "\n"
 
 
-def _lines(text: str, width: int = 96) -> list[str]:
+def _lines(text: str, width: int = 106) -> list[str]:
     """The statement as it compiled, cut after spaces into pieces of about ``width`` characters (and after
     each of its own line breaks) that join back to exactly the text."""
     pieces: list[str] = []
