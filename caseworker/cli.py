@@ -7,6 +7,7 @@ starts in a fraction of a second.
 from __future__ import annotations
 
 import argparse
+import gc
 import importlib
 import logging
 import os
@@ -259,6 +260,17 @@ COMMAND_MODULES: tuple[str, ...] = ("caseworker.commands.letters", "caseworker.c
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """Run one command; ``argv`` None means this process is the program (the ``caseworker`` script or
+    ``python -m caseworker.cli``), which ends when the command does."""
+    code = run_command(argv)
+    if argv is None:
+        # The interpreter's last act is a full garbage collection over everything still alive (a report's
+        # caches, every module): nothing there is worth finding now, so it is set aside (tens of ms saved).
+        gc.freeze()
+    return code
+
+
+def run_command(argv: Sequence[str] | None) -> int:
     args = build_parser().parse_args(argv)
     # Notes worth a user's attention (a copy taken before an upgrade) go to standard error, one line each;
     # with -v, what the command is doing too.

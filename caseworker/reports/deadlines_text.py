@@ -3,47 +3,25 @@
 ``deadlines.report_json`` states the published format (docs/deadlines-json.md) as a dictionary; the
 nightly command writes exactly the text ``json.dumps(report_json(...), ensure_ascii=False)`` would, but
 without building 5,000 nested dictionaries first and then walking them again: at a large council that
-was over a third of the command's time, and all of its memory beyond the engine's. Strings go through
-the json module's own escaping, so a name with a quote or a newline comes out as the encoder would write
-it. tests/unit/test_deadlines_text.py holds the two forms to the same text.
+was over a third of the command's time, and all of its memory beyond the engine's (see json_text.py).
+tests/unit/test_deadlines_text.py holds the two forms to the same text.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date
-from json.encoder import encode_basestring  # the C escaping json.dumps uses with ensure_ascii=False
 from typing import TextIO
 
 from caseworker.reports.deadlines import JSON_VERSION
+from caseworker.reports.json_text import Quoted, text_json
 from caseworker.statutory.engine import DeadlineEngine, RequestDeadlines
-
-
-class _Quoted(dict[object, str]):
-    """Values as JSON text, each worked out once: days, and the short codes a report repeats thousands of
-    times (stages, statuses, advice kinds). None is ``null``."""
-
-    def __missing__(self, value: object) -> str:
-        quoted = encode_basestring(value.isoformat() if isinstance(value, date) else str(value))
-        self[value] = quoted
-        return quoted
-
-
-def _quoted() -> _Quoted:
-    q = _Quoted()
-    q[None] = "null"
-    return q
-
-
-def _text(value: str | None) -> str:
-    """Free text (a child's name, a note): escaped afresh each time, as few of them repeat."""
-    return "null" if value is None else encode_basestring(value)
 
 
 def write_report_json(out: TextIO, today: date, deadlines: Iterable[RequestDeadlines],
                       engine: DeadlineEngine) -> None:
     """The published report on ``out`` (one line, no newline), cases sorted by reference."""
-    q = _quoted()
+    q = Quoted()
     applies: dict[tuple[str, date], str] = {}
     out.write(f'{{"version": {JSON_VERSION}, "today": {q[today]}, "cases": [')
     first = True
@@ -53,7 +31,7 @@ def write_report_json(out: TextIO, today: date, deadlines: Iterable[RequestDeadl
     out.write("]}")
 
 
-def _case(d: RequestDeadlines, engine: DeadlineEngine, q: _Quoted, applies: dict[tuple[str, date], str]) -> str:
+def _case(d: RequestDeadlines, engine: DeadlineEngine, q: Quoted, applies: dict[tuple[str, date], str]) -> str:
     f = d.facts
     milestones = ", ".join(
         f'{{"name": {q[m.name]}, "due": {q[m.due]}, "work_by": {q[m.work_by]}, "done": {q[m.done]}, '
@@ -64,14 +42,14 @@ def _case(d: RequestDeadlines, engine: DeadlineEngine, q: _Quoted, applies: dict
         for a in d.advice)
     exceptions = ", ".join(
         f'{{"ground": {q[e.ground]}, "from": {q[e.start]}, "to": {q[e.ended]}, "recorded": {q[e.recorded]}, '
-        f'"note": {_text(e.note)}, "applies_to": {_applies(engine, e.ground, f.received, q, applies)}}}'
+        f'"note": {text_json(e.note)}, "applies_to": {_applies(engine, e.ground, f.received, q, applies)}}}'
         for e in sorted(f.exceptions, key=lambda e: e.start))
-    return (f'{{"reference": {_text(f.reference)}, "child": {_text(f.child)}, "caseworker": {q[f.caseworker]}, '
+    return (f'{{"reference": {text_json(f.reference)}, "child": {text_json(f.child)}, "caseworker": {q[f.caseworker]}, '
             f'"received": {q[f.received]}, "stage": {q[d.stage]}, "earliest_final": {q[d.earliest_final]}, '
             f'"milestones": [{milestones}], "advice": [{advice}], "exceptions": [{exceptions}]}}')
 
 
-def _applies(engine: DeadlineEngine, ground: str, received: date, q: _Quoted,
+def _applies(engine: DeadlineEngine, ground: str, received: date, q: Quoted,
              applies: dict[tuple[str, date], str]) -> str:
     """The milestones an exception can excuse, as a JSON list (the same for every request of a day)."""
     key = (ground, received)
