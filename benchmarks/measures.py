@@ -243,42 +243,86 @@ def cli_available() -> str | None:
     return None
 
 
-def cli_rows(d: Dataset, repeats: int, expected_open: int | None, today: date = TODAY) -> list[Row]:
-    name = f"caseworker deadlines --json, {d.scale} (wall)"
-    target = d.scale == "large"
-    why = cli_available()
-    if why is not None:
-        return [not_available(name, why, "<= 0.5 s" if target else "")]
-    cmd = [str(CLI), "--database", d.url, "deadlines", "--json", "--today", today.isoformat()]
+# Issue 13: the nightly report in a fifth of a second over a large council's open requests, and every
+# request (--all, 13,600 at the large scale) in 0.4 s, each within 150 MB.
+DEADLINES_WALL, DEADLINES_ALL_WALL, DEADLINES_MB = 0.2, 0.4, 150
+
+
+def _run_report(cmd: list[str], repeats: int) -> tuple[int, float, float] | str:
+    """The JSON report of ``cmd`` checked once (its number of cases), then its best wall time and highest peak
+    memory over ``repeats`` runs after a warm-up; or why it could not be measured."""
     with tempfile.TemporaryDirectory() as tmp:  # check the output once: a fast wrong answer is no answer
         out = Path(tmp) / "out.json"
         with out.open("wb") as f:
             done = subprocess.run(cmd, stdout=f, stderr=subprocess.PIPE)
         if done.returncode != 0:
-            return [not_available(name, f"exit {done.returncode}: {done.stderr.decode()[-80:]}")]
-        report = json.loads(out.read_text("utf-8"))
-        cases = len(report.get("cases", []))
+            return f"exit {done.returncode}: {done.stderr.decode()[-80:]}"
+        cases = len(json.loads(out.read_text("utf-8")).get("cases", []))
     run_child(cmd)  # warm the page cache and the app's own caches
     best, peak = float("inf"), 0.0
     for _ in range(repeats):
         wall, rss, code = run_child(cmd)
         if code != 0:
-            return [not_available(name, f"exit {code}")]
+            return f"exit {code}"
         best, peak = min(best, wall), max(peak, rss)
-    checked = "" if expected_open is None else (" (matches)" if cases == expected_open else
-                                                 f" (expected {expected_open:,})")
-    rows = [Row(name, f"{ms(best)}; {cases:,} cases{checked}", "<= 0.5 s" if target else "report only",
-                best <= 0.5 if target else None)]
+    return cases, best, peak
+
+
+def _checked(cases: int, expected: int | None) -> str:
+    return "" if expected is None else " (matches)" if cases == expected else f" (expected {expected:,})"
+
+
+def cli_rows(d: Dataset, repeats: int, expected_open: int | None, today: date = TODAY) -> list[Row]:
+    name = f"caseworker deadlines --json, {d.scale} (wall)"
+    target = d.scale == "large"
+    wall_target = f"<= {DEADLINES_WALL} s" if target else ""
+    why = cli_available()
+    if why is not None:
+        return [not_available(name, why, wall_target)]
+    measured = _run_report([str(CLI), "--database", d.url, "deadlines", "--json", "--today", today.isoformat()],
+                           repeats)
+    if isinstance(measured, str):
+        return [not_available(name, measured, wall_target)]
+    cases, best, peak = measured
+    rows = [Row(name, f"{ms(best)}; {cases:,} cases{_checked(cases, expected_open)}", wall_target or "report only",
+                best <= DEADLINES_WALL if target else None)]
     if target:
         speedup = LIBREOFFICE_SECONDS / best
         rows.append(Row("  speed-up vs LibreOffice (2.6 s, 20,000-row tracker)", f"{speedup:.1f}x", ">= 5x",
                         speedup >= 5))
-        rows.append(Row("  peak RSS of the command", f"{peak:,.0f} MB", "<= 150 MB", peak <= 150))
+        rows.append(Row("  peak RSS of the command", f"{peak:,.0f} MB", f"<= {DEADLINES_MB} MB", peak <= DEADLINES_MB))
     else:
         rows.append(Row(f"  peak RSS of the command, {d.scale}", f"{peak:,.0f} MB", "report only"))
     if expected_open is not None and cases != expected_open:
         rows[0].passed = False
     return rows
+
+
+def cli_all_rows(d: Dataset, repeats: int, today: date = TODAY) -> list[Row]:
+    """``deadlines --json --all``: every request ever received, issued and closed ones too."""
+    name = f"caseworker deadlines --json --all, {d.scale} (wall)"
+    wall_target = f"<= {DEADLINES_ALL_WALL} s"
+    why = cli_available()
+    if why is not None:
+        return [not_available(name, why, wall_target)]
+    measured = _run_report([str(CLI), "--database", d.url, "deadlines", "--json", "--all", "--today",
+                            today.isoformat()], repeats)
+    if isinstance(measured, str):
+        return [not_available(name, measured, wall_target)]
+    cases, best, peak = measured
+    expected = _requests(d.path)
+    return [Row(name, f"{ms(best)}; {cases:,} requests{_checked(cases, expected)}", wall_target,
+                best <= DEADLINES_ALL_WALL and cases == expected),
+            Row("  peak RSS of the command", f"{peak:,.0f} MB", f"<= {DEADLINES_MB} MB", peak <= DEADLINES_MB)]
+
+
+def _requests(path: Path) -> int:
+    """Every request the database holds: a case received (a plan imported without its request is none)."""
+    conn = sqlite3.connect(path)
+    try:
+        return int(conn.execute("SELECT count(*) FROM ehc_case WHERE received_on IS NOT NULL").fetchone()[0])
+    finally:
+        conn.close()
 
 
 def runner_peak_row() -> Row:

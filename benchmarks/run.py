@@ -71,6 +71,8 @@ def main(argv: list[str] | None = None) -> int:
         rows += engine
     for d in datasets:
         rows += measures.cli_rows(d, fast if d.scale == "large" else slow, open_counts.get(d.scale))
+        if d.scale == "large":
+            rows += measures.cli_all_rows(d, fast)
     rows += plan_engine.plan_engine_rows(datasets[0], fast)  # the plan clocks alone, 20,000 plans in memory
     rows += plans.plans_rows(datasets[0], fast)  # plans --json over the large demo's 20,000 plans
     rows += plans.plans_import_rows(datasets[0], slow)  # a 20,000-row tracker of plans in place

@@ -1,33 +1,22 @@
 """Reads for lists and reports: no per-row lazy loads.
 
-``load_request_facts`` is what the deadlines report and the dashboards stand on: three queries
-(cases, their advice, their exceptions) however many requests there are (see reads.py).
+``load_request_facts`` is what the deadlines report and the dashboards stand on: two statements (the
+requests, then their advice and exceptions together) however many requests there are; the selects are in
+request_selects.py, run as kept SQL text by reads.py (docs/read-path.md).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
-from typing import Any
 
-from sqlalchemy import and_, false, or_, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from caseworker.statutory.engine import RequestFacts
 from caseworker.statutory.risk import AdviceReturn
 from caseworker.store import reads
-from caseworker.store.models import AdviceRequest, AdviceService, Case, Staff
-
-
-def open_request_clause() -> Any:
-    """A request still running: received, not withdrawn, no "no" at either decision, no final yet."""
-    return and_(
-        Case.received_on.is_not(None),
-        Case.withdrawn_on.is_(None),
-        Case.final_issued_on.is_(None),
-        or_(Case.decision_to_assess.is_(None), Case.decision_to_assess.is_not(false())),
-        or_(Case.decision_to_issue.is_(None), Case.decision_to_issue.is_not(false())),
-    )
+from caseworker.store.models import AdviceRequest, AdviceService, Staff
 
 
 def load_request_facts(session: Session, *, open_only: bool = True, caseworker: str | None = None,

@@ -1,9 +1,12 @@
-"""The report read path in plain SQL over the database driver.
+"""The report read path over the database driver: the requests the deadline engine reads.
 
-The morning report must be instant at a large council's scale, so this path reads the three tables
-the engine needs through the DB-API connection directly (sqlite3 or psycopg), with no ORM and no
-per-row objects beyond the engine's own. The ORM code reaches the same function through its
-session's connection, so there is one query, not two.
+The morning report must be instant at a large council's scale, so this path runs through the DB-API
+connection directly (sqlite3 or psycopg), with no ORM and no per-row objects beyond the engine's own. What
+it asks is written once, as SQLAlchemy Core selects in ``request_selects.py``; this module runs their SQL
+text as compiled for each database and kept in ``request_sql.py`` (a test holds the two to the same text),
+because importing SQLAlchemy would cost the nightly command more than its whole budget. The ORM code
+reaches the same function through its session's connection, so there is one query, not two. See
+docs/read-path.md.
 """
 
 from __future__ import annotations
@@ -14,16 +17,17 @@ from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from caseworker.statutory.engine import AdviceFacts, ExceptionFacts, RequestFacts, collector_paused
+from caseworker.store.request_sql import STATEMENTS
 
-OPEN_REQUEST_SQL = (
-    "c.received_on IS NOT NULL AND c.withdrawn_on IS NULL AND c.final_issued_on IS NULL"
-    " AND (c.decision_to_assess IS NULL OR c.decision_to_assess = {true})"
-    " AND (c.decision_to_issue IS NULL OR c.decision_to_issue = {true})"
-)
+# SQLAlchemy's mark for a list bound at run time (``request_selects.REFERENCES_MARK``, kept here too so the
+# report need not import SQLAlchemy to read it).
+REFERENCES_MARK = "__[POSTCOMPILE_references]"
 
 
 class Dialect:
-    """What differs between drivers: placeholders, booleans and how dates arrive."""
+    """What differs between drivers: which kept SQL text runs, placeholders, booleans and how dates arrive.
+
+    ``mark`` and ``true`` serve the reads still written as text by hand (plans, transfers, caseloads)."""
 
     def __init__(self, name: str) -> None:
         self.name = name
@@ -32,6 +36,15 @@ class Dialect:
         # sqlite3 hands dates back as ISO text; psycopg as date objects.
         self.to_date: Callable[[Any], date | None] = (
             _iso_or_none if name == "sqlite" else _identity_date)
+
+    def named(self, parameter: str) -> str:
+        """A placeholder for a parameter given by name, in the style the kept SQL text uses."""
+        return f":{parameter}" if self.name == "sqlite" else f"%({parameter})s"
+
+    def day_reader(self) -> Callable[[Any], Any]:
+        """How this driver's dates become ``date`` for one read: a dictionary lookup (done in C for every
+        day seen before), not a Python call per value, as the same days recur across thousands of rows."""
+        return (_IsoDays() if self.name == "sqlite" else _SameDays()).__getitem__
 
     def to_bool(self, value: Any) -> bool | None:
         return None if value is None else bool(value)
@@ -43,6 +56,22 @@ def _iso_or_none(value: Any) -> date | None:
 
 def _identity_date(value: Any) -> date | None:
     return value  # type: ignore[no-any-return]
+
+
+class _IsoDays(dict[Any, Any]):
+    """SQLite's ISO text -> ``date``, each distinct day parsed once."""
+
+    def __missing__(self, key: str | None) -> date | None:
+        value = self[key] = None if key is None else date.fromisoformat(key)
+        return value
+
+
+class _SameDays(dict[Any, Any]):
+    """The driver's own ``date`` objects (PostgreSQL), passed through."""
+
+    def __missing__(self, key: date | None) -> date | None:
+        self[key] = key
+        return key
 
 
 def connect(url: str) -> tuple[Any, Dialect]:
@@ -76,20 +105,18 @@ def stored_revision(conn: Any) -> str | None:
     return row[0] if row else None
 
 
-def _filters(d: Dialect, open_only: bool, caseworker: str | None,
-             references: Sequence[str] | None) -> tuple[str, list[Any]]:
-    where = ["c.received_on IS NOT NULL"]
-    params: list[Any] = []
-    if open_only:
-        where.append(OPEN_REQUEST_SQL.format(true=d.true))
-    if caseworker is not None:
-        where.append(f"s.username = {d.mark}")
-        params.append(caseworker)
+def _statement(d: Dialect, which: str, open_only: bool, caseworker: str | None,
+               references: Sequence[str] | None) -> tuple[str, dict[str, Any]]:
+    """The kept SQL text for this read on this database, and its parameters by name."""
+    text = STATEMENTS[(d.name, which, open_only, caseworker is not None, references is not None)]
+    params: dict[str, Any] = {} if caseworker is None else {"caseworker": caseworker}
     if references is not None:
-        refs = list(references) or [""]
-        where.append(f"c.reference IN ({', '.join([d.mark] * len(refs))})")
-        params.extend(refs)
-    return " AND ".join(where), params
+        # One placeholder per reference where SQLAlchemy would expand the list (none would match nothing).
+        values = list(references) or [""]
+        names = [f"references_{i}" for i in range(len(values))]
+        params.update(zip(names, values, strict=True))
+        text = text.replace(REFERENCES_MARK, ", ".join(d.named(n) for n in names))
+    return text, params
 
 
 def load_request_facts(conn: Any, d: Dialect, *, open_only: bool = True, caseworker: str | None = None,
@@ -101,22 +128,14 @@ def load_request_facts(conn: Any, d: Dialect, *, open_only: bool = True, casewor
 
 def _load_request_facts(conn: Any, d: Dialect, open_only: bool, caseworker: str | None,
                         references: Sequence[str] | None) -> list[RequestFacts]:
-    where, params = _filters(d, open_only, caseworker, references)
-    cases_from = ("FROM ehc_case c JOIN child ch ON ch.id = c.child_id "
-                  "LEFT JOIN staff s ON s.id = c.caseworker_id WHERE " + where)
     cur = conn.cursor()
-    cur.execute(
-        "SELECT c.id, c.reference, ch.forename, ch.surname, s.username, c.received_on, c.decision_to_assess,"
-        " c.decision_to_assess_on, c.decision_to_issue, c.decision_to_issue_on, c.draft_sent_on,"
-        " c.draft_served_on, c.final_issued_on, c.withdrawn_on, c.draft_sent_by " + cases_from
-        + " ORDER BY c.reference",
-        params)
-    to_date, to_bool = d.to_date, d.to_bool
+    cur.execute(*_statement(d, "cases", open_only, caseworker, references))
+    to_date, to_bool = d.day_reader(), d.to_bool
     facts: list[RequestFacts] = []
     by_id: dict[int, RequestFacts] = {}
     for (cid, ref, forename, surname, username, received, dta, dta_on, dti, dti_on, sent, served, final,
          withdrawn, sent_by) in cur.fetchall():
-        f = RequestFacts(ref, to_date(received), f"{forename} {surname}", username,  # type: ignore[arg-type]
+        f = RequestFacts(ref, to_date(received), f"{forename} {surname}", username,
                          to_bool(dta), to_date(dta_on), to_bool(dti), to_date(dti_on), to_date(sent),
                          to_date(served), to_date(final), to_date(withdrawn), [], [], cid, sent_by)
         facts.append(f)
@@ -124,19 +143,13 @@ def _load_request_facts(conn: Any, d: Dialect, open_only: bool, caseworker: str 
     if facts:
         # The advice and the exceptions in one statement (one round trip to a team database): advice rows
         # (tag 1) then exception rows (tag 2), each in the order recorded.
-        ids = "SELECT c.id " + cases_from
-        cur.execute(
-            "SELECT 1, a.case_id, a.id, a.kind, v.name, a.sent_by, a.excused_ground, a.requested_on,"
-            " a.received_on, CAST(NULL AS DATE) FROM advice_request a"
-            f" LEFT JOIN advice_service v ON v.id = a.service_id WHERE a.case_id IN ({ids})"
-            " UNION ALL SELECT 2, e.case_id, e.id, e.ground, e.note, NULL, NULL, e.recorded_on, e.began_on, e.ended_on"
-            f" FROM statutory_exception e WHERE e.case_id IN ({ids}) ORDER BY 1, 3", params + params)
+        cur.execute(*_statement(d, "events", open_only, caseworker, references))
         for tag, case_id, row_id, word, text, sent_by, excused, first, second, third in cur.fetchall():
             if tag == 1:
                 by_id[case_id].advice.append(AdviceFacts(
-                    word, to_date(first), to_date(second), text, row_id, sent_by, excused))  # type: ignore[arg-type]
+                    word, to_date(first), to_date(second), text, row_id, sent_by, excused))
             else:
                 by_id[case_id].exceptions.append(ExceptionFacts(
-                    word, to_date(first), text, to_date(second), to_date(third)))  # type: ignore[arg-type]
+                    word, to_date(first), text, to_date(second), to_date(third)))
     cur.close()
     return facts

@@ -1,0 +1,60 @@
+"""The deadlines report's JSON written straight out as text, case by case, for the command line.
+
+``deadlines.report_json`` states the published format (docs/deadlines-json.md) as a dictionary; the
+nightly command writes exactly the text ``json.dumps(report_json(...), ensure_ascii=False)`` would, but
+without building 5,000 nested dictionaries first and then walking them again: at a large council that
+was over a third of the command's time, and all of its memory beyond the engine's (see json_text.py).
+tests/unit/test_deadlines_text.py holds the two forms to the same text.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+from typing import TextIO
+
+from caseworker.reports.deadlines import JSON_VERSION
+from caseworker.reports.json_text import Quoted, text_json
+from caseworker.statutory.engine import DeadlineEngine, RequestDeadlines
+
+
+def write_report_json(out: TextIO, today: date, deadlines: Iterable[RequestDeadlines],
+                      engine: DeadlineEngine) -> None:
+    """The published report on ``out`` (one line, no newline), cases sorted by reference."""
+    q = Quoted()
+    applies: dict[tuple[str, date], str] = {}
+    out.write(f'{{"version": {JSON_VERSION}, "today": {q[today]}, "cases": [')
+    first = True
+    for d in sorted(deadlines, key=lambda d: d.facts.reference):
+        out.write(("" if first else ", ") + _case(d, engine, q, applies))
+        first = False
+    out.write("]}")
+
+
+def _case(d: RequestDeadlines, engine: DeadlineEngine, q: Quoted, applies: dict[tuple[str, date], str]) -> str:
+    f = d.facts
+    milestones = ", ".join(
+        f'{{"name": {q[m.name]}, "due": {q[m.due]}, "work_by": {q[m.work_by]}, "done": {q[m.done]}, '
+        f'"status": {q[m.status]}, "binding": {"true" if m.binding else "false"}}}' for m in d.milestones)
+    advice = ", ".join(
+        f'{{"kind": {q[a.kind]}, "requested": {q[a.requested]}, "sent_by": {q[a.sent_by]}, "due": {q[a.due]}, '
+        f'"received": {q[a.received]}, "status": {q[a.status]}, "days_late": {int(a.days_late)}}}'
+        for a in d.advice)
+    exceptions = ", ".join(
+        f'{{"ground": {q[e.ground]}, "from": {q[e.start]}, "to": {q[e.ended]}, "recorded": {q[e.recorded]}, '
+        f'"note": {text_json(e.note)}, "applies_to": {_applies(engine, e.ground, f.received, q, applies)}}}'
+        for e in sorted(f.exceptions, key=lambda e: e.start))
+    return (f'{{"reference": {text_json(f.reference)}, "child": {text_json(f.child)}, "caseworker": {q[f.caseworker]}, '
+            f'"received": {q[f.received]}, "stage": {q[d.stage]}, "earliest_final": {q[d.earliest_final]}, '
+            f'"milestones": [{milestones}], "advice": [{advice}], "exceptions": [{exceptions}]}}')
+
+
+def _applies(engine: DeadlineEngine, ground: str, received: date, q: Quoted,
+             applies: dict[tuple[str, date], str]) -> str:
+    """The milestones an exception can excuse, as a JSON list (the same for every request of a day)."""
+    key = (ground, received)
+    text = applies.get(key)
+    if text is None:
+        text = "[" + ", ".join(q[name] for name in engine.applies_to(ground, received)) + "]"
+        applies[key] = text
+    return text

@@ -1,0 +1,53 @@
+"""The command's deadlines JSON, written as text case by case, is exactly what ``json.dumps`` makes of the
+published dictionary (``report_json``): the same bytes, whatever the names and notes hold."""
+
+from __future__ import annotations
+
+import io
+import json
+from datetime import date
+
+from caseworker.reports.deadlines import report_json
+from caseworker.reports.deadlines_text import write_report_json
+from caseworker.statutory.engine import AdviceFacts, DeadlineEngine, ExceptionFacts, RequestFacts
+
+TODAY = date(2025, 6, 2)
+
+
+def requests() -> list[RequestFacts]:
+    awkward = RequestFacts(
+        "EHC-2025-0002", date(2025, 1, 6), 'Zoë "Zee" O\'Brien-Łukasz\n\\ \u2028', None,
+        decision_to_assess=True, decision_to_assess_on=date(2025, 2, 10),
+        advice=[AdviceFacts("health", date(2025, 2, 11), None, "ICB", 1, "post"),
+                AdviceFacts("ep", date(2025, 2, 12), date(2025, 4, 30), None, 2, "email"),
+                AdviceFacts("social_care", date(2025, 2, 12), None, None, 3, None)],  # type: ignore[arg-type]
+        exceptions=[ExceptionFacts("c", date(2025, 3, 3), "Mum in hospital \u2014 \"urgent\"\t", date(2025, 2, 3)),
+                    ExceptionFacts("d", date(2025, 3, 3), None, date(2024, 12, 1), date(2024, 12, 20)),  # type: ignore[arg-type]
+                    ExceptionFacts("b", date(2025, 3, 3), "", date(2025, 2, 1))])
+    drafted = RequestFacts(
+        "EHC-2025-0001", date(2024, 11, 4), "Amelia Jones", "jsmith", decision_to_assess=True,
+        decision_to_assess_on=date(2024, 12, 9), decision_to_issue=True, decision_to_issue_on=date(2025, 3, 3),
+        draft_sent=date(2025, 5, 1), draft_sent_by="post")
+    refused = RequestFacts("EHC-2025-0003", date(2025, 1, 6), "Noah Patel", "rkhan", decision_to_assess=False,
+                           decision_to_assess_on=date(2025, 2, 14))
+    return [awkward, drafted, refused]
+
+
+def test_the_text_is_the_dictionary_as_json_dumps_writes_it() -> None:
+    engine = DeadlineEngine()
+    deadlines = engine.evaluate_all(requests(), TODAY)
+    out = io.StringIO()
+    write_report_json(out, TODAY, deadlines, engine)
+    assert out.getvalue() == json.dumps(report_json(TODAY, deadlines, engine), ensure_ascii=False)
+    cases = json.loads(out.getvalue())["cases"]
+    assert [c["reference"] for c in cases] == ["EHC-2025-0001", "EHC-2025-0002", "EHC-2025-0003"]
+    assert cases[1]["child"] == 'Zoë "Zee" O\'Brien-Łukasz\n\\ \u2028'
+    assert [e["ground"] for e in cases[1]["exceptions"]] == ["d", "b", "c"]  # oldest "from" first
+
+
+def test_no_requests_is_an_empty_list() -> None:
+    engine = DeadlineEngine()
+    out = io.StringIO()
+    write_report_json(out, TODAY, [], engine)
+    assert json.loads(out.getvalue()) == {"version": 2, "today": "2025-06-02", "cases": []}
+    assert out.getvalue() == json.dumps(report_json(TODAY, [], engine), ensure_ascii=False)
