@@ -9,6 +9,7 @@ Rows come back as plain tuples: a large council's 28,000 cases build no ORM obje
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -79,12 +80,12 @@ def _moved(since: date) -> Any:
             .group_by(a.case_id).subquery("moved"))
 
 
-def _driver_rows(session: Session, stmt: Select[Any]) -> list[tuple[Any, ...]]:
+def _driver_rows(session: Session, stmt: Select[Any]) -> Sequence[Any]:
     """A select's rows as the driver returns them: at 25,000 rows SQLAlchemy's row layer costs twice the
     query itself (its bind parameters are still processed; dates come back as the driver gives them)."""
     result = session.connection().execute(stmt)
     try:
-        return result.cursor.fetchall()  # type: ignore[no-any-return]
+        return result.cursor.fetchall()
     finally:
         result.close()
 

@@ -1,9 +1,10 @@
-"""The team's caseloads as the Team page and ``caseworker caseload`` show them, read in a few plain queries.
+"""The team's caseloads as the Team page and ``caseworker caseload`` show them, read in a few statements.
 
 Every case with its points (by state), whether a balancing proposal must leave it (and why), and its
 next deadline; every member of staff who holds cases or could, with capacity on ``today``, load,
 utilisation, band, overdue and late-advice counts. At a large council's scale (25,000 cases) this is
-four column selects and the deadline engine over the open requests; no ORM objects per row.
+five statements (``store.caseload_reads``, the open requests' two, the plans that may have work in
+one) with the deadline engine and the plan clocks over them; no ORM objects per row, no SQL here.
 """
 
 from __future__ import annotations
@@ -37,7 +38,7 @@ from caseworker.context import AppContext
 from caseworker.statutory.engine import LATE, NOT_APPLICABLE, RequestDeadlines, collector_paused
 from caseworker.statutory.plans import clocks_for
 from caseworker.store.case_select import reading
-from caseworker.store.caseload_reads import cases_held, staff_and_absences
+from caseworker.store.caseload_reads import CaseHeld, cases_held, staff_and_absences
 from caseworker.store.plan_reads import plan_facts
 from caseworker.store.plan_work_reads import maybe_with_work
 from caseworker.store.queries import load_request_facts
@@ -178,26 +179,34 @@ def _read(session: Session, engine: Any, today: date, settings: CaseloadSettings
     evaluated = {r.facts.id: r for r in engine.evaluate_all(load_request_facts(session), today)}
     plan_work = plan_work_by_case(session, engine, today, settings)
     username = {s.id: s.username for s in staff}
+    plan_points = points_of(PLAN, settings)
     cases: list[CaseLoad] = []
     for c in held:
+        owner = username.get(c.holder_id or 0, "")
         dl = evaluated.get(c.case_id)
         if dl is not None:
-            state = state_of(dl)
-            if state is None:
-                continue
-            due, what = _next_due(dl)
-            overdue = any(m.breached for m in dl.milestones)
-            late = sum(1 for a in dl.advice if a.status == LATE)
-        elif c.plan_issued:
-            state, due, what, overdue, late = PLAN, None, "", False, 0
-        else:
-            continue  # a request the engine sees no load in
-        points = points_of(state, settings) + (plan_work.get(c.case_id, 0.0) if state == PLAN else 0.0)
-        cases.append(CaseLoad(c.case_id, c.reference, c.child, username.get(c.holder_id or 0, ""), state, points,
-                              protection(dl, today, settings, moved_on=c.moved_on, pinned=c.pinned),
-                              due, what, overdue, late, c.pinned))
+            request = _request_load(c, owner, dl, today, settings)
+            if request is not None:
+                cases.append(request)
+        elif c.plan_issued:  # a plan in place: its own points and those of any work running on it
+            cases.append(CaseLoad(c.case_id, c.reference, c.child, owner, PLAN,
+                                  plan_points + plan_work.get(c.case_id, 0.0),
+                                  protection(None, today, settings, moved_on=c.moved_on, pinned=c.pinned),
+                                  None, "", False, 0, c.pinned))
     return TeamCaseload(today, settings, _people(staff, cases, today, settings),
                         cases, {s.username: s.absences for s in staff})
+
+
+def _request_load(c: CaseHeld, owner: str, dl: RequestDeadlines, today: date,
+                  settings: CaseloadSettings) -> CaseLoad | None:
+    """A request still running as load, or None when the engine sees none in it."""
+    state = state_of(dl)
+    if state is None:
+        return None
+    due, what = _next_due(dl)
+    return CaseLoad(c.case_id, c.reference, c.child, owner, state, points_of(state, settings),
+                    protection(dl, today, settings, moved_on=c.moved_on, pinned=c.pinned), due, what,
+                    any(m.breached for m in dl.milestones), sum(1 for a in dl.advice if a.status == LATE), c.pinned)
 
 
 def _people(staff: list[StaffFacts], cases: list[CaseLoad], today: date,
