@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session, aliased
 
 from caseworker.caseload.capacity import Absence, StaffFacts
 from caseworker.store.models import Allocation, Case, CasePin, Child, Staff, StaffAbsence
+from caseworker.store.plan_models import PlanCease
 from caseworker.store.queries import open_request_clause
 
 
@@ -30,7 +31,7 @@ class CaseHeld:
     reference: str
     child: str
     holder_id: int | None
-    plan_issued: bool
+    plan_in_place: bool  # issued and not ceased
     moved_on: date | None  # the last reallocation on or after the day asked for (a first allocation is no move)
     pinned: bool
 
@@ -56,16 +57,19 @@ def staff_and_absences(session: Session, today: date) -> list[StaffFacts]:
 
 
 def cases_held(session: Session, moved_since: date) -> list[CaseHeld]:
-    """Every case carrying load (a plan issued, or a request still running), by reference, with the day it
+    """Every case carrying load (a plan in place, or a request still running), by reference, with the day it
     was last moved when that is on or after ``moved_since``."""
     moved = _moved(moved_since)
+    # A plan in place: issued and not ceased (as the plans report has it: a recorded cease ends it).
+    in_place = and_(Case.final_issued_on.is_not(None),
+                    Case.id.not_in(select(PlanCease.case_id).where(PlanCease.ceased_on.is_not(None))))
     rows = _driver_rows(session, select(
         Case.id, Case.reference, Child.forename + " " + Child.surname, Case.caseworker_id,
-        Case.final_issued_on.is_not(None), moved.c.on, CasePin.case_id.is_not(None))
+        in_place, moved.c.on, CasePin.case_id.is_not(None))
         .join(Child, Child.id == Case.child_id)
         .outerjoin(moved, moved.c.case_id == Case.id)
         .outerjoin(CasePin, CasePin.case_id == Case.id)
-        .where(or_(Case.final_issued_on.is_not(None), open_request_clause()))
+        .where(or_(in_place, open_request_clause()))
         .order_by(Case.reference))
     return [CaseHeld(cid, ref, child, holder, bool(issued), _day(moved_on), bool(pinned))
             for cid, ref, child, holder, issued, moved_on, pinned in rows]

@@ -188,7 +188,7 @@ def _read(session: Session, engine: Any, today: date, settings: CaseloadSettings
             request = _request_load(c, owner, dl, today, settings)
             if request is not None:
                 cases.append(request)
-        elif c.plan_issued:  # a plan in place: its own points and those of any work running on it
+        elif c.plan_in_place:  # a plan in place: its own points and those of any work running on it
             cases.append(CaseLoad(c.case_id, c.reference, c.child, owner, PLAN,
                                   plan_points + plan_work.get(c.case_id, 0.0),
                                   protection(None, today, settings, moved_on=c.moved_on, pinned=c.pinned),
