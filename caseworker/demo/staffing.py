@@ -18,7 +18,6 @@ from sqlalchemy.orm import Session
 from caseworker.caseload import default_settings
 from caseworker.demo.team import Team
 from caseworker.statutory.engine import DeadlineEngine
-from caseworker.store import reads
 from caseworker.store.models import Staff, StaffAbsence
 
 TEAM_LEVEL = 0.95  # the demo team's average utilisation
@@ -29,9 +28,7 @@ def _standard(session: Session, today: date, caseworkers: set[str]) -> float:
     """Points per FTE that put the caseworkers at TEAM_LEVEL, rounded to 10."""
     from caseworker.views.caseload import read_team_caseload
 
-    conn = session.connection().connection.driver_connection
-    team = read_team_caseload(conn, reads.Dialect(session.get_bind().dialect.name), DeadlineEngine(), today,
-                              default_settings())
+    team = read_team_caseload(session, DeadlineEngine(), today, default_settings())
     people = [p for p in team.people if p.username in caseworkers]
     points = sum(p.points for p in people)
     fte = sum(p.fte for p in people) or 1.0

@@ -90,15 +90,18 @@ _CEASES = _branch(4, "plan_cease", "x.reason",
 def _load(conn: Any, d: Dialect, caseworker: str | None, case_ids: Sequence[int] | None,
           among: tuple[str, list[Any]] | None) -> list[PlanFacts]:
     where, params = _filters(d, caseworker, case_ids, among)
-    # Every plan's rows when all plans are read (the database need not work the plans out again for each
-    # table); only the chosen plans' otherwise.
+    # Every plan's rows when all plans are read; only the chosen plans' otherwise, the choice worked out
+    # once (a common table used five times, which both databases build once) rather than for each table.
     chosen = caseworker is not None or case_ids is not None or among is not None
-    rows_of = f" WHERE x.case_id IN (SELECT c.id FROM ehc_case c WHERE {where})" if chosen else ""
-    every = params if chosen else []
+    branches = (_REVIEWS, _AMENDMENTS, _TRANSFERS, _CEASES)
+    if chosen:
+        sql = (f"WITH chosen AS (SELECT c.id FROM ehc_case c WHERE {where}) "
+               + " UNION ALL ".join([_HEADER + "c.id IN (SELECT id FROM chosen)",
+                                     *(b + " WHERE x.case_id IN (SELECT id FROM chosen)" for b in branches)]))
+    else:
+        sql = " UNION ALL ".join([_HEADER + where, *branches])
     cur = conn.cursor()
-    cur.execute(" UNION ALL ".join([_HEADER + where, *(b + rows_of for b in (_REVIEWS, _AMENDMENTS, _TRANSFERS,
-                                                                               _CEASES))]),
-                params + every * 4)
+    cur.execute(sql, params)
     day = _dates(d)
     by_id: dict[int, PlanFacts] = {}
     settings: dict[tuple[Any, ...], SettingFacts] = {}

@@ -1,9 +1,10 @@
-"""The team's caseloads as the Team page and ``caseworker caseload`` show them, read in a few plain queries.
+"""The team's caseloads as the Team page and ``caseworker caseload`` show them, read in a few statements.
 
 Every case with its points (by state), whether a balancing proposal must leave it (and why), and its
 next deadline; every member of staff who holds cases or could, with capacity on ``today``, load,
 utilisation, band, overdue and late-advice counts. At a large council's scale (25,000 cases) this is
-four column selects and the deadline engine over the open requests; no ORM objects per row.
+five statements (``store.caseload_reads``, the open requests' two, the plans that may have work in
+one) with the deadline engine and the plan clocks over them; no ORM objects per row, no SQL here.
 """
 
 from __future__ import annotations
@@ -12,6 +13,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
+
+from sqlalchemy.orm import Session
 
 from caseworker.caseload import (
     Absence,
@@ -32,10 +35,15 @@ from caseworker.caseload.capacity import CASE_HOLDING_ROLES
 from caseworker.caseload.settings import PLAN
 from caseworker.caseload.weights import ADVICE_WORDS, STATE_WORDS, plan_work_points
 from caseworker.context import AppContext
-from caseworker.statutory.engine import LATE, NOT_APPLICABLE, RequestDeadlines
+from caseworker.statutory.engine import LATE, NOT_APPLICABLE, RequestDeadlines, collector_paused
 from caseworker.statutory.plans import clocks_for
-from caseworker.store import reads
-from caseworker.store.plan_reads import load_plan_facts
+from caseworker.store.case_select import reading
+from caseworker.store.caseload_reads import CaseHeld, cases_held, staff_and_absences
+from caseworker.store.plan_reads import plan_facts
+from caseworker.store.plan_work_reads import maybe_with_work
+from caseworker.store.queries import load_request_facts
+from caseworker.store.reads import Dialect
+from caseworker.views.my_day import review_started_by
 from caseworker.vocabulary import step_phrase
 
 
@@ -146,80 +154,59 @@ def _next_due(d: RequestDeadlines) -> tuple[date | None, str]:
     return (best[0], best[1]) if best else (None, "")
 
 
-def _day(d: reads.Dialect, day: date) -> Any:
-    """A date as the driver takes it (sqlite3 stores ISO text)."""
-    return day.isoformat() if d.name == "sqlite" else day
+def plan_work_by_case(session: Session, engine: Any, today: date, settings: CaseloadSettings) -> dict[int, float]:
+    """The points each plan in place adds for its work (a review due, an amendment, a transfer), by case.
 
-
-def _staff(conn: Any, d: reads.Dialect, today: date) -> tuple[list[StaffFacts], dict[int, tuple[Absence, ...]]]:
-    cur = conn.cursor()
-    cur.execute("SELECT staff_id, from_on, to_on, reason FROM staff_absence WHERE to_on >= "
-                f"{d.mark} ORDER BY from_on", [_day(d, today)])
-    absences: dict[int, list[Absence]] = defaultdict(list)
-    for sid, start, end, reason in cur.fetchall():
-        absences[sid].append(Absence(d.to_date(start), d.to_date(end), reason or ""))  # type: ignore[arg-type]
-    cur.execute("SELECT id, username, display_name, role, team, fte, capacity_points, started_on, active FROM staff")
-    staff = [StaffFacts(i, u, n, r, t or "", float(f or 0), None if c is None else float(c), d.to_date(s),
-                        bool(a), tuple(absences.get(i, ())))
-             for i, u, n, r, t, f, c, s, a in cur.fetchall()]
-    cur.close()
-    return staff, {k: tuple(v) for k, v in absences.items()}
-
-
-def _moved_and_pinned(conn: Any, d: reads.Dialect, since: date) -> tuple[dict[int, date], set[int]]:
-    cur = conn.cursor()
-    # A case's first allocation is not a move; a later one is.
-    cur.execute("SELECT case_id, MAX(from_on) FROM allocation GROUP BY case_id "
-                f"HAVING COUNT(*) > 1 AND MAX(from_on) >= {d.mark}", [_day(d, since)])
-    moved = {cid: d.to_date(on) for cid, on in cur.fetchall()}
-    cur.execute("SELECT case_id FROM case_pin")
-    pinned = {cid for (cid,) in cur.fetchall()}
-    cur.close()
-    return moved, pinned  # type: ignore[return-value]
-
-
-def plan_work_by_case(conn: Any, d: reads.Dialect, engine: Any, today: date,
-                      settings: CaseloadSettings) -> dict[int, float]:
-    """The points each plan in place adds for its work (a review due, an amendment, a transfer), by case:
-    every maintained plan read at once and run through the plan clocks once."""
-    plans = load_plan_facts(conn, d)
-    schedules = clocks_for(engine.rules, engine.calendar).schedule_all(plans, today)
+    Only the plans that may have such work are read (a review due within its window or overdue, or
+    something under way: most of a large council's plans have none this week), all in one statement,
+    and run through the plan clocks once; the clocks decide which really have work."""
+    started_by = review_started_by(engine.rules, today)
+    among = None if started_by is None else maybe_with_work(Dialect(session.get_bind().dialect.name), started_by)
+    schedules = clocks_for(engine.rules, engine.calendar).schedule_all(plan_facts(session, among=among), today)
     return {s.facts.case_id: extra for s in schedules
             if s.facts.case_id is not None and (extra := plan_work_points(s, settings))}
 
 
-def read_team_caseload(conn: Any, d: reads.Dialect, engine: Any, today: date,
-                       settings: CaseloadSettings) -> TeamCaseload:
-    """The caseload from a DB-API connection (sqlite3 or psycopg)."""
-    staff, absences = _staff(conn, d, today)
-    moved, pinned = _moved_and_pinned(conn, d, today - timedelta(days=settings.protect_moved_within_days))
-    evaluated = {r.facts.id: r for r in engine.evaluate_all(reads.load_request_facts(conn, d), today)}
-    plan_work = plan_work_by_case(conn, d, engine, today, settings)
-    cur = conn.cursor()
-    cur.execute("SELECT c.id, c.reference, c.caseworker_id, c.final_issued_on, ch.forename, ch.surname "
-                "FROM ehc_case c JOIN child ch ON ch.id = c.child_id ORDER BY c.reference")
+def read_team_caseload(session: Session, engine: Any, today: date, settings: CaseloadSettings) -> TeamCaseload:
+    """The caseload through a session (inside its transaction, or a ``reading`` session's statements)."""
+    with collector_paused():  # tens of thousands of small acyclic rows: the collector's scans cost more
+        return _read(session, engine, today, settings)
+
+
+def _read(session: Session, engine: Any, today: date, settings: CaseloadSettings) -> TeamCaseload:
+    staff = staff_and_absences(session, today)
+    held = cases_held(session, today - timedelta(days=settings.protect_moved_within_days))
+    evaluated = {r.facts.id: r for r in engine.evaluate_all(load_request_facts(session), today)}
+    plan_work = plan_work_by_case(session, engine, today, settings)
     username = {s.id: s.username for s in staff}
+    plan_points = points_of(PLAN, settings)
     cases: list[CaseLoad] = []
-    for cid, ref, owner_id, final, forename, surname in cur.fetchall():
-        dl = evaluated.get(cid)
+    for c in held:
+        owner = username.get(c.holder_id or 0, "")
+        dl = evaluated.get(c.case_id)
         if dl is not None:
-            state = state_of(dl)
-            if state is None:
-                continue
-            due, what = _next_due(dl)
-            overdue = any(m.breached for m in dl.milestones)
-            late = sum(1 for a in dl.advice if a.status == LATE)
-        elif final is not None:
-            state, due, what, overdue, late = PLAN, None, "", False, 0
-        else:
-            continue  # withdrawn or declined: no load
-        cases.append(CaseLoad(cid, ref, f"{forename} {surname}", username.get(owner_id, ""), state,
-                              points_of(state, settings) + (plan_work.get(cid, 0.0) if state == PLAN else 0.0),
-                              protection(dl, today, settings, moved_on=moved.get(cid), pinned=cid in pinned),
-                              due, what, overdue, late, cid in pinned))
-    cur.close()
+            request = _request_load(c, owner, dl, today, settings)
+            if request is not None:
+                cases.append(request)
+        elif c.plan_in_place:  # a plan in place: its own points and those of any work running on it
+            cases.append(CaseLoad(c.case_id, c.reference, c.child, owner, PLAN,
+                                  plan_points + plan_work.get(c.case_id, 0.0),
+                                  protection(None, today, settings, moved_on=c.moved_on, pinned=c.pinned),
+                                  None, "", False, 0, c.pinned))
     return TeamCaseload(today, settings, _people(staff, cases, today, settings),
-                        cases, {s.username: absences.get(s.id, ()) for s in staff})
+                        cases, {s.username: s.absences for s in staff})
+
+
+def _request_load(c: CaseHeld, owner: str, dl: RequestDeadlines, today: date,
+                  settings: CaseloadSettings) -> CaseLoad | None:
+    """A request still running as load, or None when the engine sees none in it."""
+    state = state_of(dl)
+    if state is None:
+        return None
+    due, what = _next_due(dl)
+    return CaseLoad(c.case_id, c.reference, c.child, owner, state, points_of(state, settings),
+                    protection(dl, today, settings, moved_on=c.moved_on, pinned=c.pinned), due, what,
+                    any(m.breached for m in dl.milestones), sum(1 for a in dl.advice if a.status == LATE), c.pinned)
 
 
 def _people(staff: list[StaffFacts], cases: list[CaseLoad], today: date,
@@ -254,9 +241,8 @@ def _people(staff: list[StaffFacts], cases: list[CaseLoad], today: date,
 def load_team_caseload(ctx: AppContext, today: date, settings: CaseloadSettings | None = None) -> TeamCaseload:
     """The whole team's caseload on ``today`` (settings: the council's, else the defaults)."""
     chosen = settings or load_settings()
-    with ctx.db.sessions() as s:
-        conn = s.connection().connection.driver_connection
-        return read_team_caseload(conn, reads.Dialect(s.get_bind().dialect.name), ctx.engine, today, chosen)
+    with reading(ctx.db) as s:  # no transaction: no round trips spent opening and ending one
+        return read_team_caseload(s, ctx.engine, today, chosen)
 
 
 def propose(team: TeamCaseload, *, across_teams: bool = False) -> Proposal:

@@ -11,7 +11,7 @@ from caseworker.caseload.settings import default_settings, settings_from
 from caseworker.context import AppContext, fixed_clock
 from caseworker.store.database import Database
 from caseworker.store.models import Case
-from caseworker.store.plan_models import PhaseTransfer, PlanAmendment, PlanReview
+from caseworker.store.plan_models import PhaseTransfer, PlanAmendment, PlanCease, PlanReview
 from caseworker.store.records import CaseRecord
 from caseworker.store.writer import write_cases
 from caseworker.views.caseload import load_team_caseload
@@ -71,3 +71,18 @@ def test_an_amendment_and_a_transfer_under_way_add_theirs(db: Database) -> None:
     got = points(db, amendment=4, phase_transfer=1.5)
     plan = default_settings().points_for("plan")
     assert got == {"EHC-0001": plan + 4, "EHC-0002": plan + 1.5, "EHC-0003": plan}
+
+
+def test_a_ceased_plan_carries_nothing(db: Database) -> None:
+    add_staff(db, "jsmith", "caseworker")
+    add_plan(db, "EHC-0001", TODAY - timedelta(days=100), "jsmith")
+    ceased = add_plan(db, "EHC-0002", TODAY - timedelta(days=400), "jsmith")
+    proposed = add_plan(db, "EHC-0003", TODAY - timedelta(days=100), "jsmith")
+    with db.session() as s:
+        s.add(PlanCease(case_id=ceased, proposed_on=TODAY - timedelta(days=90), decided_on=TODAY - timedelta(days=80),
+                        ceased_on=TODAY - timedelta(days=20), reason=1))
+        s.add(PlanCease(case_id=proposed, proposed_on=TODAY - timedelta(days=5)))  # still maintained
+    plan = default_settings().points_for("plan")
+    assert points(db) == {"EHC-0001": plan, "EHC-0003": plan}
+    team = load_team_caseload(AppContext(db=db, clock=fixed_clock(TODAY)), TODAY)
+    assert team.person("jsmith").cases == 2

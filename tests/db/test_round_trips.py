@@ -1,5 +1,5 @@
 """Each screen's data comes in a few statements, so a desktop on a council's network (every statement a round
-trip) stays quick: opening a case in at most 3, My day and Cases in at most 5 each.
+trip) stays quick: opening a case in at most 3, My day, Cases and the team's caseload in at most 5 each.
 
 Counted on the demo in SQLite, where the database itself reports every statement it runs (the ORM's and the
 bulk readers' plain SQL alike); the same code sends the same statements to PostgreSQL.
@@ -15,13 +15,18 @@ from typing import Any
 import pytest
 from sqlalchemy import event, func, select
 
+from caseworker.caseload import default_settings
+from caseworker.caseload.weights import plan_work_points
 from caseworker.context import AppContext, fixed_clock
 from caseworker.demo import build_demo
+from caseworker.statutory.plans import clocks_for
 from caseworker.store.database import Database, open_database
 from caseworker.store.models import Allocation, Case, Consultation, Staff
 from caseworker.store.plan_models import PhaseTransfer, PlanCease
+from caseworker.store.plan_reads import plan_facts
 from caseworker.views.case_detail import load_case_detail
 from caseworker.views.case_list import load_case_rows
+from caseworker.views.caseload import load_team_caseload, plan_work_by_case
 from caseworker.views.my_day import load_my_day
 
 TODAY = date(2026, 2, 2)
@@ -121,3 +126,24 @@ def test_the_cases_list_takes_at_most_five_statements(demo: tuple[AppContext, St
         rows = load_case_rows(ctx, TODAY)
     assert rows
     assert 1 <= len(seen) <= 5, seen
+
+
+def test_the_team_caseload_takes_at_most_five_statements(demo: tuple[AppContext, Statements]) -> None:
+    ctx, statements = demo
+    with statements.counting() as seen:
+        team = load_team_caseload(ctx, TODAY)
+    assert team.cases and team.people
+    assert 1 <= len(seen) <= 5, seen
+
+
+def test_the_caseload_reads_every_plan_with_work(demo: tuple[AppContext, Statements]) -> None:
+    """Only the plans that may have work are read for the caseload: the same points as running the plan
+    clocks over every plan in place."""
+    ctx, _ = demo
+    settings = default_settings()
+    with ctx.db.sessions() as s:
+        schedules = clocks_for(ctx.engine.rules, ctx.engine.calendar).schedule_all(plan_facts(s), TODAY)
+        every = {p.facts.case_id: w for p in schedules if (w := plan_work_points(p, settings))}
+        read = plan_work_by_case(s, ctx.engine, TODAY, settings)
+    assert len(every) > 20  # the demo's plans have reviews due, amendments and transfers under way
+    assert read == every
