@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session, aliased
 from caseworker.caseload.capacity import Absence, StaffFacts
 from caseworker.store.models import Allocation, Case, CasePin, Child, Staff, StaffAbsence
 from caseworker.store.plan_models import PlanCease
-from caseworker.store.queries import open_request_clause
+from caseworker.store.request_selects import open_request_clause
 
 
 @dataclass(frozen=True, slots=True)

@@ -44,7 +44,7 @@ from caseworker.store.plan_work_reads import maybe_with_work
 from caseworker.store.queries import load_request_facts
 from caseworker.store.reads import Dialect
 from caseworker.views.my_day import review_started_by
-from caseworker.vocabulary import step_phrase
+from caseworker.vocabulary import day_month, short_date, step_phrase
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,7 +101,7 @@ class PersonLoad:
         if not self.active:
             return "no longer active"
         if self.absence is not None:
-            return f"absent until {self.absence.ends:%d %b %Y}"
+            return f"absent until {short_date(self.absence.ends)}"
         if self.capacity <= 0:
             return "without a capacity"
         return None
@@ -111,9 +111,9 @@ class PersonLoad:
         """What a team lead should know beside the figures: away, new, inactive."""
         notes = []
         if self.absence is not None:
-            notes.append(f"absent to {self.absence.ends:%d %b}")
+            notes.append(f"absent to {day_month(self.absence.ends)}")
         elif self.next_absence is not None:
-            notes.append(f"away {self.next_absence.starts:%d %b} to {self.next_absence.ends:%d %b}")
+            notes.append(f"away {day_month(self.next_absence.starts)} to {day_month(self.next_absence.ends)}")
         if self.new_starter:
             notes.append("new starter")
         if not self.active:
