@@ -26,7 +26,7 @@ TURNAROUND_LOOKBACK = timedelta(days=365)
 def load_my_day(ctx: AppContext, today: date, caseworker: str | None = None) -> MyDay:
     with reading(ctx.db) as s:  # no transaction: no round trips to open and end one
         facts = load_request_facts(s, open_only=True, caseworker=caseworker)
-        returns = advice_returns(s, since=today - TURNAROUND_LOOKBACK)
+        returns = advice_returns(s, since=today - TURNAROUND_LOOKBACK, latest=ctx.engine.rules.turnaround_window)
         follow_ups = open_follow_ups(s, today, caseworker)
         # The plans in place, read once in the bulk read's few queries (only this person's when one is shown).
         started_by = review_started_by(ctx.engine.rules, today)
