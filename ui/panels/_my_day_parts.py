@@ -35,8 +35,8 @@ from caseworker.reports.my_day import (
     MyDay,
     WorkItem,
 )
-from caseworker.views.caseload import CaseLoad, load_team_caseload
 from caseworker.views.my_day import load_my_day
+from caseworker.views.my_day_unallocated import WaitingCase, waiting_cases
 from caseworker.views.staff import list_staff
 from caseworker.vocabulary import weekday_date
 from ui.panels._allocating import ALLOCATE_TEXT
@@ -98,7 +98,7 @@ class MyDayLoad:
     day: MyDay
     names: dict[str, str]
     viewing: str | None
-    unallocated: list[CaseLoad] | None = None
+    unallocated: list[WaitingCase] | None = None
 
     @property
     def total(self) -> int:
@@ -109,7 +109,7 @@ def load(ctx: AppContext, today: date, viewing: str | None, unallocated: bool = 
     """Runs on the task runner, never on the UI thread; ``unallocated``: list the cases nobody holds too."""
     day = load_my_day(ctx, today, viewing)
     names = {person.username: person.display_name for person in list_staff(ctx, active_only=False)}
-    waiting = load_team_caseload(ctx, today).unallocated if unallocated else None
+    waiting = waiting_cases(ctx, today) if unallocated else None
     return MyDayLoad(day, names, viewing, waiting)
 
 
