@@ -3,6 +3,10 @@
 A large council holds 20,000 plans; most have nothing to do this week (a review decided in the last
 ten months, no amendment, transfer or cease under way). Reading only the others keeps the whole team's
 My day quick. The test here is wider than My day's own (a superset): the plan clocks decide the rest.
+
+It is written as one list of cases (a UNION of plain selects, each a join the database does once), not as
+a test with subqueries run for each case: PostgreSQL costed the per-case form at a million and compiled the
+statement with JIT each time, 1.9 s of a 2 s statement.
 """
 
 from __future__ import annotations
@@ -12,15 +16,16 @@ from typing import Any
 
 from caseworker.store.reads import Dialect
 
-_LATEST_DECISION = "(SELECT MAX(r.notified_on) FROM plan_review r WHERE r.case_id = c.id)"
+# The review clock started on or before the day (the plan issued by then, no review decided after it).
+_REVIEW_MAY_BE_DUE = (
+    "SELECT i.id FROM ehc_case i WHERE i.final_issued_on <= {mark} AND NOT EXISTS"
+    " (SELECT 1 FROM plan_review d WHERE d.case_id = i.id AND d.notified_on > {mark})")
 _UNDER_WAY = (
-    "EXISTS (SELECT 1 FROM plan_review r WHERE r.case_id = c.id AND r.meeting_on IS NOT NULL"
-    " AND r.notified_on IS NULL)",
-    "EXISTS (SELECT 1 FROM plan_amendment a WHERE a.case_id = c.id AND a.final_issued_on IS NULL"
-    " AND a.not_amended_on IS NULL)",
-    "EXISTS (SELECT 1 FROM phase_transfer t WHERE t.case_id = c.id AND t.done_on IS NULL)",
-    "EXISTS (SELECT 1 FROM plan_cease p WHERE p.case_id = c.id AND p.decided_on IS NOT NULL"
-    " AND p.ceased_on IS NULL AND p.withdrawn_on IS NULL)",
+    "SELECT r.case_id FROM plan_review r WHERE r.meeting_on IS NOT NULL AND r.notified_on IS NULL",
+    "SELECT a.case_id FROM plan_amendment a WHERE a.final_issued_on IS NULL AND a.not_amended_on IS NULL",
+    "SELECT t.case_id FROM phase_transfer t WHERE t.done_on IS NULL",
+    "SELECT p.case_id FROM plan_cease p WHERE p.decided_on IS NOT NULL AND p.ceased_on IS NULL"
+    " AND p.withdrawn_on IS NULL",
 )
 
 
@@ -29,5 +34,5 @@ def maybe_with_work(d: Dialect, review_started_by: date) -> tuple[str, list[Any]
     (so its review may be due soon or overdue), or that a review, amendment, transfer or cease is under
     way: SQL and its parameters, for the bulk read to apply in its own statement (``plan_reads``)."""
     day: Any = review_started_by.isoformat() if d.name == "sqlite" else review_started_by
-    review_due = f"(c.final_issued_on <= {d.mark} AND COALESCE({_LATEST_DECISION}, c.final_issued_on) <= {d.mark})"
-    return "(" + " OR ".join((review_due, *_UNDER_WAY)) + ")", [day, day]
+    cases = " UNION ".join((_REVIEW_MAY_BE_DUE.format(mark=d.mark), *_UNDER_WAY))
+    return f"c.id IN ({cases})", [day, day]
