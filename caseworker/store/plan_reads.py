@@ -10,7 +10,7 @@ through its session's connection.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
@@ -111,7 +111,7 @@ def _load(conn: Any, d: Dialect, caseworker: str | None, case_ids: Sequence[int]
     settings: dict[tuple[Any, ...], SettingFacts] = {}
     later: list[tuple[Any, ...]] = []  # rows of a plan not read yet (the branches may come in any order)
     ceased: set[int] = set()
-    for row in cur:
+    for row in _rows(cur):
         if row[0] != 0:
             if row[1] in by_id:
                 _attach(row, by_id[row[1]], day, ceased)
@@ -139,6 +139,13 @@ def _load(conn: Any, d: Dialect, caseworker: str | None, case_ids: Sequence[int]
             p.amendments.sort(key=amendment_order)
     plans.sort(key=lambda p: p.reference)
     return plans
+
+
+def _rows(cur: Any) -> Iterator[tuple[Any, ...]]:
+    """The rows in batches: psycopg hands over a batch in one call where it takes a call a row, and the
+    rows of every plan are never all held at once (the plans report's memory)."""
+    while batch := cur.fetchmany(5000):
+        yield from batch
 
 
 def _attach(row: tuple[Any, ...], plan: PlanFacts, day: Callable[[Any], Any], ceased: set[int]) -> None:
