@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from caseworker.context import AppContext
 from caseworker.reports.my_day import FOLLOW_UPS, MyDay, WorkItem, build_my_day
@@ -12,11 +16,13 @@ from caseworker.statutory.plans import clocks_for
 from caseworker.statutory.risk import typical_turnaround
 from caseworker.statutory.rules import Rules
 from caseworker.store.case_select import reading
+from caseworker.store.models import Staff
 from caseworker.store.plan_reads import plan_facts
 from caseworker.store.plan_work_reads import maybe_with_work
 from caseworker.store.queries import advice_returns, load_request_facts
 from caseworker.store.reads import Dialect
 from caseworker.views.case_notes import FollowUp, open_follow_ups
+from caseworker.views.my_day_unallocated import WaitingCase, waiting_cases
 from caseworker.vocabulary import short_date
 
 # Turnaround uses each service's recent returns; a year is plenty to hold its last 20.
@@ -25,13 +31,36 @@ TURNAROUND_LOOKBACK = timedelta(days=365)
 
 def load_my_day(ctx: AppContext, today: date, caseworker: str | None = None) -> MyDay:
     with reading(ctx.db) as s:  # no transaction: no round trips to open and end one
-        facts = load_request_facts(s, open_only=True, caseworker=caseworker)
-        returns = advice_returns(s, since=today - TURNAROUND_LOOKBACK, latest=ctx.engine.rules.turnaround_window)
-        follow_ups = open_follow_ups(s, today, caseworker)
-        # The plans in place, read once in the bulk read's few queries (only this person's when one is shown).
-        started_by = review_started_by(ctx.engine.rules, today)
-        among = None if started_by is None else maybe_with_work(Dialect(s.get_bind().dialect.name), started_by)
-        plans = plan_facts(s, caseworker=caseworker, among=among)
+        return read_my_day(s, ctx, today, caseworker)
+
+
+@dataclass(frozen=True, slots=True)
+class MyDayPage:
+    """What the desktop's My day shows: the work, everyone's names and (for a team lead) the cases nobody
+    holds (None when that list is not asked for)."""
+
+    day: MyDay
+    names: dict[str, str]
+    unallocated: list[WaitingCase] | None
+
+
+def load_my_day_page(ctx: AppContext, today: date, caseworker: str | None, unallocated: bool) -> MyDayPage:
+    """My day with the names and the cases nobody holds, through one connection: one check of it when it is
+    taken from the pool, not three (each a round trip to a team database)."""
+    with reading(ctx.db) as s:
+        day = read_my_day(s, ctx, today, caseworker)
+        return MyDayPage(day, staff_names(s), waiting_cases(ctx, today, s) if unallocated else None)
+
+
+def read_my_day(s: Session, ctx: AppContext, today: date, caseworker: str | None = None) -> MyDay:
+    """My day through a session the caller holds (the desktop reads more through the same connection)."""
+    facts = load_request_facts(s, open_only=True, caseworker=caseworker)
+    returns = advice_returns(s, since=today - TURNAROUND_LOOKBACK, latest=ctx.engine.rules.turnaround_window)
+    follow_ups = open_follow_ups(s, today, caseworker)
+    # The plans in place, read once in the bulk read's few queries (only this person's when one is shown).
+    started_by = review_started_by(ctx.engine.rules, today)
+    among = None if started_by is None else maybe_with_work(Dialect(s.get_bind().dialect.name), started_by)
+    plans = plan_facts(s, caseworker=caseworker, among=among)
     turnaround = typical_turnaround(returns, ctx.engine.rules)
     day = build_my_day(ctx.engine.evaluate_all(facts, today), today, turnaround, ctx.engine.rules)
     day.sections[FOLLOW_UPS] = sorted((follow_up_item(f, today) for f in follow_ups),
@@ -39,6 +68,11 @@ def load_my_day(ctx: AppContext, today: date, caseworker: str | None = None) -> 
     clocks = clocks_for(ctx.engine.rules, ctx.engine.calendar)
     add_plan_work(clocks.schedule_all(plans, today), today, day)
     return day
+
+
+def staff_names(s: Session) -> dict[str, str]:
+    """Everyone's name by username, those who have left too (their work may still show)."""
+    return {username: name for username, name in s.execute(select(Staff.username, Staff.display_name))}
 
 
 def review_started_by(rules: Rules, today: date) -> date | None:

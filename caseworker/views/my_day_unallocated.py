@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from sqlalchemy.orm import Session
+
 from caseworker.caseload import state_of
 from caseworker.caseload.settings import PLAN
 from caseworker.caseload.weights import ADVICE_WORDS, STATE_WORDS
@@ -78,8 +80,14 @@ def read_waiting_cases(conn: Any, d: reads.Dialect, engine: DeadlineEngine, toda
     return waiting
 
 
-def waiting_cases(ctx: AppContext, today: date) -> list[WaitingCase]:
-    """``read_waiting_cases`` through the application's database."""
+def waiting_cases(ctx: AppContext, today: date, session: Session | None = None) -> list[WaitingCase]:
+    """``read_waiting_cases`` through the application's database (or the caller's ``session``)."""
+    if session is not None:
+        return _through(session, ctx, today)
     with reading(ctx.db) as s:
-        conn = s.connection().connection.driver_connection
-        return read_waiting_cases(conn, reads.Dialect(s.get_bind().dialect.name), ctx.engine, today)
+        return _through(s, ctx, today)
+
+
+def _through(s: Session, ctx: AppContext, today: date) -> list[WaitingCase]:
+    conn = s.connection().connection.driver_connection
+    return read_waiting_cases(conn, reads.Dialect(s.get_bind().dialect.name), ctx.engine, today)

@@ -35,9 +35,8 @@ from caseworker.reports.my_day import (
     MyDay,
     WorkItem,
 )
-from caseworker.views.my_day import load_my_day
-from caseworker.views.my_day_unallocated import WaitingCase, waiting_cases
-from caseworker.views.staff import list_staff
+from caseworker.views.my_day import load_my_day_page
+from caseworker.views.my_day_unallocated import WaitingCase
 from caseworker.vocabulary import weekday_date
 from ui.panels._allocating import ALLOCATE_TEXT
 from ui.panels._cases_table import CaseTable
@@ -107,10 +106,8 @@ class MyDayLoad:
 
 def load(ctx: AppContext, today: date, viewing: str | None, unallocated: bool = False) -> MyDayLoad:
     """Runs on the task runner, never on the UI thread; ``unallocated``: list the cases nobody holds too."""
-    day = load_my_day(ctx, today, viewing)
-    names = {person.username: person.display_name for person in list_staff(ctx, active_only=False)}
-    waiting = waiting_cases(ctx, today) if unallocated else None
-    return MyDayLoad(day, names, viewing, waiting)
+    page = load_my_day_page(ctx, today, viewing, unallocated)
+    return MyDayLoad(page.day, page.names, viewing, page.unallocated)
 
 
 def _days(n: int) -> str:
