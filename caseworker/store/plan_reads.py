@@ -10,9 +10,9 @@ through its session's connection.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from caseworker.statutory.engine import collector_paused
 from caseworker.statutory.plan_facts import (
@@ -111,7 +111,7 @@ def _load(conn: Any, d: Dialect, caseworker: str | None, case_ids: Sequence[int]
     settings: dict[tuple[Any, ...], SettingFacts] = {}
     later: list[tuple[Any, ...]] = []  # rows of a plan not read yet (the branches may come in any order)
     ceased: set[int] = set()
-    for row in _rows(cur):
+    for row in _rows(cur, d):
         if row[0] != 0:
             if row[1] in by_id:
                 _attach(row, by_id[row[1]], day, ceased)
@@ -141,11 +141,12 @@ def _load(conn: Any, d: Dialect, caseworker: str | None, case_ids: Sequence[int]
     return plans
 
 
-def _rows(cur: Any) -> Iterator[tuple[Any, ...]]:
-    """The rows in batches: psycopg hands over a batch in one call where it takes a call a row, and the
-    rows of every plan are never all held at once (the plans report's memory)."""
-    while batch := cur.fetchmany(5000):
-        yield from batch
+def _rows(cur: Any, d: Dialect) -> Iterable[tuple[Any, ...]]:
+    """The rows as they come: sqlite3 steps through them in C; psycopg takes a Python call a row, so from
+    it in batches (one call each), never every plan's rows held at once (the plans report's memory)."""
+    if d.name == "sqlite":
+        return cast("Iterable[tuple[Any, ...]]", cur)
+    return (row for batch in iter(lambda: cur.fetchmany(5000), []) for row in batch)
 
 
 def _attach(row: tuple[Any, ...], plan: PlanFacts, day: Callable[[Any], Any], ceased: set[int]) -> None:
