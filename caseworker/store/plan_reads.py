@@ -10,9 +10,9 @@ through its session's connection.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from caseworker.statutory.engine import collector_paused
 from caseworker.statutory.plan_facts import (
@@ -87,27 +87,31 @@ _CEASES = _branch(4, "plan_cease", "x.reason",
                    "x.withdrawn_on"], [])
 
 
+def _statement(where: str, chosen: bool) -> str:
+    """Every plan's rows when all plans are read (the database need not work the plans out for each table);
+    otherwise the chosen plans are worked out once, as a materialised list of their cases that the plans and
+    each table's rows are matched against (written out in each branch, the test ran five times: My day's
+    test of which plans may have work, with its subqueries per plan, made that a third of a second)."""
+    branches = (_REVIEWS, _AMENDMENTS, _TRANSFERS, _CEASES)
+    if not chosen:
+        return " UNION ALL ".join([_HEADER + where, *branches])
+    rows_of = " WHERE x.case_id IN (SELECT id FROM chosen)"
+    return (f"WITH chosen AS MATERIALIZED (SELECT c.id FROM ehc_case c WHERE {where}) "
+            + " UNION ALL ".join([_HEADER + "c.id IN (SELECT id FROM chosen)", *(b + rows_of for b in branches)]))
+
+
 def _load(conn: Any, d: Dialect, caseworker: str | None, case_ids: Sequence[int] | None,
           among: tuple[str, list[Any]] | None) -> list[PlanFacts]:
     where, params = _filters(d, caseworker, case_ids, among)
-    # Every plan's rows when all plans are read; only the chosen plans' otherwise, the choice worked out
-    # once (a common table used five times, which both databases build once) rather than for each table.
-    chosen = caseworker is not None or case_ids is not None or among is not None
-    branches = (_REVIEWS, _AMENDMENTS, _TRANSFERS, _CEASES)
-    if chosen:
-        sql = (f"WITH chosen AS (SELECT c.id FROM ehc_case c WHERE {where}) "
-               + " UNION ALL ".join([_HEADER + "c.id IN (SELECT id FROM chosen)",
-                                     *(b + " WHERE x.case_id IN (SELECT id FROM chosen)" for b in branches)]))
-    else:
-        sql = " UNION ALL ".join([_HEADER + where, *branches])
     cur = conn.cursor()
-    cur.execute(sql, params)
+    cur.execute(_statement(where, chosen=caseworker is not None or case_ids is not None or among is not None),
+                params)
     day = _dates(d)
     by_id: dict[int, PlanFacts] = {}
     settings: dict[tuple[Any, ...], SettingFacts] = {}
     later: list[tuple[Any, ...]] = []  # rows of a plan not read yet (the branches may come in any order)
     ceased: set[int] = set()
-    for row in cur:
+    for row in _rows(cur, d):
         if row[0] != 0:
             if row[1] in by_id:
                 _attach(row, by_id[row[1]], day, ceased)
@@ -135,6 +139,14 @@ def _load(conn: Any, d: Dialect, caseworker: str | None, case_ids: Sequence[int]
             p.amendments.sort(key=amendment_order)
     plans.sort(key=lambda p: p.reference)
     return plans
+
+
+def _rows(cur: Any, d: Dialect) -> Iterable[tuple[Any, ...]]:
+    """The rows as they come: sqlite3 steps through them in C; psycopg takes a Python call a row, so from
+    it in batches (one call each), never every plan's rows held at once (the plans report's memory)."""
+    if d.name == "sqlite":
+        return cast("Iterable[tuple[Any, ...]]", cur)
+    return (row for batch in iter(lambda: cur.fetchmany(5000), []) for row in batch)
 
 
 def _attach(row: tuple[Any, ...], plan: PlanFacts, day: Callable[[Any], Any], ceased: set[int]) -> None:

@@ -3,6 +3,10 @@
 A large council holds 20,000 plans; most have nothing to do this week (a review decided in the last
 ten months, no amendment, transfer or cease under way). Reading only the others keeps the whole team's
 My day quick. The test here is wider than My day's own (a superset): the plan clocks decide the rest.
+
+It is written as one list of cases (a UNION of plain selects, each a join the database does once), not as
+a test with subqueries run for each case: PostgreSQL costed the per-case form at a million and compiled the
+statement with JIT each time, 1.9 s of a 2 s statement.
 """
 
 from __future__ import annotations
@@ -12,8 +16,10 @@ from typing import Any
 
 from caseworker.store.reads import Dialect
 
-# Each test reads its table once for every plan (a set the database builds once), not once per plan.
-_DECIDED_SINCE = "c.id NOT IN (SELECT r.case_id FROM plan_review r WHERE r.notified_on > {mark})"
+# The review clock started on or before the day (the plan issued by then, no review decided after it).
+_REVIEW_MAY_BE_DUE = (
+    "SELECT i.id FROM ehc_case i WHERE i.final_issued_on <= {mark} AND NOT EXISTS"
+    " (SELECT 1 FROM plan_review d WHERE d.case_id = i.id AND d.notified_on > {mark})")
 _UNDER_WAY = (
     "SELECT r.case_id FROM plan_review r WHERE r.meeting_on IS NOT NULL AND r.notified_on IS NULL",
     # A final plan or a decision dated before the notice does not answer it (the plan clocks' own rule).
@@ -32,5 +38,5 @@ def maybe_with_work(d: Dialect, review_started_by: date) -> tuple[str, list[Any]
     review, amendment, transfer or cease is under way: SQL and its parameters, for the bulk read to apply
     in its own statement (``plan_reads``)."""
     day: Any = review_started_by.isoformat() if d.name == "sqlite" else review_started_by
-    review_due = f"(c.final_issued_on <= {d.mark} AND {_DECIDED_SINCE.format(mark=d.mark)})"
-    return f"({review_due} OR c.id IN ({' UNION ALL '.join(_UNDER_WAY)}))", [day, day]
+    cases = " UNION ".join((_REVIEW_MAY_BE_DUE.format(mark=d.mark), *_UNDER_WAY))
+    return f"c.id IN ({cases})", [day, day]

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from caseworker.statutory.engine import RequestFacts
@@ -27,13 +27,22 @@ def load_request_facts(session: Session, *, open_only: bool = True, caseworker: 
                                     caseworker=caseworker, references=references)
 
 
-def advice_returns(session: Session, since: date | None = None) -> list[AdviceReturn]:
-    """Advice that came back, per service, for the typical-turnaround figures."""
-    stmt = (select(AdviceService.name, AdviceRequest.requested_on, AdviceRequest.received_on)
-            .join(AdviceService, AdviceService.id == AdviceRequest.service_id)
-            .where(AdviceRequest.received_on.is_not(None)))
-    if since is not None:
-        stmt = stmt.where(AdviceRequest.received_on >= since)
+def advice_returns(session: Session, since: date | None = None, latest: int | None = None) -> list[AdviceReturn]:
+    """Advice that came back, per service, for the typical-turnaround figures; ``latest``: only each
+    service's latest N returns (the figure uses no more), so a large council's thousands of returns are
+    not read and made into objects on every load of My day."""
+    received = (AdviceRequest.received_on.is_not(None),
+                *(() if since is None else (AdviceRequest.received_on >= since,)))
+    if latest is None:
+        stmt = (select(AdviceService.name, AdviceRequest.requested_on, AdviceRequest.received_on)
+                .join(AdviceService, AdviceService.id == AdviceRequest.service_id).where(*received))
+        return [AdviceReturn(name, req, rec) for name, req, rec in session.execute(stmt).all() if rec is not None]
+    newest = func.row_number().over(partition_by=AdviceService.name,
+                                    order_by=(AdviceRequest.received_on.desc(), AdviceRequest.id.desc()))
+    ranked = (select(AdviceService.name, AdviceRequest.requested_on, AdviceRequest.received_on,
+                     newest.label("newest"))
+              .join(AdviceService, AdviceService.id == AdviceRequest.service_id).where(*received).subquery())
+    stmt = select(ranked.c.name, ranked.c.requested_on, ranked.c.received_on).where(ranked.c.newest <= latest)
     return [AdviceReturn(name, req, rec) for name, req, rec in session.execute(stmt).all() if rec is not None]
 
 

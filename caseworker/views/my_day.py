@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from caseworker.context import AppContext
 from caseworker.reports.my_day import FOLLOW_UPS, MyDay, WorkItem, build_my_day
@@ -12,11 +16,13 @@ from caseworker.statutory.plans import clocks_for
 from caseworker.statutory.risk import typical_turnaround
 from caseworker.statutory.rules import Rules
 from caseworker.store.case_select import reading
+from caseworker.store.models import Case, Staff
 from caseworker.store.plan_reads import plan_facts
 from caseworker.store.plan_work_reads import maybe_with_work
 from caseworker.store.queries import advice_returns, load_request_facts
 from caseworker.store.reads import Dialect
 from caseworker.views.case_notes import FollowUp, open_follow_ups
+from caseworker.views.my_day_unallocated import WaitingCase, waiting_cases
 from caseworker.vocabulary import short_date
 
 # Turnaround uses each service's recent returns; a year is plenty to hold its last 20.
@@ -25,20 +31,77 @@ TURNAROUND_LOOKBACK = timedelta(days=365)
 
 def load_my_day(ctx: AppContext, today: date, caseworker: str | None = None) -> MyDay:
     with reading(ctx.db) as s:  # no transaction: no round trips to open and end one
-        facts = load_request_facts(s, open_only=True, caseworker=caseworker)
-        returns = advice_returns(s, since=today - TURNAROUND_LOOKBACK)
-        follow_ups = open_follow_ups(s, today, caseworker)
-        # The plans in place, read once in the bulk read's few queries (only this person's when one is shown).
+        return read_my_day(s, ctx, today, caseworker)
+
+
+@dataclass(frozen=True, slots=True)
+class MyDayPage:
+    """What the desktop's My day shows: the work, everyone's names and (for a team lead) the cases nobody
+    holds (None when that list is not asked for); and the services' typical turnaround it was worked out
+    with, for a later reload of a few changed cases (``reload_cases``)."""
+
+    day: MyDay
+    names: dict[str, str]
+    unallocated: list[WaitingCase] | None
+    turnaround: dict[str, int]
+
+
+def load_my_day_page(ctx: AppContext, today: date, caseworker: str | None, unallocated: bool) -> MyDayPage:
+    """My day with the names and the cases nobody holds, through one connection: one check of it when it is
+    taken from the pool, not three (each a round trip to a team database)."""
+    with reading(ctx.db) as s:
+        turnaround = read_turnaround(s, ctx, today)
+        day = read_my_day(s, ctx, today, caseworker, turnaround)
+        return MyDayPage(day, staff_names(s), waiting_cases(ctx, today, s) if unallocated else None, turnaround)
+
+
+def reload_cases(ctx: AppContext, page: MyDayPage, today: date, caseworker: str | None,
+                 case_ids: set[int]) -> MyDayPage:
+    """``page`` with the work of ``case_ids`` read again (a change to a few cases, as a live update reports
+    it): their requests, plans and follow-ups only, not the whole team's 20,000 plans and 5,000 requests.
+    The turnaround and the names are the page's; the cases nobody holds are read again (a few)."""
+    with reading(ctx.db) as s:
+        refs = list(s.scalars(select(Case.reference).where(Case.id.in_(case_ids))))
+        fresh = read_my_day(s, ctx, today, caseworker, page.turnaround, only=(case_ids, refs))
+        waiting = waiting_cases(ctx, today, s) if page.unallocated is not None else None
+    day = MyDay(today, {key: sorted([i for i in items if i.case_id not in case_ids] + fresh.sections.get(key, []),
+                                    key=lambda i: (i.days_left, i.reference))
+                        for key, items in page.day.sections.items()})
+    return MyDayPage(day, page.names, waiting, page.turnaround)
+
+
+def read_turnaround(s: Session, ctx: AppContext, today: date) -> dict[str, int]:
+    """Each service's typical days to return advice, from its latest returns."""
+    returns = advice_returns(s, since=today - TURNAROUND_LOOKBACK, latest=ctx.engine.rules.turnaround_window)
+    return typical_turnaround(returns, ctx.engine.rules)
+
+
+def read_my_day(s: Session, ctx: AppContext, today: date, caseworker: str | None = None,
+                turnaround: dict[str, int] | None = None,
+                only: tuple[set[int], list[str]] | None = None) -> MyDay:
+    """My day through a session the caller holds; ``only``: just these cases (their ids and references)."""
+    ids, refs = only if only is not None else (None, None)
+    facts = load_request_facts(s, open_only=True, caseworker=caseworker, references=refs)
+    if turnaround is None:
+        turnaround = read_turnaround(s, ctx, today)
+    follow_ups = [f for f in open_follow_ups(s, today, caseworker) if ids is None or f.case_id in ids]
+    if ids is not None:
+        plans = plan_facts(s, caseworker=caseworker, case_ids=sorted(ids))
+    else:  # the plans in place that may have work (only this person's when one is shown)
         started_by = review_started_by(ctx.engine.rules, today)
         among = None if started_by is None else maybe_with_work(Dialect(s.get_bind().dialect.name), started_by)
         plans = plan_facts(s, caseworker=caseworker, among=among)
-    turnaround = typical_turnaround(returns, ctx.engine.rules)
     day = build_my_day(ctx.engine.evaluate_all(facts, today), today, turnaround, ctx.engine.rules)
     day.sections[FOLLOW_UPS] = sorted((follow_up_item(f, today) for f in follow_ups),
                                       key=lambda i: (i.days_left, i.reference))
     clocks = clocks_for(ctx.engine.rules, ctx.engine.calendar)
     add_plan_work(clocks.schedule_all(plans, today), today, day)
     return day
+
+
+def staff_names(s: Session) -> dict[str, str]:
+    """Everyone's name by username, those who have left too (their work may still show)."""
+    return {username: name for username, name in s.execute(select(Staff.username, Staff.display_name))}
 
 
 def review_started_by(rules: Rules, today: date) -> date | None:

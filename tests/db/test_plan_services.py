@@ -261,6 +261,7 @@ def test_every_plan_is_read_in_a_few_queries_and_a_request_without_its_plan_is_n
                 return run(sql, *args)
 
             return type("Cursor", (), {"execute": staticmethod(execute), "fetchall": cur.fetchall,
+                                       "fetchmany": cur.fetchmany,
                                        "close": cur.close, "__iter__": lambda _self: iter(cur)})()
 
     with db.sessions() as s:

@@ -35,9 +35,8 @@ from caseworker.reports.my_day import (
     MyDay,
     WorkItem,
 )
-from caseworker.views.caseload import CaseLoad, load_team_caseload
-from caseworker.views.my_day import load_my_day
-from caseworker.views.staff import list_staff
+from caseworker.views.my_day import MyDayPage, load_my_day_page, reload_cases
+from caseworker.views.my_day_unallocated import WaitingCase
 from caseworker.vocabulary import weekday_date
 from ui.panels._allocating import ALLOCATE_TEXT
 from ui.panels._cases_table import CaseTable
@@ -93,24 +92,30 @@ MAX_VISIBLE_ROWS = 12  # a longer section scrolls inside its own table
 @dataclass(frozen=True)
 class MyDayLoad:
     """What one background load hands back: the work, everyone's names and, for a team lead, the cases
-    nobody holds (None when the list is not theirs to see)."""
+    nobody holds (None when the list is not theirs to see); the page as read, for a later load of a few
+    changed cases."""
 
     day: MyDay
     names: dict[str, str]
     viewing: str | None
-    unallocated: list[CaseLoad] | None = None
+    unallocated: list[WaitingCase] | None = None
+    page: MyDayPage | None = None
 
     @property
     def total(self) -> int:
         return self.day.total + len(self.unallocated or [])
 
 
-def load(ctx: AppContext, today: date, viewing: str | None, unallocated: bool = False) -> MyDayLoad:
-    """Runs on the task runner, never on the UI thread; ``unallocated``: list the cases nobody holds too."""
-    day = load_my_day(ctx, today, viewing)
-    names = {person.username: person.display_name for person in list_staff(ctx, active_only=False)}
-    waiting = load_team_caseload(ctx, today).unallocated if unallocated else None
-    return MyDayLoad(day, names, viewing, waiting)
+def load(ctx: AppContext, today: date, viewing: str | None, unallocated: bool = False,
+         changed: set[int] | None = None, last: MyDayLoad | None = None) -> MyDayLoad:
+    """Runs on the task runner, never on the UI thread; ``unallocated``: list the cases nobody holds too.
+    With ``changed`` cases and the ``last`` load (of the same person's work, on the same day, with the same
+    lists), only those cases are read again."""
+    if changed and last is not None and last.page is not None:
+        page = reload_cases(ctx, last.page, today, viewing, changed)
+    else:
+        page = load_my_day_page(ctx, today, viewing, unallocated)
+    return MyDayLoad(page.day, page.names, viewing, page.unallocated, page)
 
 
 def _days(n: int) -> str:

@@ -8,7 +8,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QFrame, QLabel, QPushButton, QWidget
 
-from caseworker.views.caseload import CaseLoad
+from caseworker.views.my_day_unallocated import WaitingCase
 from caseworker.vocabulary import weekday_date
 from ui.panels._allocating import ALLOCATE_TEXT
 from ui.panels._cases_table import CaseTable
@@ -25,7 +25,7 @@ def first_capital(words: str) -> str:
     return words[:1].upper() + words[1:]
 
 
-def unallocated_columns() -> list[Column[CaseLoad]]:
+def unallocated_columns() -> list[Column[WaitingCase]]:
     return [
         Column("Reference", lambda c: c.reference, sort_key=lambda c: c.reference),
         Column("Child", lambda c: c.child, sort_key=lambda c: (c.child.casefold(), c.reference)),
@@ -54,7 +54,7 @@ class UnallocatedSection(QFrame):
         hint = QLabel(HINT, self)
         hint.setWordWrap(True)
         box.addWidget(hint)
-        self.model: RowTableModel[CaseLoad] = RowTableModel(unallocated_columns(), self)
+        self.model: RowTableModel[WaitingCase] = RowTableModel(unallocated_columns(), self)
         self.table = CaseTable(self.model, lambda c: c.case_id, self)
         self.table.setAccessibleDescription("Press Enter or double-click to open the case; right-click to allocate it.")
         self.table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
@@ -69,7 +69,7 @@ class UnallocatedSection(QFrame):
         box.addWidget(self.table)
         self.set_cases([])
 
-    def set_cases(self, cases: list[CaseLoad]) -> None:
+    def set_cases(self, cases: list[WaitingCase]) -> None:
         current = self.table.current_case()
         self.model.set_rows(cases)
         n = len(cases)

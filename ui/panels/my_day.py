@@ -46,6 +46,8 @@ class MyDayPanel(ReloadingPanel):
         self.desktop = desktop
         self._names: dict[str, str] = {}  # shared with the sections' caseworker column
         self.allocation_dialog: ReallocateDialog | None = None
+        self._last: MyDayLoad | None = None  # the newest load delivered
+        self._changed_cases: set[int] | None = set()  # changed since the last load began (None: many, unknown)
         self.setAccessibleName("My day")
 
         self.heading = QLabel(self)
@@ -153,8 +155,22 @@ class MyDayPanel(ReloadingPanel):
     def _start_load(self) -> None:
         ctx, today, viewing = self.desktop.ctx, self.desktop.today(), self.desktop.viewing
         leads = self.shows_unallocated()
-        self.desktop.runner.run(lambda: load(ctx, today, viewing, leads), self._loaded, self._failed,
-                                owner=self, latest="my day")
+        changed, self._changed_cases = self._changed_cases, set()
+        last = self._last
+        # A few cases changed (a live update names each): read only those again, into the last load, when
+        # it shows the same person's work on the same day. Anything else, or Refresh, reads everything.
+        if not changed or last is None or last.viewing != viewing or last.day.today != today \
+                or (last.unallocated is not None) != leads:
+            changed, last = None, None
+        self.desktop.runner.run(lambda: load(ctx, today, viewing, leads, changed, last), self._loaded,
+                                self._failed, owner=self, latest="my day")
+
+    def _changed(self, case_id: int = 0) -> None:
+        if case_id and self._changed_cases is not None:
+            self._changed_cases.add(case_id)
+        else:
+            self._changed_cases = None
+        super()._changed(case_id)
 
     def shows_unallocated(self) -> bool:
         """The cases nobody holds are a team lead's (or admin's) to allocate: shown on their own My day
@@ -167,6 +183,7 @@ class MyDayPanel(ReloadingPanel):
         self._changed()
 
     def _loaded(self, result: MyDayLoad) -> None:
+        self._last = result  # the next load of a few cases builds on it, even when it is not shown
         if not self._finished():
             return  # newer work is on its way
         self._names.clear()
@@ -191,6 +208,7 @@ class MyDayPanel(ReloadingPanel):
         self.loaded.emit()
 
     def _failed(self, exc: BaseException) -> None:
+        self._changed_cases = None  # what changed was not read: the next load reads everything
         self._finished()
         self.empty.setText(f"<p>Could not load My day:</p><p>{html.escape(plain_reason(exc))}</p>")
         self.empty.show()
