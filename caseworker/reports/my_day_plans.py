@@ -20,6 +20,7 @@ from caseworker.reports.my_day import (
     MyDay,
     WorkItem,
 )
+from caseworker.statutory.cohort import transfer_cohort
 from caseworker.statutory.plans import DUE_SOON, OVERDUE, AmendmentClock, PhaseTransfer, PlanSchedule
 from caseworker.vocabulary import short_date, step_task
 
@@ -97,9 +98,25 @@ def transfer_at_risk(t: PhaseTransfer, today: date) -> bool:
     return (t.due - today).days <= window
 
 
+def _unrecorded_transfer(s: PlanSchedule, today: date, out: MyDay) -> None:
+    """A move the child's date of birth says is coming, not yet recorded on the plan: nothing is under way,
+    so it is at risk as early as a move with no setting consulted (the Phase transfers page's "Not started")."""
+    f = s.facts
+    move = transfer_cohort(f.date_of_birth, today, f.year_group_offset)
+    if move is None or (move.due - today).days > TRANSFER_UNCONSULTED_DAYS:
+        return
+    note = (f"moves {short_date(move.transfer_date)} into {move.year_group} (from the date of birth); "
+            "not recorded on the plan yet")
+    out.sections[TRANSFERS_AT_RISK].append(_item(TRANSFERS_AT_RISK, s, TRANSFER_WHAT.get(move.kind, "Phase transfer"),
+                                                 move.due, None, today, note))
+
+
 def _transfer(s: PlanSchedule, today: date, out: MyDay) -> None:
     t = s.transfer
-    if t is None or not transfer_at_risk(t, today):
+    if t is None:
+        _unrecorded_transfer(s, today, out)
+        return
+    if not transfer_at_risk(t, today):
         return
     said = f"moves {short_date(t.transfer_date)}"
     if t.setting_replied is not None:

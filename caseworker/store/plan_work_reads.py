@@ -11,6 +11,7 @@ statement with JIT each time, 1.9 s of a 2 s statement.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
@@ -32,11 +33,19 @@ _UNDER_WAY = (
 )
 
 
-def maybe_with_work(d: Dialect, review_started_by: date) -> tuple[str, list[Any]]:
+def maybe_with_work(d: Dialect, review_started_by: date,
+                    born: Sequence[tuple[date, date]] = ()) -> tuple[str, list[Any]]:
     """The test, on a case ``c``, that its plan's review clock started on or before ``review_started_by``
     (issued then, and no review decided since: so its review may be due soon or overdue), or that a
     review, amendment, transfer or cease is under way: SQL and its parameters, for the bulk read to apply
-    in its own statement (``plan_reads``)."""
-    day: Any = review_started_by.isoformat() if d.name == "sqlite" else review_started_by
-    cases = " UNION ".join((_REVIEW_MAY_BE_DUE.format(mark=d.mark), *_UNDER_WAY))
-    return f"c.id IN ({cases})", [day, day]
+    in its own statement (``plan_reads``). ``born``: ranges of dates of birth whose phase transfer may be
+    at risk before it is recorded on the plan (``cohort.born_to_move_soon``)."""
+    def value(d_: date) -> Any:
+        return d_.isoformat() if d.name == "sqlite" else d_
+
+    selects, params = [_REVIEW_MAY_BE_DUE.format(mark=d.mark), *_UNDER_WAY], [value(review_started_by)] * 2
+    if born:
+        between = " OR ".join([f"h.date_of_birth BETWEEN {d.mark} AND {d.mark}"] * len(born))
+        selects.append(f"SELECT i.id FROM ehc_case i JOIN child h ON h.id = i.child_id WHERE {between}")
+        params += [value(day) for pair in born for day in pair]
+    return f"c.id IN ({' UNION '.join(selects)})", params

@@ -10,8 +10,9 @@ from sqlalchemy.orm import Session
 
 from caseworker.context import AppContext
 from caseworker.reports.my_day import FOLLOW_UPS, MyDay, WorkItem, build_my_day
-from caseworker.reports.my_day_plans import add_plan_work
+from caseworker.reports.my_day_plans import TRANSFER_UNCONSULTED_DAYS, add_plan_work
 from caseworker.services.case_notes import NOTE_KIND_TITLES, london_day
+from caseworker.statutory.cohort import born_to_move_soon
 from caseworker.statutory.plans import clocks_for
 from caseworker.statutory.risk import typical_turnaround
 from caseworker.statutory.rules import Rules
@@ -89,7 +90,9 @@ def read_my_day(s: Session, ctx: AppContext, today: date, caseworker: str | None
         plans = plan_facts(s, caseworker=caseworker, case_ids=sorted(ids))
     else:  # the plans in place that may have work (only this person's when one is shown)
         started_by = review_started_by(ctx.engine.rules, today)
-        among = None if started_by is None else maybe_with_work(Dialect(s.get_bind().dialect.name), started_by)
+        among = None if started_by is None else maybe_with_work(
+            Dialect(s.get_bind().dialect.name), started_by,
+            born_to_move_soon(today, TRANSFER_UNCONSULTED_DAYS, ctx.engine.rules))
         plans = plan_facts(s, caseworker=caseworker, among=among)
     day = build_my_day(ctx.engine.evaluate_all(facts, today), today, turnaround, ctx.engine.rules)
     day.sections[FOLLOW_UPS] = sorted((follow_up_item(f, today) for f in follow_ups),

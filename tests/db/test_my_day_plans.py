@@ -28,10 +28,12 @@ from tests.db.conftest import add_staff
 TODAY = date(2026, 3, 2)
 
 
-def add_plan(db: Database, reference: str, issued: date, caseworker: str | None) -> int:
+def add_plan(db: Database, reference: str, issued: date, caseworker: str | None,
+             born: date = date(2016, 3, 2)) -> int:
+    """A plan for a child moving into Year 7 in September 2027 (by default): no transfer near on TODAY."""
     with db.session() as s:
         write_cases(s, [CaseRecord(reference=reference, forename="Amelia", surname="Jones",
-                                   date_of_birth=date(2015, 3, 2), final_issued=issued, caseworker=caseworker)],
+                                   date_of_birth=born, final_issued=issued, caseworker=caseworker)],
                     actor_id=None, today=TODAY)
         case_id = s.scalar(select(Case.id).where(Case.reference == reference))
     assert case_id is not None
@@ -138,3 +140,19 @@ def test_a_transfer_is_at_risk_earlier_the_more_steps_it_has_left(db: Database) 
     assert sorted(at_risk(date(2025, 12, 20))) == ["EHC-0001", "EHC-0002"]
     assert sorted(at_risk(date(2026, 1, 2))) == ["EHC-0001", "EHC-0002"]
     assert sorted(at_risk(date(2026, 1, 3))) == ["EHC-0001", "EHC-0002", "EHC-0003"]
+
+
+def test_a_move_not_yet_recorded_on_the_plan_is_at_risk_from_twelve_weeks(db: Database) -> None:
+    """Born 2 March 2015, the child moves into Year 7 on 1 September 2026 (amended plan by 14 February 2026)
+    with nothing recorded: listed from 22 November 2025, with where the move came from."""
+    add_staff(db, "jsmith", "caseworker")
+    add_plan(db, "EHC-0001", date(2025, 6, 2), "jsmith", born=date(2015, 3, 2))
+
+    def moving(on: date) -> list[str]:
+        app = AppContext(db=db, clock=fixed_clock(on))
+        items = load_my_day(app, on, "jsmith").sections[TRANSFERS_AT_RISK]
+        return [f"{i.reference}: {i.what}; {i.note}" for i in items]
+
+    assert moving(date(2025, 11, 21)) == []
+    assert moving(date(2025, 11, 22)) == ["EHC-0001: Name the next school; moves 1 Sep 2026 into Year 7 (from the "
+                                          "date of birth); not recorded on the plan yet"]
