@@ -76,3 +76,16 @@ def fresh_pg_database(server: str, *, template: str | None = None, name: str | N
         conn.execute(text(f'CREATE DATABASE "{name}"{copy}'))
     admin.dispose()
     return f"{server}/{name}"
+
+
+def drop_pg_database(url: str) -> None:
+    """Best-effort removal of a test's database (any session a test left open is ended first)."""
+    server, name = url.rsplit("/", 1)
+    admin = create_engine(f"{server}/postgres", isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    except Exception:  # a drop that fails leaves it to the cluster's deletion at the end
+        pass
+    finally:
+        admin.dispose()
