@@ -7,6 +7,7 @@ failure, not a skip: the PostgreSQL promise must be checked on every submission.
 from __future__ import annotations
 
 import glob
+import itertools
 import os
 import shutil
 import socket
@@ -15,6 +16,10 @@ import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+
+from sqlalchemy import create_engine, text
+
+_names = itertools.count()
 
 
 def find_pg_bin(name: str) -> str | None:
@@ -59,3 +64,28 @@ def throwaway_cluster() -> Iterator[str]:
     finally:
         subprocess.run(_as_postgres([pg_ctl, "-D", str(data), "-m", "immediate", "stop"]), capture_output=True)
         shutil.rmtree(root, ignore_errors=True)
+
+
+def fresh_pg_database(server: str, *, template: str | None = None, name: str | None = None) -> str:
+    """A new database on ``server``: empty, or a copy of ``template`` (one at the current schema is far
+    cheaper to copy than to migrate); its URL."""
+    name = name or f"cw_test_{os.getpid()}_{next(_names)}"
+    copy = f' TEMPLATE "{template}"' if template else ""
+    admin = create_engine(f"{server}/postgres", isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"{copy}'))
+    admin.dispose()
+    return f"{server}/{name}"
+
+
+def drop_pg_database(url: str) -> None:
+    """Best-effort removal of a test's database (any session a test left open is ended first)."""
+    server, name = url.rsplit("/", 1)
+    admin = create_engine(f"{server}/postgres", isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    except Exception:  # a drop that fails leaves it to the cluster's deletion at the end
+        pass
+    finally:
+        admin.dispose()

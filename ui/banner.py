@@ -9,7 +9,7 @@ from datetime import datetime
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
-from caseworker.store.notify import is_lost_contact
+from caseworker.services.live_updates import is_lost_contact
 from ui.live import local_time
 
 BACK_SHOWN_MS = 6000  # "Back in contact" stays this long, then the strip goes

@@ -1,10 +1,11 @@
 """Live updates and lost contact: what other desktops change shows here without Refresh.
 
 On the team's PostgreSQL database each commit that changes a case sends a notification
-(caseworker/store/notify.py). This object LISTENs on a connection of its own, outside the pool: a
-``QSocketNotifier`` on its socket wakes the UI thread when something arrives (no thread waits on it),
-and the notifications of the next fifth of a second are gathered into one reload (an import of 500
-rows is one reload, not 500). The desktop's own changes are skipped: its windows announced them.
+(caseworker/store/notify.py). This object LISTENs on a connection of its own, outside the pool, which
+caseworker/services/live_updates.py opens and reads: a ``QSocketNotifier`` on its socket wakes the UI
+thread when something arrives (no thread waits on it), and the notifications of the next fifth of a
+second are gathered into one reload (an import of 500 rows is one reload, not 500). The desktop's own
+changes are skipped: its windows announced them.
 
 The same connection is how the desktop notices the server has gone (a restart, a network drop: the
 socket closes, or the keepalives give up), as is any task meeting a lost connection. Then ``lost``
@@ -20,19 +21,20 @@ import contextlib
 import threading
 from collections.abc import Callable
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any
 
 import shiboken6
 from PySide6.QtCore import QObject, QSocketNotifier, QTimer, Signal, Slot
-from sqlalchemy import event
 
-from caseworker.store.database import NETWORK_LIMITS
-from caseworker.store.notify import CHANNEL, Change, is_lost_contact, read_payload
+from caseworker.services.live_updates import (
+    Change,
+    Listener,
+    LostContact,
+    has_other_desktops,
+    staff_names,
+    start_listening,
+    watch_for_lost_contact,
+)
 from ui.context import DesktopContext
-
-if TYPE_CHECKING:
-    import psycopg
-    from sqlalchemy.engine import ExceptionContext
 
 GATHER_MS = 200  # notifications this close together make one reload
 FIRST_RETRY_S = 1.0
@@ -48,14 +50,14 @@ class LiveUpdates(QObject):
     lost = Signal(datetime)  # contact lost (local time when it was noticed)
     back = Signal()  # in contact again; every page is reloading
     received = Signal(object)  # each Change from another desktop, as it arrives (tests, the benchmark)
-    _attempted = Signal(object, object)  # (connection, staff names) or (exception, None), from a worker
+    _attempted = Signal(object)  # a Listener, or the LostContact that stopped one, from a worker
     _engine_lost = Signal()  # from whichever thread met the lost connection
 
     def __init__(self, desktop: DesktopContext, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.desktop = desktop
         self.db = desktop.ctx.db
-        self._conn: psycopg.Connection[Any] | None = None
+        self._listener: Listener | None = None
         self._socket: QSocketNotifier | None = None
         self._connecting = False
         self._stopped = False
@@ -73,45 +75,41 @@ class LiveUpdates(QObject):
         self._retry.timeout.connect(self._connect)
         self._attempted.connect(self._attempt_landed)
         self._engine_lost.connect(self._task_lost_contact)
-        self._watcher: Callable[[ExceptionContext], None] | None = None
+        self._unwatch: Callable[[], None] | None = None
 
     # --- starting and stopping ---------------------------------------------------------------------
     @property
     def enabled(self) -> bool:
         """Only a shared PostgreSQL database has other desktops to hear from."""
-        return not self.db.is_sqlite
+        return has_other_desktops(self.db)
 
     @property
     def listening(self) -> bool:
-        return self._conn is not None
+        return self._listener is not None
 
     @property
     def in_contact(self) -> bool:
         return self._lost_at is None
 
     def start(self) -> None:
-        if not self.enabled or self._watcher is not None:
+        if not self.enabled or self._unwatch is not None:
             return
         self._stopped = False
-
-        def seen(context: ExceptionContext) -> None:
-            if context.is_pre_ping:
-                return  # the pool replaces a dead connection by itself
-            if (context.is_disconnect or is_lost_contact(context.original_exception)) and shiboken6.isValid(self):
-                self._engine_lost.emit()
-
-        self._watcher = seen
-        event.listen(self.db.engine, "handle_error", seen)
+        self._unwatch = watch_for_lost_contact(self.db, self._engine_lost_somewhere)
         self._connect()
+
+    def _engine_lost_somewhere(self) -> None:
+        if shiboken6.isValid(self):
+            self._engine_lost.emit()
 
     def stop(self) -> None:
         """Close the listening connection (the window is closing)."""
         self._stopped = True
         self._retry.stop()
         self._gather.stop()
-        if self._watcher is not None:
-            event.remove(self.db.engine, "handle_error", self._watcher)
-            self._watcher = None
+        if self._unwatch is not None:
+            self._unwatch()
+            self._unwatch = None
         self._drop_connection()
 
     def retry_now(self) -> None:
@@ -125,52 +123,36 @@ class LiveUpdates(QObject):
         if self._connecting or self._stopped:
             return
         self._connecting = True
-        args, params = self.db.engine.dialect.create_connect_args(self.db.engine.url)
-        params = {**NETWORK_LIMITS, **params}
-        threading.Thread(target=self._attempt, args=(list(args), params), name="caseworker-listen",
-                         daemon=True).start()
+        threading.Thread(target=self._attempt, name="caseworker-listen", daemon=True).start()
 
-    def _attempt(self, args: list[Any], params: dict[str, Any]) -> None:
-        """On a short-lived thread: open the listening connection and read the staff names."""
-        import psycopg
-
+    def _attempt(self) -> None:
+        """On a short-lived thread: open the listening connection and hand it to the UI thread."""
         try:
-            conn = psycopg.connect(*args, **params, autocommit=True)
-        except psycopg.Error as exc:
-            self._report(exc, None)
-            return
-        try:
-            conn.execute(f"LISTEN {CHANNEL}")
-            names = {int(i): str(n) for i, n in conn.execute("SELECT id, display_name FROM staff")}
-        except psycopg.Error as exc:
-            conn.close()
-            self._report(exc, None)
-            return
-        if not self._report(conn, names):
-            conn.close()  # nobody is listening any more
+            result: Listener | LostContact = start_listening(self.db)
+        except LostContact as exc:
+            result = exc
+        if not self._report(result) and isinstance(result, Listener):
+            result.close()  # nobody is listening any more
 
-    def _report(self, result: object, names: dict[int, str] | None) -> bool:
+    def _report(self, result: Listener | LostContact) -> bool:
         """Hand an attempt's outcome to the UI thread; False when this object is gone."""
         with contextlib.suppress(RuntimeError):  # deleted between the check and the emit
             if shiboken6.isValid(self):
-                self._attempted.emit(result, names)
+                self._attempted.emit(result)
                 return True
         return False
 
-    @Slot(object, object)
-    def _attempt_landed(self, result: object, names: object) -> None:
+    @Slot(object)
+    def _attempt_landed(self, result: object) -> None:
         self._connecting = False
-        if isinstance(result, BaseException):
+        if not isinstance(result, Listener):
             self._contact_lost()
             return
         if self._stopped:
-            result.close()  # type: ignore[attr-defined]
+            result.close()
             return
-        import psycopg
-
-        assert isinstance(result, psycopg.Connection) and isinstance(names, dict)
-        self._conn = result
-        self._names = names
+        self._listener = result
+        self._names = dict(result.names)
         self._socket = QSocketNotifier(result.fileno(), QSocketNotifier.Type.Read, self)
         self._socket.activated.connect(self._readable)
         self._delay = FIRST_RETRY_S
@@ -182,20 +164,15 @@ class LiveUpdates(QObject):
     # --- hearing -----------------------------------------------------------------------------------
     @Slot()
     def _readable(self) -> None:
-        import psycopg
-
-        conn = self._conn
-        if conn is None:
+        if self._listener is None:
             return
         try:
-            arrived = [n.payload for n in conn.notifies(timeout=0)]
-        except psycopg.Error:
+            arrived = self._listener.changes()
+        except LostContact:
             self._contact_lost()
             return
-        for payload in arrived:
-            change = read_payload(payload)
-            if change is not None and change.origin != self.db.origin:
-                self._heard(change)
+        for change in arrived:
+            self._heard(change)
 
     def _heard(self, change: Change) -> None:
         self.received.emit(change)
@@ -223,16 +200,7 @@ class LiveUpdates(QObject):
 
     def _reload_names(self) -> None:
         ctx = self.desktop.ctx
-
-        def names() -> dict[int, str]:
-            from sqlalchemy import select
-
-            from caseworker.store.models import Staff
-
-            with ctx.db.sessions() as s:
-                return {i: n for i, n in s.execute(select(Staff.id, Staff.display_name))}
-
-        self.desktop.runner.run(names, self._names.update, lambda _exc: None, owner=self)
+        self.desktop.runner.run(lambda: staff_names(ctx), self._names.update, lambda _exc: None, owner=self)
 
     # --- losing contact ----------------------------------------------------------------------------
     @Slot()
@@ -261,10 +229,9 @@ class LiveUpdates(QObject):
             self._socket.setEnabled(False)
             self._socket.deleteLater()
             self._socket = None
-        if self._conn is not None:
-            conn, self._conn = self._conn, None
-            with contextlib.suppress(Exception):  # a dead connection may fail even to close: gone either way
-                conn.close()
+        if self._listener is not None:
+            listener, self._listener = self._listener, None
+            listener.close()
 
 
 __all__ = ["LiveUpdates", "local_time"]

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from caseworker.errors import CaseworkerError
-from caseworker.store.notify import is_lost_contact
+from caseworker.services.live_updates import is_lost_contact
 from caseworker.views.letters_queue import QueuedLetter
 from caseworker.views.staff import StaffView, list_staff
 from ui.banner import ContactBanner, banner_over

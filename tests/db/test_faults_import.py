@@ -22,10 +22,10 @@ from caseworker.context import AppContext, fixed_clock
 from caseworker.services.actor import resolve_actor
 from caseworker.services.importing import import_tracker
 from caseworker.store.database import normalise_url, open_database
-from tests.db.conftest import _fresh_pg_database
 from tests.db.faults import sqlite_integrity
 from tests.db.logins import signed_in_as
 from tests.db.test_import_volume import TODAY, tracker_rows
+from tests.pg import fresh_pg_database
 
 STORED = 1_000  # cases in the database before the import
 ADDED = 5_000  # new cases in the file, beside every stored one changed
@@ -89,9 +89,8 @@ def test_kill_during_an_import_leaves_all_of_it_or_none(db_url: str, tmp_path: P
             target = tmp_path / f"round{n}.sqlite"
             shutil.copy(pristine, target)
             return f"sqlite:///{target}"
-        url = _fresh_pg_database(db_url.rsplit("/", 1)[0])
-        fill(url, base)
-        return url
+        server, filled = db_url.rsplit("/", 1)
+        return fresh_pg_database(server, template=filled)  # a copy of the filled one, as the file copy above
 
     before = state(db_url)
     timed = fresh(0)

@@ -19,8 +19,8 @@ from sqlalchemy import create_engine, text
 from caseworker.store.database import normalise_url, open_database
 from caseworker.store.location import SCHEMA_REVISION
 from caseworker.store.migrate import upgrade
-from tests.db.conftest import _fresh_pg_database
 from tests.db.faults import sqlite_integrity
+from tests.pg import fresh_pg_database
 
 ROWS = 30_000
 FIRST = "0001_initial"
@@ -62,14 +62,13 @@ def revision_and_counts(url: str) -> tuple[str, tuple[int, ...]]:
 
 
 def fresh_copy(db_url: str, pristine: Path | None, tmp_path: Path, n: int) -> str:
-    """A new first-release database for one round: a file copy on SQLite, a new database on PostgreSQL."""
+    """A new first-release database for one round: a file copy on SQLite, CREATE DATABASE ... TEMPLATE on PostgreSQL."""
     if pristine is not None:
         target = tmp_path / f"round{n}.sqlite"
         shutil.copy(pristine, target)
         return f"sqlite:///{target}"
-    url = _fresh_pg_database(db_url.rsplit("/", 1)[0])
-    fill(url)
-    return url
+    server, filled = db_url.rsplit("/", 1)
+    return fresh_pg_database(server, template=filled)  # a copy of the filled one, as the file copy above
 
 
 @pytest.mark.faults

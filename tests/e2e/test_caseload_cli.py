@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -13,13 +12,13 @@ from sqlalchemy import func, select
 from caseworker.store.database import open_database
 from caseworker.store.models import AuditEvent, Staff
 from tests.db.test_caseload_services import build_team
+from tests.e2e.in_process import run_cli
 
 TODAY = "2025-03-01"
 
 
 def run(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "caseworker.cli", *args], capture_output=True, text=True,
-                          timeout=120)
+    return run_cli(*args)
 
 
 @pytest.fixture

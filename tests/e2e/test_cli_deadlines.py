@@ -16,11 +16,11 @@ from caseworker.services.actor import Actor
 from caseworker.store.database import open_database
 from caseworker.store.location import SCHEMA_REVISION
 from caseworker.store.models import Staff
+from tests.e2e.in_process import run_cli
 
 
 def run(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "caseworker.cli", *args], capture_output=True, text=True,
-                          timeout=120)
+    return run_cli(*args)
 
 
 @pytest.fixture

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import subprocess
-import sys
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -18,13 +17,13 @@ from caseworker.services.actor import Actor
 from caseworker.services.advice import excuse_advice
 from caseworker.store.database import open_database
 from caseworker.store.models import AdviceService, Staff
+from tests.e2e.in_process import run_cli
 
 RECORDED_ON = date(2025, 6, 2)
 
 
 def run(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "caseworker.cli", *args], capture_output=True, text=True,
-                          timeout=120)
+    return run_cli(*args)
 
 
 def register(ctx: AppContext, actor: Actor, reference: str) -> int:

@@ -6,17 +6,16 @@ from __future__ import annotations
 import hashlib
 import sqlite3
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
+from tests.e2e.in_process import run_cli
 from tests.pg import free_port
 
 
 def run(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "caseworker.cli", *args], capture_output=True, text=True,
-                          timeout=120)
+    return run_cli(*args)
 
 
 def one_line(out: subprocess.CompletedProcess[str]) -> str:

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import json
 import subprocess
-import sys
 from pathlib import Path
+
+from tests.e2e.in_process import run_cli
 
 HEADER = ("reference,forename,surname,date_of_birth,upn,caseworker,parent_name,parent_address,parent_postcode,"
           "request_received,decision_to_assess,decision_to_assess_date,ep_advice_requested,ep_advice_received,"
@@ -24,8 +25,7 @@ GOOD_ROWS = [
 
 
 def caseworker(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "caseworker.cli", *args], capture_output=True, text=True,
-                          timeout=120)
+    return run_cli(*args)
 
 
 def write(path: Path, rows: list[str]) -> Path:

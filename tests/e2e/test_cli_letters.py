@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import os
 import subprocess
-import sys
 from datetime import date
 from pathlib import Path
 
@@ -14,15 +12,13 @@ from sqlalchemy import select
 from caseworker.demo import build_demo
 from caseworker.store.database import open_database
 from caseworker.store.models import AdviceRequest, AuditEvent, Case, LetterRecord
+from tests.e2e.in_process import run_cli
 
 TODAY = "2025-06-02"
 
 
 def run(tmp: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "CASEWORKER_DATA_DIR": str(tmp)}
-    env.pop("CASEWORKER_COUNCIL_SETTINGS", None)
-    return subprocess.run([sys.executable, "-m", "caseworker.cli", *args], capture_output=True, text=True,
-                          timeout=120, env=env)
+    return run_cli(*args, env={"CASEWORKER_DATA_DIR": str(tmp), "CASEWORKER_COUNCIL_SETTINGS": None})
 
 
 @pytest.fixture(scope="module")

@@ -6,7 +6,6 @@ from __future__ import annotations
 import csv
 import json
 import subprocess
-import sys
 from datetime import date
 from typing import Any
 
@@ -18,6 +17,7 @@ from caseworker.services.actor import Actor
 from caseworker.services.casefile import case_id_for
 from caseworker.store.database import open_database
 from caseworker.store.models import Staff
+from tests.e2e.in_process import run_cli
 
 TODAY = "2026-03-02"
 CHILD = {"forename": "", "surname": "", "date_of_birth": "", "request_received": "", "caseworker": "jsmith"}
@@ -54,8 +54,7 @@ ROWS = [
 
 
 def run(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "caseworker.cli", *args], capture_output=True, text=True,
-                          timeout=120)
+    return run_cli(*args)
 
 
 @pytest.fixture(scope="module")

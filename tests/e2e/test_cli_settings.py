@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import os
 import subprocess
-import sys
 from datetime import date
 from pathlib import Path
 
@@ -16,15 +14,13 @@ from caseworker.demo import build_demo
 from caseworker.services.council_settings import council_settings, stored_version
 from caseworker.store.database import open_database
 from caseworker.store.models import AuditEvent, Staff
+from tests.e2e.in_process import run_cli
 
 ADMIN, LEAD = "hking", "lead"  # the tiny demo's admin, and the team lead it is built for
 
 
 def run(tmp: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "CASEWORKER_DATA_DIR": str(tmp / "data")}
-    env.pop("CASEWORKER_COUNCIL_SETTINGS", None)
-    return subprocess.run([sys.executable, "-m", "caseworker.cli", *args], capture_output=True, text=True,
-                          timeout=120, env=env)
+    return run_cli(*args, env={"CASEWORKER_DATA_DIR": str(tmp / "data"), "CASEWORKER_COUNCIL_SETTINGS": None})
 
 
 @pytest.fixture

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
@@ -26,8 +27,10 @@ def add_staff(ctx: AppContext, username: str, name: str, role: str) -> Actor:
 
 
 @pytest.fixture
-def app_ctx(tmp_path: Path) -> Iterator[AppContext]:
-    ctx = AppContext(db=open_database(f"sqlite:///{tmp_path / 'gui.sqlite'}"), clock=fixed_clock(GUI_TODAY))
+def app_ctx(tmp_path: Path, sqlite_template: Path) -> Iterator[AppContext]:
+    path = tmp_path / "gui.sqlite"
+    shutil.copyfile(sqlite_template, path)  # already at the current schema: cheaper than migrating
+    ctx = AppContext(db=open_database(f"sqlite:///{path}"), clock=fixed_clock(GUI_TODAY))
     yield ctx
     ctx.db.dispose()
 

@@ -11,7 +11,7 @@ from sqlalchemy.engine import make_url
 
 from caseworker.store.connection import load_team_database, saved_path
 from caseworker.store.location import ENV_DATA_DIR, ENV_URL, demo_database_url
-from tests.db.conftest import _fresh_pg_database, pg_server  # noqa: F401  (the session's PostgreSQL)
+from tests.db.conftest import _fresh_pg_database
 from ui.first_run import FirstRunDialog
 
 
@@ -55,7 +55,7 @@ def test_missing_or_impossible_settings_are_shown_beside_their_field(qtbot: QtBo
 
 @pytest.mark.postgres
 def test_connecting_to_the_team_server_tests_it_and_remembers_it(
-        qtbot: QtBot, dialog: FirstRunDialog, pg_server: str) -> None:  # noqa: F811
+        qtbot: QtBot, dialog: FirstRunDialog, pg_server: str) -> None:
     server = make_url(_fresh_pg_database(pg_server))
     qtbot.mouseClick(dialog.connect_team, Qt.MouseButton.LeftButton)
     page = dialog.team_page

@@ -20,7 +20,7 @@ from caseworker.services import steps
 from caseworker.services.actor import Actor
 from caseworker.store.database import open_database
 from caseworker.store.notify import is_lost_contact
-from tests.db.conftest import _fresh_pg_database, pg_server  # noqa: F401 - the session's cluster
+from tests.db.conftest import _fresh_pg_database
 from tests.gui.builders import open_window, wait_idle
 from tests.gui.conftest import GUI_TODAY, add_staff
 from tests.gui.test_case_record import new_case
@@ -61,7 +61,7 @@ def team_on(url: str) -> Iterator[Team]:
 
 
 @pytest.fixture
-def team(pg_server: str) -> Iterator[Team]:  # noqa: F811 - the fixture imported above
+def team(pg_server: str) -> Iterator[Team]:
     yield from team_on(_fresh_pg_database(pg_server))
 
 

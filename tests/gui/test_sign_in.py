@@ -23,7 +23,7 @@ from caseworker.store.connection import saved_path
 from caseworker.store.database import Database
 from caseworker.store.location import ENV_DATA_DIR, ENV_URL
 from caseworker.store.passwords import SERVICE, account
-from tests.db.conftest import _fresh_pg_database, pg_server  # noqa: F401  (the session's PostgreSQL)
+from tests.db.conftest import _fresh_pg_database
 from tests.db.logins import add_login, new_login_name, password_required
 from ui.first_run import FirstRunDialog
 from ui.sign_in import PasswordDialog, open_with_sign_in
@@ -93,7 +93,7 @@ class Answers:
 
 
 @pytest.fixture
-def login(pg_server: str) -> Iterator[tuple[str, str]]:  # noqa: F811
+def login(pg_server: str) -> Iterator[tuple[str, str]]:
     """A login whose password the server insists on: (its URL without the password, the server)."""
     name = new_login_name("pw")
     url = add_login(_fresh_pg_database(pg_server), name, password="first-horse")

@@ -17,7 +17,7 @@ from PySide6.QtGui import QCloseEvent, QShowEvent
 from PySide6.QtWidgets import QBoxLayout, QDialog, QDialogButtonBox, QFormLayout, QLabel, QPushButton
 
 from caseworker.errors import CaseworkerError, ValidationError
-from caseworker.store.notify import is_lost_contact
+from caseworker.services.live_updates import is_lost_contact
 from ui.context import DesktopContext
 from ui.dialogs.fields import ProblemLabel
 from ui.tasks import Done, Failed
