@@ -138,7 +138,8 @@ def make_engine(url: str) -> Engine:
         engine = create_engine(url)
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
-    engine = create_engine(url, pool_recycle=1800, connect_args=server_connect_args(parsed))
+    # No HSTORE columns here, so the dialect need not look the type up (three round trips) on first connect.
+    engine = create_engine(url, pool_recycle=1800, connect_args=server_connect_args(parsed), use_native_hstore=False)
     ping_when_idle(engine)
     return engine
 
@@ -318,8 +319,9 @@ class Database:
                         SCHEMA_REVISION, copy)
 
     def meta(self, key: str) -> str | None:
-        with self.sessions() as s:
-            return s.scalar(select(AppMeta.value).where(AppMeta.key == key))
+        # One statement, no transaction: over a network a BEGIN and a ROLLBACK are round trips too.
+        with self.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            return conn.scalar(select(AppMeta.value).where(AppMeta.key == key))
 
     def dispose(self) -> None:
         self.engine.dispose()
