@@ -66,7 +66,8 @@ def run_probe(d: Dataset, folder: Path, *extra: str, as_user: str | None = LOGIN
         env["QT_QPA_PLATFORM"] = f"offscreen:configfile={screen}"
         result = Path(config) / "result.json"
         cmd = [sys.executable, "-m", "benchmarks.desktop_probe", "launch", str(result), "--",
-               "--database", d.url, *(["--as-user", as_user] if as_user else []), "--today", TODAY.isoformat(), "--seed", str(SEED), *extra]
+               "--database", d.url, *(["--as-user", as_user] if as_user else []),
+               "--today", TODAY.isoformat(), "--seed", str(SEED), *extra]
         done = subprocess.run(cmd, env=env, cwd=ROOT.parent, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
         if done.returncode != 0 or not result.exists():
             return {"code": done.returncode or 1, "stderr": done.stderr.decode(errors="replace")}
