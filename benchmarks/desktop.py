@@ -50,8 +50,10 @@ def desktop_available() -> str | None:
     return None
 
 
-def run_probe(d: Dataset, folder: Path, *extra: str) -> dict[str, Any]:
-    """One probe run (via its launcher); its JSON report with ``wall``, ``peak_mb`` and ``code`` added."""
+def run_probe(d: Dataset, folder: Path, *extra: str, as_user: str | None = LOGIN) -> dict[str, Any]:
+    """One probe run (via its launcher); its JSON report with ``wall``, ``peak_mb`` and ``code`` added.
+    ``as_user``: whom the desktop acts as on a SQLite file; None on a team database, where the desktop
+    acts as the login in the URL."""
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen", CASEWORKER_DATA_DIR=str(folder / "data"))
     env.pop("PYTHONDONTWRITEBYTECODE", None)  # an installed app has its .pyc files: let the first run write them
     with tempfile.TemporaryDirectory() as config:  # QSettings: no remembered geometry or tab
@@ -64,7 +66,8 @@ def run_probe(d: Dataset, folder: Path, *extra: str) -> dict[str, Any]:
         env["QT_QPA_PLATFORM"] = f"offscreen:configfile={screen}"
         result = Path(config) / "result.json"
         cmd = [sys.executable, "-m", "benchmarks.desktop_probe", "launch", str(result), "--",
-               "--database", d.url, "--as-user", LOGIN, "--today", TODAY.isoformat(), "--seed", str(SEED), *extra]
+               "--database", d.url, *(["--as-user", as_user] if as_user else []),
+               "--today", TODAY.isoformat(), "--seed", str(SEED), *extra]
         done = subprocess.run(cmd, env=env, cwd=ROOT.parent, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
         if done.returncode != 0 or not result.exists():
             return {"code": done.returncode or 1, "stderr": done.stderr.decode(errors="replace")}

@@ -385,7 +385,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("command", choices=["probe"])
     p.add_argument("--started", type=float, required=True, help="the launcher's time.monotonic() reading")
     p.add_argument("--database", required=True)
-    p.add_argument("--as-user", required=True)
+    p.add_argument("--as-user", help="whom to act as on a SQLite file (a team database: its login)")
     p.add_argument("--today", required=True)
     p.add_argument("--startup-only", action="store_true")
     p.add_argument("--keystrokes", type=int, default=20)

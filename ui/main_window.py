@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QByteArray, QSettings, Qt
@@ -23,10 +24,8 @@ from caseworker.views.letters_queue import QueuedLetter
 from caseworker.views.staff import StaffView, list_staff
 from ui.banner import ContactBanner, banner_over
 from ui.context import DesktopContext
-from ui.dialogs.new_request import NewRequestDialog
 from ui.help_dialogs import show_about, show_rules
 from ui.live import LiveUpdates
-from ui.panels.case_record import CaseRecordPanel
 from ui.panels.cases import CasesPanel
 from ui.panels.letters_queue import LettersQueuePanel
 from ui.panels.my_day import MyDayPanel
@@ -38,8 +37,17 @@ from ui.window_size import fits_a_screen, place_on_screen
 
 if TYPE_CHECKING:
     from ui.dialogs.council_settings import CouncilSettingsDialog
+    from ui.dialogs.new_request import NewRequestDialog
+    from ui.panels.case_record import CaseRecordPanel
 
 WHOLE_TEAM = "__team__"
+CASE_RECORD = "ui.panels.case_record"  # imported with the first case opened, not before the first paint
+
+
+def as_case_record(page: QWidget | None) -> CaseRecordPanel | None:
+    """The page as a case's record, or None (no page can be one before the first case is opened)."""
+    module = sys.modules.get(CASE_RECORD)
+    return page if module is not None and isinstance(page, module.CaseRecordPanel) else None
 
 
 class MainWindow(QMainWindow):
@@ -243,10 +251,12 @@ class MainWindow(QMainWindow):
     # --- cases -------------------------------------------------------------------------------------
     def open_case(self, case_id: int) -> None:
         for i in range(self.tabs.count()):
-            page = self.tabs.widget(i)
-            if isinstance(page, CaseRecordPanel) and page.case_id == case_id:
+            page = as_case_record(self.tabs.widget(i))
+            if page is not None and page.case_id == case_id:
                 self.tabs.setCurrentIndex(i)
                 return
+        from ui.panels.case_record import CaseRecordPanel
+
         panel = CaseRecordPanel(self.desktop, case_id, self)
         index = self.tabs.addTab(panel, panel.title())
         panel.title_changed.connect(lambda text, p=panel: self._retitle(p, text))
@@ -273,14 +283,13 @@ class MainWindow(QMainWindow):
             self._update_actions()
 
     def close_tab(self, index: int) -> None:
-        page = self.tabs.widget(index)
-        if isinstance(page, CaseRecordPanel):
+        page = as_case_record(self.tabs.widget(index))
+        if page is not None:
             self.tabs.removeTab(index)
             page.deleteLater()
 
     def current_case(self) -> CaseRecordPanel | None:
-        page = self.tabs.currentWidget()
-        return page if isinstance(page, CaseRecordPanel) else None
+        return as_case_record(self.tabs.currentWidget())
 
     def new_request(self) -> NewRequestDialog | None:
         """Open the New request form (window-modal, not blocking); a saved request opens as a tab."""
@@ -291,6 +300,8 @@ class MainWindow(QMainWindow):
             return self.new_request_dialog
         if self.new_request_dialog is not None:
             self.new_request_dialog.deleteLater()
+        from ui.dialogs.new_request import NewRequestDialog  # loaded when first asked for
+
         self.new_request_dialog = NewRequestDialog(self.desktop, self, staff=self._staff or None)
         self.new_request_dialog.registered.connect(self.open_case)
         self.new_request_dialog.open_existing.connect(self.open_case)  # the child was already on record

@@ -39,6 +39,7 @@ from caseworker.letters import (
 from caseworker.letters.errors import SettingsError
 from caseworker.letters.limits import check_letter_day
 from caseworker.letters.output import LetterSink, PendingLetter
+from caseworker.letters.request import LetterRequest as LetterRequest  # where callers have long found it
 from caseworker.letters.rests_on import recorded_dates
 from caseworker.letters.words import short_date
 from caseworker.services.actor import Actor, require_writer
@@ -108,32 +109,6 @@ def load_letter_kit(ctx: AppContext) -> LetterKit:
     from caseworker.services.council_settings import council_settings
 
     return LetterKit(templates=load_templates(rules=ctx.engine.rules), council=council_settings(ctx))
-
-
-@dataclass(frozen=True, slots=True)
-class LetterRequest:
-    """Which letter, to whom (an id from the case's recipients), and about what."""
-
-    template_id: str
-    recipient_id: str | None = None  # None: the adviser's service for advice letters, else the main correspondent
-    advice_id: int | None = None
-    exception_id: int | None = None
-    reasons: tuple[str, ...] = ()  # a decision's reasons, one per point (decisions not to assess or issue)
-    allocation_id: int | None = None  # the reallocation a change-of-caseworker letter tells the family about
-    # A decision letter only: record this as the day the decision is notified, and date the letter with it.
-    notified_on: date | None = None
-    meeting_time: str = ""  # a review invitation: the meeting's time and place, as typed
-    meeting_place: str = ""
-
-    @property
-    def about(self) -> str | None:
-        if self.advice_id is not None:
-            return f"advice:{self.advice_id}"
-        if self.exception_id is not None:
-            return f"exception:{self.exception_id}"
-        if self.allocation_id is not None:
-            return f"allocation:{self.allocation_id}"
-        return None
 
 
 @dataclass(frozen=True, slots=True)

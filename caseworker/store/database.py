@@ -138,7 +138,53 @@ def make_engine(url: str) -> Engine:
         engine = create_engine(url)
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
-    return create_engine(url, pool_pre_ping=True, pool_recycle=1800, connect_args=network_limits(parsed))
+    # No HSTORE columns here, so the dialect need not look the type up (three round trips) on first connect.
+    engine = create_engine(url, pool_recycle=1800, connect_args=server_connect_args(parsed), use_native_hstore=False)
+    ping_when_idle(engine)
+    return engine
+
+
+# A pooled connection unused for this long is pinged before it is handed out; one used more recently is
+# handed out at once. Pinging on every checkout (pool_pre_ping) cost a round trip per case opened, the
+# dearest part of opening one over a VPN; a connection broken since (the server restarted) fails its
+# statement once, which the window reports and the live-update monitor notices.
+PING_AFTER_IDLE_SECONDS = 30.0
+
+
+def ping_when_idle(engine: Engine) -> None:
+    import time
+
+    from sqlalchemy.exc import DisconnectionError
+
+    @event.listens_for(engine, "checkin")
+    def _note_checkin(dbapi_conn: Any, record: Any) -> None:
+        record.info["checked_in"] = time.monotonic()
+
+    @event.listens_for(engine, "checkout")
+    def _ping_if_idle(dbapi_conn: Any, record: Any, proxy: Any) -> None:
+        since = record.info.get("checked_in")
+        if since is None or time.monotonic() - since < PING_AFTER_IDLE_SECONDS:
+            return  # new, or used a moment ago
+        try:
+            cursor = dbapi_conn.cursor()
+            try:
+                cursor.execute("SELECT 1")
+            finally:
+                cursor.close()
+            if not dbapi_conn.autocommit:
+                dbapi_conn.rollback()
+        except Exception as exc:  # the driver's own errors: the pool drops it and connects afresh
+            raise DisconnectionError(f"a pooled connection was lost: {exc}") from exc
+
+
+def server_connect_args(parsed: URL) -> dict[str, Any]:
+    """The network limits, and for psycopg no server-side prepared statements: a statement run five times
+    would otherwise be prepared in a round trip of its own, and the many shapes of the case record's
+    union fill the driver's cache, whose clearing (DEALLOCATE ALL) costs another."""
+    args = network_limits(parsed)
+    if parsed.get_driver_name() == "psycopg" and "prepare_threshold" not in parsed.query:
+        args["prepare_threshold"] = None
+    return args
 
 
 # A server gone quiet (a network drop, a VPN down) is noticed in about half a minute, not the two hours of
@@ -273,8 +319,9 @@ class Database:
                         SCHEMA_REVISION, copy)
 
     def meta(self, key: str) -> str | None:
-        with self.sessions() as s:
-            return s.scalar(select(AppMeta.value).where(AppMeta.key == key))
+        # One statement, no transaction: over a network a BEGIN and a ROLLBACK are round trips too.
+        with self.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            return conn.scalar(select(AppMeta.value).where(AppMeta.key == key))
 
     def dispose(self) -> None:
         self.engine.dispose()

@@ -248,15 +248,17 @@ def load_case_details(ctx: AppContext, case_ids: Sequence[int], today: date, *,
         lists = case_lists(s, ids, allocations=with_history, staff=with_history,
                            plans=issued(cases) if with_plan else ())
         trails = _history(s, ids) if with_history and ids else {}
-    period = ctx.engine.rules.periods.get("school_consultation")
-    details = {}
-    for case, child_school in found:
-        detail = _detail(ctx, case, today, child_school, trails.get(case.id, []), lists.staff_names)
-        plan = plan_detail_of(ctx, case, case_plan(case, lists), today) if with_plan else None
-        details[case.id] = replace(
-            detail, allocations=tuple(_allocation(r) for r in lists.allocations.get(case.id, ())),
-            consultations=tuple(_consultation(r, period) for r in lists.consultations.get(case.id, ())),
-            plan=plan)
+        # Worked out while the connection is still held: a plan of a child under 5 reads the council's
+        # review interval on it, one statement rather than a checkout and a transaction of its own.
+        period = ctx.engine.rules.periods.get("school_consultation")
+        details = {}
+        for case, child_school in found:
+            detail = _detail(ctx, case, today, child_school, trails.get(case.id, []), lists.staff_names)
+            plan = plan_detail_of(ctx, case, case_plan(case, lists), today, s) if with_plan else None
+            details[case.id] = replace(
+                detail, allocations=tuple(_allocation(r) for r in lists.allocations.get(case.id, ())),
+                consultations=tuple(_consultation(r, period) for r in lists.consultations.get(case.id, ())),
+                plan=plan)
     return details
 
 

@@ -14,6 +14,7 @@ from sqlalchemy import select
 from caseworker.context import AppContext
 from caseworker.services.case_documents import DOCUMENT_KIND_TITLES, size_words
 from caseworker.services.case_notes import stored_time
+from caseworker.store.case_select import reading
 from caseworker.store.casefile_models import CaseDocument
 from caseworker.store.models import AdviceRequest, Staff
 from caseworker.vocabulary import ADVICE_SHORT, short_date
@@ -52,7 +53,7 @@ def case_documents(ctx: AppContext, case_id: int) -> list[DocumentView]:
     answered = (select(AdviceRequest.document_id, AdviceRequest.kind, AdviceRequest.requested_on)
                 .where(AdviceRequest.case_id == case_id, AdviceRequest.document_id.is_not(None))
                 .order_by(AdviceRequest.requested_on))
-    with ctx.db.sessions() as s:
+    with reading(ctx.db) as s:  # no transaction: nothing to begin or roll back over the network
         rows = s.execute(stmt).all()
         links = s.execute(answered).all()
     answers: dict[int, list[str]] = {}

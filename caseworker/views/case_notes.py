@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session, aliased
 
 from caseworker.context import AppContext
 from caseworker.services.case_notes import NOTE_KIND_TITLES, stored_time
+from caseworker.store.case_select import reading
 from caseworker.store.casefile_models import CaseNote
 from caseworker.store.models import Case, Child, Staff
 
@@ -108,7 +109,7 @@ def _with_author() -> Select[CaseNote, str]:
 
 def case_notes(ctx: AppContext, case_id: int, search: str = "") -> list[NoteView]:
     """A case's diary in the Notes tab's order; with ``search``, only the entries whose words match."""
-    with ctx.db.sessions() as s:
+    with reading(ctx.db) as s:  # no transaction: nothing to begin or roll back over the network
         notes = _views(_note_rows(s, _with_author().where(CaseNote.case_id == case_id)))
     return filter_notes(in_diary_order(notes), search)
 

@@ -15,13 +15,14 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
+from typing import TYPE_CHECKING
 
 from sqlalchemy import ColumnElement, and_, or_, select
 from sqlalchemy.orm import Session
 
 from caseworker.context import AppContext
-from caseworker.letters import LetterError, TemplateSet
-from caseworker.services.letters import LetterRequest
+from caseworker.letters.errors import LetterError
+from caseworker.letters.request import LetterRequest
 from caseworker.statutory.engine import LATE, RequestDeadlines
 from caseworker.statutory.plans import clocks_for
 from caseworker.store.models import (
@@ -37,6 +38,9 @@ from caseworker.store.models import (
 )
 from caseworker.store.queries import load_request_facts
 from caseworker.vocabulary import ADVICE_SHORT
+
+if TYPE_CHECKING:
+    from caseworker.letters.templates import TemplateSet
 
 RECENT = timedelta(days=28)
 CHASE_AGAIN = timedelta(days=14)

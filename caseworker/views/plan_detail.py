@@ -175,25 +175,29 @@ def load_plan_detail(s: Session, ctx: AppContext, case: Case, today: date) -> Pl
     if case.final_issued_on is None:
         return None
     return plan_detail_of(ctx, case, case_plan(case, case_lists(s, [case.id], allocations=False, staff=False,
-                                                                  plans=[case.id])), today)
+                                                                  plans=[case.id])), today, s)
 
 
-def _under_fives_interval(ctx: AppContext, born: date, today: date) -> int | None:
+def _under_fives_interval(ctx: AppContext, born: date, today: date, session: Session | None) -> int | None:
     """The council's suggested review interval for a young child (CoP 9.178; guidance, never a breach),
-    read only for a child under 5 so that opening any other case costs no extra round trip."""
+    read only for a child under 5 so that opening any other case costs no extra round trip (and in the
+    caller's ``session`` when given, so that it costs one statement, not a checkout and a transaction)."""
     if today >= born + relativedelta(years=5):
         return None
-    return under_fives_months(ctx)
+    return under_fives_months(ctx, session)
 
 
-def plan_detail_of(ctx: AppContext, case: Case, plan: CasePlan | None, today: date) -> PlanDetail | None:
-    """The plan of ``case`` from its rows already read (``case_plan_select.case_plan``)."""
+def plan_detail_of(ctx: AppContext, case: Case, plan: CasePlan | None, today: date,
+                   session: Session | None = None) -> PlanDetail | None:
+    """The plan of ``case`` from its rows already read (``case_plan_select.case_plan``); ``session``, when
+    given, reads the council's under-5s interval if the child is under 5."""
     if plan is None or case.final_issued_on is None:
         return None
     facts = plan.facts
     if facts is None:
         return _ceased(ctx, case, plan.ceased, today)
-    clocks = clocks_for(ctx.engine.rules, ctx.engine.calendar, _under_fives_interval(ctx, facts.date_of_birth, today))
+    interval = _under_fives_interval(ctx, facts.date_of_birth, today, session)
+    clocks = clocks_for(ctx.engine.rules, ctx.engine.calendar, interval)
     schedule = clocks.schedule(facts, today)
     named = facts.named_setting
     cease = facts.cease

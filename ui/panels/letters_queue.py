@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
@@ -27,14 +28,16 @@ from PySide6.QtWidgets import (
 )
 
 from caseworker.errors import CaseworkerError
-from caseworker.letters import SettingsError
+from caseworker.letters.errors import SettingsError
 from caseworker.progress import Progress
-from caseworker.services.letters import LetterBatch, LetterKit, make_letters, mark_sent
 from caseworker.views.letters_queue import ALLOCATE_FIRST, QueuedLetter, letters_to_send, mark_blocked
 from caseworker.views.staff import list_staff
 from caseworker.vocabulary import spelt_date
 from ui.context import DesktopContext
 from ui.dialogs.base import alive
+
+if TYPE_CHECKING:
+    from caseworker.services.letters import LetterBatch, LetterKit
 from ui.panels._record_tables import RecordTable
 from ui.panels._reload import ReloadingPanel
 from ui.printing import print_pdf, safe_file_name, save_pdf
@@ -325,6 +328,8 @@ class LettersQueuePanel(ReloadingPanel):
         requests = [(q.case_id, q.request) for q in items]
         self._update_buttons()
 
+        from caseworker.services.letters import make_letters  # the templates and PDF renderer load here
+
         def make(progress: Progress) -> LetterBatch:  # a cancel (or closing the window) logs nothing
             return make_letters(ctx, actor, requests, kit, batch=batch_name, progress=progress.step, combine=True)
 
@@ -432,6 +437,8 @@ class LettersQueuePanel(ReloadingPanel):
             return
         desktop, actor, ids = self.desktop, self.desktop.actor, [m.id for m in batch.made]
         self.mark_sent_button.setEnabled(False)
+        from caseworker.services.letters import mark_sent
+
         desktop.runner.run(lambda: mark_sent(desktop.ctx, actor, ids), self._marked, self._make_failed, owner=self,
                            write=True, announce=lambda _n: desktop.data_changed.emit(0))
 
