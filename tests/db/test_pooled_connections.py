@@ -63,3 +63,15 @@ def test_statements_run_often_are_not_prepared_on_the_server(team_db: Database) 
         for n in range(8):  # psycopg prepares a statement on its fifth run by default
             conn.execute(text("SELECT :n + 1"), {"n": n})
         assert conn.scalar(text("SELECT count(*) FROM pg_prepared_statements")) == 0
+
+
+def test_the_desktops_connections_do_not_jit_compile_but_a_dbas_choice_wins(team_db: Database) -> None:
+    with team_db.engine.connect() as conn:
+        assert conn.scalar(text("SHOW jit")) == "off"
+    chosen = open_database(team_db.engine.url.update_query_dict({"options": "-c jit=on"})
+                           .render_as_string(hide_password=False))
+    try:
+        with chosen.engine.connect() as conn:
+            assert conn.scalar(text("SHOW jit")) == "on"
+    finally:
+        chosen.dispose()

@@ -32,6 +32,14 @@ class ReloadingPanel(QWidget):
         self.busy.show()
         self._start_load()
 
+    def load_when_shown(self) -> None:
+        """Load now if on screen, else when first shown: a page behind another waits for its turn, so it
+        does not compete with the page the window opens on."""
+        if self.isVisible():
+            self.refresh()
+        else:
+            self._stale = True
+
     @property
     def is_loading(self) -> bool:
         return self._loading

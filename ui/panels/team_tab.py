@@ -9,6 +9,7 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMainWindow, QMenu, QTabWidget, QWidget
 
 from ui.context import DesktopContext
+from ui.panels._reload import ReloadingPanel
 from ui.panels.team import TeamPanel
 
 TITLE = "Team"
@@ -53,7 +54,10 @@ def attach_lead_tab(window: HasTabs, panel: QWidget, *, title: str, menu_text: s
                        if bar.tabButton(i, bar.ButtonPosition.RightSide) is not None), window.tabs.count())
             index = window.tabs.insertTab(at, panel, title)
             bar.setTabButton(index, bar.ButtonPosition.RightSide, None)
-            panel.refresh()  # type: ignore[attr-defined]
+            if isinstance(panel, ReloadingPanel):
+                panel.load_when_shown()  # the Team page's caseloads are read when a lead opens it
+            else:
+                panel.refresh()  # type: ignore[attr-defined]
         elif not lead and index >= 0:
             window.tabs.removeTab(index)
 
