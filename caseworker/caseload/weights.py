@@ -124,3 +124,16 @@ def plan_work_points(schedule: PlanSchedule, settings: CaseloadSettings) -> floa
 def kept_by_lead(reason: str | None) -> bool:
     """A protection that holds even while the caseworker is away: a pin, or a recent move."""
     return reason is not None and reason.startswith((PINNED_WORDS, MOVED_WORDS))
+
+
+def next_due_work(d: RequestDeadlines) -> tuple[date | None, str]:
+    """The earliest step or advice not done yet, in words (no date: nothing left to do): the "next
+    deadline" the Team page and My day's cases not allocated show."""
+    soonest: tuple[date, str] | None = None
+    for m in d.milestones:
+        if m.done is None and m.status != NOT_APPLICABLE and (soonest is None or m.due < soonest[0]):
+            soonest = (m.due, step_phrase(m.name))
+    for a in d.advice:
+        if a.received is None and (soonest is None or a.due < soonest[0]):
+            soonest = (a.due, ADVICE_WORDS.get(a.kind, "advice"))
+    return soonest if soonest is not None else (None, "")

@@ -33,9 +33,9 @@ from caseworker.caseload import (
 from caseworker.caseload.balance_input import balance_input
 from caseworker.caseload.capacity import CASE_HOLDING_ROLES
 from caseworker.caseload.settings import PLAN
-from caseworker.caseload.weights import ADVICE_WORDS, STATE_WORDS, plan_work_points
+from caseworker.caseload.weights import STATE_WORDS, next_due_work, plan_work_points
 from caseworker.context import AppContext
-from caseworker.statutory.engine import LATE, NOT_APPLICABLE, RequestDeadlines, collector_paused
+from caseworker.statutory.engine import LATE, RequestDeadlines, collector_paused
 from caseworker.statutory.plans import clocks_for
 from caseworker.store.case_select import reading
 from caseworker.store.caseload_reads import CaseHeld, cases_held, staff_and_absences
@@ -44,7 +44,7 @@ from caseworker.store.plan_work_reads import maybe_with_work
 from caseworker.store.queries import load_request_facts
 from caseworker.store.reads import Dialect
 from caseworker.views.my_day import review_started_by
-from caseworker.vocabulary import day_month, short_date, step_phrase
+from caseworker.vocabulary import day_month, short_date
 
 
 @dataclass(frozen=True, slots=True)
@@ -143,17 +143,6 @@ class TeamCaseload:
         return [c for c in self.cases if not c.owner]
 
 
-def _next_due(d: RequestDeadlines) -> tuple[date | None, str]:
-    best: tuple[date, str] | None = None
-    for m in d.milestones:
-        if m.done is None and m.status != NOT_APPLICABLE and (best is None or m.due < best[0]):
-            best = (m.due, step_phrase(m.name))
-    for a in d.advice:
-        if a.received is None and (best is None or a.due < best[0]):
-            best = (a.due, ADVICE_WORDS.get(a.kind, "advice"))
-    return (best[0], best[1]) if best else (None, "")
-
-
 def plan_work_by_case(session: Session, engine: Any, today: date, settings: CaseloadSettings) -> dict[int, float]:
     """The points each plan in place adds for its work (a review due, an amendment, a transfer), by case.
 
@@ -203,7 +192,7 @@ def _request_load(c: CaseHeld, owner: str, dl: RequestDeadlines, today: date,
     state = state_of(dl)
     if state is None:
         return None
-    due, what = _next_due(dl)
+    due, what = next_due_work(dl)
     return CaseLoad(c.case_id, c.reference, c.child, owner, state, points_of(state, settings),
                     protection(dl, today, settings, moved_on=c.moved_on, pinned=c.pinned), due, what,
                     any(m.breached for m in dl.milestones), sum(1 for a in dl.advice if a.status == LATE), c.pinned)

@@ -17,12 +17,11 @@ from sqlalchemy.orm import Session
 
 from caseworker.caseload import state_of
 from caseworker.caseload.settings import PLAN
-from caseworker.caseload.weights import ADVICE_WORDS, STATE_WORDS
+from caseworker.caseload.weights import STATE_WORDS, next_due_work
 from caseworker.context import AppContext
-from caseworker.statutory.engine import NOT_APPLICABLE, DeadlineEngine, RequestDeadlines
+from caseworker.statutory.engine import DeadlineEngine
 from caseworker.store import reads
 from caseworker.store.case_select import reading
-from caseworker.vocabulary import step_phrase
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,18 +39,6 @@ class WaitingCase:
     @property
     def state_words(self) -> str:
         return STATE_WORDS.get(self.state, self.state)
-
-
-def next_step(d: RequestDeadlines) -> tuple[date | None, str]:
-    """The earliest step or advice not done yet, in words (no date: nothing left to do)."""
-    soonest: tuple[date, str] | None = None
-    for m in d.milestones:
-        if m.done is None and m.status != NOT_APPLICABLE and (soonest is None or m.due < soonest[0]):
-            soonest = (m.due, step_phrase(m.name))
-    for a in d.advice:
-        if a.received is None and (soonest is None or a.due < soonest[0]):
-            soonest = (a.due, ADVICE_WORDS.get(a.kind, "advice"))
-    return soonest if soonest is not None else (None, "")
 
 
 def read_waiting_cases(conn: Any, d: reads.Dialect, engine: DeadlineEngine, today: date) -> list[WaitingCase]:
@@ -73,7 +60,7 @@ def read_waiting_cases(conn: Any, d: reads.Dialect, engine: DeadlineEngine, toda
         if dl is not None:
             state = state_of(dl)
             if state is not None:
-                due, what = next_step(dl)
+                due, what = next_due_work(dl)
                 waiting.append(WaitingCase(cid, ref, child, state, due, what, any(m.breached for m in dl.milestones)))
         elif final is not None:  # a plan in place with no request on record (brought over from a tracker)
             waiting.append(WaitingCase(cid, ref, child, PLAN, None, "", False))

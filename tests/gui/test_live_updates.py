@@ -20,6 +20,7 @@ from caseworker.services import steps
 from caseworker.services.actor import Actor
 from caseworker.store.database import open_database
 from caseworker.store.notify import is_lost_contact
+from tests.conftest import no_postgres
 from tests.db.conftest import _fresh_pg_database
 from tests.gui.builders import open_window, wait_idle
 from tests.gui.conftest import GUI_TODAY, add_staff
@@ -71,9 +72,7 @@ def restarting() -> Iterator[RestartableCluster]:
         with restartable_cluster() as cluster:
             yield cluster
     except (RuntimeError, OSError) as exc:
-        if os.environ.get("CI"):
-            pytest.fail(f"PostgreSQL is required in CI and could not be started: {exc}")
-        pytest.skip(f"no PostgreSQL here ({exc}); CI runs these")
+        no_postgres(exc)
 
 
 def live_window(qtbot: QtBot, team: Team, tmp_path: Path) -> MainWindow:
