@@ -22,6 +22,7 @@ from caseworker.reports.my_day import (
 )
 from caseworker.statutory.cohort import transfer_cohort
 from caseworker.statutory.plans import DUE_SOON, OVERDUE, AmendmentClock, PhaseTransfer, PlanSchedule
+from caseworker.statutory.rules import Rules
 from caseworker.vocabulary import short_date, step_task
 
 AMENDMENT_WINDOW_DAYS = 7
@@ -98,11 +99,11 @@ def transfer_at_risk(t: PhaseTransfer, today: date) -> bool:
     return (t.due - today).days <= window
 
 
-def _unrecorded_transfer(s: PlanSchedule, today: date, out: MyDay) -> None:
+def _unrecorded_transfer(s: PlanSchedule, today: date, out: MyDay, rules: Rules | None) -> None:
     """A move the child's date of birth says is coming, not yet recorded on the plan: nothing is under way,
     so it is at risk as early as a move with no setting consulted (the Phase transfers page's "Not started")."""
     f = s.facts
-    move = transfer_cohort(f.date_of_birth, today, f.year_group_offset)
+    move = transfer_cohort(f.date_of_birth, today, f.year_group_offset, rules)
     if move is None or (move.due - today).days > TRANSFER_UNCONSULTED_DAYS:
         return
     note = (f"moves {short_date(move.transfer_date)} into {move.year_group} (from the date of birth); "
@@ -111,10 +112,10 @@ def _unrecorded_transfer(s: PlanSchedule, today: date, out: MyDay) -> None:
                                                  move.due, None, today, note))
 
 
-def _transfer(s: PlanSchedule, today: date, out: MyDay) -> None:
+def _transfer(s: PlanSchedule, today: date, out: MyDay, rules: Rules | None) -> None:
     t = s.transfer
     if t is None:
-        _unrecorded_transfer(s, today, out)
+        _unrecorded_transfer(s, today, out, rules)
         return
     if not transfer_at_risk(t, today):
         return
@@ -139,14 +140,14 @@ def _cease(s: PlanSchedule, today: date, out: MyDay) -> None:
     out.sections[CEASE_WAITING].append(_item(CEASE_WAITING, s, what, may_from, None, today, note))
 
 
-def add_plan_work(schedules: list[PlanSchedule], today: date, out: MyDay) -> None:
+def add_plan_work(schedules: list[PlanSchedule], today: date, out: MyDay, rules: Rules | None = None) -> None:
     """Each maintained plan's work, in the plan sections of ``out``, most urgent first."""
     for s in schedules:
         if not s.maintained:
             continue
         _review(s, today, out)
         _amendment(s, today, out)
-        _transfer(s, today, out)
+        _transfer(s, today, out, rules)
         _cease(s, today, out)
     for key in PLAN_SECTIONS:
         out.sections[key].sort(key=lambda i: (i.days_left, i.reference))

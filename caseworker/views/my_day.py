@@ -98,7 +98,7 @@ def read_my_day(s: Session, ctx: AppContext, today: date, caseworker: str | None
     day.sections[FOLLOW_UPS] = sorted((follow_up_item(f, today) for f in follow_ups),
                                       key=lambda i: (i.days_left, i.reference))
     clocks = clocks_for(ctx.engine.rules, ctx.engine.calendar)
-    add_plan_work(clocks.schedule_all(plans, today), today, day)
+    add_plan_work(clocks.schedule_all(plans, today), today, day, ctx.engine.rules)
     return day
 
 
