@@ -1,11 +1,12 @@
-"""Maintained plans as the engine reads them (``PlanFacts``), in plain SQL over the database driver.
+"""Maintained plans as the engine reads them (``PlanFacts``), over the database driver.
 
 A plan is maintained from the day it is issued until the day it is ceased. The plans report reads
 every one of a large council's 20,000 at once, and a desktop reads them over a council's network where
 each statement is a round trip: so this is one statement (the plans with their caseworker and setting,
 and their reviews, amendments, transfers and proposals to cease in one UNION ALL, a ceased plan being
-passed over once its cease is read), however many plans there are, and no ORM. The ORM code reaches it
-through its session's connection.
+passed over once its cease is read), however many plans there are, and no ORM. The statement is written
+as Core selects in ``plan_selects``: the desktop runs them through its session, the headless report their
+SQL text kept in ``plan_sql.py``, so that it never loads SQLAlchemy (docs/read-path.md).
 """
 
 from __future__ import annotations
@@ -23,90 +24,51 @@ from caseworker.statutory.plan_facts import (
     SettingFacts,
     TransferFacts,
 )
+from caseworker.store.plan_sql import STATEMENTS
 from caseworker.store.reads import Dialect
 
 if TYPE_CHECKING:  # the report's command reads through the driver and never loads SQLAlchemy
     from sqlalchemy.orm import Session
-
-ISSUED_SQL = "c.final_issued_on IS NOT NULL"
-
-
-def _filters(d: Dialect, caseworker: str | None, case_ids: Sequence[int] | None,
-             among: tuple[str, list[Any]] | None) -> tuple[str, list[Any]]:
-    where = [ISSUED_SQL]
-    params: list[Any] = []
-    if caseworker is not None:
-        where.append(f"c.caseworker_id = (SELECT id FROM staff WHERE username = {d.mark})")
-        params.append(caseworker)
-    if case_ids is not None:
-        ids = list(case_ids) or [0]
-        where.append(f"c.id IN ({', '.join([d.mark] * len(ids))})")
-        params.extend(ids)
-    if among is not None:  # a further test on the case (``plan_work_reads``), written against ``c``
-        where.append(among[0])
-        params.extend(among[1])
-    return " AND ".join(where), params
+    from sqlalchemy.sql.elements import ColumnElement
 
 
-def load_plan_facts(conn: Any, d: Dialect, *, caseworker: str | None = None,
-                    case_ids: Sequence[int] | None = None,
-                    among: tuple[str, list[Any]] | None = None) -> list[PlanFacts]:
-    """Every maintained plan (or those of ``case_ids``, or one caseworker's, or those passing the SQL test
-    ``among``), with what has happened to it, sorted by reference."""
+def load_plan_facts(conn: Any, d: Dialect, *, caseworker: str | None = None) -> list[PlanFacts]:
+    """Every maintained plan (or one caseworker's), with what has happened to it, sorted by reference, from
+    a DB-API connection (the headless report's)."""
     with collector_paused():
-        return _load(conn, d, caseworker, case_ids, among)
+        cur = conn.cursor()
+        try:
+            cur.execute(STATEMENTS[(d.name, caseworker is not None)],
+                        {} if caseworker is None else {"caseworker": caseworker})
+            return _read(cur, d)
+        finally:
+            cur.close()
 
 
-# One statement: the plans (with their caseworker and named setting joined) and every row of their
-# reviews, amendments, transfers and proposals to cease, in one shape (tag, case, row id, a number, six
-# dates, seven texts). The NULLs are typed: PostgreSQL must know each column's type in every branch.
-_NO_DATE, _NO_TEXT, _NO_NUMBER = "CAST(NULL AS DATE)", "CAST(NULL AS VARCHAR)", "CAST(NULL AS INTEGER)"
+def plan_facts(session: Session, *, caseworker: str | None = None, case_ids: Sequence[int] | None = None,
+               among: ColumnElement[bool] | None = None) -> list[PlanFacts]:
+    """Every maintained plan (or those of ``case_ids``, or one caseworker's, or those passing the test
+    ``among`` on ``ehc_case``), as ``load_plan_facts`` reads them, through an ORM session's own connection
+    (inside its transaction). The rows are taken from the driver's cursor: no SQLAlchemy row per plan."""
+    from caseworker.store.plan_selects import plan_rows
+
+    stmt = plan_rows(by_caseworker=caseworker is not None, by_case_ids=case_ids is not None, among=among)
+    params: dict[str, Any] = {}
+    if caseworker is not None:
+        params["caseworker"] = caseworker
+    if case_ids is not None:
+        params["case_ids"] = list(case_ids)
+    with collector_paused():
+        result = session.connection().execute(stmt, params)
+        try:
+            return _read(result.cursor, Dialect(session.get_bind().dialect.name))
+        finally:
+            result.close()
 
 
-def _pad(values: list[str], size: int, empty: str) -> str:
-    return ", ".join(values + [empty] * (size - len(values)))
-
-
-def _branch(tag: int, table: str, number: str, dates: list[str], texts: list[str]) -> str:
-    return (f"SELECT {tag}, x.case_id, x.id, {number}, {_pad(dates, 6, _NO_DATE)}, {_pad(texts, 7, _NO_TEXT)}"
-            f" FROM {table} x")
-
-
-_HEADER = ("SELECT 0, c.id, c.id, ch.year_group_offset, c.final_issued_on, ch.date_of_birth, "
-           + _pad([], 4, _NO_DATE) + ", c.reference, ch.forename, ch.surname, s.username, sc.urn, sc.name, sc.kind"
-           " FROM ehc_case c JOIN child ch ON ch.id = c.child_id LEFT JOIN staff s ON s.id = c.caseworker_id"
-           " LEFT JOIN school sc ON sc.id = c.named_setting_id WHERE ")
-_REVIEWS = _branch(1, "plan_review", _NO_NUMBER,
-                   ["x.meeting_on", "x.invitations_sent_on", "x.report_sent_on", "x.notified_on"], ["x.decision"])
-_AMENDMENTS = _branch(2, "plan_amendment", _NO_NUMBER,
-                      ["x.notice_sent_on", "x.notice_served_on", "x.final_issued_on", "x.not_amended_on"], [])
-_TRANSFERS = _branch(3, "phase_transfer", _NO_NUMBER,
-                     ["x.transfer_date", "x.consultation_sent_on", "x.setting_replied_on", "x.done_on"], ["x.kind"])
-_CEASES = _branch(4, "plan_cease", "x.reason",
-                  ["x.proposed_on", "x.decided_on", "x.appeal_lodged_on", "x.appeal_concluded_on", "x.ceased_on",
-                   "x.withdrawn_on"], [])
-
-
-def _statement(where: str, chosen: bool) -> str:
-    """Every plan's rows when all plans are read (the database need not work the plans out for each table);
-    otherwise the chosen plans are worked out once, as a materialised list of their cases that the plans and
-    each table's rows are matched against (written out in each branch, the test ran five times: My day's
-    test of which plans may have work, with its subqueries per plan, made that a third of a second)."""
-    branches = (_REVIEWS, _AMENDMENTS, _TRANSFERS, _CEASES)
-    if not chosen:
-        return " UNION ALL ".join([_HEADER + where, *branches])
-    rows_of = " WHERE x.case_id IN (SELECT id FROM chosen)"
-    return (f"WITH chosen AS MATERIALIZED (SELECT c.id FROM ehc_case c WHERE {where}) "
-            + " UNION ALL ".join([_HEADER + "c.id IN (SELECT id FROM chosen)", *(b + rows_of for b in branches)]))
-
-
-def _load(conn: Any, d: Dialect, caseworker: str | None, case_ids: Sequence[int] | None,
-          among: tuple[str, list[Any]] | None) -> list[PlanFacts]:
-    where, params = _filters(d, caseworker, case_ids, among)
-    cur = conn.cursor()
-    cur.execute(_statement(where, chosen=caseworker is not None or case_ids is not None or among is not None),
-                params)
-    day = _dates(d)
+def _read(cur: Any, d: Dialect) -> list[PlanFacts]:
+    """The plans from a cursor that has run the plans' statement (``plan_selects.plan_rows``)."""
+    day = d.day_reader()
     by_id: dict[int, PlanFacts] = {}
     settings: dict[tuple[Any, ...], SettingFacts] = {}
     later: list[tuple[Any, ...]] = []  # rows of a plan not read yet (the branches may come in any order)
@@ -126,7 +88,6 @@ def _load(conn: Any, d: Dialect, caseworker: str | None, case_ids: Sequence[int]
                 setting = settings[(urn, name, kind)] = SettingFacts(urn, name, kind or "")
         by_id[cid] = PlanFacts(ref, day(issued), day(born), f"{forename} {surname}", username, setting, [], [],
                                None, None, offset or 0, cid)
-    cur.close()
     for row in later:
         if row[1] in by_id:
             _attach(row, by_id[row[1]], day, ceased)
@@ -174,19 +135,6 @@ def review_order(r: ReviewFacts) -> tuple[Any, ...]:
 
 def amendment_order(a: AmendmentFacts) -> tuple[Any, ...]:
     return a.notice_sent, a.id or 0
-
-
-def _dates(d: Dialect) -> Callable[[Any], Any]:
-    """How a driver's dates become ``date``, for the 250,000 dates of a large council's plans."""
-    return d.day_reader()
-
-
-def plan_facts(session: Session, *, caseworker: str | None = None, case_ids: Sequence[int] | None = None,
-               among: tuple[str, list[Any]] | None = None) -> list[PlanFacts]:
-    """``load_plan_facts`` through an ORM session's own connection (inside its transaction)."""
-    conn = session.connection().connection.driver_connection
-    return load_plan_facts(conn, Dialect(session.get_bind().dialect.name), caseworker=caseworker,
-                           case_ids=case_ids, among=among)
 
 
 def plan_of_case(session: Session, case_id: int) -> PlanFacts | None:

@@ -1,4 +1,4 @@
-"""Which maintained plans may have work on My day: a test the bulk read applies in its one statement.
+"""Which maintained plans may have work on My day: a test the plans' read applies in its one statement.
 
 A large council holds 20,000 plans; most have nothing to do this week (a review decided in the last
 ten months, no amendment, transfer or cease under way). Reading only the others keeps the whole team's
@@ -15,37 +15,45 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
-from caseworker.store.reads import Dialect
+from sqlalchemy import or_, select, union
+from sqlalchemy.orm import aliased
+from sqlalchemy.sql.elements import ColumnElement
 
-# The review clock started on or before the day (the plan issued by then, no review decided after it).
-_REVIEW_MAY_BE_DUE = (
-    "SELECT i.id FROM ehc_case i WHERE i.final_issued_on <= {mark} AND NOT EXISTS"
-    " (SELECT 1 FROM plan_review d WHERE d.case_id = i.id AND d.notified_on > {mark})")
-_UNDER_WAY = (
-    "SELECT r.case_id FROM plan_review r WHERE r.meeting_on IS NOT NULL AND r.notified_on IS NULL",
-    # A final plan or a decision dated before the notice does not answer it (the plan clocks' own rule).
-    "SELECT a.case_id FROM plan_amendment a"
-    " WHERE (a.final_issued_on IS NULL OR a.final_issued_on < a.notice_sent_on)"
-    " AND (a.not_amended_on IS NULL OR a.not_amended_on < a.notice_sent_on)",
-    "SELECT t.case_id FROM phase_transfer t WHERE t.done_on IS NULL",
-    "SELECT p.case_id FROM plan_cease p WHERE p.decided_on IS NOT NULL AND p.ceased_on IS NULL"
-    " AND p.withdrawn_on IS NULL",
-)
+from caseworker.store.models import Case, Child
+from caseworker.store.plan_models import PhaseTransfer, PlanAmendment, PlanCease, PlanReview
 
 
-def maybe_with_work(d: Dialect, review_started_by: date,
-                    born: Sequence[tuple[date, date]] = ()) -> tuple[str, list[Any]]:
-    """The test, on a case ``c``, that its plan's review clock started on or before ``review_started_by``
-    (issued then, and no review decided since: so its review may be due soon or overdue), or that a
-    review, amendment, transfer or cease is under way: SQL and its parameters, for the bulk read to apply
-    in its own statement (``plan_reads``). ``born``: ranges of dates of birth whose phase transfer may be
+def _review_may_be_due(started_by: date) -> Any:
+    """The review clock started on or before the day: the plan issued by then, no review decided after it."""
+    issued, decided = aliased(Case, name="i"), aliased(PlanReview, name="d")
+    later = select(decided.id).where(decided.case_id == issued.id, decided.notified_on > started_by).exists()
+    return select(issued.id).where(issued.final_issued_on <= started_by, ~later)
+
+
+def _under_way() -> list[Any]:
+    """A review met and not decided, an amendment not answered, a transfer not done, a cease decided but
+    neither ceased nor withdrawn."""
+    r, a, t, p = (aliased(PlanReview, name="r"), aliased(PlanAmendment, name="a"),
+                  aliased(PhaseTransfer, name="t"), aliased(PlanCease, name="p"))
+    return [
+        select(r.case_id).where(r.meeting_on.is_not(None), r.notified_on.is_(None)),
+        # A final plan or a decision dated before the notice does not answer it (the plan clocks' own rule).
+        select(a.case_id).where(or_(a.final_issued_on.is_(None), a.final_issued_on < a.notice_sent_on),
+                                or_(a.not_amended_on.is_(None), a.not_amended_on < a.notice_sent_on)),
+        select(t.case_id).where(t.done_on.is_(None)),
+        select(p.case_id).where(p.decided_on.is_not(None), p.ceased_on.is_(None), p.withdrawn_on.is_(None)),
+    ]
+
+
+def maybe_with_work(review_started_by: date, born: Sequence[tuple[date, date]] = ()) -> ColumnElement[bool]:
+    """The test, on a case (``ehc_case``), that its plan's review clock started on or before
+    ``review_started_by`` (issued then, and no review decided since: so its review may be due soon or
+    overdue), or that a review, amendment, transfer or cease is under way, for the plans' read to apply in
+    its own statement (``plan_selects``). ``born``: ranges of dates of birth whose phase transfer may be
     at risk before it is recorded on the plan (``cohort.born_to_move_soon``)."""
-    def value(d_: date) -> Any:
-        return d_.isoformat() if d.name == "sqlite" else d_
-
-    selects, params = [_REVIEW_MAY_BE_DUE.format(mark=d.mark), *_UNDER_WAY], [value(review_started_by)] * 2
+    selects = [_review_may_be_due(review_started_by), *_under_way()]
     if born:
-        between = " OR ".join([f"h.date_of_birth BETWEEN {d.mark} AND {d.mark}"] * len(born))
-        selects.append(f"SELECT i.id FROM ehc_case i JOIN child h ON h.id = i.child_id WHERE {between}")
-        params += [value(day) for pair in born for day in pair]
-    return f"c.id IN ({' UNION '.join(selects)})", params
+        i, h = aliased(Case, name="i"), aliased(Child, name="h")
+        selects.append(select(i.id).join(h, h.id == i.child_id)
+                       .where(or_(*(h.date_of_birth.between(first, last) for first, last in born))))
+    return Case.id.in_(union(*selects))

@@ -14,18 +14,17 @@ The read path as a whole is described in docs/read-path.md.
 from __future__ import annotations
 
 import itertools
-import re
 import sys
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Date, and_, cast, false, literal_column, null, or_, select, union_all
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Dialect as SqlDialect
 from sqlalchemy.sql import Select
 from sqlalchemy.sql.elements import BindParameter, ColumnElement
 from sqlalchemy.sql.expression import CompoundSelect, bindparam
 
+from caseworker.store import kept_sql
 from caseworker.store.models import AdviceRequest, AdviceService, Case, Child, Staff, StatutoryException
 from caseworker.store.reads import REFERENCES_MARK
 
@@ -96,11 +95,6 @@ def request_events(open_only: bool, by_caseworker: bool, by_references: bool) ->
     return union_all(advice, exceptions).order_by(literal_column("tag"), literal_column("row_id"))
 
 
-def dialects() -> dict[str, SqlDialect]:
-    """The dialects the stored text is compiled for, with the parameter style each driver is given."""
-    return {"sqlite": sqlite.dialect(paramstyle="named"), "postgresql": postgresql.psycopg.dialect()}  # type: ignore[no-untyped-call]
-
-
 def compiled(key: tuple[str, bool, bool, bool], dialect: SqlDialect) -> str:
     which, *flags = key
     stmt = request_cases(*flags) if which == "cases" else request_events(*flags)
@@ -112,35 +106,9 @@ def compiled(key: tuple[str, bool, bool, bool], dialect: SqlDialect) -> str:
 
 def module_text() -> str:
     """The whole of ``request_sql.py`` as compiled now."""
-    lines = ['"""SQL text compiled from store/request_selects.py: generated, do not edit.',
-             "",
-             "Regenerate with ``python -m caseworker.store.request_selects``; tests/unit/test_request_sql.py",
-             'fails while this differs from what the selects compile to today."""',
-             "",
-             "STATEMENTS: dict[tuple[str, str, bool, bool, bool], str] = {"]
-    for name, dialect in dialects().items():
-        for key in KEYS:
-            lines.append(f"    {(name, *key)!r}: (")
-            text = compiled(key, dialect)
-            lines.extend(f"        {line!r}" for line in _lines(text))
-            lines.append("    ),")
-    lines.append("}")
-    return "\n".join(lines) + "\n"
-
-
-def _lines(text: str, width: int = 106) -> list[str]:
-    """The statement as it compiled, cut after spaces into pieces of about ``width`` characters (and after
-    each of its own line breaks) that join back to exactly the text."""
-    pieces: list[str] = []
-    for line in text.splitlines(keepends=True) or [""]:
-        piece = ""
-        for word in re.split(r"(?<= )", line):
-            if piece and len(piece) + len(word) > width:
-                pieces.append(piece)
-                piece = ""
-            piece += word
-        pieces.append(piece)
-    return pieces
+    return kept_sql.module_text("request_selects", "STATEMENTS", "dict[tuple[str, str, bool, bool, bool], str]",
+                                (((name, *key), compiled(key, dialect))
+                                 for name, dialect in kept_sql.dialects().items() for key in KEYS))
 
 
 def main() -> int:

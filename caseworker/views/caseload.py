@@ -42,7 +42,6 @@ from caseworker.store.caseload_reads import CaseHeld, cases_held, staff_and_abse
 from caseworker.store.plan_reads import plan_facts
 from caseworker.store.plan_work_reads import maybe_with_work
 from caseworker.store.queries import load_request_facts
-from caseworker.store.reads import Dialect
 from caseworker.views.my_day import review_started_by
 from caseworker.vocabulary import day_month, short_date
 
@@ -150,7 +149,7 @@ def plan_work_by_case(session: Session, engine: Any, today: date, settings: Case
     something under way: most of a large council's plans have none this week), all in one statement,
     and run through the plan clocks once; the clocks decide which really have work."""
     started_by = review_started_by(engine.rules, today)
-    among = None if started_by is None else maybe_with_work(Dialect(session.get_bind().dialect.name), started_by)
+    among = None if started_by is None else maybe_with_work(started_by)
     schedules = clocks_for(engine.rules, engine.calendar).schedule_all(plan_facts(session, among=among), today)
     return {s.facts.case_id: extra for s in schedules
             if s.facts.case_id is not None and (extra := plan_work_points(s, settings))}

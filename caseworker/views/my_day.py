@@ -21,7 +21,6 @@ from caseworker.store.models import Case, Staff
 from caseworker.store.plan_reads import plan_facts
 from caseworker.store.plan_work_reads import maybe_with_work
 from caseworker.store.queries import advice_returns, load_request_facts
-from caseworker.store.reads import Dialect
 from caseworker.views.case_notes import FollowUp, open_follow_ups
 from caseworker.views.my_day_unallocated import WaitingCase, waiting_cases
 from caseworker.vocabulary import short_date
@@ -91,8 +90,7 @@ def read_my_day(s: Session, ctx: AppContext, today: date, caseworker: str | None
     else:  # the plans in place that may have work (only this person's when one is shown)
         started_by = review_started_by(ctx.engine.rules, today)
         among = None if started_by is None else maybe_with_work(
-            Dialect(s.get_bind().dialect.name), started_by,
-            born_to_move_soon(today, TRANSFER_UNCONSULTED_DAYS, ctx.engine.rules))
+            started_by, born_to_move_soon(today, TRANSFER_UNCONSULTED_DAYS, ctx.engine.rules))
         plans = plan_facts(s, caseworker=caseworker, among=among)
     day = build_my_day(ctx.engine.evaluate_all(facts, today), today, turnaround, ctx.engine.rules)
     day.sections[FOLLOW_UPS] = sorted((follow_up_item(f, today) for f in follow_ups),

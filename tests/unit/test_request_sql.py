@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from caseworker.store import request_selects
+from caseworker.store import kept_sql, request_selects
 from caseworker.store.reads import REFERENCES_MARK, Dialect, _statement
 from caseworker.store.request_sql import STATEMENTS
 
@@ -13,7 +13,7 @@ from caseworker.store.request_sql import STATEMENTS
 @pytest.mark.parametrize("name", ["sqlite", "postgresql"])
 @pytest.mark.parametrize("key", request_selects.KEYS, ids=lambda k: "-".join(map(str, k)))
 def test_the_kept_text_is_what_the_selects_compile_to(name: str, key: tuple[str, bool, bool, bool]) -> None:
-    dialect = request_selects.dialects()[name]
+    dialect = kept_sql.dialects()[name]
     assert STATEMENTS[(name, *key)] == request_selects.compiled(key, dialect), (
         "store/request_sql.py is out of date: run `python -m caseworker.store.request_selects`")
 
