@@ -63,7 +63,7 @@ def cases_held(session: Session, moved_since: date) -> list[CaseHeld]:
     # A plan in place: issued and not ceased (as the plans report has it: a recorded cease ends it).
     in_place = and_(Case.final_issued_on.is_not(None),
                     Case.id.not_in(select(PlanCease.case_id).where(PlanCease.ceased_on.is_not(None))))
-    rows = _driver_rows(session, select(
+    rows = driver_rows(session, select(
         Case.id, Case.reference, Child.forename + " " + Child.surname, Case.caseworker_id,
         in_place, moved.c.on, CasePin.case_id.is_not(None))
         .join(Child, Child.id == Case.child_id)
@@ -75,6 +75,14 @@ def cases_held(session: Session, moved_since: date) -> list[CaseHeld]:
             for cid, ref, child, holder, issued, moved_on, pinned in rows]
 
 
+def cases_nobody_holds(session: Session) -> Sequence[tuple[int, str, Any, Any, str]]:
+    """The cases with no caseworker, by reference: (id, reference, received, issued, child's name), the two
+    days as the driver gives them (only whether they are set is asked)."""
+    return driver_rows(session, select(
+        Case.id, Case.reference, Case.received_on, Case.final_issued_on, Child.forename + " " + Child.surname)
+        .join(Child, Child.id == Case.child_id).where(Case.caseworker_id.is_(None)).order_by(Case.reference))
+
+
 def _moved(since: date) -> Any:
     """Cases reallocated on or after ``since``, with the day: an allocation then that is not the case's
     only one (a first allocation is no move). Only the recent allocations are grouped."""
@@ -84,7 +92,7 @@ def _moved(since: date) -> Any:
             .group_by(a.case_id).subquery("moved"))
 
 
-def _driver_rows(session: Session, stmt: Select[Any]) -> Sequence[Any]:
+def driver_rows(session: Session, stmt: Select[*tuple[Any, ...]]) -> Sequence[Any]:
     """A select's rows as the driver returns them: at 25,000 rows SQLAlchemy's row layer costs twice the
     query itself (its bind parameters are still processed; dates come back as the driver gives them)."""
     result = session.connection().execute(stmt)

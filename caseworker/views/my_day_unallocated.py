@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
 
 from sqlalchemy.orm import Session
 
@@ -20,8 +19,9 @@ from caseworker.caseload.settings import PLAN
 from caseworker.caseload.weights import STATE_WORDS, next_due_work
 from caseworker.context import AppContext
 from caseworker.statutory.engine import DeadlineEngine
-from caseworker.store import reads
 from caseworker.store.case_select import reading
+from caseworker.store.caseload_reads import cases_nobody_holds
+from caseworker.store.queries import load_request_facts
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,21 +41,15 @@ class WaitingCase:
         return STATE_WORDS.get(self.state, self.state)
 
 
-def read_waiting_cases(conn: Any, d: reads.Dialect, engine: DeadlineEngine, today: date) -> list[WaitingCase]:
+def read_waiting_cases(s: Session, engine: DeadlineEngine, today: date) -> list[WaitingCase]:
     """The cases with no caseworker that carry work (a request running or issued, or a plan in place; not one
-    withdrawn or refused), by reference, from a DB-API connection."""
-    cur = conn.cursor()
-    cur.execute("SELECT c.id, c.reference, c.received_on, c.final_issued_on, ch.forename, ch.surname"
-                " FROM ehc_case c JOIN child ch ON ch.id = c.child_id WHERE c.caseworker_id IS NULL"
-                " ORDER BY c.reference")
-    cases = cur.fetchall()
-    cur.close()
+    withdrawn or refused), by reference, through the caller's session."""
+    cases = cases_nobody_holds(s)
     requested = [ref for _, ref, received, *_ in cases if received is not None]
-    facts = reads.load_request_facts(conn, d, open_only=False, references=requested) if requested else []
+    facts = load_request_facts(s, open_only=False, references=requested) if requested else []
     evaluated = {r.facts.id: r for r in engine.evaluate_all(facts, today)}
     waiting: list[WaitingCase] = []
-    for cid, ref, _, final, forename, surname in cases:
-        child = f"{forename} {surname}"
+    for cid, ref, _, final, child in cases:
         dl = evaluated.get(cid)
         if dl is not None:
             state = state_of(dl)
@@ -70,11 +64,6 @@ def read_waiting_cases(conn: Any, d: reads.Dialect, engine: DeadlineEngine, toda
 def waiting_cases(ctx: AppContext, today: date, session: Session | None = None) -> list[WaitingCase]:
     """``read_waiting_cases`` through the application's database (or the caller's ``session``)."""
     if session is not None:
-        return _through(session, ctx, today)
+        return read_waiting_cases(session, ctx.engine, today)
     with reading(ctx.db) as s:
-        return _through(s, ctx, today)
-
-
-def _through(s: Session, ctx: AppContext, today: date) -> list[WaitingCase]:
-    conn = s.connection().connection.driver_connection
-    return read_waiting_cases(conn, reads.Dialect(s.get_bind().dialect.name), ctx.engine, today)
+        return read_waiting_cases(s, ctx.engine, today)
