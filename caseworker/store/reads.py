@@ -25,37 +25,25 @@ REFERENCES_MARK = "__[POSTCOMPILE_references]"
 
 
 class Dialect:
-    """What differs between drivers: which kept SQL text runs, placeholders, booleans and how dates arrive.
-
-    ``mark`` and ``true`` serve the reads still written as text by hand (plans, transfers, caseloads)."""
+    """What the driver-level reads still need to know of their database, with no SQL written by hand: which
+    kept SQL text runs (by ``name``), how a list's placeholders are written into it, and how dates and
+    booleans arrive. The headless reports have no SQLAlchemy dialect to ask, so ``connect`` gives one."""
 
     def __init__(self, name: str) -> None:
         self.name = name
-        self.mark = "?" if name == "sqlite" else "%s"
-        self.true = "1" if name == "sqlite" else "TRUE"
-        # sqlite3 hands dates back as ISO text; psycopg as date objects.
-        self.to_date: Callable[[Any], date | None] = (
-            _iso_or_none if name == "sqlite" else _identity_date)
 
     def named(self, parameter: str) -> str:
         """A placeholder for a parameter given by name, in the style the kept SQL text uses."""
         return f":{parameter}" if self.name == "sqlite" else f"%({parameter})s"
 
     def day_reader(self) -> Callable[[Any], Any]:
-        """How this driver's dates become ``date`` for one read: a dictionary lookup (done in C for every
-        day seen before), not a Python call per value, as the same days recur across thousands of rows."""
+        """How this driver's dates become ``date`` for one read (sqlite3 hands back ISO text, psycopg
+        ``date``): a dictionary lookup (done in C for every day seen before), not a Python call per value,
+        as the same days recur across thousands of rows."""
         return (_IsoDays() if self.name == "sqlite" else _SameDays()).__getitem__
 
     def to_bool(self, value: Any) -> bool | None:
         return None if value is None else bool(value)
-
-
-def _iso_or_none(value: Any) -> date | None:
-    return None if value is None else date.fromisoformat(value)
-
-
-def _identity_date(value: Any) -> date | None:
-    return value  # type: ignore[no-any-return]
 
 
 class _IsoDays(dict[Any, Any]):
