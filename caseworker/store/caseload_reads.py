@@ -92,10 +92,11 @@ def _moved(since: date) -> Any:
             .group_by(a.case_id).subquery("moved"))
 
 
-def driver_rows(session: Session, stmt: Select[*tuple[Any, ...]]) -> Sequence[Any]:
+def driver_rows(session: Session, stmt: Select[*tuple[Any, ...]], params: dict[str, Any] | None = None,
+                ) -> Sequence[Any]:
     """A select's rows as the driver returns them: at 25,000 rows SQLAlchemy's row layer costs twice the
     query itself (its bind parameters are still processed; dates come back as the driver gives them)."""
-    result = session.connection().execute(stmt)
+    result = session.connection().execute(stmt, params)
     try:
         return result.cursor.fetchall()
     finally:

@@ -13,9 +13,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import Date, Select, bindparam, or_, select
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -83,38 +84,56 @@ def plans_to_move(session: Session, *, caseworker: str | None = None, born: Sequ
         return _load(session, caseworker, born, moving)
 
 
-def _may_move(born: Sequence[Days], moving: Days) -> ColumnElement[bool]:
-    after, by = moving
-    moves = select(PhaseTransfer.id).where(PhaseTransfer.case_id == Case.id, PhaseTransfer.transfer_date > after,
-                                           PhaseTransfer.transfer_date <= by).exists()
-    return or_(*(Child.date_of_birth.between(first, last) for first, last in born),
-               Child.year_group_offset != 0, moves)
+@lru_cache(maxsize=16)
+def _plans_select(by_caseworker: bool, born_ranges: int, by_moving: bool) -> Select[*tuple[Any, ...]]:
+    """The maintained plans with their children, narrowed by bound parameters: ``caseworker_id``; a move
+    (``after``, ``by``) with ``born_ranges`` ranges of birth (``born_<n>_from``, ``born_<n>_to``). Built once
+    for each shape: the page is read again on every change the team makes."""
+    tests = [maintained()]
+    if by_caseworker:
+        tests.append(Case.caseworker_id == bindparam("caseworker_id"))
+    if by_moving:
+        moves = select(PhaseTransfer.id).where(
+            PhaseTransfer.case_id == Case.id, PhaseTransfer.transfer_date > bindparam("after", type_=Date),
+            PhaseTransfer.transfer_date <= bindparam("by", type_=Date)).exists()
+        tests.append(or_(*(Child.date_of_birth.between(bindparam(f"born_{n}_from", type_=Date),
+                                                       bindparam(f"born_{n}_to", type_=Date))
+                           for n in range(born_ranges)),
+                         Child.year_group_offset != 0, moves))
+    return (select(Case.id, Case.reference, Child.forename, Child.surname, Case.caseworker_id, Case.version,
+                   Case.final_issued_on, Child.date_of_birth, Child.year_group_offset, Case.named_setting_id)
+            .join(Child, Child.id == Case.child_id).where(*tests))
+
+
+_STAFF = select(Staff.id, Staff.username, Staff.display_name)
+_SETTINGS = select(School.id, School.urn, School.name, School.kind)
+_TRANSFERS = select(PhaseTransfer.case_id, PhaseTransfer.kind, PhaseTransfer.transfer_date,
+                    PhaseTransfer.consultation_sent_on, PhaseTransfer.consulted_school_id,
+                    PhaseTransfer.setting_replied_on, PhaseTransfer.reply, PhaseTransfer.done_on, PhaseTransfer.id)
 
 
 def _load(session: Session, caseworker: str | None, born: Sequence[Days], moving: Days | None,
           ) -> list[PlanToMove]:
-    staff: dict[int | None, tuple[str | None, str]] = {
-        i: (u, n) for i, u, n in driver_rows(session, select(Staff.id, Staff.username, Staff.display_name))}
+    staff: dict[int | None, tuple[str | None, str]] = {i: (u, n) for i, u, n in driver_rows(session, _STAFF)}
     staff[None] = (None, "")
     settings: dict[int | None, SettingFacts | None] = {
-        i: SettingFacts(urn, name, kind or "")
-        for i, urn, name, kind in driver_rows(session, select(School.id, School.urn, School.name, School.kind))}
+        i: SettingFacts(urn, name, kind or "") for i, urn, name, kind in driver_rows(session, _SETTINGS)}
     settings[None] = None
-    tests = [maintained()]
+    params: dict[str, Any] = {}
     if caseworker is not None:
         chosen = [i for i, (u, _n) in staff.items() if u == caseworker]
         if not chosen:
             return []
-        tests.append(Case.caseworker_id == chosen[0])
+        params["caseworker_id"] = chosen[0]
     if moving is not None:
-        tests.append(_may_move(born, moving))
+        params.update(after=moving[0], by=moving[1])
+        for n, (first, last) in enumerate(born):
+            params.update({f"born_{n}_from": first, f"born_{n}_to": last})
     day = Dialect(session.get_bind().dialect.name).day_reader()
-    rows = driver_rows(session, select(
-        Case.id, Case.reference, Child.forename, Child.surname, Case.caseworker_id, Case.version,
-        Case.final_issued_on, Child.date_of_birth, Child.year_group_offset, Case.named_setting_id)
-        .join(Child, Child.id == Case.child_id).where(*tests))
+    stmt = _plans_select(caseworker is not None, len(born) if moving is not None else 0, moving is not None)
     plans: dict[int, PlanToMove] = {}
-    for cid, ref, forename, surname, staff_id, version, issued, born_on, offset, setting_id in rows:
+    for cid, ref, forename, surname, staff_id, version, issued, born_on, offset, setting_id in driver_rows(
+            session, stmt, params):
         username, name = staff.get(staff_id, (None, ""))
         plans[cid] = PlanToMove(cid, ref, f"{forename} {surname}", username, name, version, day(issued),
                                 day(born_on), offset or 0, settings.get(setting_id), setting_id)
@@ -127,10 +146,7 @@ def _transfers(session: Session, day: Any, plans: dict[int, PlanToMove],
                settings: dict[int | None, SettingFacts | None]) -> None:
     """Each plan's transfers in order of their moves, then as recorded (the last is the one ``plan_reads``
     picks); a plan has one or two, so each plan's few are sorted here rather than every row by the database."""
-    t = PhaseTransfer
-    rows = driver_rows(session, select(t.case_id, t.kind, t.transfer_date, t.consultation_sent_on,
-                                       t.consulted_school_id, t.setting_replied_on, t.reply, t.done_on, t.id))
-    for cid, kind, moves, consulted, school_id, replied, reply, done, tid in rows:
+    for cid, kind, moves, consulted, school_id, replied, reply, done, tid in driver_rows(session, _TRANSFERS):
         plan = plans.get(cid)
         if plan is None:
             continue
