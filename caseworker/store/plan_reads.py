@@ -29,7 +29,8 @@ from caseworker.store.reads import Dialect
 
 if TYPE_CHECKING:  # the report's command reads through the driver and never loads SQLAlchemy
     from sqlalchemy.orm import Session
-    from sqlalchemy.sql.elements import ColumnElement
+
+    from caseworker.store.plan_work_reads import Among
 
 
 def load_plan_facts(conn: Any, d: Dialect, *, caseworker: str | None = None) -> list[PlanFacts]:
@@ -46,14 +47,16 @@ def load_plan_facts(conn: Any, d: Dialect, *, caseworker: str | None = None) -> 
 
 
 def plan_facts(session: Session, *, caseworker: str | None = None, case_ids: Sequence[int] | None = None,
-               among: ColumnElement[bool] | None = None) -> list[PlanFacts]:
+               among: Among | None = None) -> list[PlanFacts]:
     """Every maintained plan (or those of ``case_ids``, or one caseworker's, or those passing the test
-    ``among`` on ``ehc_case``), as ``load_plan_facts`` reads them, through an ORM session's own connection
-    (inside its transaction). The rows are taken from the driver's cursor: no SQLAlchemy row per plan."""
+    ``among`` on ``ehc_case``, given with its parameters), as ``load_plan_facts`` reads them, through an ORM
+    session's own connection (inside its transaction). The rows are taken from the driver's cursor: no
+    SQLAlchemy row per plan."""
     from caseworker.store.plan_selects import plan_rows
 
-    stmt = plan_rows(by_caseworker=caseworker is not None, by_case_ids=case_ids is not None, among=among)
-    params: dict[str, Any] = {}
+    stmt = plan_rows(by_caseworker=caseworker is not None, by_case_ids=case_ids is not None,
+                     among=None if among is None else among[0])
+    params: dict[str, Any] = {} if among is None else dict(among[1])
     if caseworker is not None:
         params["caseworker"] = caseworker
     if case_ids is not None:

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Sequence
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -71,6 +72,7 @@ def _branches() -> list[Select[Any]]:
     ]
 
 
+@lru_cache(maxsize=16)
 def plan_rows(*, by_caseworker: bool = False, by_case_ids: bool = False,
               among: ColumnElement[bool] | None = None) -> Rows:
     """Every issued plan's rows (a ceased plan is passed over by the reader); or those of one caseworker
@@ -79,7 +81,8 @@ def plan_rows(*, by_caseworker: bool = False, by_case_ids: bool = False,
     When all plans are read the database need not work them out for each table. Otherwise the chosen plans
     are worked out once, as a materialised list of their cases that the plans and each table's rows are
     matched against (written out in each branch, the test ran five times: My day's test of which plans may
-    have work made that a third of a second)."""
+    have work made that a third of a second). Built once for each shape: the screens read again on every
+    change the team makes."""
     issued = Case.final_issued_on.is_not(None)
     tests: list[ColumnElement[bool]] = [issued]
     if by_caseworker:

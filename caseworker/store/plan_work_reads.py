@@ -13,19 +13,24 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
+from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import or_, select, union
+from sqlalchemy import Date, bindparam, or_, select, union
 from sqlalchemy.orm import aliased
 from sqlalchemy.sql.elements import ColumnElement
 
 from caseworker.store.models import Case, Child
 from caseworker.store.plan_models import PhaseTransfer, PlanAmendment, PlanCease, PlanReview
 
+# A test on ``ehc_case`` with the values of its bound parameters, as the plans' read takes it.
+Among = tuple[ColumnElement[bool], dict[str, Any]]
 
-def _review_may_be_due(started_by: date) -> Any:
+
+def _review_may_be_due() -> Any:
     """The review clock started on or before the day: the plan issued by then, no review decided after it."""
     issued, decided = aliased(Case, name="i"), aliased(PlanReview, name="d")
+    started_by = bindparam("review_started_by", type_=Date)
     later = select(decided.id).where(decided.case_id == issued.id, decided.notified_on > started_by).exists()
     return select(issued.id).where(issued.final_issued_on <= started_by, ~later)
 
@@ -45,15 +50,26 @@ def _under_way() -> list[Any]:
     ]
 
 
-def maybe_with_work(review_started_by: date, born: Sequence[tuple[date, date]] = ()) -> ColumnElement[bool]:
+@lru_cache(maxsize=8)
+def _test(born_ranges: int) -> ColumnElement[bool]:
+    """The test with its days as bound parameters, built once for each number of ranges of birth (My day and
+    the Team page are read again on every change the team makes)."""
+    selects = [_review_may_be_due(), *_under_way()]
+    if born_ranges:
+        i, h = aliased(Case, name="i"), aliased(Child, name="h")
+        selects.append(select(i.id).join(h, h.id == i.child_id).where(or_(*(
+            h.date_of_birth.between(bindparam(f"born_{n}_from", type_=Date), bindparam(f"born_{n}_to", type_=Date))
+            for n in range(born_ranges)))))
+    return Case.id.in_(union(*selects))
+
+
+def maybe_with_work(review_started_by: date, born: Sequence[tuple[date, date]] = ()) -> Among:
     """The test, on a case (``ehc_case``), that its plan's review clock started on or before
     ``review_started_by`` (issued then, and no review decided since: so its review may be due soon or
     overdue), or that a review, amendment, transfer or cease is under way, for the plans' read to apply in
-    its own statement (``plan_selects``). ``born``: ranges of dates of birth whose phase transfer may be
-    at risk before it is recorded on the plan (``cohort.born_to_move_soon``)."""
-    selects = [_review_may_be_due(review_started_by), *_under_way()]
-    if born:
-        i, h = aliased(Case, name="i"), aliased(Child, name="h")
-        selects.append(select(i.id).join(h, h.id == i.child_id)
-                       .where(or_(*(h.date_of_birth.between(first, last) for first, last in born))))
-    return Case.id.in_(union(*selects))
+    its own statement (``plan_selects``), with its parameters. ``born``: ranges of dates of birth whose
+    phase transfer may be at risk before it is recorded on the plan (``cohort.born_to_move_soon``)."""
+    params: dict[str, Any] = {"review_started_by": review_started_by}
+    for n, (first, last) in enumerate(born):
+        params.update({f"born_{n}_from": first, f"born_{n}_to": last})
+    return _test(len(born)), params
