@@ -142,7 +142,7 @@ def _load_request_facts(conn: Any, d: Dialect, open_only: bool, caseworker: str 
         by_id[cid] = f
     if facts:
         # The advice and the exceptions in one statement (one round trip to a team database): advice rows
-        # (tag 1) then exception rows (tag 2), each in the order recorded.
+        # (tag 1) and exception rows (tag 2) interleaved, each kind in the order recorded.
         cur.execute(*_statement(d, "events", open_only, caseworker, references))
         for tag, case_id, row_id, word, text, sent_by, excused, first, second, third in cur.fetchall():
             if tag == 1:
