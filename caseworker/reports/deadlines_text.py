@@ -24,11 +24,20 @@ def write_report_json(out: TextIO, today: date, deadlines: Iterable[RequestDeadl
     q = Quoted()
     applies: dict[tuple[str, date], str] = {}
     out.write(f'{{"version": {JSON_VERSION}, "today": {q[today]}, "cases": [')
-    first = True
+    # A few hundred cases a write: standard output may be unbuffered (python -u, PYTHONUNBUFFERED), and a
+    # write a case was then a system call a case. Holding every case's text to write once would cost memory.
+    separator, batch = "", []
     for d in sorted(deadlines, key=lambda d: d.facts.reference):
-        out.write(("" if first else ", ") + _case(d, engine, q, applies))
-        first = False
+        batch.append(_case(d, engine, q, applies))
+        if len(batch) == CASES_PER_WRITE:
+            out.write(separator + ", ".join(batch))
+            separator, batch = ", ", []
+    if batch:
+        out.write(separator + ", ".join(batch))
     out.write("]}")
+
+
+CASES_PER_WRITE = 500
 
 
 def _case(d: RequestDeadlines, engine: DeadlineEngine, q: Quoted, applies: dict[tuple[str, date], str]) -> str:
