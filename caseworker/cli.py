@@ -54,7 +54,9 @@ def username(text: str) -> str:
     return text.strip()
 
 
-def build_parser() -> Parser:
+def build_parser(command: str | None = None) -> Parser:
+    """The whole command line; or, given the ``command`` about to run, the top-level options and that one
+    command's parser only (the nightly report need not import and build the other twenty-odd commands)."""
     p = Parser(prog="caseworker", description="EHC plan casework: deadlines, advice, letters and caseloads.")
     p.add_argument("--version", action="version", version=f"caseworker {__version__}")
     p.add_argument("--database", metavar="URL", help="database URL (default: CASEWORKER_DATABASE_URL, else "
@@ -64,7 +66,17 @@ def build_parser() -> Parser:
     p.add_argument("-v", "--verbose", action="count", default=0, help="say what the command is doing on "
                    "standard error (-vv: more); the log file keeps the details either way (docs/logs.md)")
     sub = p.add_subparsers(dest="command", parser_class=Parser)
+    for name, add_parser in CORE_PARSERS.items():
+        if command in (None, name):
+            add_parser(sub)
+    for module, names in COMMAND_MODULES.items():
+        if command is None or command in names:
+            COMMANDS.update(importlib.import_module(module).register(sub))
+    verbose_after_command(p)
+    return p
 
+
+def add_import(sub: Any) -> None:
     imp = sub.add_parser("import", help="import a tracker spreadsheet (.csv or .xlsx)")
     imp.add_argument("file", type=Path)
     imp.add_argument("--skip-invalid", action="store_true", help="import the good rows; write the rest to "
@@ -74,6 +86,8 @@ def build_parser() -> Parser:
     imp.add_argument("--force", action="store_true", help="replace an existing rejects file")
     imp.add_argument("--today", type=iso_date, metavar="YYYY-MM-DD", help=argparse.SUPPRESS)
 
+
+def add_deadlines(sub: Any) -> None:
     dl = sub.add_parser("deadlines", help="every open request's statutory deadlines")
     dl.add_argument("--json", action="store_true",
                     help="the machine-readable report, version 2 (docs/deadlines-json.md)")
@@ -81,14 +95,35 @@ def build_parser() -> Parser:
     dl.add_argument("--caseworker", metavar="USER", help="only this caseworker's requests")
     dl.add_argument("--all", action="store_true", help="include issued and closed requests")
 
+
+def add_demo(sub: Any) -> None:
     demo = sub.add_parser("demo", help="build the demo team's database")
     demo.add_argument("--scale", choices=("county", "large"), default="county")
     demo.add_argument("--today", type=iso_date, metavar="YYYY-MM-DD", help="date the demo around this day")
 
-    for module in COMMAND_MODULES:
-        COMMANDS.update(importlib.import_module(module).register(sub))
-    verbose_after_command(p)
-    return p
+
+# Top-level options that take a value, and those that take none, as ``command_named`` reads them.
+VALUE_OPTIONS, FLAG_OPTIONS = ("--database", "--as"), ("--demo", "-v", "--verbose")
+
+
+def command_named(argv: Sequence[str]) -> str | None:
+    """The command ``argv`` runs, when that is plain from its words alone; else None (the whole parser then
+    reads them, so help, an unknown command or an abbreviated option behave and read exactly as before).
+
+    Only the spellings written out in full count: ``--database URL`` or ``--database=URL``, ``--as USER``,
+    ``--demo`` and ``-v``/``-vv``/``--verbose``, then a command's name."""
+    words = iter(argv)
+    for word in words:
+        if word in VALUE_OPTIONS:
+            value = next(words, None)
+            if value is None or value.startswith("-"):
+                return None
+        elif word in FLAG_OPTIONS or word.startswith(tuple(f"{o}=" for o in VALUE_OPTIONS)) or (
+                word.startswith("-v") and word.strip("v") == "-"):
+            continue
+        else:
+            return word if word in KNOWN_COMMANDS else None
+    return None
 
 
 def verbose_after_command(parser: argparse.ArgumentParser) -> None:
@@ -252,11 +287,20 @@ def cmd_desktop(args: argparse.Namespace) -> int:
 
 Handler = Callable[[argparse.Namespace], int]
 COMMANDS: dict[str, Handler] = {"deadlines": cmd_deadlines, "import": cmd_import, "demo": cmd_demo}
-# Command groups kept in their own modules (see caseworker/commands/__init__.py).
-COMMAND_MODULES: tuple[str, ...] = ("caseworker.commands.letters", "caseworker.commands.caseload",
-                                      "caseworker.commands.team", "caseworker.commands.settings",
-                                      "caseworker.commands.plans", "caseworker.commands.db",
-                                      "caseworker.commands.staff")
+CORE_PARSERS: dict[str, Callable[[Any], None]] = {"import": add_import, "deadlines": add_deadlines,
+                                                   "demo": add_demo}
+# Command groups kept in their own modules (see caseworker/commands/__init__.py), with the commands each
+# adds (tests/unit/test_cli_parser.py holds this list to what the modules register), in --help's order.
+COMMAND_MODULES: dict[str, tuple[str, ...]] = {
+    "caseworker.commands.letters": ("letters",),
+    "caseworker.commands.caseload": ("caseload", "balance"),
+    "caseworker.commands.team": ("absence", "pin", "unpin"),
+    "caseworker.commands.settings": ("settings",),
+    "caseworker.commands.plans": ("plans",),
+    "caseworker.commands.db": ("db",),
+    "caseworker.commands.staff": ("staff",),
+}
+KNOWN_COMMANDS = frozenset((*CORE_PARSERS, *(n for names in COMMAND_MODULES.values() for n in names)))
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -271,7 +315,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def run_command(argv: Sequence[str] | None) -> int:
-    args = build_parser().parse_args(argv)
+    words = sys.argv[1:] if argv is None else argv
+    args = build_parser(command_named(words)).parse_args(words)
     # Notes worth a user's attention (a copy taken before an upgrade) go to standard error, one line each;
     # with -v, what the command is doing too.
     logs.start_logging(args.verbose)

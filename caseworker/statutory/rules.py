@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import copy
 import json
+import pkgutil
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cache
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -277,7 +277,12 @@ OLD_EVENT_NAMES: dict[str, list[str]] = {"plan_issued_or_last_review": ["plan_is
 
 @cache
 def _shipped_text() -> str:
-    return resources.files(__package__).joinpath("timescales.json").read_text("utf-8")
+    # Through the package's loader (from a zip too), not importlib.resources.files: that one loads its
+    # readers and zipfile, a twentieth of the nightly report's budget, to read one file.
+    data = pkgutil.get_data(__package__, "timescales.json")
+    if data is None:
+        raise RulesError("the shipped timescales table cannot be read from this installation")
+    return data.decode("utf-8")
 
 
 def _shipped_rows() -> dict[str, dict[str, dict[str, Any]]]:

@@ -108,7 +108,7 @@ STATEMENTS: dict[tuple[str, str, bool, bool, bool], str] = {
         'WHERE ehc_case.received_on IS NOT NULL AND ehc_case.withdrawn_on IS NULL AND ehc_case.final_issued_on IS '
         'NULL AND (ehc_case.decision_to_assess IS NULL OR ehc_case.decision_to_assess IS NOT 0) AND '
         '(ehc_case.decision_to_issue IS NULL OR ehc_case.decision_to_issue IS NOT 0) AND staff.username = '
-        ':caseworker AND ehc_case.reference IN (__[POSTCOMPILE_references]) ORDER BY tag, row_id'
+        ':caseworker AND ehc_case.reference IN (__[POSTCOMPILE_references]) ORDER BY row_id'
     ),
     ('sqlite', 'events', True, True, False): (
         'SELECT 1 AS tag, advice_request.case_id, advice_request.id AS row_id, advice_request.kind AS word, '
@@ -128,7 +128,7 @@ STATEMENTS: dict[tuple[str, str, bool, bool, bool], str] = {
         'WHERE ehc_case.received_on IS NOT NULL AND ehc_case.withdrawn_on IS NULL AND ehc_case.final_issued_on IS '
         'NULL AND (ehc_case.decision_to_assess IS NULL OR ehc_case.decision_to_assess IS NOT 0) AND '
         '(ehc_case.decision_to_issue IS NULL OR ehc_case.decision_to_issue IS NOT 0) AND staff.username = '
-        ':caseworker ORDER BY tag, row_id'
+        ':caseworker ORDER BY row_id'
     ),
     ('sqlite', 'events', True, False, True): (
         'SELECT 1 AS tag, advice_request.case_id, advice_request.id AS row_id, advice_request.kind AS word, '
@@ -148,7 +148,7 @@ STATEMENTS: dict[tuple[str, str, bool, bool, bool], str] = {
         'WHERE ehc_case.received_on IS NOT NULL AND ehc_case.withdrawn_on IS NULL AND ehc_case.final_issued_on IS '
         'NULL AND (ehc_case.decision_to_assess IS NULL OR ehc_case.decision_to_assess IS NOT 0) AND '
         '(ehc_case.decision_to_issue IS NULL OR ehc_case.decision_to_issue IS NOT 0) AND ehc_case.reference IN '
-        '(__[POSTCOMPILE_references]) ORDER BY tag, row_id'
+        '(__[POSTCOMPILE_references]) ORDER BY row_id'
     ),
     ('sqlite', 'events', True, False, False): (
         'SELECT 1 AS tag, advice_request.case_id, advice_request.id AS row_id, advice_request.kind AS word, '
@@ -167,7 +167,7 @@ STATEMENTS: dict[tuple[str, str, bool, bool, bool], str] = {
         'child.id = ehc_case.child_id LEFT OUTER JOIN staff ON staff.id = ehc_case.caseworker_id \n'
         'WHERE ehc_case.received_on IS NOT NULL AND ehc_case.withdrawn_on IS NULL AND ehc_case.final_issued_on IS '
         'NULL AND (ehc_case.decision_to_assess IS NULL OR ehc_case.decision_to_assess IS NOT 0) AND '
-        '(ehc_case.decision_to_issue IS NULL OR ehc_case.decision_to_issue IS NOT 0) ORDER BY tag, row_id'
+        '(ehc_case.decision_to_issue IS NULL OR ehc_case.decision_to_issue IS NOT 0) ORDER BY row_id'
     ),
     ('sqlite', 'events', False, True, True): (
         'SELECT 1 AS tag, advice_request.case_id, advice_request.id AS row_id, advice_request.kind AS word, '
@@ -183,7 +183,7 @@ STATEMENTS: dict[tuple[str, str, bool, bool, bool], str] = {
         'FROM statutory_exception JOIN ehc_case ON ehc_case.id = statutory_exception.case_id JOIN child ON '
         'child.id = ehc_case.child_id LEFT OUTER JOIN staff ON staff.id = ehc_case.caseworker_id \n'
         'WHERE ehc_case.received_on IS NOT NULL AND staff.username = :caseworker AND ehc_case.reference IN '
-        '(__[POSTCOMPILE_references]) ORDER BY tag, row_id'
+        '(__[POSTCOMPILE_references]) ORDER BY row_id'
     ),
     ('sqlite', 'events', False, True, False): (
         'SELECT 1 AS tag, advice_request.case_id, advice_request.id AS row_id, advice_request.kind AS word, '
@@ -198,7 +198,7 @@ STATEMENTS: dict[tuple[str, str, bool, bool, bool], str] = {
         'statutory_exception.began_on, statutory_exception.ended_on \n'
         'FROM statutory_exception JOIN ehc_case ON ehc_case.id = statutory_exception.case_id JOIN child ON '
         'child.id = ehc_case.child_id LEFT OUTER JOIN staff ON staff.id = ehc_case.caseworker_id \n'
-        'WHERE ehc_case.received_on IS NOT NULL AND staff.username = :caseworker ORDER BY tag, row_id'
+        'WHERE ehc_case.received_on IS NOT NULL AND staff.username = :caseworker ORDER BY row_id'
     ),
     ('sqlite', 'events', False, False, True): (
         'SELECT 1 AS tag, advice_request.case_id, advice_request.id AS row_id, advice_request.kind AS word, '
@@ -214,7 +214,7 @@ STATEMENTS: dict[tuple[str, str, bool, bool, bool], str] = {
         'FROM statutory_exception JOIN ehc_case ON ehc_case.id = statutory_exception.case_id JOIN child ON '
         'child.id = ehc_case.child_id LEFT OUTER JOIN staff ON staff.id = ehc_case.caseworker_id \n'
         'WHERE ehc_case.received_on IS NOT NULL AND ehc_case.reference IN (__[POSTCOMPILE_references]) ORDER BY '
-        'tag, row_id'
+        'row_id'
     ),
     ('sqlite', 'events', False, False, False): (
         'SELECT 1 AS tag, advice_request.case_id, advice_request.id AS row_id, advice_request.kind AS word, '
@@ -228,7 +228,7 @@ STATEMENTS: dict[tuple[str, str, bool, bool, bool], str] = {
         'anon__1, statutory_exception.recorded_on, statutory_exception.began_on, statutory_exception.ended_on \n'
         'FROM statutory_exception JOIN ehc_case ON ehc_case.id = statutory_exception.case_id JOIN child ON '
         'child.id = ehc_case.child_id LEFT OUTER JOIN staff ON staff.id = ehc_case.caseworker_id \n'
-        'WHERE ehc_case.received_on IS NOT NULL ORDER BY tag, row_id'
+        'WHERE ehc_case.received_on IS NOT NULL ORDER BY row_id'
     ),
     ('postgresql', 'cases', True, True, True): (
         'SELECT ehc_case.id, ehc_case.reference, child.forename, child.surname, staff.username, '
@@ -336,7 +336,7 @@ STATEMENTS: dict[tuple[str, str, bool, bool, bool], str] = {
         'WHERE ehc_case.received_on IS NOT NULL AND ehc_case.withdrawn_on IS NULL AND ehc_case.final_issued_on IS '
         'NULL AND (ehc_case.decision_to_assess IS NULL OR ehc_case.decision_to_assess IS NOT false) AND '
         '(ehc_case.decision_to_issue IS NULL OR ehc_case.decision_to_issue IS NOT false) AND staff.username = '
-        '%(caseworker)s::VARCHAR AND ehc_case.reference IN (__[POSTCOMPILE_references]) ORDER BY tag, row_id'
+        '%(caseworker)s::VARCHAR AND ehc_case.reference IN (__[POSTCOMPILE_references]) ORDER BY row_id'
     ),
     ('postgresql', 'events', True, True, False): (
         'SELECT 1 AS tag, advice_request.case_id, advice_request.id AS row_id, advice_request.kind AS word, '
@@ -356,7 +356,7 @@ STATEMENTS: dict[tuple[str, str, bool, bool, bool], str] = {
         'WHERE ehc_case.received_on IS NOT NULL AND ehc_case.withdrawn_on IS NULL AND ehc_case.final_issued_on IS '
         'NULL AND (ehc_case.decision_to_assess IS NULL OR ehc_case.decision_to_assess IS NOT false) AND '
         '(ehc_case.decision_to_issue IS NULL OR ehc_case.decision_to_issue IS NOT false) AND staff.username = '
-        '%(caseworker)s::VARCHAR ORDER BY tag, row_id'
+        '%(caseworker)s::VARCHAR ORDER BY row_id'
     ),
     ('postgresql', 'events', True, False, True): (
         'SELECT 1 AS tag, advice_request.case_id, advice_request.id AS row_id, advice_request.kind AS word, '
@@ -376,7 +376,7 @@ STATEMENTS: dict[tuple[str, str, bool, bool, bool], str] = {
         'WHERE ehc_case.received_on IS NOT NULL AND ehc_case.withdrawn_on IS NULL AND ehc_case.final_issued_on IS '
         'NULL AND (ehc_case.decision_to_assess IS NULL OR ehc_case.decision_to_assess IS NOT false) AND '
         '(ehc_case.decision_to_issue IS NULL OR ehc_case.decision_to_issue IS NOT false) AND ehc_case.reference IN '
-        '(__[POSTCOMPILE_references]) ORDER BY tag, row_id'
+        '(__[POSTCOMPILE_references]) ORDER BY row_id'
     ),
     ('postgresql', 'events', True, False, False): (
         'SELECT 1 AS tag, advice_request.case_id, advice_request.id AS row_id, advice_request.kind AS word, '
@@ -395,7 +395,7 @@ STATEMENTS: dict[tuple[str, str, bool, bool, bool], str] = {
         'child.id = ehc_case.child_id LEFT OUTER JOIN staff ON staff.id = ehc_case.caseworker_id \n'
         'WHERE ehc_case.received_on IS NOT NULL AND ehc_case.withdrawn_on IS NULL AND ehc_case.final_issued_on IS '
         'NULL AND (ehc_case.decision_to_assess IS NULL OR ehc_case.decision_to_assess IS NOT false) AND '
-        '(ehc_case.decision_to_issue IS NULL OR ehc_case.decision_to_issue IS NOT false) ORDER BY tag, row_id'
+        '(ehc_case.decision_to_issue IS NULL OR ehc_case.decision_to_issue IS NOT false) ORDER BY row_id'
     ),
     ('postgresql', 'events', False, True, True): (
         'SELECT 1 AS tag, advice_request.case_id, advice_request.id AS row_id, advice_request.kind AS word, '
@@ -411,7 +411,7 @@ STATEMENTS: dict[tuple[str, str, bool, bool, bool], str] = {
         'FROM statutory_exception JOIN ehc_case ON ehc_case.id = statutory_exception.case_id JOIN child ON '
         'child.id = ehc_case.child_id LEFT OUTER JOIN staff ON staff.id = ehc_case.caseworker_id \n'
         'WHERE ehc_case.received_on IS NOT NULL AND staff.username = %(caseworker)s::VARCHAR AND '
-        'ehc_case.reference IN (__[POSTCOMPILE_references]) ORDER BY tag, row_id'
+        'ehc_case.reference IN (__[POSTCOMPILE_references]) ORDER BY row_id'
     ),
     ('postgresql', 'events', False, True, False): (
         'SELECT 1 AS tag, advice_request.case_id, advice_request.id AS row_id, advice_request.kind AS word, '
@@ -426,7 +426,7 @@ STATEMENTS: dict[tuple[str, str, bool, bool, bool], str] = {
         'statutory_exception.began_on, statutory_exception.ended_on \n'
         'FROM statutory_exception JOIN ehc_case ON ehc_case.id = statutory_exception.case_id JOIN child ON '
         'child.id = ehc_case.child_id LEFT OUTER JOIN staff ON staff.id = ehc_case.caseworker_id \n'
-        'WHERE ehc_case.received_on IS NOT NULL AND staff.username = %(caseworker)s::VARCHAR ORDER BY tag, row_id'
+        'WHERE ehc_case.received_on IS NOT NULL AND staff.username = %(caseworker)s::VARCHAR ORDER BY row_id'
     ),
     ('postgresql', 'events', False, False, True): (
         'SELECT 1 AS tag, advice_request.case_id, advice_request.id AS row_id, advice_request.kind AS word, '
@@ -442,7 +442,7 @@ STATEMENTS: dict[tuple[str, str, bool, bool, bool], str] = {
         'FROM statutory_exception JOIN ehc_case ON ehc_case.id = statutory_exception.case_id JOIN child ON '
         'child.id = ehc_case.child_id LEFT OUTER JOIN staff ON staff.id = ehc_case.caseworker_id \n'
         'WHERE ehc_case.received_on IS NOT NULL AND ehc_case.reference IN (__[POSTCOMPILE_references]) ORDER BY '
-        'tag, row_id'
+        'row_id'
     ),
     ('postgresql', 'events', False, False, False): (
         'SELECT 1 AS tag, advice_request.case_id, advice_request.id AS row_id, advice_request.kind AS word, '
@@ -456,6 +456,6 @@ STATEMENTS: dict[tuple[str, str, bool, bool, bool], str] = {
         'anon__1, statutory_exception.recorded_on, statutory_exception.began_on, statutory_exception.ended_on \n'
         'FROM statutory_exception JOIN ehc_case ON ehc_case.id = statutory_exception.case_id JOIN child ON '
         'child.id = ehc_case.child_id LEFT OUTER JOIN staff ON staff.id = ehc_case.caseworker_id \n'
-        'WHERE ehc_case.received_on IS NOT NULL ORDER BY tag, row_id'
+        'WHERE ehc_case.received_on IS NOT NULL ORDER BY row_id'
     ),
 }

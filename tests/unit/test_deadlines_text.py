@@ -8,7 +8,7 @@ import json
 from datetime import date
 
 from caseworker.reports.deadlines import report_json
-from caseworker.reports.deadlines_text import write_report_json
+from caseworker.reports.deadlines_text import CASES_PER_WRITE, write_report_json
 from caseworker.statutory.engine import AdviceFacts, DeadlineEngine, ExceptionFacts, RequestFacts
 
 TODAY = date(2025, 6, 2)
@@ -51,3 +51,27 @@ def test_no_requests_is_an_empty_list() -> None:
     write_report_json(out, TODAY, [], engine)
     assert json.loads(out.getvalue()) == {"version": 2, "today": "2025-06-02", "cases": []}
     assert out.getvalue() == json.dumps(report_json(TODAY, [], engine), ensure_ascii=False)
+
+
+def test_many_requests_are_written_in_a_few_writes_and_read_the_same() -> None:
+    """More cases than one write holds, and one over: the batches join into the same text, in order."""
+    engine = DeadlineEngine()
+    many = [RequestFacts(f"EHC-2024-{n:04d}", date(2024, 9, 2 + n % 20), f"Child {n}", "jsmith")
+            for n in range(2 * CASES_PER_WRITE + 1)]
+    deadlines = engine.evaluate_all(many, TODAY)
+    out = Recording()
+    write_report_json(out, TODAY, deadlines, engine)
+    assert out.getvalue() == json.dumps(report_json(TODAY, deadlines, engine), ensure_ascii=False)
+    assert out.writes == 2 + 3  # the opening and the close, and three batches
+
+
+class Recording(io.StringIO):
+    """Output that counts its writes."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.writes = 0
+
+    def write(self, text: str) -> int:
+        self.writes += 1
+        return super().write(text)
