@@ -81,7 +81,7 @@ class CasesPanel(ReloadingPanel):
     loaded = Signal()  # rows are in the table (tests and the status bar listen)
     exported = Signal()  # an export finished, saved or not (the note beside the button says which)
 
-    def __init__(self, desktop: DesktopContext, parent: QWidget | None = None) -> None:
+    def __init__(self, desktop: DesktopContext, parent: QWidget | None = None, *, load_now: bool = True) -> None:
         super().__init__(parent)
         self.desktop = desktop
         # The columns read today through this box, not through self: no reference cycle, so the panel is
@@ -206,7 +206,8 @@ class CasesPanel(ReloadingPanel):
         desktop.data_changed.connect(self._changed)
         desktop.actor_changed.connect(self._actor_changed)
         self._allow_allocating()
-        self.refresh()
+        if load_now:  # the main window starts the load itself, after My day's
+            self.refresh()
 
     # --- loading -----------------------------------------------------------------------------------
     def _start_load(self) -> None:

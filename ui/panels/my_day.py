@@ -41,7 +41,7 @@ class MyDayPanel(ReloadingPanel):
     open_case = Signal(int)
     loaded = Signal()  # the sections show the newest data (tests and the status bar listen)
 
-    def __init__(self, desktop: DesktopContext, parent: QWidget | None = None) -> None:
+    def __init__(self, desktop: DesktopContext, parent: QWidget | None = None, *, load_now: bool = True) -> None:
         super().__init__(parent)
         self.desktop = desktop
         self._names: dict[str, str] = {}  # shared with the sections' caseworker column
@@ -149,7 +149,8 @@ class MyDayPanel(ReloadingPanel):
         desktop.data_changed.connect(self._changed)
         desktop.viewing_changed.connect(self._viewing_changed)
         desktop.actor_changed.connect(self._viewing_changed)
-        self.refresh()
+        if load_now:  # the main window starts the load itself, once it has painted
+            self.refresh()
 
     # --- loading -----------------------------------------------------------------------------------
     def _start_load(self) -> None:
