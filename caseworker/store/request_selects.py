@@ -20,7 +20,6 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Date, and_, cast, false, literal_column, null, or_, select, union_all
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Dialect as SqlDialect
 from sqlalchemy.sql import Select
 from sqlalchemy.sql.elements import BindParameter, ColumnElement
@@ -98,6 +97,10 @@ def request_events(open_only: bool, by_caseworker: bool, by_references: bool) ->
 
 def dialects() -> dict[str, SqlDialect]:
     """The dialects the stored text is compiled for, with the parameter style each driver is given."""
+    # Imported here, for the generator only: the PostgreSQL dialects bring asyncio with them, which a
+    # desktop on a SQLite file would otherwise load before its first paint.
+    from sqlalchemy.dialects import postgresql, sqlite
+
     return {"sqlite": sqlite.dialect(paramstyle="named"), "postgresql": postgresql.psycopg.dialect()}  # type: ignore[no-untyped-call]
 
 

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from dataclasses import replace as with_changes
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeyEvent, QShowEvent
@@ -40,7 +40,6 @@ from caseworker.views.case_list_plans import review_soon_days
 from ui.banner import plain_reason
 from ui.context import DesktopContext
 from ui.dialogs.base import alive
-from ui.dialogs.reallocate import ReallocateDialog
 from ui.panels._allocating import ALLOCATE_TEXT, allocate_cases
 from ui.panels._cases_columns import (
     COLUMN_SAMPLES,
@@ -55,6 +54,9 @@ from ui.panels._cases_table import CaseTable
 from ui.panels._reload import ReloadingPanel
 from ui.status import status_icon
 from ui.table_model import RowTableModel
+
+if TYPE_CHECKING:
+    from ui.dialogs.reallocate import ReallocateDialog  # imported when a lead first allocates
 
 SEARCH_HINT = "Search names, parents, reference, UPN, NHS no., postcode or school"
 
