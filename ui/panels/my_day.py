@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import html
 from itertools import pairwise
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
@@ -26,12 +27,14 @@ from caseworker.vocabulary import full_date
 from ui.banner import plain_reason
 from ui.context import DesktopContext
 from ui.dialogs.base import alive
-from ui.dialogs.reallocate import ReallocateDialog
 from ui.panels._allocating import allocate_cases
 from ui.panels._my_day_follow_ups import offer_follow_up_done
 from ui.panels._my_day_parts import UNALLOCATED, MyDayLoad, Section, SummaryCard, load
 from ui.panels._my_day_unallocated import UnallocatedSection
 from ui.panels._reload import ReloadingPanel
+
+if TYPE_CHECKING:
+    from ui.dialogs.reallocate import ReallocateDialog  # imported when a lead first allocates
 
 EMPTY_TEXT = "Nothing overdue or due this week."
 EMPTY_MORE = "New work appears here as deadlines come near. Enjoy the quiet while it lasts."
