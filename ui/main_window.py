@@ -94,7 +94,10 @@ class MainWindow(QMainWindow):
         self._build_status_bar()
         self._restore_layout()
         desktop.actor_changed.connect(self._on_actor_changed)
-        self._fill_viewing()  # Me and the whole team at once; each colleague once the staff list is read
+        # Who is acting, and Me and the whole team, at once; the rest of the staff once their list is read.
+        me = desktop.actor
+        self.acting_as.addItem(f"{me.display_name} ({me.role.replace('_', ' ')})", me.username)
+        self._fill_viewing()
         self._update_actions()
         self.live = LiveUpdates(desktop, self)  # others' changes, and lost contact (PostgreSQL only)
         self.live.lost.connect(self.banner.show_lost)
