@@ -138,10 +138,8 @@ def make_engine(url: str) -> Engine:
         engine = create_engine(url)
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
-    # No HSTORE columns here, so the dialect need not look the type up (three round trips) on first connect;
-    # PostgreSQL's names are at most 63 bytes unless the server was rebuilt, so no round trip asks that either.
-    engine = create_engine(url, pool_recycle=1800, connect_args=server_connect_args(parsed), use_native_hstore=False,
-                           max_identifier_length=63)
+    # No HSTORE columns here, so the dialect need not look the type up (three round trips) on first connect.
+    engine = create_engine(url, pool_recycle=1800, connect_args=server_connect_args(parsed), use_native_hstore=False)
     ping_when_idle(engine)
     return engine
 
@@ -256,17 +254,16 @@ class Database:
     def stored_revision(self) -> str | None:
         """The schema revision recorded in the database, or None for an empty database."""
         # Every start asks this: one statement outside a transaction (over a network a BEGIN, a catalogue
-        # look-up and a ROLLBACK are three round trips more). Only when it fails is the table looked for.
-        try:
-            with self.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        # look-up and a ROLLBACK would be three round trips more). The table is looked for only when it fails.
+        with self.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            try:
                 revision: str | None = conn.scalar(text("SELECT version_num FROM alembic_version"))
-                return revision
-        except DBAPIError:
-            pass  # no such table (a new, empty database), or a real failure, which the next read raises
-        with self.engine.connect() as conn:
-            if not inspect(conn).has_table("alembic_version"):
+            except DBAPIError:
+                # A new, empty database has no such table; any other failure (the server gone) is raised.
+                if conn.invalidated or inspect(conn).has_table("alembic_version"):
+                    raise
                 return None
-            return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
+            return revision
 
     def upgrade(self) -> Path | None:
         """Bring the schema up to date; returns the copy taken first of a SQLite file holding data.
