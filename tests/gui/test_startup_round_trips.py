@@ -16,7 +16,7 @@ from sqlalchemy.engine import make_url
 
 from benchmarks.delay_proxy import DelayProxy
 from caseworker.context import AppContext
-from caseworker.errors import UnknownUser
+from caseworker.errors import PermissionDenied, UnknownUser
 from caseworker.store.database import Database, open_database
 from tests.db.conftest import _fresh_pg_database, add_staff
 from tests.gui.builders import isolate_settings
@@ -132,6 +132,24 @@ def test_a_login_not_on_the_staff_list_is_refused(team_url: tuple[str, str], rel
     db, is_demo = start(relay[1])
     try:
         with pytest.raises(UnknownUser, match=f"your database login '{login}' is not on this database's staff"):
+            acting_user(db, None, is_demo)
+    finally:
+        db.dispose()
+
+
+def test_naming_someone_else_on_a_team_database_is_still_refused(
+        team_url: tuple[str, str], relay: tuple[DelayProxy, str], monkeypatch: pytest.MonkeyPatch) -> None:
+    url, login = team_url
+    setup = open_database(url)
+    add_staff(setup, login, "team_lead")
+    add_staff(setup, "kim", "admin")
+    setup.dispose()
+    db, is_demo = start(relay[1])
+    try:
+        with pytest.raises(PermissionDenied, match="--as is only"):
+            acting_user(db, "kim", is_demo)
+        monkeypatch.setenv("CASEWORKER_USER", "kim")
+        with pytest.raises(PermissionDenied, match="CASEWORKER_USER is only"):
             acting_user(db, None, is_demo)
     finally:
         db.dispose()
