@@ -39,7 +39,6 @@ from caseworker.views.case_list import CaseRow, load_case_rows, load_case_rows_f
 from caseworker.views.case_list_plans import review_soon_days
 from ui.banner import plain_reason
 from ui.context import DesktopContext
-from ui.dialogs.base import alive
 from ui.panels._allocating import ALLOCATE_TEXT, allocate_cases
 from ui.panels._cases_columns import (
     COLUMN_SAMPLES,
@@ -54,6 +53,7 @@ from ui.panels._cases_table import CaseTable
 from ui.panels._reload import ReloadingPanel
 from ui.status import status_icon
 from ui.table_model import RowTableModel
+from ui.tasks import alive
 
 if TYPE_CHECKING:
     from ui.dialogs.reallocate import ReallocateDialog  # imported when a lead first allocates

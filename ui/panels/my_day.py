@@ -26,12 +26,12 @@ from caseworker.reports.my_day import FOLLOW_UPS, PLAN_SECTIONS, REQUEST_SECTION
 from caseworker.vocabulary import full_date
 from ui.banner import plain_reason
 from ui.context import DesktopContext
-from ui.dialogs.base import alive
 from ui.panels._allocating import allocate_cases
 from ui.panels._my_day_follow_ups import offer_follow_up_done
 from ui.panels._my_day_parts import UNALLOCATED, MyDayLoad, Section, SummaryCard, load
 from ui.panels._my_day_unallocated import UnallocatedSection
 from ui.panels._reload import ReloadingPanel
+from ui.tasks import alive
 
 if TYPE_CHECKING:
     from ui.dialogs.reallocate import ReallocateDialog  # imported when a lead first allocates
