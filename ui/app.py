@@ -14,7 +14,7 @@ from caseworker.context import AppContext
 from caseworker.errors import CaseworkerError
 from caseworker.holiday_cache import cached_calendar
 from caseworker.logs import start_logging
-from caseworker.services.actor import Actor, acting_actor, login_name, resolve_actor
+from caseworker.services.actor import Actor, acting_actor, login_name, resolve_actor, signed_in_actor
 from caseworker.statutory.engine import DeadlineEngine
 from caseworker.store.database import Database
 from caseworker.store.location import database_chosen, demo_database_url
@@ -65,6 +65,11 @@ def build_demo_first(url: str) -> None:
 def acting_user(db: Database, as_user: str | None, is_demo: bool) -> Actor:
     """Who is at the keyboard: the database login on a team's server (the demo there too), else as the
     command line or CASEWORKER_USER says, else the computer's login."""
+    if not db.is_sqlite:
+        with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            found = signed_in_actor(conn, as_user)
+        if found is not None:
+            return found  # else the full working-out below, which refuses with its reasons
     with db.session() as s:
         if is_demo and as_user is None and db.is_sqlite:
             # A demo file makes the computer's login one of its team leads.

@@ -7,8 +7,8 @@ import sys
 import threading
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QByteArray, QSettings, Qt
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QPaintEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QLabel,
@@ -72,8 +72,9 @@ class MainWindow(QMainWindow):
         self.banner = ContactBanner(self)  # says when the team database cannot be reached
         self.setCentralWidget(banner_over(self.banner, self.tabs))
 
-        self.my_day = MyDayPanel(desktop, self)
-        self.cases = CasesPanel(desktop, self)
+        # Neither page reads anything until the window has painted (see start_reading).
+        self.my_day = MyDayPanel(desktop, self, load_now=False)
+        self.cases = CasesPanel(desktop, self, load_now=False)
         self.letters_queue = LettersQueuePanel(desktop, self)
         for panel, title in ((self.my_day, "My day"), (self.cases, "Cases"), (self.letters_queue, "Letters to send")):
             index = self.tabs.addTab(panel, title)
@@ -81,8 +82,9 @@ class MainWindow(QMainWindow):
         self.my_day.open_case.connect(self.open_case)
         self.cases.open_case.connect(self.open_case)
         self.letters_queue.open_letter.connect(self.open_letter)
-        # Count the letters waiting once My day is in, so the tab says how many before anyone opens it.
-        self.my_day.loaded.connect(self._count_letters_once)
+        # Once My day is in: the Cases list, the staff pickers and the count of letters waiting.
+        self.my_day.loaded.connect(self._after_my_day_once)
+        self.reading_started = False
 
         self._build_toolbar()
         self._build_menus()
@@ -92,13 +94,41 @@ class MainWindow(QMainWindow):
         self._build_status_bar()
         self._restore_layout()
         desktop.actor_changed.connect(self._on_actor_changed)
-        self._load_staff()
+        # Who is acting, and Me and the whole team, at once; the rest of the staff once their list is read.
+        me = desktop.actor
+        self.acting_as.addItem(f"{me.display_name} ({me.role.replace('_', ' ')})", me.username)
+        self._fill_viewing()
         self._update_actions()
         self.live = LiveUpdates(desktop, self)  # others' changes, and lost contact (PostgreSQL only)
         self.live.lost.connect(self.banner.show_lost)
         self.live.back.connect(self.banner.show_back)
         self.banner.try_now.connect(self.live.retry_now)
-        self.live.start()
+
+    # --- the first reads, in the order a person needs them ------------------------------------------
+    def paintEvent(self, event: QPaintEvent) -> None:
+        super().paintEvent(event)
+        if not self.reading_started:
+            QTimer.singleShot(0, self.start_reading)  # once this paint pass is done
+
+    def start_reading(self) -> None:
+        """Start the window's first reads, once it is on screen: My day first (where the day starts), the
+        page a remembered layout opened on alongside; the Cases list and the staff after My day is shown
+        (_after_my_day_once), so nothing unseen competes with it. Opening Cases sooner loads it then."""
+        if self.reading_started:
+            return
+        self.reading_started = True
+        self.my_day.refresh()
+        self.cases.load_when_shown()
+        self.live.start()  # its own connection, on its own thread
+
+    def _after_my_day_once(self) -> None:
+        self.my_day.loaded.disconnect(self._after_my_day_once)
+        # The Cases list now rather than on first opening it: 28,000 rows take seconds to read, and a
+        # caseworker clicking Cases expects the list there, as it is on every later visit.
+        if not self.cases.is_loading and not self.cases.has_loaded:
+            self.cases.refresh()
+        self._load_staff()
+        self._count_letters_once()
 
     # --- building ----------------------------------------------------------------------------------
     def _build_toolbar(self) -> None:
@@ -266,7 +296,7 @@ class MainWindow(QMainWindow):
         panel.refresh()
 
     def _count_letters_once(self) -> None:
-        self.my_day.loaded.disconnect(self._count_letters_once)
+        """Count the letters waiting, so the tab says how many before anyone opens it."""
         if not self.letters_queue.is_loading and not self.letters_queue.has_loaded:
             self.letters_queue.refresh()
         # The case record's code, imported off the UI thread once My day is on screen, so the first case

@@ -214,3 +214,9 @@ class TaskRunner(QObject):
         if not isinstance(exc, CaseworkerError):  # a fault, whatever the screen says of it: its traceback kept
             record_unexpected(exc, "a background task failed")
         handler(exc)
+
+
+def alive(obj: QObject) -> bool:
+    """False once Qt has deleted the widget (a task can finish after its window was closed). Here, not in
+    ui.dialogs.base, so the pages shown at start need not import the dialogs' code to use it."""
+    return shiboken6.isValid(obj)

@@ -253,10 +253,17 @@ class Database:
 
     def stored_revision(self) -> str | None:
         """The schema revision recorded in the database, or None for an empty database."""
-        with self.engine.connect() as conn:
-            if not inspect(conn).has_table("alembic_version"):
+        # Every start asks this: one statement outside a transaction (over a network a BEGIN, a catalogue
+        # look-up and a ROLLBACK would be three round trips more). The table is looked for only when it fails.
+        with self.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            try:
+                revision: str | None = conn.scalar(text("SELECT version_num FROM alembic_version"))
+            except DBAPIError:
+                # A new, empty database has no such table; any other failure (the server gone) is raised.
+                if conn.invalidated or inspect(conn).has_table("alembic_version"):
+                    raise
                 return None
-            return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
+            return revision
 
     def upgrade(self) -> Path | None:
         """Bring the schema up to date; returns the copy taken first of a SQLite file holding data.

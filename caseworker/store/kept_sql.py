@@ -9,13 +9,18 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
-from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.engine import Dialect as SqlDialect
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Dialect as SqlDialect
 
 
 def dialects() -> dict[str, SqlDialect]:
     """The dialects the kept text is compiled for, with the parameter style each driver is given."""
+    # Imported here, for the generator and its test only: the PostgreSQL dialects bring asyncio with them,
+    # which a desktop on a SQLite file would otherwise load before its first paint.
+    from sqlalchemy.dialects import postgresql, sqlite
+
     return {"sqlite": sqlite.dialect(paramstyle="named"), "postgresql": postgresql.psycopg.dialect()}  # type: ignore[no-untyped-call]
 
 

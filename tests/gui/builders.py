@@ -69,6 +69,8 @@ def open_window(qtbot: QtBot, desktop: DesktopContext, settings: Path, *, size: 
     window.show()
     qtbot.waitExposed(window)
     window.activateWindow()
+    # The window reads nothing until it has painted, then My day; Cases and the staff once My day is in.
+    qtbot.waitUntil(lambda: window.reading_started and not window.my_day.is_loading, timeout=WAIT)
     wait_idle(qtbot, desktop)
     return window, failed
 

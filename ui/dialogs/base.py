@@ -14,8 +14,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
-import shiboken6
-from PySide6.QtCore import QObject, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QResizeEvent, QShowEvent
 from PySide6.QtWidgets import (
     QDialogButtonBox,
@@ -36,6 +35,7 @@ from caseworker.views.case_detail import CaseDetail, load_case_detail
 from ui.context import DesktopContext
 from ui.dialogs.fields import ProblemLabel, unreadable_dates
 from ui.dialogs.saving import CaseTaskDialog, case_changed
+from ui.tasks import alive as alive  # kept here for the dialogs; pages import it from ui.tasks
 from ui.widgets.wording import MILESTONE_SHORT, long_date, week_of
 
 Matcher = Callable[[str], bool]
@@ -77,11 +77,6 @@ def form_row(owner: QWidget, form: QFormLayout, text: str, widget: QWidget, matc
     form.addRow(label, cell)
     matcher = matches if callable(matches) else fields_named(*matches)
     return FieldRow(label, widget, problem, matcher)
-
-
-def alive(obj: QObject) -> bool:
-    """False once Qt has deleted the widget (a task can finish after its window was closed)."""
-    return shiboken6.isValid(obj)
 
 
 def grow_to_fit(dialog: QWidget) -> None:

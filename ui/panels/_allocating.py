@@ -5,12 +5,17 @@ move itself, its reason, history and audit, is the reallocation service's (``rea
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from datetime import date
+from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QWidget
 
-from caseworker.views.caseload import TeamCaseload, load_team_caseload
 from ui.context import DesktopContext
-from ui.dialogs.reallocate import ReallocateDialog
+
+if TYPE_CHECKING:  # the dialog and the team's caseloads are imported when a lead first allocates, not at start
+    from caseworker.context import AppContext
+    from caseworker.views.caseload import TeamCaseload
+    from ui.dialogs.reallocate import ReallocateDialog
 
 ALLOCATE_TEXT = "&Allocate…"
 NONE_WAITING = "Those cases are no longer waiting for a caseworker: the list is being refreshed."
@@ -33,6 +38,8 @@ def allocate_cases(desktop: DesktopContext, parent: QWidget, case_ids: Sequence[
             refused(NONE_WAITING)
             desktop.data_changed.emit(0)  # the lists still showing them reload (nothing was written here)
             return
+        from ui.dialogs.reallocate import ReallocateDialog  # imported already, by _read_team
+
         dialog = ReallocateDialog(desktop, team, waiting, parent=parent)
         dialog.open()
         opened(dialog)
@@ -41,4 +48,13 @@ def allocate_cases(desktop: DesktopContext, parent: QWidget, case_ids: Sequence[
         refused(f"Could not load the team's caseloads: {exc}")
 
     # Owned by the list: closed while the loads were read, it gets neither the dialog nor the words.
-    desktop.runner.run(lambda: load_team_caseload(ctx, today), loaded, failed, owner=parent)
+    desktop.runner.run(lambda: _read_team(ctx, today), loaded, failed, owner=parent)
+
+
+def _read_team(ctx: AppContext, today: date) -> TeamCaseload:
+    """On the task runner: the team's caseloads, with the dialog's code imported here rather than on the
+    UI thread (neither is needed before a lead first allocates)."""
+    import ui.dialogs.reallocate  # noqa: F401
+    from caseworker.views.caseload import load_team_caseload
+
+    return load_team_caseload(ctx, today)

@@ -235,7 +235,7 @@ class SummaryCard(QPushButton):
         box = QVBoxLayout(self)
         box.setContentsMargins(10, 6, 10, 6)
         box.setSpacing(0)
-        self.number = QLabel("0", self)
+        self.number = QLabel(self)
         font = self.number.font()
         font.setPointSizeF(font.pointSizeF() * 1.8)
         font.setBold(True)
@@ -246,7 +246,8 @@ class SummaryCard(QPushButton):
             label.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
         box.addWidget(self.number)
         box.addWidget(self.words)
-        self.set_count(0)
+        self.set_count(0)  # greyed and disabled, as an empty section is ...
+        self.number.setText("\N{EN DASH}")  # ... but a dash, not a false 0, until the first load counts it
 
     def _chosen(self) -> None:
         self.chosen.emit(self.section)

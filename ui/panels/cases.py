@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from dataclasses import replace as with_changes
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeyEvent, QShowEvent
@@ -39,8 +39,6 @@ from caseworker.views.case_list import CaseRow, load_case_rows, load_case_rows_f
 from caseworker.views.case_list_plans import review_soon_days
 from ui.banner import plain_reason
 from ui.context import DesktopContext
-from ui.dialogs.base import alive
-from ui.dialogs.reallocate import ReallocateDialog
 from ui.panels._allocating import ALLOCATE_TEXT, allocate_cases
 from ui.panels._cases_columns import (
     COLUMN_SAMPLES,
@@ -55,6 +53,10 @@ from ui.panels._cases_table import CaseTable
 from ui.panels._reload import ReloadingPanel
 from ui.status import status_icon
 from ui.table_model import RowTableModel
+from ui.tasks import alive
+
+if TYPE_CHECKING:
+    from ui.dialogs.reallocate import ReallocateDialog  # imported when a lead first allocates
 
 SEARCH_HINT = "Search names, parents, reference, UPN, NHS no., postcode or school"
 
@@ -81,7 +83,7 @@ class CasesPanel(ReloadingPanel):
     loaded = Signal()  # rows are in the table (tests and the status bar listen)
     exported = Signal()  # an export finished, saved or not (the note beside the button says which)
 
-    def __init__(self, desktop: DesktopContext, parent: QWidget | None = None) -> None:
+    def __init__(self, desktop: DesktopContext, parent: QWidget | None = None, *, load_now: bool = True) -> None:
         super().__init__(parent)
         self.desktop = desktop
         # The columns read today through this box, not through self: no reference cycle, so the panel is
@@ -206,7 +208,8 @@ class CasesPanel(ReloadingPanel):
         desktop.data_changed.connect(self._changed)
         desktop.actor_changed.connect(self._actor_changed)
         self._allow_allocating()
-        self.refresh()
+        if load_now:  # the main window starts the load itself, after My day's
+            self.refresh()
 
     # --- loading -----------------------------------------------------------------------------------
     def _start_load(self) -> None:

@@ -34,7 +34,7 @@ from caseworker.views.letters_queue import ALLOCATE_FIRST, QueuedLetter, letters
 from caseworker.views.staff import list_staff
 from caseworker.vocabulary import spelt_date
 from ui.context import DesktopContext
-from ui.dialogs.base import alive
+from ui.tasks import alive
 
 if TYPE_CHECKING:
     from caseworker.services.letters import LetterBatch, LetterKit

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import html
 from itertools import pairwise
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
@@ -25,13 +26,15 @@ from caseworker.reports.my_day import FOLLOW_UPS, PLAN_SECTIONS, REQUEST_SECTION
 from caseworker.vocabulary import full_date
 from ui.banner import plain_reason
 from ui.context import DesktopContext
-from ui.dialogs.base import alive
-from ui.dialogs.reallocate import ReallocateDialog
 from ui.panels._allocating import allocate_cases
 from ui.panels._my_day_follow_ups import offer_follow_up_done
 from ui.panels._my_day_parts import UNALLOCATED, MyDayLoad, Section, SummaryCard, load
 from ui.panels._my_day_unallocated import UnallocatedSection
 from ui.panels._reload import ReloadingPanel
+from ui.tasks import alive
+
+if TYPE_CHECKING:
+    from ui.dialogs.reallocate import ReallocateDialog  # imported when a lead first allocates
 
 EMPTY_TEXT = "Nothing overdue or due this week."
 EMPTY_MORE = "New work appears here as deadlines come near. Enjoy the quiet while it lasts."
@@ -41,7 +44,7 @@ class MyDayPanel(ReloadingPanel):
     open_case = Signal(int)
     loaded = Signal()  # the sections show the newest data (tests and the status bar listen)
 
-    def __init__(self, desktop: DesktopContext, parent: QWidget | None = None) -> None:
+    def __init__(self, desktop: DesktopContext, parent: QWidget | None = None, *, load_now: bool = True) -> None:
         super().__init__(parent)
         self.desktop = desktop
         self._names: dict[str, str] = {}  # shared with the sections' caseworker column
@@ -149,7 +152,8 @@ class MyDayPanel(ReloadingPanel):
         desktop.data_changed.connect(self._changed)
         desktop.viewing_changed.connect(self._viewing_changed)
         desktop.actor_changed.connect(self._viewing_changed)
-        self.refresh()
+        if load_now:  # the main window starts the load itself, once it has painted
+            self.refresh()
 
     # --- loading -----------------------------------------------------------------------------------
     def _start_load(self) -> None:

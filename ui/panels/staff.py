@@ -9,6 +9,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -64,6 +65,7 @@ class StaffPanel(QWidget):
         self.desktop = desktop
         self.records: list[StaffMember] = []
         self.rights = StaffRights("read_only", None)
+        self._owed = False  # read when first shown (load_when_shown)
         self.shown: list[StaffMember] = []
         self.note = ""  # what the last action did, kept above the count when the list reloads
         layout = QVBoxLayout(self)
@@ -109,7 +111,20 @@ class StaffPanel(QWidget):
         self._update_buttons()
 
     # --- loading -----------------------------------------------------------------------------------
+    def load_when_shown(self) -> None:
+        """Read now if on screen, else when the lead first opens the page (not at start, behind My day)."""
+        if self.isVisible():
+            self.refresh()
+        else:
+            self._owed = True
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if self._owed:
+            self.refresh()
+
     def refresh(self) -> None:
+        self._owed = False
         if not self.desktop.can_view_team:
             return  # the page is not shown to this user
         ctx, actor = self.desktop.ctx, self.desktop.actor

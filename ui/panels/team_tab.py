@@ -9,7 +9,6 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMainWindow, QMenu, QTabWidget, QWidget
 
 from ui.context import DesktopContext
-from ui.panels._reload import ReloadingPanel
 from ui.panels.team import TeamPanel
 
 TITLE = "Team"
@@ -33,7 +32,7 @@ def attach_team_tab(window: HasTabs) -> TeamPanel:
 def attach_lead_tab(window: HasTabs, panel: QWidget, *, title: str, menu_text: str, shortcut: str,
                     name: str) -> QAction:
     """Show `panel` as a fixed tab to team leads and admins only, re-placed whenever the actor changes,
-    with a View menu entry that goes to it. The panel must have `refresh()`."""
+    with a View menu entry that goes to it. The panel must have `load_when_shown()`."""
     assert isinstance(window, QMainWindow)
     show = QAction(menu_text, window, shortcut=QKeySequence(shortcut))
     show.setObjectName(name)
@@ -54,10 +53,7 @@ def attach_lead_tab(window: HasTabs, panel: QWidget, *, title: str, menu_text: s
                        if bar.tabButton(i, bar.ButtonPosition.RightSide) is not None), window.tabs.count())
             index = window.tabs.insertTab(at, panel, title)
             bar.setTabButton(index, bar.ButtonPosition.RightSide, None)
-            if isinstance(panel, ReloadingPanel):
-                panel.load_when_shown()  # the Team page's caseloads are read when a lead opens it
-            else:
-                panel.refresh()  # type: ignore[attr-defined]
+            panel.load_when_shown()  # type: ignore[attr-defined]  # read when a lead opens it, not at start
         elif not lead and index >= 0:
             window.tabs.removeTab(index)
 
