@@ -14,14 +14,12 @@ from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import replace
-from functools import lru_cache
 from typing import Any
 
 from reportlab import rl_config
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.lib.utils import ImageReader
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
     BaseDocTemplate,
@@ -40,6 +38,7 @@ from caseworker.letters.document import RIGHTS_HEADING, Block, Bullets, Heading,
 from caseworker.letters.errors import LetterError
 from caseworker.letters.fonts import BOLD, FONT, register_fonts
 from caseworker.letters.jinja import short_date
+from caseworker.letters.logo_image import draw_logo
 from caseworker.letters.scripts import unprintable
 from caseworker.letters.text import draw_text, markup, text_width
 
@@ -182,20 +181,12 @@ def _address_block(canv: Canvas, letter: Letter) -> None:
         y -= leading
 
 
-@lru_cache(maxsize=4)
-def _logo(data: bytes) -> ImageReader:
-    """The council's logo decoded once (per image), not once per letter in a batch."""
-    return ImageReader(io.BytesIO(data))
-
-
 def _letterhead(canv: Canvas, letter: Letter) -> None:
     c = letter.council
     top = PAGE_H - TOP_MARGIN
     x = LEFT
     if c.logo is not None:
-        logo = _logo(c.logo.data)
-        canv.drawImage(logo, LEFT, top - 20 * mm, width=20 * mm, height=20 * mm, preserveAspectRatio=True,
-                       mask="auto")
+        draw_logo(canv, c.logo.data, LEFT, top - 20 * mm, 20 * mm, 20 * mm)
         x = LEFT + 24 * mm
     canv.setFillColorRGB(*INK)
     name_size = _fit(canv, c.name, BOLD, 15, DETAILS_X - x - 4 * mm, 10)
