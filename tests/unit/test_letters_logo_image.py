@@ -21,7 +21,8 @@ TEMPLATES = load_templates()
 
 
 def _image(mode: str, fmt: str, size: tuple[int, int]) -> bytes:
-    colours: dict[str, float | tuple[float, ...]] = {"RGBA": (200, 30, 30, 128), "RGB": (20, 90, 160), "L": 90, "LA": (90, 200), "P": 3}
+    colours: dict[str, float | tuple[float, ...]] = {
+        "RGBA": (200, 30, 30, 128), "RGB": (20, 90, 160), "L": 90, "LA": (90, 200), "P": 3}
     im = Image.new(mode, size, colours[mode])
     if mode in ("RGBA", "LA"):
         im.putpixel((1, 1), (0,) * len(mode))  # one fully clear pixel as well as the half-clear ones
