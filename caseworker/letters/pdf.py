@@ -14,14 +14,13 @@ from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import replace
-from functools import lru_cache
+from functools import cache
 from typing import Any
 
 from reportlab import rl_config
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.lib.utils import ImageReader
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
     BaseDocTemplate,
@@ -40,6 +39,8 @@ from caseworker.letters.document import RIGHTS_HEADING, Block, Bullets, Heading,
 from caseworker.letters.errors import LetterError
 from caseworker.letters.fonts import BOLD, FONT, register_fonts
 from caseworker.letters.jinja import short_date
+from caseworker.letters.logo_image import draw_logo
+from caseworker.letters.paragraphs import paragraph
 from caseworker.letters.scripts import unprintable
 from caseworker.letters.text import draw_text, markup, text_width
 
@@ -55,7 +56,9 @@ INK, GREY = (0.1, 0.1, 0.1), (0.35, 0.35, 0.35)
 CREATOR = "Caseworker"
 
 
+@cache
 def _styles() -> dict[str, ParagraphStyle]:
+    """The letter's paragraph styles, made once: parsed paragraphs are kept by style (letters.paragraphs)."""
     body = ParagraphStyle("body", fontName=FONT, fontSize=10.5, leading=14.5, spaceAfter=7, textColor=INK)
     return {
         "body": body,
@@ -76,6 +79,9 @@ def _styles() -> dict[str, ParagraphStyle]:
                                  bulletFontName=FONT),
         "small_number": ParagraphStyle("small_number", parent=body, fontSize=10, leading=13.5, leftIndent=7.5 * mm,
                                        bulletIndent=1 * mm, spaceAfter=2, bulletFontName=FONT),
+        # The signature: the name and role close up under each other.
+        "sig": ParagraphStyle("sig", parent=body, spaceAfter=0),
+        "role": ParagraphStyle("role", parent=body, spaceAfter=0),
     }
 
 
@@ -182,20 +188,12 @@ def _address_block(canv: Canvas, letter: Letter) -> None:
         y -= leading
 
 
-@lru_cache(maxsize=4)
-def _logo(data: bytes) -> ImageReader:
-    """The council's logo decoded once (per image), not once per letter in a batch."""
-    return ImageReader(io.BytesIO(data))
-
-
 def _letterhead(canv: Canvas, letter: Letter) -> None:
     c = letter.council
     top = PAGE_H - TOP_MARGIN
     x = LEFT
     if c.logo is not None:
-        logo = _logo(c.logo.data)
-        canv.drawImage(logo, LEFT, top - 20 * mm, width=20 * mm, height=20 * mm, preserveAspectRatio=True,
-                       mask="auto")
+        draw_logo(canv, c.logo.data, LEFT, top - 20 * mm, 20 * mm, 20 * mm)
         x = LEFT + 24 * mm
     canv.setFillColorRGB(*INK)
     name_size = _fit(canv, c.name, BOLD, 15, DETAILS_X - x - 4 * mm, 10)
@@ -267,21 +265,21 @@ def _paragraphs(blocks: Sequence[Block], st: dict[str, ParagraphStyle], small: b
     out: list[Flowable] = []
     for block in blocks:
         if isinstance(block, Heading):
-            out.append(Paragraph(markup(block.text, bold=True), st[prefix + "heading"]))
+            out.append(paragraph(markup(block.text, bold=True), st[prefix + "heading"]))
         elif isinstance(block, Bullets):
             style = st[prefix + ("number" if block.numbered else "bullet")]
-            out.extend(Paragraph(markup(item), style, bulletText=mark)
+            out.extend(paragraph(markup(item), style, mark)
                        for mark, item in zip(block.markers(), block.items, strict=True))
             out.append(Spacer(0, 4))
         else:
-            out.append(Paragraph(markup(block.text), st["small" if small else "body"]))
+            out.append(paragraph(markup(block.text), st["small" if small else "body"]))
     return out
 
 
 def _story(letter: Letter, index: int, st: dict[str, ParagraphStyle]) -> list[Flowable]:
     story: list[Flowable] = [LetterStart(index, letter), NextPageTemplate("later"),
-                             Paragraph(markup(letter.recipient.greeting) + ",", st["body"]),
-                             Paragraph(markup(letter.subject, bold=True), st["subject"])]
+                             paragraph(markup(letter.recipient.greeting) + ",", st["body"]),
+                             paragraph(markup(letter.subject, bold=True), st["subject"])]
     body = _paragraphs(letter.body, st)
     # The last paragraph goes with the signature, so a page never holds the signature alone; a heading
     # just before it goes too, or it would be left alone at the foot of the page.
@@ -291,14 +289,13 @@ def _story(letter: Letter, index: int, st: dict[str, ParagraphStyle]) -> list[Fl
     story.extend(body[:len(body) - len(last)])
     closing = "Yours faithfully," if letter.recipient.greeting.lower().startswith("dear sir") else "Yours sincerely,"
     story.append(KeepTogether([
-        *last, Spacer(0, 2), Paragraph(closing, st["body"]), Spacer(0, 10 * mm),
-        Paragraph(f"<b>{markup(letter.signatory, bold=True)}</b>", ParagraphStyle("sig", parent=st["body"],
-                                                                                spaceAfter=0)),
-        Paragraph(markup(letter.signatory_role), ParagraphStyle("role", parent=st["body"], spaceAfter=0)),
-        Paragraph(markup(letter.council.team_name), st["body"]),
+        *last, Spacer(0, 2), paragraph(closing, st["body"]), Spacer(0, 10 * mm),
+        paragraph(f"<b>{markup(letter.signatory, bold=True)}</b>", st["sig"]),
+        paragraph(markup(letter.signatory_role), st["role"]),
+        paragraph(markup(letter.council.team_name), st["body"]),
     ]))
     if letter.rights:
-        story.extend([CondPageBreak(45 * mm), Rule(), Paragraph(RIGHTS_HEADING, st["rights"])])
+        story.extend([CondPageBreak(45 * mm), Rule(), paragraph(RIGHTS_HEADING, st["rights"])])
         story.extend(_paragraphs(letter.rights, st, small=True))
     return story
 

@@ -23,6 +23,7 @@ from caseworker.letters import (
     render_pdf,
 )
 from caseworker.letters.fonts import clear_subset_cache
+from caseworker.letters.paragraphs import clear_parsed
 from caseworker.letters.samples import SAMPLE_NAMES, sample_facts, sample_parent, sample_recipient_for
 
 pytestmark = pytest.mark.skipif(shutil.which("pdftotext") is None, reason="needs poppler-utils (installer/setup.sh)")
@@ -90,6 +91,17 @@ def test_reprinting_gives_the_identical_document() -> None:
     again = render_pdf(letter("final_plan_cover", "Łukasz Wiśniewski"))
     assert hashlib.sha256(first).digest() == hashlib.sha256(again).digest()
     assert b"/CreationDate (D:20000101000000" in first
+
+
+def test_a_letter_is_the_same_whether_its_paragraphs_were_parsed_afresh_or_kept() -> None:
+    # Every template (some run to several pages, so paragraphs are split across pages), made
+    # twice in one batch and then alone: laying out one copy must not change the kept paragraphs.
+    letters = [letter(tid, "Nguyễn Thị Hà") for tid in IDS]
+    clear_parsed()
+    fresh = [render_pdf(one) for one in letters]
+    render_many(letters + letters)
+    kept = [render_pdf(one) for one in letters]
+    assert kept == fresh
 
 
 def test_the_metadata_is_fixed_and_holds_no_personal_data() -> None:
