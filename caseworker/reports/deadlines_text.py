@@ -43,17 +43,18 @@ CASES_PER_WRITE = 50  # about 60 KB
 
 def _case(d: RequestDeadlines, engine: DeadlineEngine, q: Quoted, applies: dict[tuple[str, date], str]) -> str:
     f = d.facts
-    milestones = ", ".join(
+    # Lists, not generators, for join: it makes a list of a generator first anyway, resuming it per item.
+    milestones = ", ".join([
         f'{{"name": {q[m.name]}, "due": {q[m.due]}, "work_by": {q[m.work_by]}, "done": {q[m.done]}, '
-        f'"status": {q[m.status]}, "binding": {"true" if m.binding else "false"}}}' for m in d.milestones)
-    advice = ", ".join(
+        f'"status": {q[m.status]}, "binding": {"true" if m.binding else "false"}}}' for m in d.milestones])
+    advice = ", ".join([
         f'{{"kind": {q[a.kind]}, "requested": {q[a.requested]}, "sent_by": {q[a.sent_by]}, "due": {q[a.due]}, '
         f'"received": {q[a.received]}, "status": {q[a.status]}, "days_late": {int(a.days_late)}}}'
-        for a in d.advice)
-    exceptions = ", ".join(
+        for a in d.advice])
+    exceptions = ", ".join([
         f'{{"ground": {q[e.ground]}, "from": {q[e.start]}, "to": {q[e.ended]}, "recorded": {q[e.recorded]}, '
         f'"note": {text_json(e.note)}, "applies_to": {_applies(engine, e.ground, f.received, q, applies)}}}'
-        for e in sorted(f.exceptions, key=lambda e: e.start))
+        for e in sorted(f.exceptions, key=lambda e: e.start)])
     return (f'{{"reference": {text_json(f.reference)}, "child": {text_json(f.child)}, "caseworker": {q[f.caseworker]}, '
             f'"received": {q[f.received]}, "stage": {q[d.stage]}, "earliest_final": {q[d.earliest_final]}, '
             f'"milestones": [{milestones}], "advice": [{advice}], "exceptions": [{exceptions}]}}')
