@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date
+from json.encoder import encode_basestring as encode
+from operator import attrgetter
 from typing import TextIO
 
 from caseworker.reports.deadlines import JSON_VERSION
@@ -28,7 +30,7 @@ def write_report_json(out: TextIO, today: date, deadlines: Iterable[RequestDeadl
     # case was then a system call a case. Not many more: text past ~128 KB is memory fresh from the system
     # each time (500 cases a write cost a quarter of the writing), and all of it at once, 16 MB with --all.
     separator, batch = "", []
-    for d in sorted(deadlines, key=lambda d: d.facts.reference):
+    for d in sorted(deadlines, key=_BY_REFERENCE):
         batch.append(_case(d, engine, q, applies))
         if len(batch) == CASES_PER_WRITE:
             out.write(separator + ", ".join(batch))
@@ -39,6 +41,7 @@ def write_report_json(out: TextIO, today: date, deadlines: Iterable[RequestDeadl
 
 
 CASES_PER_WRITE = 50  # about 60 KB
+_BY_REFERENCE = attrgetter("facts.reference")  # a sort key read in C, not a Python call per case
 
 
 def _case(d: RequestDeadlines, engine: DeadlineEngine, q: Quoted, applies: dict[tuple[str, date], str]) -> str:
@@ -55,7 +58,8 @@ def _case(d: RequestDeadlines, engine: DeadlineEngine, q: Quoted, applies: dict[
         f'{{"ground": {q[e.ground]}, "from": {q[e.start]}, "to": {q[e.ended]}, "recorded": {q[e.recorded]}, '
         f'"note": {text_json(e.note)}, "applies_to": {_applies(engine, e.ground, f.received, q, applies)}}}'
         for e in sorted(f.exceptions, key=lambda e: e.start)])
-    return (f'{{"reference": {text_json(f.reference)}, "child": {text_json(f.child)}, "caseworker": {q[f.caseworker]}, '
+    # A request's reference and child's name are never null: escaped straight away, not through text_json.
+    return (f'{{"reference": {encode(f.reference)}, "child": {encode(f.child)}, "caseworker": {q[f.caseworker]}, '
             f'"received": {q[f.received]}, "stage": {q[d.stage]}, "earliest_final": {q[d.earliest_final]}, '
             f'"milestones": [{milestones}], "advice": [{advice}], "exceptions": [{exceptions}]}}')
 

@@ -45,6 +45,21 @@ class Dialect:
     def to_bool(self, value: Any) -> bool | None:
         return None if value is None else bool(value)
 
+    def bool_reader(self) -> Callable[[Any], bool | None]:
+        """``to_bool`` as a dictionary lookup (in C, as for the days, where it was a Python call per value):
+        SQLite's 0 and 1 and psycopg's ``bool`` (equal to 0 and 1, so the same keys serve), or NULL."""
+        return _Bools().__getitem__
+
+
+class _Bools(dict[Any, Any]):
+    """A driver's booleans -> ``bool`` or None; any other value a column may hold is read as ``to_bool`` does."""
+
+    def __init__(self) -> None:
+        super().__init__({None: None, 0: False, 1: True})
+
+    def __missing__(self, key: Any) -> bool | None:
+        return None if key is None else bool(key)
+
 
 class _IsoDays(dict[Any, Any]):
     """SQLite's ISO text -> ``date``, each distinct day parsed once."""
@@ -118,7 +133,7 @@ def _load_request_facts(conn: Any, d: Dialect, open_only: bool, caseworker: str 
                         references: Sequence[str] | None) -> list[RequestFacts]:
     cur = conn.cursor()
     cur.execute(*_statement(d, "cases", open_only, caseworker, references))
-    to_date, to_bool = d.day_reader(), d.to_bool
+    to_date, to_bool = d.day_reader(), d.bool_reader()
     facts: list[RequestFacts] = []
     by_id: dict[int, RequestFacts] = {}
     # Rows taken one at a time from the cursor, not fetchall(): every row as a tuple is never held beside the
