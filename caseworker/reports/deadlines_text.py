@@ -42,6 +42,7 @@ def write_report_json(out: TextIO, today: date, deadlines: Iterable[RequestDeadl
 
 CASES_PER_WRITE = 50  # about 60 KB
 _BY_REFERENCE = attrgetter("facts.reference")  # a sort key read in C, not a Python call per case
+_START = attrgetter("start")
 
 
 def _case(d: RequestDeadlines, engine: DeadlineEngine, q: Quoted, applies: dict[tuple[str, date], str]) -> str:
@@ -57,7 +58,7 @@ def _case(d: RequestDeadlines, engine: DeadlineEngine, q: Quoted, applies: dict[
     exceptions = ", ".join([
         f'{{"ground": {q[e.ground]}, "from": {q[e.start]}, "to": {q[e.ended]}, "recorded": {q[e.recorded]}, '
         f'"note": {text_json(e.note)}, "applies_to": {_applies(engine, e.ground, f.received, q, applies)}}}'
-        for e in sorted(f.exceptions, key=lambda e: e.start)])
+        for e in sorted(f.exceptions, key=_START)]) if f.exceptions else ""  # most requests have none
     # A request's reference and child's name are never null: escaped straight away, not through text_json.
     return (f'{{"reference": {encode(f.reference)}, "child": {encode(f.child)}, "caseworker": {q[f.caseworker]}, '
             f'"received": {q[f.received]}, "stage": {q[d.stage]}, "earliest_final": {q[d.earliest_final]}, '
