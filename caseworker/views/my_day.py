@@ -19,7 +19,7 @@ from caseworker.statutory.rules import Rules
 from caseworker.store.case_select import reading
 from caseworker.store.models import Case, Staff
 from caseworker.store.plan_reads import plan_facts
-from caseworker.store.plan_work_reads import maybe_with_work
+from caseworker.store.plan_work_reads import NARROWED_OFFSETS, maybe_with_work
 from caseworker.store.queries import advice_returns, load_request_facts
 from caseworker.views.case_notes import FollowUp, open_follow_ups
 from caseworker.views.my_day_unallocated import WaitingCase, waiting_cases
@@ -89,8 +89,7 @@ def read_my_day(s: Session, ctx: AppContext, today: date, caseworker: str | None
         plans = plan_facts(s, caseworker=caseworker, case_ids=sorted(ids))
     else:  # the plans in place that may have work (only this person's when one is shown)
         started_by = review_started_by(ctx.engine.rules, today)
-        among = None if started_by is None else maybe_with_work(
-            started_by, born_to_move_soon(today, TRANSFER_UNCONSULTED_DAYS, ctx.engine.rules))
+        among = None if started_by is None else maybe_with_work(started_by, moving_soon(ctx.engine.rules, today))
         plans = plan_facts(s, caseworker=caseworker, among=among)
     day = build_my_day(ctx.engine.evaluate_all(facts, today), today, turnaround, ctx.engine.rules)
     day.sections[FOLLOW_UPS] = sorted((follow_up_item(f, today) for f in follow_ups),
@@ -98,6 +97,12 @@ def read_my_day(s: Session, ctx: AppContext, today: date, caseworker: str | None
     clocks = clocks_for(ctx.engine.rules, ctx.engine.calendar)
     add_plan_work(clocks.schedule_all(plans, today), today, day, ctx.engine.rules)
     return day
+
+
+def moving_soon(rules: Rules, today: date) -> list[tuple[int, date, date]]:
+    """The births, for each year group offset, of children whose move may be at risk before it is recorded."""
+    return [(offset, *born) for offset in NARROWED_OFFSETS
+            for born in born_to_move_soon(today, TRANSFER_UNCONSULTED_DAYS, rules, offset)]
 
 
 def staff_names(s: Session) -> dict[str, str]:
