@@ -111,16 +111,29 @@ def staff_names(s: Session) -> dict[str, str]:
 
 
 def review_started_by(rules: Rules, today: date) -> date | None:
-    """The latest start of a review clock whose review may be due within its due-soon window today: a
-    month is at least 28 days, so a clock started later ends after the window (None: a period of a
-    fixed day or counted back, where every plan is read)."""
+    """The latest start of a review clock whose review is due within its due-soon window today, or overdue,
+    as the plan clocks count its due day (None: a period of a fixed day, counted back or from another row,
+    where every plan is read)."""
     row = rules.row("annual_review")
     p = row.period
-    if p.on is not None or min(p.days, p.weeks, p.months) < 0:
+    if p.on is not None or min(p.days, p.weeks, p.months) < 0 or any(n in rules.table for n in row.starts_from):
         return None
-    soon = rules.due_soon_days if row.due_soon_days is None else row.due_soon_days
-    shortest = 28 * p.months + 7 * p.weeks + p.days - 2  # a day's slack each way for how the days count
-    return today + timedelta(days=soon - shortest)
+    last = today + timedelta(days=rules.due_soon_days if row.due_soon_days is None else row.due_soon_days)
+
+    def due(start: date) -> date:
+        end = row.last_day(start)
+        return end - timedelta(days=rules.consultation_allowance_days) if row.less_consultation_allowance else end
+
+    # The due day never moves back as the start moves on: halve the days between a start early enough (a
+    # month is at most 31 days) and one too late until they meet.
+    early = last - timedelta(days=31 * p.months + 7 * p.weeks + p.days + 1)
+    late = last + timedelta(days=1)
+    if due(late) <= last:
+        return None  # a period too short to narrow anything
+    while (late - early).days > 1:
+        middle = early + timedelta(days=(late - early).days // 2)
+        early, late = (middle, late) if due(middle) <= last else (early, middle)
+    return early
 
 
 def follow_up_item(f: FollowUp, today: date) -> WorkItem:

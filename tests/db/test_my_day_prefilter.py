@@ -12,11 +12,11 @@ from sqlalchemy import select, update
 
 from caseworker.context import AppContext, fixed_clock
 from caseworker.reports.my_day import PLAN_SECTIONS
+from caseworker.statutory.plan_facts import MAINTAIN
+from caseworker.store.case_select import reading
 from caseworker.store.database import Database
 from caseworker.store.models import Case, Child
-from caseworker.statutory.plan_facts import MAINTAIN
 from caseworker.store.plan_models import PlanReview
-from caseworker.store.case_select import reading
 from caseworker.store.records import CaseRecord
 from caseworker.store.writer import write_cases
 from caseworker.views.my_day import read_my_day
@@ -33,10 +33,10 @@ def add_plans(db: Database, today: date, n: int) -> None:
                           final_issued=today - timedelta(days=5 * k), caseworker="jsmith") for k in range(n)]
     with db.session() as s:
         write_cases(s, records, actor_id=None, today=today)
-        cases = list(s.execute(select(Case.id, Case.child_id, Case.final_issued_on).order_by(Case.reference)))
-        for k, (case_id, child_id, issued) in enumerate(cases):
+        cases = list(s.execute(select(Case.id, Case.child_id).order_by(Case.reference)))
+        for k, (case_id, child_id) in enumerate(cases):
             s.execute(update(Child).where(Child.id == child_id).values(year_group_offset=OFFSETS[k % 4]))
-            decided = issued + timedelta(days=270 + 11 * k % 150)
+            decided = today - timedelta(days=5 * k) + timedelta(days=270 + 11 * k % 150)
             if k % 3 == 0 and decided < today:
                 s.add(PlanReview(case_id=case_id, meeting_on=decided - timedelta(days=20), notified_on=decided,
                                   decision=MAINTAIN))
