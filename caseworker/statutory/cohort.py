@@ -94,13 +94,17 @@ def birth_dates_transferring(year: int, rules: Rules | None = None) -> list[Birt
     return ranges
 
 
-def born_to_move_soon(today: date, within_days: int, rules: Rules | None = None) -> list[tuple[date, date]]:
+def born_to_move_soon(today: date, within_days: int, rules: Rules | None = None,
+                      offset: int | None = None) -> list[tuple[date, date]]:
     """The dates of birth (first and last, both included) of the children whose next phase transfer has its
     amended plan due within ``within_days`` of ``today`` (or already past, the move still ahead): a school
-    year's births for each such move, widened by a year each side for children taught out of their year
-    group. A superset for a database to narrow the plans read; ``transfer_cohort`` decides each child."""
+    year's births for each such move, for children with this ``year_group_offset``; with no ``offset``,
+    widened by a year each side for children taught out of their year group. A superset for a database to
+    narrow the plans read; ``transfer_cohort`` decides each child."""
     rules = rules or default_rules()
     month, day = SCHOOL_YEAR_STARTS
+    # Years of births added before and after the usual school year's (an offset of +1 is born a year earlier).
+    ahead, behind = (1, 1) if offset is None else (offset, -offset)
     ranges = []
     for year in (today.year, today.year + 1):
         moves = date(year, month, day)
@@ -110,6 +114,6 @@ def born_to_move_soon(today: date, within_days: int, rules: Rules | None = None)
             if (_due_for(point, moves, rules) - today).days > within_days:
                 continue
             reception = year - point.years_after_reception  # born 1 Sep (reception - 5) to 31 Aug (reception - 4)
-            ranges.append((date(reception - RECEPTION_AGE - 2, month, day),
-                           date(reception - RECEPTION_AGE + 1, month, day) - timedelta(days=1)))
+            ranges.append((date(reception - RECEPTION_AGE - 1 - ahead, month, day),
+                           date(reception - RECEPTION_AGE + behind, month, day) - timedelta(days=1)))
     return ranges

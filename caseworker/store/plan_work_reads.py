@@ -16,7 +16,7 @@ from datetime import date
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import Date, bindparam, or_, select, union
+from sqlalchemy import Date, and_, bindparam, or_, select, union
 from sqlalchemy.orm import aliased
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -50,26 +50,34 @@ def _under_way() -> list[Any]:
     ]
 
 
+# The year groups whose births are narrowed to their own school year; a child further out of year (rare) is
+# read whatever their date of birth, and the plan clocks decide.
+NARROWED_OFFSETS = (-1, 0, 1)
+
+
 @lru_cache(maxsize=8)
-def _test(born_ranges: int) -> ColumnElement[bool]:
-    """The test with its days as bound parameters, built once for each number of ranges of birth (My day and
-    the Team page are read again on every change the team makes)."""
+def _test(born_offsets: tuple[int, ...]) -> ColumnElement[bool]:
+    """The test with its days as bound parameters, built once for each shape of the ranges of birth (the
+    year group of each range; My day and the Team page are read again on every change the team makes)."""
     selects = [_review_may_be_due(), *_under_way()]
-    if born_ranges:
+    if born_offsets:
         i, h = aliased(Case, name="i"), aliased(Child, name="h")
-        selects.append(select(i.id).join(h, h.id == i.child_id).where(or_(*(
-            h.date_of_birth.between(bindparam(f"born_{n}_from", type_=Date), bindparam(f"born_{n}_to", type_=Date))
-            for n in range(born_ranges)))))
+        born = [and_(h.year_group_offset == offset, h.date_of_birth.between(
+                    bindparam(f"born_{n}_from", type_=Date), bindparam(f"born_{n}_to", type_=Date)))
+                for n, offset in enumerate(born_offsets)]
+        born.append(h.year_group_offset.not_in(NARROWED_OFFSETS))
+        selects.append(select(i.id).join(h, h.id == i.child_id).where(or_(*born)))
     return Case.id.in_(union(*selects))
 
 
-def maybe_with_work(review_started_by: date, born: Sequence[tuple[date, date]] = ()) -> Among:
+def maybe_with_work(review_started_by: date, born: Sequence[tuple[int, date, date]] = ()) -> Among:
     """The test, on a case (``ehc_case``), that its plan's review clock started on or before
     ``review_started_by`` (issued then, and no review decided since: so its review may be due soon or
     overdue), or that a review, amendment, transfer or cease is under way, for the plans' read to apply in
-    its own statement (``plan_selects``), with its parameters. ``born``: ranges of dates of birth whose
-    phase transfer may be at risk before it is recorded on the plan (``cohort.born_to_move_soon``)."""
+    its own statement (``plan_selects``), with its parameters. ``born``: the year group offset and first and
+    last dates of birth of children whose phase transfer may be at risk before it is recorded on the plan
+    (``cohort.born_to_move_soon``, for each of ``NARROWED_OFFSETS``)."""
     params: dict[str, Any] = {"review_started_by": review_started_by}
-    for n, (first, last) in enumerate(born):
+    for n, (_, first, last) in enumerate(born):
         params.update({f"born_{n}_from": first, f"born_{n}_to": last})
-    return _test(len(born)), params
+    return _test(tuple(offset for offset, _, _ in born)), params

@@ -10,8 +10,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy import Select, func, select
+from sqlalchemy.orm import Session, aliased
 
 from caseworker.statutory.engine import RequestFacts
 from caseworker.statutory.risk import AdviceReturn
@@ -37,13 +37,27 @@ def advice_returns(session: Session, since: date | None = None, latest: int | No
         stmt = (select(AdviceService.name, AdviceRequest.requested_on, AdviceRequest.received_on)
                 .join(AdviceService, AdviceService.id == AdviceRequest.service_id).where(*received))
         return [AdviceReturn(name, req, rec) for name, req, rec in session.execute(stmt).all() if rec is not None]
-    newest = func.row_number().over(partition_by=AdviceService.name,
-                                    order_by=(AdviceRequest.received_on.desc(), AdviceRequest.id.desc()))
-    ranked = (select(AdviceService.name, AdviceRequest.requested_on, AdviceRequest.received_on,
-                     newest.label("newest"))
-              .join(AdviceService, AdviceService.id == AdviceRequest.service_id).where(*received).subquery())
-    stmt = select(ranked.c.name, ranked.c.requested_on, ranked.c.received_on).where(ranked.c.newest <= latest)
+    if session.get_bind().dialect.name == "sqlite":
+        stmt = _latest_by_service(since, latest)
+    else:  # PostgreSQL ranks every return in one pass (a correlated LIMIT would run for each row)
+        newest = func.row_number().over(partition_by=AdviceService.name,
+                                        order_by=(AdviceRequest.received_on.desc(), AdviceRequest.id.desc()))
+        ranked = (select(AdviceService.name, AdviceRequest.requested_on, AdviceRequest.received_on,
+                         newest.label("newest"))
+                  .join(AdviceService, AdviceService.id == AdviceRequest.service_id).where(*received).subquery())
+        stmt = select(ranked.c.name, ranked.c.requested_on, ranked.c.received_on).where(ranked.c.newest <= latest)
     return [AdviceReturn(name, req, rec) for name, req, rec in session.execute(stmt).all() if rec is not None]
+
+
+def _latest_by_service(since: date | None, latest: int) -> Select[str, date, date | None]:
+    """Each service's latest returns, taken through the index on (service, day received) a service at a
+    time: SQLite ranking every return of the year in a window sorts them all, four times the time."""
+    newest = aliased(AdviceRequest, name="newest")
+    kept = (select(newest.id).where(newest.service_id == AdviceService.id, newest.received_on.is_not(None),
+                                    *(() if since is None else (newest.received_on >= since,)))
+            .order_by(newest.received_on.desc(), newest.id.desc()).limit(latest))
+    return (select(AdviceService.name, AdviceRequest.requested_on, AdviceRequest.received_on)
+            .select_from(AdviceService).join(AdviceRequest, AdviceRequest.id.in_(kept)))
 
 
 def staff_usernames(session: Session) -> set[str]:

@@ -19,7 +19,7 @@ from caseworker.statutory.rules import Rules
 from caseworker.store.case_select import reading
 from caseworker.store.models import Case, Staff
 from caseworker.store.plan_reads import plan_facts
-from caseworker.store.plan_work_reads import maybe_with_work
+from caseworker.store.plan_work_reads import NARROWED_OFFSETS, maybe_with_work
 from caseworker.store.queries import advice_returns, load_request_facts
 from caseworker.views.case_notes import FollowUp, open_follow_ups
 from caseworker.views.my_day_unallocated import WaitingCase, waiting_cases
@@ -89,8 +89,7 @@ def read_my_day(s: Session, ctx: AppContext, today: date, caseworker: str | None
         plans = plan_facts(s, caseworker=caseworker, case_ids=sorted(ids))
     else:  # the plans in place that may have work (only this person's when one is shown)
         started_by = review_started_by(ctx.engine.rules, today)
-        among = None if started_by is None else maybe_with_work(
-            started_by, born_to_move_soon(today, TRANSFER_UNCONSULTED_DAYS, ctx.engine.rules))
+        among = None if started_by is None else maybe_with_work(started_by, moving_soon(ctx.engine.rules, today))
         plans = plan_facts(s, caseworker=caseworker, among=among)
     day = build_my_day(ctx.engine.evaluate_all(facts, today), today, turnaround, ctx.engine.rules)
     day.sections[FOLLOW_UPS] = sorted((follow_up_item(f, today) for f in follow_ups),
@@ -100,22 +99,41 @@ def read_my_day(s: Session, ctx: AppContext, today: date, caseworker: str | None
     return day
 
 
+def moving_soon(rules: Rules, today: date) -> list[tuple[int, date, date]]:
+    """The births, for each year group offset, of children whose move may be at risk before it is recorded."""
+    return [(offset, *born) for offset in NARROWED_OFFSETS
+            for born in born_to_move_soon(today, TRANSFER_UNCONSULTED_DAYS, rules, offset)]
+
+
 def staff_names(s: Session) -> dict[str, str]:
     """Everyone's name by username, those who have left too (their work may still show)."""
     return {username: name for username, name in s.execute(select(Staff.username, Staff.display_name))}
 
 
 def review_started_by(rules: Rules, today: date) -> date | None:
-    """The latest start of a review clock whose review may be due within its due-soon window today: a
-    month is at least 28 days, so a clock started later ends after the window (None: a period of a
-    fixed day or counted back, where every plan is read)."""
+    """The latest start of a review clock whose review is due within its due-soon window today, or overdue,
+    as the plan clocks count its due day (None: a period of a fixed day, counted back or from another row,
+    where every plan is read)."""
     row = rules.row("annual_review")
     p = row.period
-    if p.on is not None or min(p.days, p.weeks, p.months) < 0:
+    if p.on is not None or min(p.days, p.weeks, p.months) < 0 or any(n in rules.table for n in row.starts_from):
         return None
-    soon = rules.due_soon_days if row.due_soon_days is None else row.due_soon_days
-    shortest = 28 * p.months + 7 * p.weeks + p.days - 2  # a day's slack each way for how the days count
-    return today + timedelta(days=soon - shortest)
+    last = today + timedelta(days=rules.due_soon_days if row.due_soon_days is None else row.due_soon_days)
+
+    def due(start: date) -> date:
+        end = row.last_day(start)
+        return end - timedelta(days=rules.consultation_allowance_days) if row.less_consultation_allowance else end
+
+    # The due day never moves back as the start moves on: halve the days between a start early enough (a
+    # month is at most 31 days) and one too late until they meet.
+    early = last - timedelta(days=31 * p.months + 7 * p.weeks + p.days + 1)
+    late = last + timedelta(days=1)
+    if due(late) <= last:
+        return None  # a period too short to narrow anything
+    while (late - early).days > 1:
+        middle = early + timedelta(days=(late - early).days // 2)
+        early, late = (middle, late) if due(middle) <= last else (early, middle)
+    return early
 
 
 def follow_up_item(f: FollowUp, today: date) -> WorkItem:
