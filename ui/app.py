@@ -96,7 +96,6 @@ def choose_database(args: argparse.Namespace) -> tuple[str | None, bool] | None:
 
 
 T = TypeVar("T")
-SWITCH_WHILE_OPENING = 0.0005  # seconds
 
 
 class Meanwhile(Generic[T]):
@@ -109,11 +108,7 @@ class Meanwhile(Generic[T]):
         self._result: T | None = None
         self._error: BaseException | None = None
         self._thread = threading.Thread(target=self._run, name="caseworker-opening", daemon=True)
-        self._switch_interval = sys.getswitchinterval()
         if on_thread:
-            # The worker's answers come back while the UI thread is busy importing: hand the interpreter
-            # over sooner than every 5 ms, or each of its round trips waits that much longer.
-            sys.setswitchinterval(SWITCH_WHILE_OPENING)
             self._thread.start()
         else:
             self._run()
@@ -127,7 +122,6 @@ class Meanwhile(Generic[T]):
     def result(self) -> T:
         if self._thread.is_alive():
             self._thread.join()
-        sys.setswitchinterval(self._switch_interval)
         if self._error is not None:
             error, self._error = self._error, None
             raise error
