@@ -5,6 +5,10 @@ from __future__ import annotations
 import argparse
 import logging
 import sys
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Generic, TypeVar
 
 from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtGui import QGuiApplication
@@ -16,11 +20,12 @@ from caseworker.holiday_cache import cached_calendar
 from caseworker.logs import start_logging
 from caseworker.services.actor import Actor, acting_actor, login_name, resolve_actor, signed_in_actor
 from caseworker.statutory.engine import DeadlineEngine
-from caseworker.store.database import Database
+from caseworker.store.connection import needs_password
+from caseworker.store.database import Database, DatabaseError
 from caseworker.store.location import database_chosen, demo_database_url
 from ui.error_reports import ErrorHooks, install_error_hooks
 from ui.icon import app_icon
-from ui.sign_in import open_with_sign_in
+from ui.sign_in import ask_when_refused, open_without_asking, prepare_sign_in, with_kept_password
 from ui.smoke import quit_after_first_paint_if_asked
 
 log = logging.getLogger("caseworker.desktop")
@@ -90,6 +95,96 @@ def choose_database(args: argparse.Namespace) -> tuple[str | None, bool] | None:
     return None if choice is None else (choice.url, choice.way == "demo")
 
 
+T = TypeVar("T")
+
+
+class Meanwhile(Generic[T]):
+    """One call on a worker thread while the UI thread gets on with something else (waiting on the network
+    releases the interpreter's lock). ``result()`` waits for it and raises its exception on the calling
+    thread, so that thread's own error handling applies. ``on_thread=False`` runs it at once instead."""
+
+    def __init__(self, call: Callable[[], T], *, on_thread: bool = True) -> None:
+        self._call = call
+        self._result: T | None = None
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._run, name="caseworker-opening", daemon=True)
+        if on_thread:
+            self._thread.start()
+        else:
+            self._run()
+
+    def _run(self) -> None:
+        try:
+            self._result = self._call()
+        except BaseException as exc:  # handed to the waiting thread, which raises it
+            self._error = exc
+
+    def result(self) -> T:
+        if self._thread.is_alive():
+            self._thread.join()
+        if self._error is not None:
+            error, self._error = self._error, None
+            raise error
+        return self._result  # type: ignore[return-value]
+
+
+@dataclass(frozen=True, slots=True)
+class Opened:
+    """The database open at the right schema, whether it is the demo, and who is acting."""
+
+    db: Database
+    is_demo: bool
+    actor: Actor
+
+
+def identify(db: Database, as_user: str | None, is_demo: bool) -> Opened:
+    """Whether it is the demo and who is acting; a refusal lets go of the server's connection first."""
+    try:
+        is_demo = is_demo or db.meta("demo") == "1"
+        return Opened(db, is_demo, acting_user(db, as_user, is_demo))
+    except BaseException:
+        db.dispose()
+        raise
+
+
+class Opening:
+    """Opening the database and working out who is acting, started as soon as the address is known. On a
+    team's server that is the keyring and a dozen round trips, made on a worker thread while the UI thread
+    imports what needs no data; on SQLite it is done at once, as before. A password the server wants is
+    asked for on the UI thread, at ``finish``."""
+
+    def __init__(self, url: str | None, as_user: str | None, is_demo: bool) -> None:
+        self.sign_in = prepare_sign_in(url)
+        self.as_user, self.is_demo = as_user, is_demo
+        self.work = Meanwhile(self._open, on_thread=self.sign_in.url.startswith("postgres"))
+
+    def _open(self) -> Opened | DatabaseError:
+        self.sign_in = with_kept_password(self.sign_in)  # the keyring too: loading it takes a while
+        try:
+            db = open_without_asking(self.sign_in)
+        except DatabaseError as exc:
+            if self.sign_in.who is not None and needs_password(str(exc)):
+                return exc  # the server wants a password: the UI thread asks for it
+            raise
+        return identify(db, self.as_user, self.is_demo)
+
+    def finish(self) -> Opened | None:
+        """Wait for it; ask for a password if the server wanted one. None: the person gave up signing in.
+        A refusal (no staff record, a newer schema, no server) is raised here as the CaseworkerError it is."""
+        opened = self.work.result()
+        if not isinstance(opened, DatabaseError):
+            return opened
+        db = ask_when_refused(self.sign_in, opened)
+        return None if db is None else identify(db, self.as_user, self.is_demo)
+
+
+def import_the_window() -> None:
+    """The main window's modules (its pages and what they import): imported while the database opens."""
+    import ui.context
+    import ui.gc_guard
+    import ui.main_window  # noqa: F401
+
+
 def run(args: argparse.Namespace) -> int:
     app = make_application()
     hooks = start_error_reporting(app, args)
@@ -100,12 +195,12 @@ def run(args: argparse.Namespace) -> int:
         url, is_demo = chosen
         if is_demo and url is not None and demo_needs_building(url):
             build_demo_first(url)
-        db = open_with_sign_in(url)
-        if db is None:
+        opening = Opening(url, args.as_user, is_demo)
+        engine = DeadlineEngine(calendar=cached_calendar())
+        import_the_window()
+        opened = opening.finish()
+        if opened is None:
             return 0
-        ctx = AppContext(db=db, engine=DeadlineEngine(calendar=cached_calendar()))
-        is_demo = is_demo or ctx.db.meta("demo") == "1"
-        actor = acting_user(ctx.db, args.as_user, is_demo)
     except CaseworkerError as exc:
         QMessageBox.critical(None, "Caseworker cannot start", str(exc))
         return 1
@@ -113,6 +208,7 @@ def run(args: argparse.Namespace) -> int:
     from ui.gc_guard import UiThreadCollector
     from ui.main_window import MainWindow
 
+    ctx, actor, is_demo = AppContext(db=opened.db, engine=engine), opened.actor, opened.is_demo
     desktop = DesktopContext(ctx, actor, is_demo=is_demo)
     collector = UiThreadCollector(app, busy=lambda: desktop.runner.busy)
     collector.start()

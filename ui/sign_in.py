@@ -8,7 +8,7 @@ start; a kept password the server refuses (changed since) is forgotten and asked
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -94,29 +94,58 @@ def ask_password(who: str, reason: str, parent: QWidget | None = None) -> Passwo
     return dialog.answer()
 
 
+@dataclass(frozen=True, slots=True)
+class SignIn:
+    """What opening the database needs before it may ask anything: the address, the name the server
+    knows the person by (None: SQLite, or a password already in the address) and the password kept on
+    this computer (looked up by ``with_kept_password``)."""
+
+    url: str
+    who: str | None
+    kept: str | None = None
+
+
+def prepare_sign_in(url: str | None) -> SignIn:
+    url = url or default_database_url()
+    return SignIn(url, server_sign_in(url))
+
+
+def with_kept_password(sign_in: SignIn) -> SignIn:
+    """The keyring's password for this login, if the server may want one. The keyring is a system service
+    (it shows its own unlock prompt, if any), so this may run on a worker thread."""
+    if sign_in.who is None:
+        return sign_in
+    return replace(sign_in, kept=saved_password(sign_in.url))
+
+
+def open_without_asking(sign_in: SignIn) -> Database:
+    """Open the database with what is known (the kept password, else the server's own means); asks
+    nothing and touches no widget, so it may run on a worker thread. A refusal is the DatabaseError."""
+    if sign_in.kept is not None:
+        return open_database(with_password(sign_in.url, sign_in.kept))
+    return open_database(sign_in.url)
+
+
+def ask_when_refused(sign_in: SignIn, refused: DatabaseError, parent: QWidget | None = None) -> Database | None:
+    """After ``open_without_asking`` failed: if the server wants a password, ask for it (forgetting a kept
+    one it no longer takes); None if the person gave up. Any other failure is raised as it came."""
+    if sign_in.who is None or not needs_password(str(refused)):
+        raise refused
+    if sign_in.kept is not None:
+        forget_password(sign_in.url)  # changed since it was kept: ask, and keep the new one
+        return _ask_and_open(sign_in.url, sign_in.who, "The password kept on this computer was not accepted "
+                             "(changed since?): type the new one.", parent)
+    return _ask_and_open(sign_in.url, sign_in.who, _reason(refused), parent)
+
+
 def open_with_sign_in(url: str | None, parent: QWidget | None = None) -> Database | None:
     """Open the database, signing in to its server if it wants a password (the kept one first, then up
     to TRIES typed). None if the person gave up; any other failure is the DatabaseError as it came."""
-    url = url or default_database_url()
-    who = server_sign_in(url)
-    if who is None:  # SQLite, or a password already in the address
-        return open_database(url)
-    kept = saved_password(url)
-    if kept is not None:
-        try:
-            return open_database(with_password(url, kept))
-        except DatabaseError as exc:
-            if not needs_password(str(exc)):
-                raise
-            forget_password(url)  # changed since it was kept: ask, and keep the new one
-            return _ask_and_open(url, who, "The password kept on this computer was not accepted (changed since?): "
-                                 "type the new one.", parent)
+    sign_in = with_kept_password(prepare_sign_in(url))
     try:
-        return open_database(url)  # .pgpass, PGPASSWORD or single sign-on may be enough
+        return open_without_asking(sign_in)
     except DatabaseError as exc:
-        if not needs_password(str(exc)):
-            raise
-        return _ask_and_open(url, who, _reason(exc), parent)
+        return ask_when_refused(sign_in, exc, parent)
 
 
 def _reason(exc: Exception) -> str:

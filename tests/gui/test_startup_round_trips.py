@@ -1,8 +1,9 @@
 """A desktop starting on a team's PostgreSQL over a network: every round trip before the window paints is
 time the person stares at nothing (20 ms each over a VPN). Counted through a relay between the app and the
 server (each chunk the app sends is a round trip); the window is started with ``ui.app``'s own functions,
-in ``run``'s order. The window reads no data until it has painted; a login without an active staff record
-is still refused before any window is built."""
+in ``run``'s order: the database opens on a worker thread (``ui.app.Opening``) while the window's modules
+are imported. The window reads no data until it has painted; a login without an active staff record is
+still refused, at the join, before any window is built."""
 
 from __future__ import annotations
 
@@ -17,13 +18,12 @@ from sqlalchemy.engine import make_url
 from benchmarks.delay_proxy import DelayProxy
 from caseworker.context import AppContext
 from caseworker.errors import PermissionDenied, UnknownUser
-from caseworker.store.database import Database, open_database
+from caseworker.store.database import open_database
 from tests.db.conftest import _fresh_pg_database, add_staff
 from tests.gui.builders import isolate_settings
-from ui.app import acting_user
+from ui.app import Opened, Opening, import_the_window
 from ui.context import DesktopContext
 from ui.main_window import MainWindow
-from ui.sign_in import open_with_sign_in
 
 pytestmark = pytest.mark.postgres
 
@@ -69,10 +69,13 @@ class FirstPaint(QObject):
         return False
 
 
-def start(url: str) -> tuple[Database, bool]:
-    db = open_with_sign_in(url)
-    assert db is not None
-    return db, db.meta("demo") == "1"
+def start(url: str, as_user: str | None = None) -> Opened:
+    """As ``run`` does: open on a worker thread, import the window meanwhile, then join."""
+    opening = Opening(url, as_user, False)
+    import_the_window()
+    opened = opening.finish()
+    assert opened is not None
+    return opened
 
 
 def test_a_team_desktop_paints_after_a_few_round_trips_and_reads_only_after(
@@ -85,9 +88,9 @@ def test_a_team_desktop_paints_after_a_few_round_trips_and_reads_only_after(
     isolate_settings(tmp_path)  # type: ignore[arg-type]
 
     before = proxy.sent
-    db, is_demo = start(remote)
-    actor = acting_user(db, None, is_demo)
-    desktop = DesktopContext(AppContext(db=db), actor, is_demo=is_demo)
+    opened = start(remote)
+    db, actor = opened.db, opened.actor
+    desktop = DesktopContext(AppContext(db=db), actor, is_demo=opened.is_demo)
     window = MainWindow(desktop)
     qtbot.addWidget(window)
     painted = FirstPaint(window, proxy)
@@ -115,12 +118,8 @@ def test_a_login_whose_staff_record_is_inactive_is_still_refused(team_url: tuple
         conn.execute(text("UPDATE staff SET active = false WHERE username = :u"), {"u": login})
     setup.dispose()
 
-    db, is_demo = start(relay[1])
-    try:
-        with pytest.raises(UnknownUser, match="not active; ask an admin \\(kim\\)"):
-            acting_user(db, None, is_demo)
-    finally:
-        db.dispose()
+    with pytest.raises(UnknownUser, match="not active; ask an admin \\(kim\\)"):
+        start(relay[1])  # raised on the worker thread, re-raised here at the join
 
 
 def test_a_login_not_on_the_staff_list_is_refused(team_url: tuple[str, str], relay: tuple[DelayProxy, str]) -> None:
@@ -129,12 +128,8 @@ def test_a_login_not_on_the_staff_list_is_refused(team_url: tuple[str, str], rel
     add_staff(setup, "kim", "admin")
     setup.dispose()
 
-    db, is_demo = start(relay[1])
-    try:
-        with pytest.raises(UnknownUser, match=f"your database login '{login}' is not on this database's staff"):
-            acting_user(db, None, is_demo)
-    finally:
-        db.dispose()
+    with pytest.raises(UnknownUser, match=f"your database login '{login}' is not on this database's staff"):
+        start(relay[1])
 
 
 def test_naming_someone_else_on_a_team_database_is_still_refused(
@@ -144,12 +139,33 @@ def test_naming_someone_else_on_a_team_database_is_still_refused(
     add_staff(setup, login, "team_lead")
     add_staff(setup, "kim", "admin")
     setup.dispose()
-    db, is_demo = start(relay[1])
-    try:
-        with pytest.raises(PermissionDenied, match="--as is only"):
-            acting_user(db, "kim", is_demo)
-        monkeypatch.setenv("CASEWORKER_USER", "kim")
-        with pytest.raises(PermissionDenied, match="CASEWORKER_USER is only"):
-            acting_user(db, None, is_demo)
-    finally:
-        db.dispose()
+    with pytest.raises(PermissionDenied, match="--as is only"):
+        start(relay[1], "kim")
+    monkeypatch.setenv("CASEWORKER_USER", "kim")
+    with pytest.raises(PermissionDenied, match="CASEWORKER_USER is only"):
+        start(relay[1])
+
+
+def test_the_desktop_refuses_a_login_not_on_the_staff_list_with_its_message(
+        team_url: tuple[str, str], relay: tuple[DelayProxy, str], monkeypatch: pytest.MonkeyPatch) -> None:
+    """Through ``run`` itself: the refusal made on the worker thread reaches the person as the usual
+    "cannot start" message, not a traceback, and no window is built."""
+    import argparse
+
+    import ui.app
+
+    url, login = team_url
+    setup = open_database(url)
+    add_staff(setup, "kim", "admin")
+    setup.dispose()
+    shown: list[tuple[str, str]] = []
+    monkeypatch.setattr(ui.app, "start_error_reporting", lambda app, args: None)
+    monkeypatch.setattr("ui.app.QMessageBox.critical", lambda parent, title, text: shown.append((title, text)))
+    built: list[object] = []
+    monkeypatch.setattr("ui.main_window.MainWindow.__init__", lambda self, *a: built.append(self))
+
+    args = argparse.Namespace(database=relay[1], demo=False, as_user=None, verbose=0)
+    assert ui.app.run(args) == 1
+    assert shown and shown[0][0] == "Caseworker cannot start"
+    assert f"your database login '{login}' is not on this database's staff" in shown[0][1]
+    assert built == []
