@@ -34,6 +34,7 @@ KEYSTROKES = 20
 CASES_OPENED = 20
 START_TARGET, KEY_TARGET, OPEN_TARGET, RSS_TARGET_MB = 1.0, 0.050, 0.100, 300.0
 EXPORT_TARGET = 3.0
+MY_DAY_SHOWN = 1.2  # seconds from start, issue 13
 START = "desktop start -> first paint, large"
 
 
@@ -123,8 +124,9 @@ def desktop_rows(d: Dataset, repeats: int) -> list[Row]:
         Row(f"  vs LibreOffice opening the tracker ({LIBREOFFICE_SECONDS} s)", f"{LIBREOFFICE_SECONDS / paint:.1f}x",
             "report only"),
         Row("  the same, first start (holiday cache cold)", ms(float(cold["first_paint"])), "report only"),
+        # Issue 13's promise: a lead's whole team's My day, plans in place included, within 1.2 s of start.
         Row(f"  start -> My day's data shown ({int(best['my_day_items']):,} items, whole team)", ms(my_day),
-            "report only"),
+            f"<= {ms(MY_DAY_SHOWN)}", my_day <= MY_DAY_SHOWN),
         Row(f"  start -> Cases list loaded ({int(best['case_rows']):,} rows)", ms(cases), "report only"),
     ]
 
