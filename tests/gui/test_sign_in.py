@@ -11,7 +11,6 @@ from pathlib import Path
 
 import keyring
 import pytest
-from keyring.backend import KeyringBackend
 from keyring.backends import fail
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication
@@ -25,28 +24,11 @@ from caseworker.store.location import ENV_DATA_DIR, ENV_URL
 from caseworker.store.passwords import SERVICE, account
 from tests.db.conftest import _fresh_pg_database
 from tests.db.logins import add_login, new_login_name, password_required
+from tests.keyrings import DictKeyring
 from ui.first_run import FirstRunDialog
 from ui.sign_in import PasswordDialog, open_with_sign_in
 
 pytestmark = pytest.mark.postgres
-
-
-class DictKeyring(KeyringBackend):
-    """A keyring that keeps passwords in a dictionary, as a real one would keep them in the OS."""
-
-    priority = 1
-
-    def __init__(self) -> None:
-        self.kept: dict[tuple[str, str], str] = {}
-
-    def get_password(self, service: str, username: str) -> str | None:
-        return self.kept.get((service, username))
-
-    def set_password(self, service: str, username: str, password: str) -> None:
-        self.kept[(service, username)] = password
-
-    def delete_password(self, service: str, username: str) -> None:
-        self.kept.pop((service, username), None)
 
 
 @pytest.fixture

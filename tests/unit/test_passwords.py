@@ -11,6 +11,7 @@ from keyring.backend import KeyringBackend
 from keyring.backends import fail, null
 
 from caseworker.store.passwords import account, forget_password, keyring_available, save_password, saved_password
+from tests.keyrings import DictKeyring
 
 URL = "postgresql+psycopg://jsmith@send-db.council.local/caseworker"
 
@@ -60,40 +61,20 @@ def test_a_locked_keyring_is_asked_past(backend_restored: None) -> None:
     forget_password(URL)
 
 
-class CountingKeyring(KeyringBackend):
-    """A working keyring that counts how often it is read."""
-
-    priority = 1
-
-    def __init__(self) -> None:
-        self.kept: dict[tuple[str, str], str] = {}
-        self.reads = 0
-
-    def get_password(self, service: str, username: str) -> str | None:
-        self.reads += 1
-        return self.kept.get((service, username))
-
-    def set_password(self, service: str, username: str, password: str) -> None:
-        self.kept[(service, username)] = password
-
-    def delete_password(self, service: str, username: str) -> None:
-        self.kept.pop((service, username), None)
-
-
 @pytest.fixture
-def counting(backend_restored: None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> CountingKeyring:
+def counting(backend_restored: None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> DictKeyring:
     monkeypatch.setenv("CASEWORKER_DATA_DIR", str(tmp_path))  # notes of its own
-    ring = CountingKeyring()
+    ring = DictKeyring()
     keyring.set_keyring(ring)
     return ring
 
 
-def test_a_login_with_nothing_kept_is_not_looked_up_again(counting: CountingKeyring) -> None:
+def test_a_login_with_nothing_kept_is_not_looked_up_again(counting: DictKeyring) -> None:
     assert saved_password(URL) is None and counting.reads == 1
     assert saved_password(URL) is None and counting.reads == 1  # noted: the keyring is left alone
 
 
-def test_a_kept_password_is_found_at_every_start_and_a_forgotten_one_is_not(counting: CountingKeyring) -> None:
+def test_a_kept_password_is_found_at_every_start_and_a_forgotten_one_is_not(counting: DictKeyring) -> None:
     saved_password(URL)  # noted as none kept ...
     assert save_password(URL, "first-horse")  # ... until one is kept
     assert saved_password(URL) == "first-horse" and saved_password(URL) == "first-horse"
@@ -102,7 +83,7 @@ def test_a_kept_password_is_found_at_every_start_and_a_forgotten_one_is_not(coun
     assert saved_password(URL) is None and counting.reads == 3
 
 
-def test_a_password_kept_before_anything_was_noted_is_still_found(counting: CountingKeyring, tmp_path: Path) -> None:
+def test_a_password_kept_before_anything_was_noted_is_still_found(counting: DictKeyring, tmp_path: Path) -> None:
     counting.kept[("Caseworker", account(URL))] = "old-horse"  # kept by an earlier version
     other = "postgresql+psycopg://kim@send-db.council.local/caseworker"
     assert saved_password(other) is None  # another login noted first
@@ -111,7 +92,7 @@ def test_a_password_kept_before_anything_was_noted_is_still_found(counting: Coun
     assert saved_password(other) is None and counting.reads == 3
 
 
-def test_the_note_holds_names_never_passwords(counting: CountingKeyring, tmp_path: Path) -> None:
+def test_the_note_holds_names_never_passwords(counting: DictKeyring, tmp_path: Path) -> None:
     save_password(URL, "first-horse")
     note = (tmp_path / "kept-passwords.json").read_text("utf-8")
     assert account(URL) in note and "first-horse" not in note
