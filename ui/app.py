@@ -20,7 +20,6 @@ from caseworker.holiday_cache import cached_calendar
 from caseworker.logs import start_logging
 from caseworker.services.actor import Actor, acting_actor, login_name, resolve_actor, signed_in_actor
 from caseworker.statutory.engine import DeadlineEngine
-from caseworker.store.connection import needs_password
 from caseworker.store.database import Database, DatabaseError
 from caseworker.store.location import database_chosen, demo_database_url
 from ui.error_reports import ErrorHooks, install_error_hooks
@@ -163,9 +162,7 @@ class Opening:
         try:
             db = open_without_asking(self.sign_in)
         except DatabaseError as exc:
-            if self.sign_in.who is not None and needs_password(str(exc)):
-                return exc  # the server wants a password: the UI thread asks for it
-            raise
+            return exc  # the UI thread asks for a password, or raises it when a password would not help
         return identify(db, self.as_user, self.is_demo)
 
     def finish(self) -> Opened | None:

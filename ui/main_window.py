@@ -129,6 +129,7 @@ class MainWindow(QMainWindow):
             self.cases.refresh()
         self._load_staff()
         self._count_letters_once()
+        self._warm_case_record()
 
     # --- building ----------------------------------------------------------------------------------
     def _build_toolbar(self) -> None:
@@ -299,6 +300,8 @@ class MainWindow(QMainWindow):
         """Count the letters waiting, so the tab says how many before anyone opens it."""
         if not self.letters_queue.is_loading and not self.letters_queue.has_loaded:
             self.letters_queue.refresh()
+
+    def _warm_case_record(self) -> None:
         # The case record's code, imported off the UI thread once My day is on screen, so the first case
         # opened does not pay for it (it is left out of start-up to paint sooner).
         threading.Thread(target=importlib.import_module, args=(CASE_RECORD,), name="warm-case-record",

@@ -41,13 +41,20 @@ def clock_start(row: Timescale, events: Events, rules: Rules) -> date | None:
     return latest
 
 
+def due_day(row: Timescale, start: date, rules: Rules) -> date:
+    """The row's last compliant day for a clock started on ``start`` (less the school consultation
+    allowance, for a row that leaves room for it)."""
+    due = row.last_day(start)
+    if row.less_consultation_allowance:
+        due -= timedelta(days=rules.consultation_allowance_days)
+    return due
+
+
 def run_clock(row: Timescale, events: Events, rules: Rules) -> Clock | None:
     """The row's clock, or None while nothing that starts it is recorded."""
     start = clock_start(row, events, rules)
     if start is None:
         return None
-    due = row.last_day(start)
-    if row.less_consultation_allowance:
-        due -= timedelta(days=rules.consultation_allowance_days)
+    due = due_day(row, start, rules)
     done = next((d for name in row.completed_by if (d := events.get(name)) is not None), None)
     return Clock(row.name, start, due, done)

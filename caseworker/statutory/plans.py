@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
 from caseworker.statutory.calendar import WorkingCalendar, default_calendar
-from caseworker.statutory.clocks import Clock, run_clock
+from caseworker.statutory.clocks import Clock, due_day, run_clock
 from caseworker.statutory.cohort import (
     BirthRange,
     CohortTransfer,
@@ -271,10 +271,7 @@ class PlanClocks:
             return None
         due = r.last_days.get(start)
         if due is None:
-            due = r.row.last_day(start)
-            if r.row.less_consultation_allowance:
-                due -= timedelta(days=self.rules.consultation_allowance_days)
-            r.last_days[start] = due
+            due = r.last_days[start] = due_day(r.row, start, self.rules)
         return start, due
 
     def clock(self, r: _Row, events: Mapping[str, date | None]) -> Clock | None:

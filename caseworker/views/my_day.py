@@ -12,6 +12,7 @@ from caseworker.context import AppContext
 from caseworker.reports.my_day import FOLLOW_UPS, MyDay, WorkItem, build_my_day
 from caseworker.reports.my_day_plans import TRANSFER_UNCONSULTED_DAYS, add_plan_work
 from caseworker.services.case_notes import NOTE_KIND_TITLES, london_day
+from caseworker.statutory.clocks import due_day
 from caseworker.statutory.cohort import born_to_move_soon
 from caseworker.statutory.plans import clocks_for
 from caseworker.statutory.risk import typical_turnaround
@@ -120,19 +121,15 @@ def review_started_by(rules: Rules, today: date) -> date | None:
         return None
     last = today + timedelta(days=rules.due_soon_days if row.due_soon_days is None else row.due_soon_days)
 
-    def due(start: date) -> date:
-        end = row.last_day(start)
-        return end - timedelta(days=rules.consultation_allowance_days) if row.less_consultation_allowance else end
-
     # The due day never moves back as the start moves on: halve the days between a start early enough (a
     # month is at most 31 days) and one too late until they meet.
     early = last - timedelta(days=31 * p.months + 7 * p.weeks + p.days + 1)
     late = last + timedelta(days=1)
-    if due(late) <= last:
+    if due_day(row, late, rules) <= last:
         return None  # a period too short to narrow anything
     while (late - early).days > 1:
         middle = early + timedelta(days=(late - early).days // 2)
-        early, late = (middle, late) if due(middle) <= last else (early, middle)
+        early, late = (middle, late) if due_day(row, middle, rules) <= last else (early, middle)
     return early
 
 
