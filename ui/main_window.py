@@ -52,6 +52,16 @@ def as_case_record(page: QWidget | None) -> CaseRecordPanel | None:
     return page if module is not None and isinstance(page, module.CaseRecordPanel) else None
 
 
+PICKER_CHARACTERS = 30  # "Kirsty Davies (team lead)" and most names fit; longer ones are elided, listed whole
+
+
+def fixed_width(picker: QComboBox) -> None:
+    """A toolbar picker as wide before the staff list loads as after, so the toolbar does not jump."""
+    picker.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+    picker.setMinimumContentsLength(PICKER_CHARACTERS)
+    picker.view().setTextElideMode(Qt.TextElideMode.ElideNone)
+
+
 class MainWindow(QMainWindow):
     def __init__(self, desktop: DesktopContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -97,6 +107,7 @@ class MainWindow(QMainWindow):
         # Who is acting, and Me and the whole team, at once; the rest of the staff once their list is read.
         me = desktop.actor
         self.acting_as.addItem(f"{me.display_name} ({me.role.replace('_', ' ')})", me.username)
+        self._show_acting_picker()
         self._fill_viewing()
         self._update_actions()
         self.live = LiveUpdates(desktop, self)  # others' changes, and lost contact (PostgreSQL only)
@@ -147,11 +158,11 @@ class MainWindow(QMainWindow):
         self.acting_as.setAccessibleName("Acting as")
         self.acting_as.setToolTip("Demo only: choose which member of the team you are")
         self.acting_as.activated.connect(self._choose_actor)
-        self.acting_as.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        fixed_width(self.acting_as)
         self.viewing = QComboBox(self)
         self.viewing.setAccessibleName("Show work for")
         self.viewing.activated.connect(self._choose_viewing)
-        self.viewing.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        fixed_width(self.viewing)
         self._acting_label = QLabel(" You are: ", self)
         self._acting_action = bar.addWidget(self._acting_label)
         self._acting_combo_action = bar.addWidget(self.acting_as)
@@ -232,10 +243,14 @@ class MainWindow(QMainWindow):
         for s in staff:
             self.acting_as.addItem(f"{s.display_name} ({s.role.replace('_', ' ')})", s.username)
         self.acting_as.setCurrentIndex(max(0, self.acting_as.findData(self.desktop.actor.username)))
+        self._show_acting_picker()
+        self._fill_viewing()
+
+    def _show_acting_picker(self) -> None:
+        """"You are" is a choice on a personal demo file only; decided at once, so the toolbar keeps still."""
         demo = self.desktop.may_choose_actor
         self._acting_action.setVisible(demo)
         self._acting_combo_action.setVisible(demo)
-        self._fill_viewing()
 
     def _fill_viewing(self) -> None:
         self.viewing.clear()

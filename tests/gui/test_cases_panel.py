@@ -258,3 +258,20 @@ def test_panel_is_freed_without_the_cycle_collector(qtbot: QtBot, desktop: Deskt
         assert gone() is None
     finally:
         gc.enable()
+
+
+def test_says_loading_once_at_first_and_beside_the_list_when_reloading(qtbot: QtBot, desktop: DesktopContext,
+                                                                          team: dict[str, int]) -> None:
+    panel = CasesPanel(desktop)
+    qtbot.addWidget(panel)
+    panel.show()
+    panel.refresh()
+    # First load: the count says it; a second "Loading…" beside it would only repeat it.
+    assert panel.is_loading and panel.count.text() == "Loading cases…" and not panel.busy.isVisible()
+    wait_loaded(qtbot, panel)
+    assert panel.count.text().startswith("Showing")
+    panel.refresh()
+    # Later loads keep the rows and count on screen, so the busy label is what says a load is under way.
+    assert panel.is_loading and panel.busy.isVisible() and panel.count.text().startswith("Showing")
+    wait_loaded(qtbot, panel)
+    assert not panel.busy.isVisible()

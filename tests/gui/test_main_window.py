@@ -23,6 +23,7 @@ from tests.gui.builders import (
     county_demo,
     current_panel,
     fill_new_request,
+    isolate_settings,
     mid_assessment_case,
     new_case,
     open_window,
@@ -231,3 +232,21 @@ def test_screenshots_of_the_window_and_the_new_request_form(qtbot: QtBot, tmp_pa
     finally:
         desktop.runner.wait()
         ctx.db.dispose()
+
+
+def test_the_toolbar_does_not_move_when_the_staff_list_loads(qtbot: QtBot, desktop: DesktopContext,
+                                                             tmp_path: Path) -> None:
+    add_staff(desktop.ctx, "a.long-name", "Alexandra Montgomery-Fitzwilliam", "team_lead")
+    isolate_settings(tmp_path)
+    window = MainWindow(desktop)
+    qtbot.addWidget(window)
+    window.setWindowState(Qt.WindowState.WindowNoState)
+    window.resize(1400, 850)
+    window.show()
+    qtbot.waitExposed(window)
+    assert window.acting_as.count() == 1  # only the acting person until the staff are read
+    before = (window.acting_as.width(), window.viewing.width(), window.today_label.x())
+    qtbot.waitUntil(lambda: window.acting_as.findData("a.long-name") >= 0, timeout=WAIT)
+    wait_idle(qtbot, desktop)
+    QApplication.processEvents()
+    assert (window.acting_as.width(), window.viewing.width(), window.today_label.x()) == before

@@ -11,6 +11,9 @@ class ReloadingPanel(QWidget):
     ``_finished()`` first thing when their load lands (it returns False when a newer load has started)."""
 
     busy: QWidget
+    # True where the page's own count already reads "Loading…" until its first load lands, so the busy
+    # label would only say it twice; it still shows on every later reload.
+    says_loading_itself = False
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -29,7 +32,8 @@ class ReloadingPanel(QWidget):
             self._again = True
             return
         self._loading = True
-        self.busy.show()
+        if self._has_loaded or not self.says_loading_itself:
+            self.busy.show()
         self._start_load()
 
     def load_when_shown(self) -> None:

@@ -79,6 +79,7 @@ def load(ctx: AppContext, today: date, needs: dict[str, str],
 
 
 class CasesPanel(ReloadingPanel):
+    says_loading_itself = True  # "Loading cases…" in the count
     open_case = Signal(int)
     loaded = Signal()  # rows are in the table (tests and the status bar listen)
     exported = Signal()  # an export finished, saved or not (the note beside the button says which)

@@ -75,6 +75,7 @@ def load(ctx: AppContext, year: int, today: date) -> PhaseTransfers:
 
 
 class PhaseTransfersPanel(ReloadingPanel):
+    says_loading_itself = True  # "Loading…" in the count
     open_case = Signal(int)
     loaded = Signal()  # the rows are in the table (tests listen)
     form_opened = Signal(object)  # a step's form, open over the page (tests listen)
