@@ -7,6 +7,9 @@ import io
 import json
 from datetime import date
 
+import pytest
+
+from caseworker.reports import deadlines_text
 from caseworker.reports.deadlines import report_json
 from caseworker.reports.deadlines_text import CASES_PER_WRITE, write_report_json
 from caseworker.statutory.engine import AdviceFacts, DeadlineEngine, ExceptionFacts, RequestFacts
@@ -102,3 +105,15 @@ def test_requests_alike_but_for_one_value_each_keep_their_own_text() -> None:
     cases = json.loads(out.getvalue())["cases"]
     assert len({json.dumps(c["milestones"]) for c in cases}) >= 4
     assert len({json.dumps(c["advice"]) for c in cases[4:]}) == 3
+
+
+def test_texts_started_afresh_when_full_still_read_the_same(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The kept texts are dropped when there are more than it keeps (a national --all): nothing else changes."""
+    monkeypatch.setattr(deadlines_text, "KEPT_TEXTS", 3)
+    engine = DeadlineEngine()
+    many = [*requests(), *(RequestFacts(f"EHC-2024-{n:04d}", date(2024, 9, 2 + n % 7), f"Child {n}", "jsmith",
+                                        advice=[AdviceFacts("ep", date(2024, 10, 1 + n % 5))]) for n in range(40))]
+    deadlines = engine.evaluate_all(many, TODAY)
+    out = io.StringIO()
+    write_report_json(out, TODAY, deadlines, engine)
+    assert out.getvalue() == json.dumps(report_json(TODAY, deadlines, engine), ensure_ascii=False)
