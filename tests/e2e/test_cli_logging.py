@@ -3,12 +3,10 @@ line naming the log file (exit 1), with the traceback kept in that file."""
 
 from __future__ import annotations
 
-import json
 import logging
 import os
 import subprocess
 import sys
-from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -16,11 +14,6 @@ import pytest
 import caseworker.reports.deadlines
 from caseworker import __version__
 from caseworker.cli import main
-from caseworker.context import AppContext, fixed_clock
-from caseworker.services import steps
-from caseworker.services.actor import Actor
-from caseworker.store.database import open_database
-from caseworker.store.models import Staff
 from tests.log_state import logging_restored
 from tests.pg import free_port
 
@@ -38,36 +31,6 @@ def test_a_quiet_command_says_nothing_on_stderr_and_notes_itself_in_the_log(tmp_
     assert out.returncode == 0 and out.stderr == ""
     log = (tmp_path / "logs" / "caseworker.log").read_text("utf-8")
     assert "command: deadlines" in log and "finished in" in log
-
-
-def a_team_with_requests(path: Path, count: int) -> str:
-    url = f"sqlite:///{path}"
-    db = open_database(url)
-    with db.session() as s:
-        s.add(Staff(username="jsmith", display_name="Jo Smith", role="caseworker", fte=1.0))
-    with db.sessions() as s:
-        jo = s.query(Staff).filter_by(username="jsmith").one()
-        actor = Actor(jo.id, jo.username, jo.display_name, jo.role)
-    ctx = AppContext(db=db, clock=fixed_clock(date(2025, 3, 1)))
-    for n in range(count):
-        case = steps.register_request(ctx, actor, steps.NewRequest(
-            forename="Amelia", surname=f"Jones {n}", date_of_birth=date(2017, 9, 1),
-            received=date(2025, 1, 6) + timedelta(days=n % 30), reference=f"EHC-{n:04d}", caseworker="jsmith"))
-        steps.request_advice(ctx, actor, case, "ep", date(2025, 2, 20))
-    db.dispose()
-    return url
-
-
-def test_a_report_longer_than_a_pipe_holds_arrives_whole_and_the_log_keeps_its_last_line(tmp_path: Path) -> None:
-    # The program ends as soon as the report is out, without the interpreter's tidy-up (cli.end_now): all of
-    # the report and the log's closing line must be out before it does.
-    url = a_team_with_requests(tmp_path / "team.sqlite", 120)
-    out = run(tmp_path, "--database", url, "deadlines", "--json", "--today", "2025-03-01")
-    assert out.returncode == 0 and out.stderr == ""
-    assert len(out.stdout) > 100_000 and out.stdout.endswith("]}\n")
-    assert [c["reference"] for c in json.loads(out.stdout)["cases"]] == [f"EHC-{n:04d}" for n in range(120)]
-    last = (tmp_path / "logs" / "caseworker.log").read_text("utf-8").splitlines()[-1]
-    assert "caseworker.cli: finished in " in last and last.endswith("exit status 0")
 
 
 @pytest.mark.parametrize("args", [("-v", "deadlines"), ("deadlines", "-v"), ("--verbose", "deadlines", "--json")])
