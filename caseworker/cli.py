@@ -344,9 +344,10 @@ def end_now(code: int) -> None:
     (each object freed, each module cleared). Only after a command that left nothing else open: a database
     connection, a file being written. Returns, for the ordinary exit, if the output cannot be flushed."""
     try:
-        sys.stdout.flush()
-        sys.stderr.flush()
-    except (OSError, ValueError):
+        for stream in (sys.stdout, sys.stderr):
+            if stream is not None:  # None under pythonw, with no console
+                stream.flush()
+    except (OSError, ValueError):  # a full disk, a closed stream: the ordinary exit says so as it always has
         return
     logging.shutdown()  # the log file's last lines, as the ordinary exit would
     os._exit(code)
