@@ -318,7 +318,7 @@ KNOWN_COMMANDS = frozenset((*CORE_PARSERS, *(n for names in COMMAND_MODULES.valu
 
 
 # What a command built and need not free, when this process is the program (main() with no argv): freeing
-# the nightly report's objects one by one, and then every module, was a twentieth of its run; the process
+# the nightly report's objects one by one, and then every module, was about 4% of its work; the process
 # ends at once instead (end_now). None while commands run inside another program (tests, the desktop).
 _left_for_the_end: list[Any] | None = None
 
