@@ -7,6 +7,9 @@ import io
 import json
 from datetime import date
 
+import pytest
+
+from caseworker.reports import deadlines_text
 from caseworker.reports.deadlines import report_json
 from caseworker.reports.deadlines_text import CASES_PER_WRITE, write_report_json
 from caseworker.statutory.engine import AdviceFacts, DeadlineEngine, ExceptionFacts, RequestFacts
@@ -75,3 +78,42 @@ class Recording(io.StringIO):
     def write(self, text: str) -> int:
         self.writes += 1
         return super().write(text)
+
+
+def test_requests_alike_but_for_one_value_each_keep_their_own_text() -> None:
+    """Milestones and advice are written once for each distinct set of values: requests received the same
+    day that differ only in a decision, a completion or an advice reply must still read as their own."""
+    engine = DeadlineEngine()
+    day = date(2025, 1, 6)
+    alike = [
+        RequestFacts("EHC-1", day, "A", "jsmith"),
+        RequestFacts("EHC-2", day, "B", "jsmith", decision_to_assess=True, decision_to_assess_on=date(2025, 2, 10)),
+        RequestFacts("EHC-3", day, "C", "jsmith", decision_to_assess=False, decision_to_assess_on=date(2025, 2, 10)),
+        RequestFacts("EHC-4", day, "D", "jsmith", decision_to_assess=True, decision_to_assess_on=date(2025, 2, 10),
+                     decision_to_issue=False, decision_to_issue_on=date(2025, 4, 1)),
+        RequestFacts("EHC-5", day, "E", "jsmith", decision_to_assess=True, decision_to_assess_on=date(2025, 2, 10),
+                     advice=[AdviceFacts("ep", date(2025, 2, 11))]),
+        RequestFacts("EHC-6", day, "F", "jsmith", decision_to_assess=True, decision_to_assess_on=date(2025, 2, 10),
+                     advice=[AdviceFacts("ep", date(2025, 2, 11), date(2025, 3, 20))]),
+        RequestFacts("EHC-7", day, "G", "jsmith", decision_to_assess=True, decision_to_assess_on=date(2025, 2, 10),
+                     advice=[AdviceFacts("ep", date(2025, 2, 11), sent_by="post")]),
+    ]
+    deadlines = engine.evaluate_all(alike, TODAY)
+    out = io.StringIO()
+    write_report_json(out, TODAY, deadlines, engine)
+    assert out.getvalue() == json.dumps(report_json(TODAY, deadlines, engine), ensure_ascii=False)
+    cases = json.loads(out.getvalue())["cases"]
+    assert len({json.dumps(c["milestones"]) for c in cases}) >= 4
+    assert len({json.dumps(c["advice"]) for c in cases[4:]}) == 3
+
+
+def test_texts_started_afresh_when_full_still_read_the_same(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The kept texts are dropped when there are more than it keeps (a national --all): nothing else changes."""
+    monkeypatch.setattr(deadlines_text, "KEPT_TEXTS", 3)
+    engine = DeadlineEngine()
+    many = [*requests(), *(RequestFacts(f"EHC-2024-{n:04d}", date(2024, 9, 2 + n % 7), f"Child {n}", "jsmith",
+                                        advice=[AdviceFacts("ep", date(2024, 10, 1 + n % 5))]) for n in range(40))]
+    deadlines = engine.evaluate_all(many, TODAY)
+    out = io.StringIO()
+    write_report_json(out, TODAY, deadlines, engine)
+    assert out.getvalue() == json.dumps(report_json(TODAY, deadlines, engine), ensure_ascii=False)

@@ -58,6 +58,33 @@ def test_the_log_rolls_over_and_keeps_a_fixed_number_of_old_files(data_dir: Path
     assert "line 000" not in "".join(p.read_text("utf-8") for p in path.parent.iterdir())
 
 
+def test_a_log_left_nearly_full_by_an_earlier_run_rolls_over_at_the_next_runs_first_line(data_dir: Path) -> None:
+    path = data_dir / "logs" / "caseworker.log"
+    path.parent.mkdir()
+    earlier = "2025-03-03 09:14:02,118 INFO [0.1.0] caseworker.cli: finished in 0.28 s, exit status 0\n"
+    path.write_text(earlier * 20, "utf-8")  # 1,760 bytes: the next line would pass 1,800
+    assert logs.start_logging(max_bytes=1_800, backups=3) == path
+    logging.getLogger("caseworker.cli").info("version %s, command: deadlines", __version__)
+    flush()
+    assert (data_dir / "logs" / "caseworker.log.1").read_text("utf-8") == earlier * 20
+    assert path.read_text("utf-8").splitlines()[-1].endswith("command: deadlines")
+    assert len(path.read_text("utf-8").splitlines()) == 1
+
+
+def test_a_log_that_cannot_be_renamed_keeps_growing_and_loses_no_line(data_dir: Path,
+                                                                     capsys: pytest.CaptureFixture[str]) -> None:
+    path = logs.start_logging(max_bytes=500, backups=1)
+    assert path is not None
+    (path.parent / "caseworker.log.1").mkdir()  # in the way of the roll-over, as a file held open is on Windows
+    writer = logging.getLogger("caseworker.test")
+    for n in range(20):
+        writer.info("line %02d %s", n, "x" * 60)
+    flush()
+    lines = path.read_text("utf-8").splitlines()
+    assert [line[-63:-61] for line in lines] == [f"{n:02d}" for n in range(20)]
+    assert capsys.readouterr().err == ""
+
+
 def test_starting_the_log_twice_writes_each_message_once(data_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
     logs.start_logging()
     path = logs.start_logging()
