@@ -144,19 +144,21 @@ def probe(args: argparse.Namespace) -> dict[str, Any]:
     marks: dict[str, float] = {"imports_start": now() - started}
     # The Qt layer by name, as the command line starts it (caseworker.cli.cmd_desktop).
     app_module = importlib.import_module("ui.app")
+    marks["imports_done"] = now() - started
+    # As run(): no automatic garbage collection; the database's opening starts (SQLAlchemy loaded for it;
+    # on a worker thread, for a team's server) before Qt is loaded, then the application, the calendar and
+    # the window's frame meanwhile; the context is run()'s, but on the benchmark's fixed day, so figures do
+    # not drift.
+    gc.disable()
+    opening = app_module.open_early(argparse.Namespace(database=args.database, demo=False, as_user=args.as_user))
+    if isinstance(opening, BaseException) or opening is None:
+        raise SystemExit(f"the probe's database cannot be opened: {opening}")
+    marks["opening_started"] = now() - started
+    app = app_module.make_application()
     from caseworker.context import AppContext, fixed_clock
     from caseworker.holiday_cache import cached_calendar
     from caseworker.statutory.engine import DeadlineEngine
 
-    marks["imports_done"] = now() - started
-    # As run(): the database's opening starts before Qt is loaded (on a worker thread, for a team's server),
-    # then the application, the calendar and the window's frame meanwhile; the context is run()'s, but on
-    # the benchmark's fixed day, so figures do not drift.
-    opening = app_module.open_early(argparse.Namespace(database=args.database, demo=False, as_user=args.as_user))
-    if not isinstance(opening, app_module.Opening):
-        raise SystemExit(f"the probe's database cannot be opened: {opening}")
-    marks["opening_started"] = now() - started
-    app = app_module.make_application()
     marks["application"] = now() - started
     engine = DeadlineEngine(calendar=cached_calendar())
     marks["calendar"] = now() - started

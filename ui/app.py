@@ -4,24 +4,21 @@ The order is the start's speed. When the command line or this computer already s
 opening (on a team's server: a worker thread's dozen round trips) starts before Qt is loaded; meanwhile
 the UI thread loads Qt and the window's frame, which paints as soon as the person is known; the pages
 (their modules, the services and views behind them) are built just after that first paint. Nothing at
-the top of this module loads Qt, so that the opening can start first.
+the top of this module loads Qt or SQLAlchemy: ``run`` loads them in that order, with the garbage
+collector held off (start-up makes a great many objects and no garbage worth a pass).
 """
 
 from __future__ import annotations
 
 import argparse
+import gc
 import logging
 import sys
 from typing import TYPE_CHECKING
 
-from caseworker.context import AppContext
 from caseworker.errors import CaseworkerError
-from caseworker.holiday_cache import cached_calendar
 from caseworker.logs import start_logging
-from caseworker.services.actor import login_name
-from caseworker.statutory.engine import DeadlineEngine
 from caseworker.store.location import database_chosen, demo_database_url
-from ui.opening import Meanwhile, Opened, Opening, acting_user, identify
 
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QApplication
@@ -29,8 +26,7 @@ if TYPE_CHECKING:
     from ui.context import DesktopContext
     from ui.error_reports import ErrorHooks
     from ui.main_window import MainWindow
-
-__all__ = ["Meanwhile", "Opened", "Opening", "acting_user", "identify", "run"]
+    from ui.opening import Opening
 
 log = logging.getLogger("caseworker.desktop")
 
@@ -74,6 +70,7 @@ def demo_needs_building(url: str) -> bool:
 def build_demo_first(url: str) -> None:
     from caseworker.clock import london_today
     from caseworker.demo import build_demo
+    from caseworker.services.actor import login_name
 
     build_demo(url, scale="county", today=london_today(), login=login_name())
 
@@ -102,6 +99,8 @@ def choose_database(args: argparse.Namespace) -> tuple[str | None, bool] | None:
 def open_early(args: argparse.Namespace) -> Opening | CaseworkerError | None:
     """The opening started before Qt is loaded, when nothing needs asking or building first; a failure to
     start it is handed back, to be shown once there is an application to show it with."""
+    from ui.opening import Opening
+
     known = known_database(args)
     if known is None or (known[1] and known[0] is not None and demo_needs_building(known[0])):
         return None  # the first-run window, or the demo's building, comes first
@@ -116,6 +115,8 @@ def open_after_asking(args: argparse.Namespace) -> Opening | None:
     chosen = choose_database(args)
     if chosen is None:
         return None  # the person closed the first-run window
+    from ui.opening import Opening
+
     url, is_demo = chosen
     if is_demo and url is not None and demo_needs_building(url):
         build_demo_first(url)
@@ -138,12 +139,26 @@ def main_window(desktop: DesktopContext) -> MainWindow:
 
 
 def run(args: argparse.Namespace) -> int:
+    # No automatic collection from here on: the UI thread's collector (ui.gc_guard) takes over once the
+    # window is made. Start-up's imports would otherwise pay for a few dozen passes that find nothing.
+    gc.disable()
+    try:
+        return start_and_run(args)
+    finally:
+        gc.enable()
+
+
+def start_and_run(args: argparse.Namespace) -> int:
     start_logging(getattr(args, "verbose", 0))
     log.info("desktop started")
     early = open_early(args)
     app = make_application()
     hooks = start_error_reporting(app, args)
     from PySide6.QtWidgets import QMessageBox
+
+    from caseworker.context import AppContext
+    from caseworker.holiday_cache import cached_calendar
+    from caseworker.statutory.engine import DeadlineEngine
 
     try:
         if isinstance(early, CaseworkerError):
