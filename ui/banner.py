@@ -9,7 +9,6 @@ from datetime import datetime
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
-
 BACK_SHOWN_MS = 6000  # "Back in contact" stays this long, then the strip goes
 
 LOST_STYLE = "QFrame#contact_banner { background: #fdecea; border-bottom: 1px solid #b3261e; } " \

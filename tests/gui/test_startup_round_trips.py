@@ -22,9 +22,9 @@ from caseworker.store.database import open_database
 from tests.db.conftest import _fresh_pg_database, add_staff
 from tests.gui.builders import isolate_settings
 from ui.app import import_the_window, main_window
-from ui.opening import Opened, Opening
 from ui.context import DesktopContext
 from ui.main_window import MainWindow
+from ui.opening import Opened, Opening
 
 pytestmark = pytest.mark.postgres
 
@@ -161,7 +161,8 @@ def test_the_desktop_refuses_a_login_not_on_the_staff_list_with_its_message(
     setup.dispose()
     shown: list[tuple[str, str]] = []
     monkeypatch.setattr(ui.app, "start_error_reporting", lambda app, args: None)
-    monkeypatch.setattr("PySide6.QtWidgets.QMessageBox.critical", lambda parent, title, text: shown.append((title, text)))
+    monkeypatch.setattr("PySide6.QtWidgets.QMessageBox.critical",
+                        lambda parent, title, text: shown.append((title, text)))
     built: list[object] = []
     monkeypatch.setattr("ui.main_window.MainWindow.__init__", lambda self, *a, **k: built.append(self))
 
