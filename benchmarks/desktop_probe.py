@@ -192,7 +192,10 @@ def probe(args: argparse.Namespace) -> dict[str, Any]:
         window.my_day.loaded.connect(lambda: shown("my_day"))
         window.cases.loaded.connect(lambda: shown("cases"))
 
-    window.pages_built.connect(pages_built)
+    if window.has_pages:
+        pages_built()
+    else:
+        window.pages_built.connect(pages_built)
     first_paint = _paint_watch()(window)
     window.show()
     marks["shown"] = now() - started
