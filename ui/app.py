@@ -181,6 +181,7 @@ def start_and_run(args: argparse.Namespace) -> int:
     ctx, actor, is_demo = AppContext(db=opened.db, engine=engine), opened.actor, opened.is_demo
     desktop = DesktopContext(ctx, actor, is_demo=is_demo)
     collector = UiThreadCollector(app, busy=lambda: desktop.runner.busy)
+    gc.freeze()  # what start-up loaded lives as long as the app: no collection need look at it again
     collector.start()
     if desktop.can_view_team and is_demo:
         desktop.set_viewing(None)  # a team lead's morning starts on the whole team's work

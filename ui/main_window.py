@@ -68,7 +68,8 @@ class MainWindow(QMainWindow):
     and views they import) are built just after the first paint: the start a person sees is sooner by
     the time those imports take. Otherwise everything is built at once (tests, tools)."""
 
-    pages_built = Signal()  # the pages exist now (at once, or just after the first paint)
+    my_day_built = Signal()  # My day's page exists now (at once, or just after the first paint)
+    pages_built = Signal()  # every page exists now (at once, or just after My day's)
     my_day: MyDayPanel
     cases: CasesPanel
     letters_queue: LettersQueuePanel
@@ -97,7 +98,7 @@ class MainWindow(QMainWindow):
             index = self.tabs.addTab(opening_page(title, self), title)
             self.tabs.tabBar().setTabButton(index, self.tabs.tabBar().ButtonPosition.RightSide, None)
         self.reading_started = False
-        self.has_pages = False
+        self.has_my_day = self.has_pages = False
 
         self._build_toolbar()
         self._build_menus()
@@ -113,38 +114,41 @@ class MainWindow(QMainWindow):
             self.build_pages()
 
     def build_pages(self) -> None:
-        """My day, Cases and Letters to send in place of the frame's opening pages, then the pages only
-        some people have, and the live updates. Neither page reads anything until the window has painted
-        (see start_reading)."""
+        """Every page in place of the frame's opening pages, and the live updates. No page reads anything
+        until the window has painted (see start_reading)."""
+        self._build_my_day()
+        self._build_other_pages()
+
+    def _build_my_day(self) -> None:
+        if self.has_my_day:
+            return
+        from ui.panels.my_day import MyDayPanel
+
+        self.my_day = MyDayPanel(self.desktop, self, load_now=False)
+        self._put_in_place(0, self.my_day)
+        self.my_day.open_case.connect(self.open_case)
+        # Once My day is in: the Cases list, the staff pickers and the count of letters waiting.
+        self.my_day.loaded.connect(self._after_my_day_once)
+        self.has_my_day = True
+        self.my_day_built.emit()
+
+    def _build_other_pages(self) -> None:
+        """Cases and Letters to send in their places, then the pages only some people have."""
         if self.has_pages:
             return
         from ui.live import LiveUpdates
         from ui.panels.cases import CasesPanel
         from ui.panels.letters_queue import LettersQueuePanel
-        from ui.panels.my_day import MyDayPanel
         from ui.panels.phase_transfers import attach_phase_transfers_tab
         from ui.panels.staff import attach_staff_tab
         from ui.panels.team_tab import attach_team_tab
 
-        self.my_day = MyDayPanel(self.desktop, self, load_now=False)
         self.cases = CasesPanel(self.desktop, self, load_now=False)
         self.letters_queue = LettersQueuePanel(self.desktop, self)
-        current = self.tabs.currentIndex()
-        bar = self.tabs.tabBar()
-        for index, (panel, title) in enumerate(zip((self.my_day, self.cases, self.letters_queue), FIXED_PAGES,
-                                                   strict=True)):
-            opening = self.tabs.widget(index)
-            self.tabs.insertTab(index, panel, title)
-            self.tabs.removeTab(index + 1)
-            if opening is not None:
-                opening.deleteLater()
-            bar.setTabButton(index, bar.ButtonPosition.RightSide, None)
-        self.tabs.setCurrentIndex(current)
-        self.my_day.open_case.connect(self.open_case)
+        self._put_in_place(1, self.cases)
+        self._put_in_place(2, self.letters_queue)
         self.cases.open_case.connect(self.open_case)
         self.letters_queue.open_letter.connect(self.open_letter)
-        # Once My day is in: the Cases list, the staff pickers and the count of letters waiting.
-        self.my_day.loaded.connect(self._after_my_day_once)
         self.phase_transfers = attach_phase_transfers_tab(self)  # for everyone, loaded when first shown
         self.team = attach_team_tab(self)  # team leads and admins only
         self.staff_page = attach_staff_tab(self)  # team leads and admins only
@@ -156,6 +160,16 @@ class MainWindow(QMainWindow):
         self._update_actions()
         self.pages_built.emit()
 
+    def _put_in_place(self, index: int, page: QWidget) -> None:
+        """A fixed page where the frame's opening page for it was, the same tab still chosen."""
+        current, opening, bar = self.tabs.currentIndex(), self.tabs.widget(index), self.tabs.tabBar()
+        self.tabs.insertTab(index, page, FIXED_PAGES[index])
+        self.tabs.removeTab(index + 1)
+        if opening is not None:
+            opening.deleteLater()
+        bar.setTabButton(index, bar.ButtonPosition.RightSide, None)
+        self.tabs.setCurrentIndex(current)
+
     # --- the first reads, in the order a person needs them ------------------------------------------
     def paintEvent(self, event: QPaintEvent) -> None:
         super().paintEvent(event)
@@ -163,20 +177,29 @@ class MainWindow(QMainWindow):
             QTimer.singleShot(0, self.start_reading)  # once this paint pass is done
 
     def start_reading(self) -> None:
-        """Start the window's first reads, once it is on screen (its pages built first if they were left
-        until then): My day first (where the day starts), the page a remembered layout opened on
-        alongside; the Cases list and the staff after My day is shown (_after_my_day_once), so nothing
-        unseen competes with it. Opening Cases sooner loads it then."""
+        """Start the window's first reads, once it is on screen: My day first (where the day starts), the
+        page a remembered layout opened on alongside; the Cases list and the staff after My day is shown
+        (_after_my_day_once), so nothing unseen competes with it. Opening Cases sooner loads it then.
+        Pages left until now are built here, My day's first and its read started before the others
+        are built, so that its time in the database overlaps their building."""
         if self.reading_started:
             return
         self.reading_started = True
-        self.build_pages()
+        self._build_my_day()
         self.my_day.refresh()
+        if self.has_pages:
+            self._start_other_reads()
+        else:
+            QTimer.singleShot(0, self._start_other_reads)
+
+    def _start_other_reads(self) -> None:
+        self._build_other_pages()
         self.cases.load_when_shown()
         self.live.start()  # its own connection, on its own thread
 
     def _after_my_day_once(self) -> None:
         self.my_day.loaded.disconnect(self._after_my_day_once)
+        self._build_other_pages()  # already, unless My day came in first
         # The Cases list now rather than on first opening it: 28,000 rows take seconds to read, and a
         # caseworker clicking Cases expects the list there, as it is on every later visit.
         if not self.cases.is_loading and not self.cases.has_loaded:
