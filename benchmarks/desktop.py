@@ -116,10 +116,10 @@ def desktop_rows(d: Dataset, repeats: int) -> list[Row]:
     slowest = max(float(r["first_paint"]) for r in runs)
     my_day = min(float(r["my_day_loaded"]) for r in runs)
     cases = min(float(r["cases_loaded"]) for r in runs)
-    imports = float(best["marks"]["imports_done"])
+    application = float(best["marks"]["application"])  # SQLAlchemy loaded, the opening started (done, on SQLite)
     rows = [
         Row(f"{START} (holiday cache warm)",
-            f"{ms(paint)} (best of {len(runs)}; slowest {ms(slowest)}; imports {ms(imports)})",
+            f"{ms(paint)} (best of {len(runs)}; slowest {ms(slowest)}; application at {ms(application)})",
             "<= 1 s", paint <= START_TARGET),
         Row(f"  vs LibreOffice opening the tracker ({LIBREOFFICE_SECONDS} s)", f"{LIBREOFFICE_SECONDS / paint:.1f}x",
             "report only"),

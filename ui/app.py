@@ -1,36 +1,43 @@
-"""Start the desktop: open the database, work out who is acting, show the main window."""
+"""Start the desktop: open the database, work out who is acting, show the main window.
+
+The order is the start's speed. When the command line or this computer already says which database, its
+opening (on a team's server: a worker thread's dozen round trips) starts before Qt is loaded; meanwhile
+the UI thread loads Qt and the window's frame, which paints as soon as the person is known; the pages
+(their modules, the services and views behind them) are built just after that first paint. Nothing at
+the top of this module loads Qt or SQLAlchemy: ``run`` loads them in that order, with the garbage
+collector held off (start-up makes a great many objects and no garbage worth a pass).
+"""
 
 from __future__ import annotations
 
 import argparse
+import gc
 import logging
 import sys
-import threading
-from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Generic, TypeVar
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QCoreApplication, Qt
-from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QApplication, QMessageBox
-
-from caseworker.context import AppContext
 from caseworker.errors import CaseworkerError
-from caseworker.holiday_cache import cached_calendar
 from caseworker.logs import start_logging
-from caseworker.services.actor import Actor, acting_actor, login_name, resolve_actor, signed_in_actor
-from caseworker.statutory.engine import DeadlineEngine
-from caseworker.store.database import Database, DatabaseError
 from caseworker.store.location import database_chosen, demo_database_url
-from ui.error_reports import ErrorHooks, install_error_hooks
-from ui.icon import app_icon
-from ui.sign_in import ask_when_refused, open_without_asking, prepare_sign_in, with_kept_password
-from ui.smoke import quit_after_first_paint_if_asked
+
+if TYPE_CHECKING:
+    from PySide6.QtWidgets import QApplication
+
+    from ui.context import DesktopContext
+    from ui.error_reports import ErrorHooks
+    from ui.main_window import MainWindow
+    from ui.opening import Opening
 
 log = logging.getLogger("caseworker.desktop")
 
 
 def make_application(argv: list[str] | None = None) -> QApplication:
+    from PySide6.QtCore import QCoreApplication, Qt
+    from PySide6.QtGui import QGuiApplication
+    from PySide6.QtWidgets import QApplication
+
+    from ui.icon import app_icon
+
     existing = QApplication.instance()
     if isinstance(existing, QApplication):
         return existing
@@ -44,11 +51,12 @@ def make_application(argv: list[str] | None = None) -> QApplication:
 
 
 def start_error_reporting(app: QApplication, args: argparse.Namespace) -> ErrorHooks:
-    """The log file, and the Something-went-wrong dialog for any error nobody planned for."""
-    start_logging(getattr(args, "verbose", 0))
+    """The Something-went-wrong dialog for any error nobody planned for (the log file is started first,
+    by ``run``, before the database's opening)."""
+    from ui.error_reports import install_error_hooks
+
     hooks = install_error_hooks(app)
     app.aboutToQuit.connect(hooks.remove)
-    log.info("desktop started")
     return hooks
 
 
@@ -62,156 +70,122 @@ def demo_needs_building(url: str) -> bool:
 def build_demo_first(url: str) -> None:
     from caseworker.clock import london_today
     from caseworker.demo import build_demo
+    from caseworker.services.actor import login_name
 
     build_demo(url, scale="county", today=london_today(), login=login_name())
 
 
-def acting_user(db: Database, as_user: str | None, is_demo: bool) -> Actor:
-    """Who is at the keyboard: the database login on a team's server (the demo there too), else as the
-    command line or CASEWORKER_USER says, else the computer's login."""
-    if not db.is_sqlite:
-        with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-            found = signed_in_actor(conn, as_user)
-        if found is not None:
-            return found  # else the full working-out below, which refuses with its reasons
-    with db.session() as s:
-        if is_demo and as_user is None and db.is_sqlite:
-            # A demo file makes the computer's login one of its team leads.
-            return resolve_actor(s, login_name())
-        return acting_actor(s, as_user)
+def known_database(args: argparse.Namespace) -> tuple[str | None, bool] | None:
+    """The database to open and whether it is the demo, when the command line or this computer already
+    says (None: the first-run window must ask). A URL of None is the environment's, the remembered team
+    database or the local file."""
+    if args.database or args.demo:
+        return args.database or demo_database_url(), bool(args.demo)
+    return (None, False) if database_chosen() else None
 
 
 def choose_database(args: argparse.Namespace) -> tuple[str | None, bool] | None:
     """The database to open and whether it is the demo: as the command line says, else as this computer
     already has, else as the person chooses in the first-run window (None: they closed it)."""
-    if args.database or args.demo:
-        return args.database or demo_database_url(), bool(args.demo)
-    if database_chosen():
-        return None, False  # the environment's URL, the remembered team database, or the local file
+    known = known_database(args)
+    if known is not None:
+        return known
     from ui.first_run import choose_first_database
 
     choice = choose_first_database()
     return None if choice is None else (choice.url, choice.way == "demo")
 
 
-T = TypeVar("T")
+def open_early(args: argparse.Namespace) -> Opening | CaseworkerError | None:
+    """The opening started before Qt is loaded, when nothing needs asking or building first; a failure to
+    start it is handed back, to be shown once there is an application to show it with."""
+    from ui.opening import Opening
 
-
-class Meanwhile(Generic[T]):
-    """One call on a worker thread while the UI thread gets on with something else (waiting on the network
-    releases the interpreter's lock). ``result()`` waits for it and raises its exception on the calling
-    thread, so that thread's own error handling applies. ``on_thread=False`` runs it at once instead."""
-
-    def __init__(self, call: Callable[[], T], *, on_thread: bool = True) -> None:
-        self._call = call
-        self._result: T | None = None
-        self._error: BaseException | None = None
-        self._thread = threading.Thread(target=self._run, name="caseworker-opening", daemon=True)
-        if on_thread:
-            self._thread.start()
-        else:
-            self._run()
-
-    def _run(self) -> None:
-        try:
-            self._result = self._call()
-        except BaseException as exc:  # handed to the waiting thread, which raises it
-            self._error = exc
-
-    def result(self) -> T:
-        if self._thread.is_alive():
-            self._thread.join()
-        if self._error is not None:
-            error, self._error = self._error, None
-            raise error
-        return self._result  # type: ignore[return-value]
-
-
-@dataclass(frozen=True, slots=True)
-class Opened:
-    """The database open at the right schema, whether it is the demo, and who is acting."""
-
-    db: Database
-    is_demo: bool
-    actor: Actor
-
-
-def identify(db: Database, as_user: str | None, is_demo: bool) -> Opened:
-    """Whether it is the demo and who is acting; a refusal lets go of the server's connection first."""
+    known = known_database(args)
+    if known is None or (known[1] and known[0] is not None and demo_needs_building(known[0])):
+        return None  # the first-run window, or the demo's building, comes first
     try:
-        is_demo = is_demo or db.meta("demo") == "1"
-        return Opened(db, is_demo, acting_user(db, as_user, is_demo))
-    except BaseException:
-        db.dispose()
-        raise
+        return Opening(known[0], args.as_user, known[1])
+    except CaseworkerError as exc:
+        return exc
 
 
-class Opening:
-    """Opening the database and working out who is acting, started as soon as the address is known. On a
-    team's server that is the keyring and a dozen round trips, made on a worker thread while the UI thread
-    imports what needs no data; on SQLite it is done at once, as before. A password the server wants is
-    asked for on the UI thread, at ``finish``."""
+def open_after_asking(args: argparse.Namespace) -> Opening | None:
+    """The opening, once the first-run window has said which database (and the demo is built)."""
+    chosen = choose_database(args)
+    if chosen is None:
+        return None  # the person closed the first-run window
+    from ui.opening import Opening
 
-    def __init__(self, url: str | None, as_user: str | None, is_demo: bool) -> None:
-        self.sign_in = prepare_sign_in(url)
-        self.as_user, self.is_demo = as_user, is_demo
-        self.work = Meanwhile(self._open, on_thread=self.sign_in.url.startswith("postgres"))
-
-    def _open(self) -> Opened | DatabaseError:
-        self.sign_in = with_kept_password(self.sign_in)  # the keyring too: loading it takes a while
-        try:
-            db = open_without_asking(self.sign_in)
-        except DatabaseError as exc:
-            return exc  # the UI thread asks for a password, or raises it when a password would not help
-        return identify(db, self.as_user, self.is_demo)
-
-    def finish(self) -> Opened | None:
-        """Wait for it; ask for a password if the server wanted one. None: the person gave up signing in.
-        A refusal (no staff record, a newer schema, no server) is raised here as the CaseworkerError it is."""
-        opened = self.work.result()
-        if not isinstance(opened, DatabaseError):
-            return opened
-        db = ask_when_refused(self.sign_in, opened)
-        return None if db is None else identify(db, self.as_user, self.is_demo)
+    url, is_demo = chosen
+    if is_demo and url is not None and demo_needs_building(url):
+        build_demo_first(url)
+    return Opening(url, args.as_user, is_demo)
 
 
 def import_the_window() -> None:
-    """The main window's modules (its pages and what they import): imported while the database opens."""
+    """The main window's frame and what it needs: imported while the database opens (its pages are
+    imported after the first paint)."""
     import ui.context
     import ui.gc_guard
     import ui.main_window  # noqa: F401
 
 
+def main_window(desktop: DesktopContext) -> MainWindow:
+    """The main window as the desktop opens it: its frame now, its pages just after the first paint."""
+    from ui.main_window import MainWindow
+
+    return MainWindow(desktop, pages_after_paint=True)
+
+
 def run(args: argparse.Namespace) -> int:
+    # No automatic collection from here on: the UI thread's collector (ui.gc_guard) takes over once the
+    # window is made. Start-up's imports would otherwise pay for a few dozen passes that find nothing.
+    gc.disable()
+    try:
+        return start_and_run(args)
+    finally:
+        gc.enable()
+
+
+def start_and_run(args: argparse.Namespace) -> int:
+    start_logging(getattr(args, "verbose", 0))
+    log.info("desktop started")
+    early = open_early(args)
     app = make_application()
     hooks = start_error_reporting(app, args)
+    from PySide6.QtWidgets import QMessageBox
+
+    from caseworker.context import AppContext
+    from caseworker.holiday_cache import cached_calendar
+    from caseworker.statutory.engine import DeadlineEngine
+
     try:
-        chosen = choose_database(args)
-        if chosen is None:
-            return 0  # the person closed the first-run window, or gave up signing in
-        url, is_demo = chosen
-        if is_demo and url is not None and demo_needs_building(url):
-            build_demo_first(url)
-        opening = Opening(url, args.as_user, is_demo)
+        if isinstance(early, CaseworkerError):
+            raise early
+        opening = early or open_after_asking(args)
+        if opening is None:
+            return 0
         engine = DeadlineEngine(calendar=cached_calendar())
         import_the_window()
         opened = opening.finish()
         if opened is None:
-            return 0
+            return 0  # the person gave up signing in
     except CaseworkerError as exc:
         QMessageBox.critical(None, "Caseworker cannot start", str(exc))
         return 1
     from ui.context import DesktopContext
     from ui.gc_guard import UiThreadCollector
-    from ui.main_window import MainWindow
+    from ui.smoke import quit_after_first_paint_if_asked
 
     ctx, actor, is_demo = AppContext(db=opened.db, engine=engine), opened.actor, opened.is_demo
     desktop = DesktopContext(ctx, actor, is_demo=is_demo)
     collector = UiThreadCollector(app, busy=lambda: desktop.runner.busy)
+    gc.freeze()  # what start-up loaded lives as long as the app: no collection need look at it again
     collector.start()
     if desktop.can_view_team and is_demo:
         desktop.set_viewing(None)  # a team lead's morning starts on the whole team's work
-    window = MainWindow(desktop)
+    window = main_window(desktop)
     # A background task's unplanned failure, with no handler of its own, gets the error dialog (ui/tasks.py
     # has logged it); the window's own message stays for the errors Caseworker explains itself.
     desktop.runner.default_error = lambda exc: (window.show_error(exc) if isinstance(exc, CaseworkerError)
@@ -222,4 +196,3 @@ def run(args: argparse.Namespace) -> int:
     desktop.runner.wait(5000)
     collector.stop()
     return int(code)
-

@@ -9,9 +9,6 @@ from datetime import datetime
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
-from caseworker.services.live_updates import is_lost_contact
-from ui.live import local_time
-
 BACK_SHOWN_MS = 6000  # "Back in contact" stays this long, then the strip goes
 
 LOST_STYLE = "QFrame#contact_banner { background: #fdecea; border-bottom: 1px solid #b3261e; } " \
@@ -21,7 +18,7 @@ BACK_STYLE = "QFrame#contact_banner { background: #e6f4ea; border-bottom: 1px so
 
 
 def lost_words(at: datetime) -> str:
-    return (f"Lost contact with the team database at {local_time(at)}; trying again\u2026 "
+    return (f"Lost contact with the team database at {at.astimezone():%H:%M}; trying again\u2026 "
             "Anything you are typing is kept: save it once back in contact.")
 
 
@@ -77,6 +74,8 @@ class ContactBanner(QFrame):
 def plain_reason(exc: BaseException) -> str:
     """Why a page could not load, in words: a lost connection is said plainly (the page reloads by itself
     once back in contact), anything else as its own message."""
+    from caseworker.services.live_updates import is_lost_contact  # loaded with the pages, after the first paint
+
     if is_lost_contact(exc):
         return "the team database cannot be reached just now; this page reloads once back in contact"
     return str(exc)

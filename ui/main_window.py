@@ -5,9 +5,10 @@ from __future__ import annotations
 import importlib
 import sys
 import threading
+from types import ModuleType
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer
+from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QPaintEvent
 from PySide6.QtWidgets import (
     QComboBox,
@@ -21,29 +22,38 @@ from PySide6.QtWidgets import (
 )
 
 from caseworker.errors import CaseworkerError
-from caseworker.services.live_updates import is_lost_contact
-from caseworker.views.letters_queue import QueuedLetter
-from caseworker.views.staff import StaffView, list_staff
 from ui.banner import ContactBanner, banner_over
 from ui.context import DesktopContext
-from ui.help_dialogs import show_about, show_rules
-from ui.live import LiveUpdates
-from ui.panels.cases import CasesPanel
-from ui.panels.letters_queue import LettersQueuePanel
-from ui.panels.my_day import MyDayPanel
-from ui.panels.phase_transfers import attach_phase_transfers_tab
-from ui.panels.staff import attach_staff_tab
-from ui.panels.team_tab import attach_team_tab
 from ui.step_menu import STEPS, add_step_actions
 from ui.window_size import fits_a_screen, place_on_screen
 
 if TYPE_CHECKING:
+    from caseworker.views.letters_queue import QueuedLetter
+    from caseworker.views.staff import StaffView
     from ui.dialogs.council_settings import CouncilSettingsDialog
     from ui.dialogs.new_request import NewRequestDialog
+    from ui.live import LiveUpdates
     from ui.panels.case_record import CaseRecordPanel
+    from ui.panels.cases import CasesPanel
+    from ui.panels.letters_queue import LettersQueuePanel
+    from ui.panels.my_day import MyDayPanel
 
 WHOLE_TEAM = "__team__"
 CASE_RECORD = "ui.panels.case_record"  # imported with the first case opened, not before the first paint
+FIXED_PAGES = ("My day", "Cases", "Letters to send")  # the tabs nobody closes, in their order
+
+
+def opening_page(title: str, parent: QWidget) -> QLabel:
+    """What a fixed tab shows in the moment between the window appearing and its page being built."""
+    page = QLabel(f"Opening {title}\u2026", parent)
+    page.setAlignment(Qt.AlignmentFlag.AlignCenter)
+    page.setEnabled(False)  # greyed: nothing to do here yet
+    return page
+
+
+def help_dialogs() -> ModuleType:
+    """The Help menu's dialogs, imported when first asked for."""
+    return importlib.import_module("ui.help_dialogs")
 
 
 def as_case_record(page: QWidget | None) -> CaseRecordPanel | None:
@@ -63,7 +73,20 @@ def fixed_width(picker: QComboBox) -> None:
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, desktop: DesktopContext, parent: QWidget | None = None) -> None:
+    """The window. ``pages_after_paint``: its frame (menus, toolbar, tabs, status bar) is built and painted
+    first, with a page saying My day is on its way, and the pages themselves (their modules, the services
+    and views they import) are built just after the first paint: the start a person sees is sooner by
+    the time those imports take. Otherwise everything is built at once (tests, tools)."""
+
+    my_day_built = Signal()  # My day's page exists now (at once, or just after the first paint)
+    pages_built = Signal()  # every page exists now (at once, or just after My day's)
+    my_day: MyDayPanel
+    cases: CasesPanel
+    letters_queue: LettersQueuePanel
+    live: LiveUpdates
+
+    def __init__(self, desktop: DesktopContext, parent: QWidget | None = None, *,
+                 pages_after_paint: bool = False) -> None:
         super().__init__(parent)
         self.desktop = desktop
         self.setWindowTitle("Caseworker" + (" (demo)" if desktop.is_demo else ""))
@@ -81,26 +104,14 @@ class MainWindow(QMainWindow):
         self.tabs.currentChanged.connect(self._update_actions)
         self.banner = ContactBanner(self)  # says when the team database cannot be reached
         self.setCentralWidget(banner_over(self.banner, self.tabs))
-
-        # Neither page reads anything until the window has painted (see start_reading).
-        self.my_day = MyDayPanel(desktop, self, load_now=False)
-        self.cases = CasesPanel(desktop, self, load_now=False)
-        self.letters_queue = LettersQueuePanel(desktop, self)
-        for panel, title in ((self.my_day, "My day"), (self.cases, "Cases"), (self.letters_queue, "Letters to send")):
-            index = self.tabs.addTab(panel, title)
+        for title in FIXED_PAGES:  # each replaced by its page in build_pages
+            index = self.tabs.addTab(opening_page(title, self), title)
             self.tabs.tabBar().setTabButton(index, self.tabs.tabBar().ButtonPosition.RightSide, None)
-        self.my_day.open_case.connect(self.open_case)
-        self.cases.open_case.connect(self.open_case)
-        self.letters_queue.open_letter.connect(self.open_letter)
-        # Once My day is in: the Cases list, the staff pickers and the count of letters waiting.
-        self.my_day.loaded.connect(self._after_my_day_once)
         self.reading_started = False
+        self.has_my_day = self.has_pages = False
 
         self._build_toolbar()
         self._build_menus()
-        self.phase_transfers = attach_phase_transfers_tab(self)  # for everyone, loaded when first shown
-        self.team = attach_team_tab(self)  # team leads and admins only
-        self.staff_page = attach_staff_tab(self)  # team leads and admins only
         self._build_status_bar()
         self._restore_layout()
         desktop.actor_changed.connect(self._on_actor_changed)
@@ -110,10 +121,65 @@ class MainWindow(QMainWindow):
         self._show_acting_picker()
         self._fill_viewing()
         self._update_actions()
-        self.live = LiveUpdates(desktop, self)  # others' changes, and lost contact (PostgreSQL only)
+        if not pages_after_paint:
+            self.build_pages()
+
+    def build_pages(self) -> None:
+        """Every page in place of the frame's opening pages, and the live updates. No page reads anything
+        until the window has painted (see start_reading)."""
+        self._build_my_day()
+        self._build_other_pages()
+
+    def _build_my_day(self) -> None:
+        if self.has_my_day:
+            return
+        from ui.panels.my_day import MyDayPanel
+
+        self.my_day = MyDayPanel(self.desktop, self, load_now=False)
+        self._put_in_place(0, self.my_day)
+        self.my_day.open_case.connect(self.open_case)
+        # Once My day is in: the Cases list, the staff pickers and the count of letters waiting.
+        self.my_day.loaded.connect(self._after_my_day_once)
+        self.has_my_day = True
+        self.my_day_built.emit()
+
+    def _build_other_pages(self) -> None:
+        """Cases and Letters to send in their places, then the pages only some people have."""
+        if self.has_pages:
+            return
+        from ui.live import LiveUpdates
+        from ui.panels.cases import CasesPanel
+        from ui.panels.letters_queue import LettersQueuePanel
+        from ui.panels.phase_transfers import attach_phase_transfers_tab
+        from ui.panels.staff import attach_staff_tab
+        from ui.panels.team_tab import attach_team_tab
+
+        self.cases = CasesPanel(self.desktop, self, load_now=False)
+        self.letters_queue = LettersQueuePanel(self.desktop, self)
+        self._put_in_place(1, self.cases)
+        self._put_in_place(2, self.letters_queue)
+        self.cases.open_case.connect(self.open_case)
+        self.letters_queue.open_letter.connect(self.open_letter)
+        self.phase_transfers = attach_phase_transfers_tab(self)  # for everyone, loaded when first shown
+        self.team = attach_team_tab(self)  # team leads and admins only
+        self.staff_page = attach_staff_tab(self)  # team leads and admins only
+        self.live = LiveUpdates(self.desktop, self)  # others' changes, and lost contact (PostgreSQL only)
         self.live.lost.connect(self.banner.show_lost)
         self.live.back.connect(self.banner.show_back)
         self.banner.try_now.connect(self.live.retry_now)
+        self.has_pages = True
+        self._update_actions()
+        self.pages_built.emit()
+
+    def _put_in_place(self, index: int, page: QWidget) -> None:
+        """A fixed page where the frame's opening page for it was, the same tab still chosen."""
+        current, opening, bar = self.tabs.currentIndex(), self.tabs.widget(index), self.tabs.tabBar()
+        self.tabs.insertTab(index, page, FIXED_PAGES[index])
+        self.tabs.removeTab(index + 1)
+        if opening is not None:
+            opening.deleteLater()
+        bar.setTabButton(index, bar.ButtonPosition.RightSide, None)
+        self.tabs.setCurrentIndex(current)
 
     # --- the first reads, in the order a person needs them ------------------------------------------
     def paintEvent(self, event: QPaintEvent) -> None:
@@ -124,16 +190,27 @@ class MainWindow(QMainWindow):
     def start_reading(self) -> None:
         """Start the window's first reads, once it is on screen: My day first (where the day starts), the
         page a remembered layout opened on alongside; the Cases list and the staff after My day is shown
-        (_after_my_day_once), so nothing unseen competes with it. Opening Cases sooner loads it then."""
+        (_after_my_day_once), so nothing unseen competes with it. Opening Cases sooner loads it then.
+        Pages left until now are built here, My day's first and its read started before the others
+        are built, so that its time in the database overlaps their building."""
         if self.reading_started:
             return
         self.reading_started = True
+        self._build_my_day()
         self.my_day.refresh()
+        if self.has_pages:
+            self._start_other_reads()
+        else:
+            QTimer.singleShot(0, self._start_other_reads)
+
+    def _start_other_reads(self) -> None:
+        self._build_other_pages()
         self.cases.load_when_shown()
         self.live.start()  # its own connection, on its own thread
 
     def _after_my_day_once(self) -> None:
         self.my_day.loaded.disconnect(self._after_my_day_once)
+        self._build_other_pages()  # already, unless My day came in first
         # The Cases list now rather than on first opening it: 28,000 rows take seconds to read, and a
         # caseworker clicking Cases expects the list there, as it is on every later visit.
         if not self.cases.is_loading and not self.cases.has_loaded:
@@ -193,11 +270,11 @@ class MainWindow(QMainWindow):
 
         view = menu.addMenu("&View")
         self.show_my_day = QAction("&My day", self, shortcut=QKeySequence("Ctrl+1"))
-        self.show_my_day.triggered.connect(lambda: self.tabs.setCurrentWidget(self.my_day))
+        self.show_my_day.triggered.connect(lambda: self.tabs.setCurrentIndex(0))  # the fixed pages' places
         self.show_cases = QAction("&Cases", self, shortcut=QKeySequence("Ctrl+2"))
-        self.show_cases.triggered.connect(lambda: self.tabs.setCurrentWidget(self.cases))
+        self.show_cases.triggered.connect(lambda: self.tabs.setCurrentIndex(1))
         self.show_letters = QAction("Letters to &send", self, shortcut=QKeySequence("Ctrl+3"))
-        self.show_letters.triggered.connect(lambda: self.tabs.setCurrentWidget(self.letters_queue))
+        self.show_letters.triggered.connect(lambda: self.tabs.setCurrentIndex(2))
         self.find_action = QAction("&Find a case…", self, shortcut=QKeySequence(QKeySequence.StandardKey.Find))
         self.find_action.triggered.connect(self.find_case)
         self.close_case = QAction("C&lose case", self)
@@ -213,9 +290,9 @@ class MainWindow(QMainWindow):
         help_menu = menu.addMenu("&Help")
         rules = QAction("The statutory &timescales…", self,
                         shortcut=QKeySequence(QKeySequence.StandardKey.HelpContents))
-        rules.triggered.connect(lambda: show_rules(self, self.desktop.ctx.engine.rules))
+        rules.triggered.connect(lambda: help_dialogs().show_rules(self, self.desktop.ctx.engine.rules))
         about = QAction("&About Caseworker", self)
-        about.triggered.connect(lambda: show_about(self, self.desktop))
+        about.triggered.connect(lambda: help_dialogs().show_about(self, self.desktop))
         help_menu.addAction(rules)
         help_menu.addAction(about)
 
@@ -234,6 +311,8 @@ class MainWindow(QMainWindow):
 
     # --- staff pickers -----------------------------------------------------------------------------
     def _load_staff(self) -> None:
+        from caseworker.views.staff import list_staff
+
         ctx = self.desktop.ctx
         self.desktop.runner.run(lambda: list_staff(ctx), self._fill_staff, owner=self)
 
@@ -376,6 +455,8 @@ class MainWindow(QMainWindow):
         return dialog
 
     def find_case(self) -> None:
+        if not self.has_pages:
+            return
         self.tabs.setCurrentWidget(self.cases)
         self.cases.focus_search()
 
@@ -398,7 +479,9 @@ class MainWindow(QMainWindow):
 
     # --- errors and layout -------------------------------------------------------------------------
     def show_error(self, exc: BaseException) -> None:
-        if is_lost_contact(exc):
+        from caseworker.services.live_updates import is_lost_contact  # loaded with the pages
+
+        if is_lost_contact(exc) and self.has_pages:
             self.live.lost_contact()  # the banner says so; the work is retried once back
             return
         if isinstance(exc, CaseworkerError):
@@ -423,7 +506,8 @@ class MainWindow(QMainWindow):
         settings.setValue("main_window/geometry", self.saveGeometry())
         settings.setValue("main_window/state", self.saveState())
         settings.setValue("main_window/tab", min(self.tabs.currentIndex(), 1))
-        self.live.stop()
+        if self.has_pages:
+            self.live.stop()
         super().closeEvent(event)
 
 

@@ -8,7 +8,7 @@ start; a kept password the server refuses (changed since) is forgotten and asked
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -21,10 +21,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from caseworker.store.connection import needs_password, server_sign_in, with_password
+from caseworker.store.connection import needs_password, with_password
 from caseworker.store.database import Database, DatabaseError, open_database
-from caseworker.store.location import default_database_url
-from caseworker.store.passwords import forget_password, keyring_available, save_password, saved_password
+from caseworker.store.passwords import forget_password, keyring_available, save_password
+from ui.opening import SignIn, open_without_asking, prepare_sign_in, with_kept_password
+
+__all__ = ["PasswordDialog", "SignIn", "ask_when_refused", "open_with_sign_in", "prepare_sign_in",
+           "with_kept_password"]
 
 TRIES = 3  # passwords typed before the window gives up (a kept one that fails does not count)
 
@@ -92,38 +95,6 @@ def ask_password(who: str, reason: str, parent: QWidget | None = None) -> Passwo
     if dialog.exec() != QDialog.DialogCode.Accepted or not dialog.password.text():
         return None
     return dialog.answer()
-
-
-@dataclass(frozen=True, slots=True)
-class SignIn:
-    """What opening the database needs before it may ask anything: the address, the name the server
-    knows the person by (None: SQLite, or a password already in the address) and the password kept on
-    this computer (looked up by ``with_kept_password``)."""
-
-    url: str
-    who: str | None
-    kept: str | None = None
-
-
-def prepare_sign_in(url: str | None) -> SignIn:
-    url = url or default_database_url()
-    return SignIn(url, server_sign_in(url))
-
-
-def with_kept_password(sign_in: SignIn) -> SignIn:
-    """The keyring's password for this login, if the server may want one. The keyring is a system service
-    (it shows its own unlock prompt, if any), so this may run on a worker thread."""
-    if sign_in.who is None:
-        return sign_in
-    return replace(sign_in, kept=saved_password(sign_in.url))
-
-
-def open_without_asking(sign_in: SignIn) -> Database:
-    """Open the database with what is known (the kept password, else the server's own means); asks
-    nothing and touches no widget, so it may run on a worker thread. A refusal is the DatabaseError."""
-    if sign_in.kept is not None:
-        return open_database(with_password(sign_in.url, sign_in.kept))
-    return open_database(sign_in.url)
 
 
 def ask_when_refused(sign_in: SignIn, refused: DatabaseError, parent: QWidget | None = None) -> Database | None:

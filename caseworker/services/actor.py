@@ -120,8 +120,9 @@ def signed_in_actor(conn: Connection, as_user: str | None = None) -> Actor | Non
     settle, refuse with its reasons, or make the first admin."""
     if conn.dialect.name != "postgresql" or as_user or os.environ.get("CASEWORKER_USER"):
         return None
-    row = conn.execute(select(Staff.id, Staff.username, Staff.display_name, Staff.role)
-                       .where(Staff.username == literal_column("session_user"), Staff.active.is_(True))).first()
+    staff = Staff.__table__.c  # Core columns: no mapper configuration before the window paints
+    row = conn.execute(select(staff.id, staff.username, staff.display_name, staff.role)
+                       .where(staff.username == literal_column("session_user"), staff.active.is_(True))).first()
     return None if row is None else Actor(row.id, row.username, row.display_name, row.role)
 
 

@@ -332,7 +332,10 @@ class Database:
     def meta(self, key: str) -> str | None:
         # One statement, no transaction: over a network a BEGIN and a ROLLBACK are round trips too.
         with self.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-            return conn.scalar(select(AppMeta.value).where(AppMeta.key == key))
+            # The table's own columns, not the mapped class: an ORM select would configure every mapper
+            # first (tens of milliseconds at the desktop's start, before its window could paint).
+            table = AppMeta.__table__
+            return conn.scalar(select(table.c.value).where(table.c.key == key))
 
     def dispose(self) -> None:
         self.engine.dispose()

@@ -1,7 +1,7 @@
 """A desktop starting on a team's PostgreSQL over a network: every round trip before the window paints is
 time the person stares at nothing (20 ms each over a VPN). Counted through a relay between the app and the
 server (each chunk the app sends is a round trip); the window is started with ``ui.app``'s own functions,
-in ``run``'s order: the database opens on a worker thread (``ui.app.Opening``) while the window's modules
+in ``run``'s order: the database opens on a worker thread (``ui.opening.Opening``) while the window's modules
 are imported. The window reads no data until it has painted; a login without an active staff record is
 still refused, at the join, before any window is built."""
 
@@ -21,9 +21,10 @@ from caseworker.errors import PermissionDenied, UnknownUser
 from caseworker.store.database import open_database
 from tests.db.conftest import _fresh_pg_database, add_staff
 from tests.gui.builders import isolate_settings
-from ui.app import Opened, Opening, import_the_window
+from ui.app import import_the_window, main_window
 from ui.context import DesktopContext
 from ui.main_window import MainWindow
+from ui.opening import Opened, Opening
 
 pytestmark = pytest.mark.postgres
 
@@ -91,7 +92,7 @@ def test_a_team_desktop_paints_after_a_few_round_trips_and_reads_only_after(
     opened = start(remote)
     db, actor = opened.db, opened.actor
     desktop = DesktopContext(AppContext(db=db), actor, is_demo=opened.is_demo)
-    window = MainWindow(desktop)
+    window = main_window(desktop)  # as run(): the frame now, the pages after the first paint
     qtbot.addWidget(window)
     painted = FirstPaint(window, proxy)
     window.show()
@@ -101,7 +102,7 @@ def test_a_team_desktop_paints_after_a_few_round_trips_and_reads_only_after(
     assert painted.trips is not None and painted.trips - before <= START_TRIPS
     assert not painted.reading_started_before  # no data read competes with the first paint
     # ... and then the day's work is read.
-    qtbot.waitUntil(lambda: window.my_day.has_loaded, timeout=20_000)
+    qtbot.waitUntil(lambda: window.has_pages and window.my_day.has_loaded, timeout=20_000)
     assert proxy.sent > painted.trips
     window.close()
     desktop.runner.wait(10_000)
@@ -160,9 +161,10 @@ def test_the_desktop_refuses_a_login_not_on_the_staff_list_with_its_message(
     setup.dispose()
     shown: list[tuple[str, str]] = []
     monkeypatch.setattr(ui.app, "start_error_reporting", lambda app, args: None)
-    monkeypatch.setattr("ui.app.QMessageBox.critical", lambda parent, title, text: shown.append((title, text)))
+    monkeypatch.setattr("PySide6.QtWidgets.QMessageBox.critical",
+                        lambda parent, title, text: shown.append((title, text)))
     built: list[object] = []
-    monkeypatch.setattr("ui.main_window.MainWindow.__init__", lambda self, *a: built.append(self))
+    monkeypatch.setattr("ui.main_window.MainWindow.__init__", lambda self, *a, **k: built.append(self))
 
     args = argparse.Namespace(database=relay[1], demo=False, as_user=None, verbose=0)
     assert ui.app.run(args) == 1

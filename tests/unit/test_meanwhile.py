@@ -1,4 +1,4 @@
-"""``ui.app.Meanwhile``: the desktop's start-up work on a worker thread, its result or its exception
+"""``ui.opening.Meanwhile``: the desktop's start-up work on a worker thread, its result or its exception
 handed back to the thread that waits for it."""
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ import threading
 import pytest
 
 from caseworker.errors import UnknownUser
-from ui.app import Meanwhile
+from ui.opening import Meanwhile
 
 
 def test_the_call_runs_on_another_thread_and_its_result_comes_back() -> None:
