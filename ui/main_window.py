@@ -25,6 +25,7 @@ from caseworker.errors import CaseworkerError
 from ui.banner import ContactBanner, banner_over
 from ui.context import DesktopContext
 from ui.step_menu import STEPS, add_step_actions
+from ui.widgets.frame_parts import fixed_width, opening_page
 from ui.window_size import fits_a_screen, place_on_screen
 
 if TYPE_CHECKING:
@@ -43,14 +44,6 @@ CASE_RECORD = "ui.panels.case_record"  # imported with the first case opened, no
 FIXED_PAGES = ("My day", "Cases", "Letters to send")  # the tabs nobody closes, in their order
 
 
-def opening_page(title: str, parent: QWidget) -> QLabel:
-    """What a fixed tab shows in the moment between the window appearing and its page being built."""
-    page = QLabel(f"Opening {title}\u2026", parent)
-    page.setAlignment(Qt.AlignmentFlag.AlignCenter)
-    page.setEnabled(False)  # greyed: nothing to do here yet
-    return page
-
-
 def help_dialogs() -> ModuleType:
     """The Help menu's dialogs, imported when first asked for."""
     return importlib.import_module("ui.help_dialogs")
@@ -60,16 +53,6 @@ def as_case_record(page: QWidget | None) -> CaseRecordPanel | None:
     """The page as a case's record, or None (no page can be one before the first case is opened)."""
     module = sys.modules.get(CASE_RECORD)
     return page if module is not None and isinstance(page, module.CaseRecordPanel) else None
-
-
-PICKER_CHARACTERS = 30  # "Kirsty Davies (team lead)" and most names fit; longer ones are elided, listed whole
-
-
-def fixed_width(picker: QComboBox) -> None:
-    """A toolbar picker as wide before the staff list loads as after, so the toolbar does not jump."""
-    picker.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-    picker.setMinimumContentsLength(PICKER_CHARACTERS)
-    picker.view().setTextElideMode(Qt.TextElideMode.ElideNone)
 
 
 class MainWindow(QMainWindow):
