@@ -10,17 +10,18 @@ from sqlalchemy.orm import Session
 
 from caseworker.context import AppContext
 from caseworker.reports.my_day import FOLLOW_UPS, MyDay, WorkItem, build_my_day
-from caseworker.reports.my_day_plans import TRANSFER_UNCONSULTED_DAYS, add_plan_work
+from caseworker.reports.my_day_plans import AMENDMENT_WINDOW_DAYS, TRANSFER_UNCONSULTED_DAYS, add_plan_work
 from caseworker.services.case_notes import NOTE_KIND_TITLES, london_day
 from caseworker.statutory.clocks import due_day
 from caseworker.statutory.cohort import born_to_move_soon
 from caseworker.statutory.plans import clocks_for
 from caseworker.statutory.risk import typical_turnaround
+from caseworker.statutory.rows import Timescale
 from caseworker.statutory.rules import Rules
 from caseworker.store.case_select import reading
 from caseworker.store.models import Case, Staff
 from caseworker.store.plan_reads import plan_facts
-from caseworker.store.plan_work_reads import NARROWED_OFFSETS, maybe_with_work
+from caseworker.store.plan_work_reads import NARROWED_OFFSETS, Among, DueBy, maybe_with_work
 from caseworker.store.queries import advice_returns, load_request_facts
 from caseworker.views.case_notes import FollowUp, open_follow_ups
 from caseworker.views.my_day_unallocated import WaitingCase, waiting_cases
@@ -89,15 +90,23 @@ def read_my_day(s: Session, ctx: AppContext, today: date, caseworker: str | None
     if ids is not None:
         plans = plan_facts(s, caseworker=caseworker, case_ids=sorted(ids))
     else:  # the plans in place that may have work (only this person's when one is shown)
-        started_by = review_started_by(ctx.engine.rules, today)
-        among = None if started_by is None else maybe_with_work(started_by, moving_soon(ctx.engine.rules, today))
-        plans = plan_facts(s, caseworker=caseworker, among=among)
+        plans = plan_facts(s, caseworker=caseworker, among=may_have_work(ctx.engine.rules, today))
     day = build_my_day(ctx.engine.evaluate_all(facts, today), today, turnaround, ctx.engine.rules)
     day.sections[FOLLOW_UPS] = sorted((follow_up_item(f, today) for f in follow_ups),
                                       key=lambda i: (i.days_left, i.reference))
     clocks = clocks_for(ctx.engine.rules, ctx.engine.calendar)
     add_plan_work(clocks.schedule_all(plans, today), today, day, ctx.engine.rules)
     return day
+
+
+def may_have_work(rules: Rules, today: date) -> Among | None:
+    """The test of which plans may have a line on My day today (None: every plan is read)."""
+    reviews_from = review_started_by(rules, today)
+    if reviews_from is None:
+        return None
+    notices = amendment_notices_by(rules, today)
+    due_by = None if notices is None else DueBy(today, *notices)
+    return maybe_with_work(reviews_from, moving_soon(rules, today), due_by)
 
 
 def moving_soon(rules: Rules, today: date) -> list[tuple[int, date, date]]:
@@ -116,11 +125,16 @@ def review_started_by(rules: Rules, today: date) -> date | None:
     as the plan clocks count its due day (None: a period of a fixed day, counted back or from another row,
     where every plan is read)."""
     row = rules.row("annual_review")
+    return started_by(row, today + timedelta(days=rules.due_soon_days if row.due_soon_days is None
+                                             else row.due_soon_days), rules)
+
+
+def started_by(row: Timescale, last: date, rules: Rules) -> date | None:
+    """The latest start of ``row``'s clock whose due day, as the plan clocks count it, is on or before
+    ``last`` (None: a period of a fixed day, counted back or from another row, which is not narrowed)."""
     p = row.period
     if p.on is not None or min(p.days, p.weeks, p.months) < 0 or any(n in rules.table for n in row.starts_from):
         return None
-    last = today + timedelta(days=rules.due_soon_days if row.due_soon_days is None else row.due_soon_days)
-
     # The due day never moves back as the start moves on: halve the days between a start early enough (a
     # month is at most 31 days) and one too late until they meet.
     early = last - timedelta(days=31 * p.months + 7 * p.weeks + p.days + 1)
@@ -131,6 +145,18 @@ def review_started_by(rules: Rules, today: date) -> date | None:
         middle = early + timedelta(days=(late - early).days // 2)
         early, late = (middle, late) if due_day(row, middle, rules) <= last else (early, middle)
     return early
+
+
+def amendment_notices_by(rules: Rules, today: date) -> tuple[date, date] | None:
+    """The latest notice of proposed amendments (sent, and served) whose amendment can be on My day today:
+    its final amended plan due within the window, or the family's days to comment over (None: either clock
+    is not narrowed). An amendment sent later, and served later, has neither (``my_day_plans.amendment_due``)."""
+    final, comment = rules.row("amendment_final"), rules.row("amendment_comment")
+    if final.starts_from != ("amendment_notice_sent",) or comment.starts_from != ("amendment_notice_served",):
+        return None  # started by other events than the ones the narrowing reads
+    sent = started_by(final, today + timedelta(days=AMENDMENT_WINDOW_DAYS), rules)
+    served = started_by(comment, today - timedelta(days=1), rules)
+    return None if sent is None or served is None else (sent, served)
 
 
 def follow_up_item(f: FollowUp, today: date) -> WorkItem:
