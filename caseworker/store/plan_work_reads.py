@@ -33,11 +33,13 @@ class DueBy:
     """What under way may have work today (My day's lines, worked out from the plan clocks' own rows): a review
     whose meeting is held by ``meeting_by`` (its decision is then due), an amendment whose notice was sent
     by ``notice_sent_by`` (its final plan due within the window) or served by ``notice_served_by`` (the
-    family's days to comment over)."""
+    family's days to comment over); and a move coming by the child's date of birth only when no transfer
+    recorded is still shown (done since ``transfer_shown_since``, or not done)."""
 
     meeting_by: date
     notice_sent_by: date
     notice_served_by: date
+    transfer_shown_since: date
 
 
 def _review_may_be_due() -> Any:
@@ -89,8 +91,20 @@ def _test(born_offsets: tuple[int, ...], narrowed: bool) -> ColumnElement[bool]:
                     bindparam(f"born_{n}_from", type_=Date), bindparam(f"born_{n}_to", type_=Date)))
                 for n, offset in enumerate(born_offsets)]
         born.append(h.year_group_offset.not_in(NARROWED_OFFSETS))
-        selects.append(select(i.id).join(h, h.id == i.child_id).where(or_(*born)))
+        moving = select(i.id).join(h, h.id == i.child_id).where(or_(*born))
+        selects.append(moving.where(~_transfer_shown(i)) if narrowed else moving)
     return Case.id.in_(union(*selects))
+
+
+def _transfer_shown(case: Any) -> Any:
+    """The case's latest phase transfer (by its date, then as recorded) is not done, or was done on or after
+    ``:transfer_shown_since``: the plan clocks then show it, and only a transfer not done can be at risk
+    (read through its own test), so the move the date of birth says is coming is not looked for."""
+    t, later = aliased(PhaseTransfer, name="s"), aliased(PhaseTransfer, name="l")
+    newer = select(later.id).where(later.case_id == t.case_id, or_(
+        later.transfer_date > t.transfer_date, and_(later.transfer_date == t.transfer_date, later.id > t.id)))
+    return select(t.id).where(t.case_id == case.id, ~newer.exists(), or_(
+        t.done_on.is_(None), t.done_on >= bindparam("transfer_shown_since", type_=Date))).exists()
 
 
 def maybe_with_work(review_started_by: date, born: Sequence[tuple[int, date, date]] = (),
@@ -107,5 +121,5 @@ def maybe_with_work(review_started_by: date, born: Sequence[tuple[int, date, dat
         params.update({f"born_{n}_from": first, f"born_{n}_to": last})
     if due_by is not None:
         params.update(meeting_by=due_by.meeting_by, notice_sent_by=due_by.notice_sent_by,
-                      notice_served_by=due_by.notice_served_by)
+                      notice_served_by=due_by.notice_served_by, transfer_shown_since=due_by.transfer_shown_since)
     return _test(tuple(offset for offset, _, _ in born), due_by is not None), params

@@ -14,7 +14,7 @@ from caseworker.reports.my_day_plans import AMENDMENT_WINDOW_DAYS, TRANSFER_UNCO
 from caseworker.services.case_notes import NOTE_KIND_TITLES, london_day
 from caseworker.statutory.clocks import due_day
 from caseworker.statutory.cohort import born_to_move_soon
-from caseworker.statutory.plans import clocks_for
+from caseworker.statutory.plans import TRANSFER_SHOWN_AFTER_DONE, clocks_for
 from caseworker.statutory.risk import typical_turnaround
 from caseworker.statutory.rows import Timescale
 from caseworker.statutory.rules import Rules
@@ -105,7 +105,7 @@ def may_have_work(rules: Rules, today: date) -> Among | None:
     if reviews_from is None:
         return None
     notices = amendment_notices_by(rules, today)
-    due_by = None if notices is None else DueBy(today, *notices)
+    due_by = None if notices is None else DueBy(today, *notices, today - TRANSFER_SHOWN_AFTER_DONE)
     return maybe_with_work(reviews_from, moving_soon(rules, today), due_by)
 
 

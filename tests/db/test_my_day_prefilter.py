@@ -18,10 +18,11 @@ from caseworker.reports.my_day import AMENDMENTS_DUE, PLAN_SECTIONS, REVIEW_DECI
 from caseworker.reports.my_day_plans import TRANSFER_UNCONSULTED_DAYS
 from caseworker.statutory.cohort import born_to_move_soon
 from caseworker.statutory.plan_facts import MAINTAIN
+from caseworker.statutory.plans import TRANSFER_SHOWN_AFTER_DONE
 from caseworker.store.case_select import reading
 from caseworker.store.database import Database
 from caseworker.store.models import Case, Child
-from caseworker.store.plan_models import PlanAmendment, PlanReview
+from caseworker.store.plan_models import PhaseTransfer, PlanAmendment, PlanReview
 from caseworker.store.plan_reads import plan_facts
 from caseworker.store.records import CaseRecord
 from caseworker.store.writer import write_cases
@@ -129,3 +130,35 @@ def test_meetings_and_amendments_are_read_from_the_clocks_own_days(db: Database)
     assert read == with_lines
     assert len(everything[REVIEW_DECISIONS]) == 6  # the meetings held up to today
     assert 0 < len(everything[AMENDMENTS_DUE]) < len(notices) // 2  # only some unanswered notices are due
+
+
+def test_a_move_by_date_of_birth_is_read_while_no_recorded_transfer_is_shown(db: Database) -> None:
+    """Children born to move soon (plans issued a month ago): no transfer recorded, one not done, one done a
+    year and a day ago (still shown) or a day longer (no longer shown: the move the date of birth says is
+    coming is looked for again), and one done recently behind a later one done long ago. Exactly the plans
+    with a line are read."""
+    add_staff(db, "jsmith", "caseworker")
+    today = date(2026, 3, 2)
+    first, _ = born_to_move_soon(today, TRANSFER_UNCONSULTED_DAYS, None, 0)[0]
+    shown_since = today - TRANSFER_SHOWN_AFTER_DONE
+    moved = date(2025, 9, 1)
+    transfers: list[list[tuple[date, date | None]]] = [
+        [], [(moved, None)], [(moved, shown_since)], [(moved, shown_since - timedelta(days=1))],
+        [(moved - timedelta(days=400), today - timedelta(days=30)), (moved, shown_since - timedelta(days=5))]]
+    records = [CaseRecord(reference=f"EHC-{k:04d}", forename="Amelia", surname="Jones",
+                          date_of_birth=first + timedelta(days=k), final_issued=today - timedelta(days=30),
+                          caseworker="jsmith") for k in range(len(transfers))]
+    with db.session() as s:
+        write_cases(s, records, actor_id=None, today=today)
+        ids = list(s.scalars(select(Case.id).order_by(Case.reference)))
+        for case_id, recorded in zip(ids, transfers, strict=True):
+            s.add_all(PhaseTransfer(case_id=case_id, kind="school", transfer_date=on, done_on=done)
+                      for on, done in recorded)
+    ctx = AppContext(db=db, clock=fixed_clock(today))
+    everything = plan_work(ctx, today, every_plan=True)
+    with_lines = {ref for items in everything.values() for ref, _, _ in items}
+    with reading(db) as s:
+        read = {p.reference for p in plan_facts(s, among=may_have_work(ctx.engine.rules, today))}
+    assert read == with_lines
+    # Lines: none recorded, not done (at risk), done too long ago, the latest done too long ago.
+    assert with_lines == {"EHC-0000", "EHC-0001", "EHC-0003", "EHC-0004"}
