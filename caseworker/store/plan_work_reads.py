@@ -92,19 +92,20 @@ def _test(born_offsets: tuple[int, ...], narrowed: bool) -> ColumnElement[bool]:
                 for n, offset in enumerate(born_offsets)]
         born.append(h.year_group_offset.not_in(NARROWED_OFFSETS))
         moving = select(i.id).join(h, h.id == i.child_id).where(or_(*born))
-        selects.append(moving.where(~_transfer_shown(i)) if narrowed else moving)
+        selects.append(moving.where(i.id.not_in(_transfer_shown())) if narrowed else moving)
     return Case.id.in_(union(*selects))
 
 
-def _transfer_shown(case: Any) -> Any:
-    """The case's latest phase transfer (by its date, then as recorded) is not done, or was done on or after
-    ``:transfer_shown_since``: the plan clocks then show it, and only a transfer not done can be at risk
-    (read through its own test), so the move the date of birth says is coming is not looked for."""
+def _transfer_shown() -> Any:
+    """The cases whose latest phase transfer (by its date, then as recorded) is not done, or was done on or
+    after ``:transfer_shown_since``: the plan clocks then show it, and only a transfer not done can be at risk
+    (read through its own test), so the move the date of birth says is coming is not looked for. One list,
+    worked out once (as a test on each case it ran for every case before the child's birth was looked at)."""
     t, later = aliased(PhaseTransfer, name="s"), aliased(PhaseTransfer, name="l")
     newer = select(later.id).where(later.case_id == t.case_id, or_(
         later.transfer_date > t.transfer_date, and_(later.transfer_date == t.transfer_date, later.id > t.id)))
-    return select(t.id).where(t.case_id == case.id, ~newer.exists(), or_(
-        t.done_on.is_(None), t.done_on >= bindparam("transfer_shown_since", type_=Date))).exists()
+    return select(t.case_id).where(~newer.exists(), or_(
+        t.done_on.is_(None), t.done_on >= bindparam("transfer_shown_since", type_=Date)))
 
 
 def maybe_with_work(review_started_by: date, born: Sequence[tuple[int, date, date]] = (),
