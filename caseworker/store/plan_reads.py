@@ -41,7 +41,7 @@ def load_plan_facts(conn: Any, d: Dialect, *, caseworker: str | None = None) -> 
         try:
             cur.execute(STATEMENTS[(d.name, caseworker is not None)],
                         {} if caseworker is None else {"caseworker": caseworker})
-            return _read(cur, d)
+            return read_rows(cur, d)
         finally:
             cur.close()
 
@@ -64,13 +64,14 @@ def plan_facts(session: Session, *, caseworker: str | None = None, case_ids: Seq
     with collector_paused():
         result = session.connection().execute(stmt, params)
         try:
-            return _read(result.cursor, Dialect(session.get_bind().dialect.name))
+            return read_rows(result.cursor, Dialect(session.get_bind().dialect.name))
         finally:
             result.close()
 
 
-def _read(cur: Any, d: Dialect) -> list[PlanFacts]:
-    """The plans from a cursor that has run the plans' statement (``plan_selects.plan_rows``)."""
+def read_rows(cur: Any, d: Dialect) -> list[PlanFacts]:
+    """The plans from a cursor that has run the plans' statement (``plan_selects.plan_rows``), its rows in
+    any order."""
     day = d.day_reader()
     by_id: dict[int, PlanFacts] = {}
     settings: dict[tuple[Any, ...], SettingFacts] = {}

@@ -74,9 +74,11 @@ def _branches() -> list[Select[Any]]:
 
 @lru_cache(maxsize=16)
 def plan_rows(*, by_caseworker: bool = False, by_case_ids: bool = False,
-              among: ColumnElement[bool] | None = None) -> Rows:
+              among: ColumnElement[bool] | None = None, whole_first: bool = False) -> Rows:
     """Every issued plan's rows (a ceased plan is passed over by the reader); or those of one caseworker
     (``:caseworker``), of given cases (``:case_ids``, a list) or passing the test ``among`` on ``ehc_case``.
+    ``whole_first``: ordered (by kind of row, then case), so that SQLite works out every row before it
+    hands over the first (``plans_meanwhile``); otherwise in no order, each row handed over as it is found.
 
     When all plans are read the database need not work them out for each table. Otherwise the chosen plans
     are worked out once, as a materialised list of their cases that the plans and each table's rows are
@@ -93,11 +95,13 @@ def plan_rows(*, by_caseworker: bool = False, by_case_ids: bool = False,
     if among is not None:
         tests.append(among)
     if len(tests) == 1:
-        return union_all(_header().where(issued), *_branches())
-    chosen = select(Case.id).where(*tests).cte("chosen").prefix_with("MATERIALIZED")
-    ids = select(chosen.c.id)
-    return union_all(_header().where(Case.id.in_(ids)),
-                     *(b.where(b.selected_columns[1].in_(ids)) for b in _branches()))
+        rows = union_all(_header().where(issued), *_branches())
+    else:
+        chosen = select(Case.id).where(*tests).cte("chosen").prefix_with("MATERIALIZED")
+        ids = select(chosen.c.id)
+        rows = union_all(_header().where(Case.id.in_(ids)),
+                         *(b.where(b.selected_columns[1].in_(ids)) for b in _branches()))
+    return rows.order_by(literal_column("1"), literal_column("2")) if whole_first else rows
 
 
 def compiled(by_caseworker: bool, dialect: SqlDialect) -> str:

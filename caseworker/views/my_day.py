@@ -22,6 +22,7 @@ from caseworker.store.case_select import reading
 from caseworker.store.models import Case, Staff
 from caseworker.store.plan_reads import plan_facts
 from caseworker.store.plan_work_reads import NARROWED_OFFSETS, Among, DueBy, maybe_with_work
+from caseworker.store.plans_meanwhile import PlansMeanwhile
 from caseworker.store.queries import advice_returns, load_request_facts
 from caseworker.views.case_notes import FollowUp, open_follow_ups
 from caseworker.views.my_day_unallocated import WaitingCase, waiting_cases
@@ -52,8 +53,13 @@ def load_my_day_page(ctx: AppContext, today: date, caseworker: str | None, unall
     """My day with the names and the cases nobody holds, through one connection: one check of it when it is
     taken from the pool, not three (each a round trip to a team database)."""
     with reading(ctx.db) as s:
-        turnaround = read_turnaround(s, ctx, today)
-        day = read_my_day(s, ctx, today, caseworker, turnaround)
+        # The plans first: on SQLite their statement runs on a second core while the rest is read.
+        plans = PlansMeanwhile(s, caseworker=caseworker, among=may_have_work(ctx.engine.rules, today))
+        try:
+            turnaround = read_turnaround(s, ctx, today)
+            day = read_my_day(s, ctx, today, caseworker, turnaround, plans=plans)
+        finally:
+            plans.close()
         return MyDayPage(day, staff_names(s), waiting_cases(ctx, today, s) if unallocated else None, turnaround)
 
 
@@ -80,22 +86,25 @@ def read_turnaround(s: Session, ctx: AppContext, today: date) -> dict[str, int]:
 
 def read_my_day(s: Session, ctx: AppContext, today: date, caseworker: str | None = None,
                 turnaround: dict[str, int] | None = None,
-                only: tuple[set[int], list[str]] | None = None) -> MyDay:
-    """My day through a session the caller holds; ``only``: just these cases (their ids and references)."""
+                only: tuple[set[int], list[str]] | None = None, plans: PlansMeanwhile | None = None) -> MyDay:
+    """My day through a session the caller holds; ``only``: just these cases (their ids and references);
+    ``plans``: the plans' read, already started by the caller (for the whole of this person's My day)."""
     ids, refs = only if only is not None else (None, None)
     facts = load_request_facts(s, open_only=True, caseworker=caseworker, references=refs)
     if turnaround is None:
         turnaround = read_turnaround(s, ctx, today)
     follow_ups = [f for f in open_follow_ups(s, today, caseworker) if ids is None or f.case_id in ids]
-    if ids is not None:
-        plans = plan_facts(s, caseworker=caseworker, case_ids=sorted(ids))
-    else:  # the plans in place that may have work (only this person's when one is shown)
-        plans = plan_facts(s, caseworker=caseworker, among=may_have_work(ctx.engine.rules, today))
     day = build_my_day(ctx.engine.evaluate_all(facts, today), today, turnaround, ctx.engine.rules)
     day.sections[FOLLOW_UPS] = sorted((follow_up_item(f, today) for f in follow_ups),
                                       key=lambda i: (i.days_left, i.reference))
+    if ids is not None:
+        maintained = plan_facts(s, caseworker=caseworker, case_ids=sorted(ids))
+    elif plans is not None:
+        maintained = plans.result()
+    else:  # the plans in place that may have work (only this person's when one is shown)
+        maintained = plan_facts(s, caseworker=caseworker, among=may_have_work(ctx.engine.rules, today))
     clocks = clocks_for(ctx.engine.rules, ctx.engine.calendar)
-    add_plan_work(clocks.schedule_all(plans, today), today, day, ctx.engine.rules)
+    add_plan_work(clocks.schedule_all(maintained, today), today, day, ctx.engine.rules)
     return day
 
 

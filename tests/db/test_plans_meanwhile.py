@@ -1,0 +1,87 @@
+"""The plans' read started early (``store.plans_meanwhile``): the same plans as the read through the session,
+for the whole team and one caseworker; on SQLite on a connection of its own, given back to the pool
+whether the plans were taken or not; a statement that fails says so when the plans are asked for."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.exc import StatementError
+
+from caseworker.context import AppContext, fixed_clock
+from caseworker.statutory.plan_facts import MAINTAIN
+from caseworker.store.case_select import reading
+from caseworker.store.database import Database
+from caseworker.store.models import Case
+from caseworker.store.plan_models import PhaseTransfer, PlanAmendment, PlanReview
+from caseworker.store.plan_reads import plan_facts
+from caseworker.store.plans_meanwhile import PlansMeanwhile
+from caseworker.store.records import CaseRecord
+from caseworker.store.writer import write_cases
+from caseworker.views.my_day import may_have_work
+from tests.db.conftest import add_staff
+
+TODAY = date(2026, 3, 2)
+
+
+def add_plans(db: Database, n: int) -> None:
+    """``n`` plans over two caseworkers, issued every 9 days back from ``TODAY``, with reviews (some
+    decided), amendments and transfers on some."""
+    records = [CaseRecord(reference=f"EHC-{k:04d}", forename="Amelia", surname=f"Jones{k}",
+                          date_of_birth=TODAY - timedelta(days=1500 + 37 * k),
+                          final_issued=TODAY - timedelta(days=9 * k),
+                          caseworker=("jsmith", "akhan")[k % 2]) for k in range(n)]
+    with db.session() as s:
+        write_cases(s, records, actor_id=None, today=TODAY)
+        for k, case_id in enumerate(s.scalars(select(Case.id).order_by(Case.reference))):
+            issued = TODAY - timedelta(days=9 * k)
+            if k % 3 == 0:
+                decided = k % 2 == 1
+                s.add(PlanReview(case_id=case_id, meeting_on=issued + timedelta(days=300),
+                                 notified_on=issued + timedelta(days=320) if decided else None,
+                                 decision=MAINTAIN if decided else None))
+            if k % 4 == 1:
+                s.add(PlanAmendment(case_id=case_id, notice_sent_on=TODAY - timedelta(days=k)))
+            if k % 5 == 2:
+                s.add(PhaseTransfer(case_id=case_id, kind="school", transfer_date=date(2026, 9, 1)))
+
+
+@pytest.mark.parametrize("caseworker", [None, "akhan"])
+def test_the_same_plans_as_through_the_session(db: Database, caseworker: str | None) -> None:
+    for who in ("jsmith", "akhan"):
+        add_staff(db, who, "caseworker")
+    add_plans(db, 80)
+    among = may_have_work(AppContext(db=db, clock=fixed_clock(TODAY)).engine.rules, TODAY)
+    with reading(db) as s:
+        expected = plan_facts(s, caseworker=caseworker, among=among)
+        early = PlansMeanwhile(s, caseworker=caseworker, among=among)
+        assert early.result() == expected
+    assert expected and all(p.caseworker == caseworker for p in expected if caseworker)
+    assert {p.caseworker for p in expected} == ({"jsmith", "akhan"} if caseworker is None else {caseworker})
+
+
+def test_the_connection_goes_back_whether_or_not_the_plans_are_taken(db: Database) -> None:
+    add_staff(db, "jsmith", "caseworker")
+    add_plans(db, 10)
+    pool = db.engine.pool
+    with reading(db) as s:
+        before = pool.checkedout()  # type: ignore[attr-defined]
+        PlansMeanwhile(s).close()
+        assert pool.checkedout() == before  # type: ignore[attr-defined]
+        early = PlansMeanwhile(s)
+        assert len(early.result()) == 10
+        assert pool.checkedout() == before  # type: ignore[attr-defined]
+
+
+def test_a_failed_statement_is_raised_when_the_plans_are_asked_for(db: Database) -> None:
+    add_staff(db, "jsmith", "caseworker")
+    add_plans(db, 3)
+    test, params = may_have_work(AppContext(db=db, clock=fixed_clock(TODAY)).engine.rules, TODAY) or (None, {})
+    assert test is not None
+    with reading(db) as s:
+        early = PlansMeanwhile(s, among=(test, {k: v for k, v in params.items() if k != "review_started_by"}))
+        with pytest.raises(StatementError, match="review_started_by"):
+            early.result()
+        early.close()  # again: nothing left to let go
