@@ -29,8 +29,9 @@ from caseworker.store.reads import Dialect
 
 
 class PlansMeanwhile:
-    """The maintained plans of ``plan_reads.plan_facts(session, caseworker=..., among=...)``, started now
-    (on SQLite, on a connection and thread of their own); ``result()`` gives them, ``close()`` gives up."""
+    """The maintained plans of ``plan_reads.plan_facts(session, caseworker=..., among=..., latest_reviews=True)``
+    (the reviews the plans' schedule reads), started now (on SQLite, on a connection and thread of their
+    own); ``result()`` gives them, ``close()`` gives up."""
 
     def __init__(self, session: Session, *, caseworker: str | None = None, among: Among | None = None) -> None:
         self._session, self._caseworker, self._among = session, caseworker, among
@@ -46,7 +47,7 @@ class PlansMeanwhile:
     def _run(self, bind: Any) -> None:
         try:
             stmt = plan_rows(by_caseworker=self._caseworker is not None, among=None if self._among is None
-                             else self._among[0], whole_first=True)
+                             else self._among[0], whole_first=True, latest_reviews=True)
             self._conn = bind.engine.connect().execution_options(isolation_level="AUTOCOMMIT")
             self._rows = self._conn.execute(stmt, _params(self._caseworker, self._among))
         except BaseException as exc:  # handed to the caller by result()
@@ -54,7 +55,7 @@ class PlansMeanwhile:
 
     def result(self) -> list[PlanFacts]:
         if self._thread is None:
-            return plan_facts(self._session, caseworker=self._caseworker, among=self._among)
+            return plan_facts(self._session, caseworker=self._caseworker, among=self._among, latest_reviews=True)
         try:
             self._thread.join()
             if self._failed is not None:

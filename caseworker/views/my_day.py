@@ -98,11 +98,12 @@ def read_my_day(s: Session, ctx: AppContext, today: date, caseworker: str | None
     day.sections[FOLLOW_UPS] = sorted((follow_up_item(f, today) for f in follow_ups),
                                       key=lambda i: (i.days_left, i.reference))
     if ids is not None:
-        maintained = plan_facts(s, caseworker=caseworker, case_ids=sorted(ids))
+        maintained = plan_facts(s, caseworker=caseworker, case_ids=sorted(ids), latest_reviews=True)
     elif plans is not None:
         maintained = plans.result()
     else:  # the plans in place that may have work (only this person's when one is shown)
-        maintained = plan_facts(s, caseworker=caseworker, among=may_have_work(ctx.engine.rules, today))
+        maintained = plan_facts(s, caseworker=caseworker, among=may_have_work(ctx.engine.rules, today),
+                                latest_reviews=True)
     clocks = clocks_for(ctx.engine.rules, ctx.engine.calendar)
     add_plan_work(clocks.schedule_all(maintained, today), today, day, ctx.engine.rules)
     return day
