@@ -20,9 +20,9 @@ from caseworker.statutory.rows import Timescale
 from caseworker.statutory.rules import Rules
 from caseworker.store.case_select import reading
 from caseworker.store.models import Case, Staff
+from caseworker.store.my_day_reads import MyDayReads
 from caseworker.store.plan_reads import plan_facts
 from caseworker.store.plan_work_reads import NARROWED_OFFSETS, Among, DueBy, maybe_with_work
-from caseworker.store.plans_meanwhile import PlansMeanwhile
 from caseworker.store.queries import advice_returns, load_request_facts
 from caseworker.views.case_notes import FollowUp, open_follow_ups
 from caseworker.views.my_day_unallocated import WaitingCase, waiting_cases
@@ -52,14 +52,16 @@ class MyDayPage:
 def load_my_day_page(ctx: AppContext, today: date, caseworker: str | None, unallocated: bool) -> MyDayPage:
     """My day with the names and the cases nobody holds, through one connection: one check of it when it is
     taken from the pool, not three (each a round trip to a team database)."""
+    rules = ctx.engine.rules
     with reading(ctx.db) as s:
-        # The plans first: on SQLite their statement runs on a second core while the rest is read.
-        plans = PlansMeanwhile(s, caseworker=caseworker, among=may_have_work(ctx.engine.rules, today))
+        # The returns and the plans first: on SQLite their statements run on a second core meanwhile.
+        early = MyDayReads(s, since=today - TURNAROUND_LOOKBACK, latest=rules.turnaround_window,
+                           caseworker=caseworker, among=may_have_work(rules, today))
         try:
-            turnaround = read_turnaround(s, ctx, today)
-            day = read_my_day(s, ctx, today, caseworker, turnaround, plans=plans)
+            day = read_my_day(s, ctx, today, caseworker, early=early)
         finally:
-            plans.close()
+            early.close()
+        turnaround = early.turnaround(rules)  # worked out for the page already
         return MyDayPage(day, staff_names(s), waiting_cases(ctx, today, s) if unallocated else None, turnaround)
 
 
@@ -86,26 +88,27 @@ def read_turnaround(s: Session, ctx: AppContext, today: date) -> dict[str, int]:
 
 def read_my_day(s: Session, ctx: AppContext, today: date, caseworker: str | None = None,
                 turnaround: dict[str, int] | None = None,
-                only: tuple[set[int], list[str]] | None = None, plans: PlansMeanwhile | None = None) -> MyDay:
+                only: tuple[set[int], list[str]] | None = None, early: MyDayReads | None = None) -> MyDay:
     """My day through a session the caller holds; ``only``: just these cases (their ids and references);
-    ``plans``: the plans' read, already started by the caller (for the whole of this person's My day)."""
+    ``early``: the returns and plans, already started by the caller (for the whole of this person's My day)."""
     ids, refs = only if only is not None else (None, None)
+    rules = ctx.engine.rules
     facts = load_request_facts(s, open_only=True, caseworker=caseworker, references=refs)
-    if turnaround is None:
-        turnaround = read_turnaround(s, ctx, today)
     follow_ups = [f for f in open_follow_ups(s, today, caseworker) if ids is None or f.case_id in ids]
-    day = build_my_day(ctx.engine.evaluate_all(facts, today), today, turnaround, ctx.engine.rules)
+    deadlines = ctx.engine.evaluate_all(facts, today)
+    if turnaround is None:
+        turnaround = early.turnaround(rules) if early is not None else read_turnaround(s, ctx, today)
+    day = build_my_day(deadlines, today, turnaround, rules)
     day.sections[FOLLOW_UPS] = sorted((follow_up_item(f, today) for f in follow_ups),
                                       key=lambda i: (i.days_left, i.reference))
     if ids is not None:
         maintained = plan_facts(s, caseworker=caseworker, case_ids=sorted(ids), latest_reviews=True)
-    elif plans is not None:
-        maintained = plans.result()
+    elif early is not None:
+        maintained = early.plans()
     else:  # the plans in place that may have work (only this person's when one is shown)
-        maintained = plan_facts(s, caseworker=caseworker, among=may_have_work(ctx.engine.rules, today),
-                                latest_reviews=True)
-    clocks = clocks_for(ctx.engine.rules, ctx.engine.calendar)
-    add_plan_work(clocks.schedule_all(maintained, today), today, day, ctx.engine.rules)
+        maintained = plan_facts(s, caseworker=caseworker, among=may_have_work(rules, today), latest_reviews=True)
+    clocks = clocks_for(rules, ctx.engine.calendar)
+    add_plan_work(clocks.schedule_all(maintained, today), today, day, rules)
     return day
 
 
