@@ -53,7 +53,7 @@ class MyDayReads:
         self._returns: list[AdviceReturn] | None = None
         self._turnaround: dict[str, int] | None = None
         self._thread: threading.Thread | None = None
-        if session.get_bind().dialect.name == "sqlite":
+        if _sqlite_file(session.get_bind().engine):
             self._thread = threading.Thread(target=self._run, args=(session.get_bind().engine,),
                                             name="My day's reads", daemon=True)
             self._thread.start()
@@ -119,6 +119,13 @@ class MyDayReads:
         if self._conn is not None:
             self._conn.close()
             self._conn = None
+
+
+def _sqlite_file(engine: Any) -> bool:
+    """A SQLite database in a file, which a second connection opens too (one in memory it would not: each
+    connection has its own)."""
+    database = engine.url.database if engine.dialect.name == "sqlite" else None
+    return bool(database) and database != ":memory:" and "mode=memory" not in str(engine.url)
 
 
 def _params(caseworker: str | None, among: Among | None) -> dict[str, Any]:

@@ -104,3 +104,15 @@ def test_a_failed_statement_is_raised_when_the_plans_are_asked_for(db: Database)
         with pytest.raises(StatementError, match="review_started_by"):
             early.plans()
         early.close()  # again: nothing left to let go
+
+
+def test_a_database_in_memory_is_read_through_the_session() -> None:
+    """A second connection to SQLite in memory would open another, empty database: read through the session."""
+    db = Database("sqlite:///:memory:")
+    db.ensure_schema()
+    add_staff(db, "jsmith", "caseworker")
+    add_plans(db, 4)
+    with reading(db) as s:
+        early = MyDayReads(s, since=TODAY - timedelta(days=365), latest=20)
+        assert len(early.plans()) == 4
+        assert len(early.returns()) == 2 * 3  # received, of the 8 asked for
