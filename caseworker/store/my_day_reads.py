@@ -17,9 +17,11 @@ from __future__ import annotations
 
 import threading
 from datetime import date
+from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import Connection, CursorResult, literal_column
+from sqlalchemy import literal_column
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from caseworker.statutory.engine import collector_paused
@@ -40,40 +42,52 @@ class MyDayReads:
     maintained plans of ``plan_reads.plan_facts(session, caseworker=..., among=..., latest_reviews=True)``
     (the reviews the plans' schedule reads), started now: on SQLite on a connection and thread of their own.
     ``returns()`` (or ``turnaround()``) and ``plans()`` give them; ``close()`` lets the connection go, taken
-    or not."""
+    or not.
+
+    The statements are compiled here, on the caller's thread: the other thread only runs them, inside SQLite,
+    without the lock. Python work on it (compiling takes 15 ms) would hold the lock each time the caller's own
+    statements let go of it between their rows, and stall the caller for as long."""
 
     def __init__(self, session: Session, *, since: date, latest: int, caseworker: str | None = None,
                  among: Among | None = None) -> None:
         self._session, self._since, self._latest = session, since, latest
         self._caseworker, self._among = caseworker, among
-        self._conn: Connection | None = None
-        self._done: dict[str, CursorResult[Any]] = {}
+        self._conn: Any = None  # the pool's DB-API connection
+        self._done: dict[str, Any] = {}  # DB-API cursors, each having run its statement
         self._ready = {RETURNS: threading.Event(), PLANS: threading.Event()}
         self._failed: BaseException | None = None
         self._returns: list[AdviceReturn] | None = None
         self._turnaround: dict[str, int] | None = None
         self._thread: threading.Thread | None = None
-        if _sqlite_file(session.get_bind().engine):
-            self._thread = threading.Thread(target=self._run, args=(session.get_bind().engine,),
+        engine = session.get_bind().engine
+        if _sqlite_file(engine):
+            returns = advice_returns_select("sqlite", since, latest).order_by(literal_column("1"))
+            plans = plan_rows(by_caseworker=caseworker is not None, among=None if among is None else among[0],
+                              whole_first=True, latest_reviews=True)
+            jobs = [(RETURNS, *_driver_sql(returns, engine.dialect, {})),
+                    (PLANS, *_driver_sql(plans, engine.dialect, _params(caseworker, among)))]
+            self._conn = engine.raw_connection()
+            self._thread = threading.Thread(target=self._run, args=(jobs, engine.dialect.loaded_dbapi.Error),
                                             name="My day's reads", daemon=True)
             self._thread.start()
 
-    def _run(self, engine: Any) -> None:
+    def _run(self, jobs: list[tuple[str, str, tuple[Any, ...]]], dbapi_error: type[Exception]) -> None:
+        sql, params = "", ()
         try:
-            self._conn = engine.connect().execution_options(isolation_level="AUTOCOMMIT")
-            returns = advice_returns_select("sqlite", self._since, self._latest).order_by(literal_column("1"))
-            self._done[RETURNS] = self._conn.execute(returns)
-            self._ready[RETURNS].set()
-            plans = plan_rows(by_caseworker=self._caseworker is not None, among=None if self._among is None
-                              else self._among[0], whole_first=True, latest_reviews=True)
-            self._done[PLANS] = self._conn.execute(plans, _params(self._caseworker, self._among))
+            for name, sql, params in jobs:
+                cursor = self._conn.cursor()
+                cursor.execute(sql, params)
+                self._done[name] = cursor
+                self._ready[name].set()
+        except dbapi_error as exc:  # as SQLAlchemy would have raised it, for the caller
+            self._failed = DBAPIError.instance(sql, params, exc, dbapi_error)
         except BaseException as exc:  # handed to the caller by returns() or plans()
             self._failed = exc
         finally:
             for ready in self._ready.values():
                 ready.set()
 
-    def _rows(self, name: str) -> CursorResult[Any]:
+    def _rows(self, name: str) -> Any:
         self._ready[name].wait()
         if name not in self._done:
             self.close()
@@ -91,7 +105,7 @@ class MyDayReads:
             return advice_returns(self._session, since=self._since, latest=self._latest)
         day = Dialect("sqlite").day_reader()  # the driver's own rows: ISO text, not dates
         return [AdviceReturn(name, day(requested), day(received))
-                for name, requested, received in self._rows(RETURNS).cursor.fetchall() if received is not None]
+                for name, requested, received in self._rows(RETURNS).fetchall() if received is not None]
 
     def turnaround(self, rules: Rules) -> dict[str, int]:
         """Each service's typical days to return advice, from ``returns()`` (worked out once)."""
@@ -105,7 +119,7 @@ class MyDayReads:
         try:
             rows = self._rows(PLANS)
             with collector_paused():
-                return read_rows(rows.cursor, Dialect("sqlite"))
+                return read_rows(rows, Dialect("sqlite"))
         finally:
             self.close()
 
@@ -113,12 +127,24 @@ class MyDayReads:
         """Let the connection go (waiting for the statements first, when they are still running)."""
         if self._thread is not None:
             self._thread.join()
-        for rows in self._done.values():
-            rows.close()
+        for cursor in self._done.values():
+            cursor.close()
         self._done.clear()
         if self._conn is not None:
-            self._conn.close()
+            self._conn.close()  # back to the pool
             self._conn = None
+
+
+@lru_cache(maxsize=16)
+def _compiled(stmt: Any, dialect: Any) -> Any:
+    return stmt.compile(dialect=dialect)
+
+
+def _driver_sql(stmt: Any, dialect: Any, params: dict[str, Any]) -> tuple[str, tuple[Any, ...]]:
+    """The statement's SQL text for the driver, compiled once for each shape, and its values in order (days
+    as SQLite keeps them, ISO text, as SQLAlchemy's own binding of a Date does)."""
+    state = _compiled(stmt, dialect).construct_expanded_state(params)
+    return state.statement, tuple(v.isoformat() if isinstance(v, date) else v for v in state.positional_parameters)
 
 
 def _sqlite_file(engine: Any) -> bool:

@@ -86,7 +86,7 @@ def plan_rows(*, by_caseworker: bool = False, by_case_ids: bool = False,
     """Every issued plan's rows (a ceased plan is passed over by the reader); or those of one caseworker
     (``:caseworker``), of given cases (``:case_ids``, a list) or passing the test ``among`` on ``ehc_case``.
     ``whole_first``: ordered (by kind of row, then case), so that SQLite works out every row before it
-    hands over the first (``plans_meanwhile``); otherwise in no order, each row handed over as it is found.
+    hands over the first (``my_day_reads``); otherwise in no order, each row handed over as it is found.
     ``latest_reviews``: of each plan's reviews only those not decided and those decided last, all the plan
     clocks' schedule reads (``last_decision``, ``review_under_way``); not the history of every review.
 
