@@ -41,21 +41,22 @@ def load_plan_facts(conn: Any, d: Dialect, *, caseworker: str | None = None) -> 
         try:
             cur.execute(STATEMENTS[(d.name, caseworker is not None)],
                         {} if caseworker is None else {"caseworker": caseworker})
-            return _read(cur, d)
+            return read_rows(cur, d)
         finally:
             cur.close()
 
 
 def plan_facts(session: Session, *, caseworker: str | None = None, case_ids: Sequence[int] | None = None,
-               among: Among | None = None) -> list[PlanFacts]:
+               among: Among | None = None, latest_reviews: bool = False) -> list[PlanFacts]:
     """Every maintained plan (or those of ``case_ids``, or one caseworker's, or those passing the test
     ``among`` on ``ehc_case``, given with its parameters), as ``load_plan_facts`` reads them, through an ORM
     session's own connection (inside its transaction). The rows are taken from the driver's cursor: no
-    SQLAlchemy row per plan."""
+    SQLAlchemy row per plan. ``latest_reviews``: only the reviews the plans' schedule reads (not decided, or
+    decided last), not each plan's history of them."""
     from caseworker.store.plan_selects import plan_rows
 
     stmt = plan_rows(by_caseworker=caseworker is not None, by_case_ids=case_ids is not None,
-                     among=None if among is None else among[0])
+                     among=None if among is None else among[0], latest_reviews=latest_reviews)
     params: dict[str, Any] = {} if among is None else dict(among[1])
     if caseworker is not None:
         params["caseworker"] = caseworker
@@ -64,13 +65,14 @@ def plan_facts(session: Session, *, caseworker: str | None = None, case_ids: Seq
     with collector_paused():
         result = session.connection().execute(stmt, params)
         try:
-            return _read(result.cursor, Dialect(session.get_bind().dialect.name))
+            return read_rows(result.cursor, Dialect(session.get_bind().dialect.name))
         finally:
             result.close()
 
 
-def _read(cur: Any, d: Dialect) -> list[PlanFacts]:
-    """The plans from a cursor that has run the plans' statement (``plan_selects.plan_rows``)."""
+def read_rows(cur: Any, d: Dialect) -> list[PlanFacts]:
+    """The plans from a cursor that has run the plans' statement (``plan_selects.plan_rows``), its rows in
+    any order."""
     day = d.day_reader()
     by_id: dict[int, PlanFacts] = {}
     settings: dict[tuple[Any, ...], SettingFacts] = {}

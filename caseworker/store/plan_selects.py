@@ -24,6 +24,7 @@ from typing import Any
 
 from sqlalchemy import Date, Integer, String, cast, literal_column, null, select, union_all
 from sqlalchemy.engine import Dialect as SqlDialect
+from sqlalchemy.orm import aliased
 from sqlalchemy.sql import Select
 from sqlalchemy.sql.elements import ColumnElement
 from sqlalchemy.sql.expression import CompoundSelect, bindparam
@@ -58,11 +59,17 @@ def _header() -> Select[Any]:
             .outerjoin(School, School.id == Case.named_setting_id))
 
 
-def _branches() -> list[Select[Any]]:
+def _branches(latest_reviews: bool = False) -> list[Select[Any]]:
     r, a, t, c = PlanReview, PlanAmendment, PhaseTransfer, PlanCease
+    reviews = _branch(1, r, cast(null(), Integer), [r.meeting_on, r.invitations_sent_on, r.report_sent_on,
+                                                    r.notified_on], [r.decision])
+    if latest_reviews:  # the reviews not decided, and those decided last (the plan clocks' last decision)
+        later = aliased(PlanReview, name="later")
+        # Nothing compares as decided after a review not decided (NULL): it is kept.
+        decided_since = select(later.id).where(later.case_id == r.case_id, later.notified_on > r.notified_on)
+        reviews = reviews.where(~decided_since.exists())
     return [
-        _branch(1, r, cast(null(), Integer), [r.meeting_on, r.invitations_sent_on, r.report_sent_on, r.notified_on],
-                [r.decision]),
+        reviews,
         _branch(2, a, cast(null(), Integer), [a.notice_sent_on, a.notice_served_on, a.final_issued_on,
                                               a.not_amended_on], []),
         _branch(3, t, cast(null(), Integer), [t.transfer_date, t.consultation_sent_on, t.setting_replied_on,
@@ -74,9 +81,14 @@ def _branches() -> list[Select[Any]]:
 
 @lru_cache(maxsize=16)
 def plan_rows(*, by_caseworker: bool = False, by_case_ids: bool = False,
-              among: ColumnElement[bool] | None = None) -> Rows:
+              among: ColumnElement[bool] | None = None, whole_first: bool = False,
+              latest_reviews: bool = False) -> Rows:
     """Every issued plan's rows (a ceased plan is passed over by the reader); or those of one caseworker
     (``:caseworker``), of given cases (``:case_ids``, a list) or passing the test ``among`` on ``ehc_case``.
+    ``whole_first``: ordered (by kind of row, then case), so that SQLite works out every row before it
+    hands over the first (``my_day_reads``); otherwise in no order, each row handed over as it is found.
+    ``latest_reviews``: of each plan's reviews only those not decided and those decided last, all the plan
+    clocks' schedule reads (``last_decision``, ``review_under_way``); not the history of every review.
 
     When all plans are read the database need not work them out for each table. Otherwise the chosen plans
     are worked out once, as a materialised list of their cases that the plans and each table's rows are
@@ -93,11 +105,13 @@ def plan_rows(*, by_caseworker: bool = False, by_case_ids: bool = False,
     if among is not None:
         tests.append(among)
     if len(tests) == 1:
-        return union_all(_header().where(issued), *_branches())
-    chosen = select(Case.id).where(*tests).cte("chosen").prefix_with("MATERIALIZED")
-    ids = select(chosen.c.id)
-    return union_all(_header().where(Case.id.in_(ids)),
-                     *(b.where(b.selected_columns[1].in_(ids)) for b in _branches()))
+        rows = union_all(_header().where(issued), *_branches(latest_reviews))
+    else:
+        chosen = select(Case.id).where(*tests).cte("chosen").prefix_with("MATERIALIZED")
+        ids = select(chosen.c.id)
+        rows = union_all(_header().where(Case.id.in_(ids)),
+                         *(b.where(b.selected_columns[1].in_(ids)) for b in _branches(latest_reviews)))
+    return rows.order_by(literal_column("1"), literal_column("2")) if whole_first else rows
 
 
 def compiled(by_caseworker: bool, dialect: SqlDialect) -> str:

@@ -7,8 +7,9 @@ request_selects.py, run as kept SQL text by reads.py (docs/read-path.md).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import date
+from typing import Any
 
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session, aliased
@@ -31,22 +32,31 @@ def advice_returns(session: Session, since: date | None = None, latest: int | No
     """Advice that came back, per service, for the typical-turnaround figures; ``latest``: only each
     service's latest N returns (the figure uses no more), so a large council's thousands of returns are
     not read and made into objects on every load of My day."""
+    return returns_of(session.execute(advice_returns_select(session.get_bind().dialect.name, since, latest)))
+
+
+def returns_of(rows: Iterable[Any]) -> list[AdviceReturn]:
+    """The returns from the rows of ``advice_returns_select`` (service, requested, received)."""
+    return [AdviceReturn(name, req, rec) for name, req, rec in rows if rec is not None]
+
+
+def advice_returns_select(dialect: str, since: date | None = None,
+                          latest: int | None = None) -> Select[str, date | None, date | None]:
+    """The statement ``advice_returns`` runs on this database (``dialect``: its name)."""
     received = (AdviceRequest.received_on.is_not(None),
                 *(() if since is None else (AdviceRequest.received_on >= since,)))
     if latest is None:
-        stmt = (select(AdviceService.name, AdviceRequest.requested_on, AdviceRequest.received_on)
+        return (select(AdviceService.name, AdviceRequest.requested_on, AdviceRequest.received_on)
                 .join(AdviceService, AdviceService.id == AdviceRequest.service_id).where(*received))
-        return [AdviceReturn(name, req, rec) for name, req, rec in session.execute(stmt).all() if rec is not None]
-    if session.get_bind().dialect.name == "sqlite":
-        stmt = _latest_by_service(since, latest)
-    else:  # PostgreSQL ranks every return in one pass (a correlated LIMIT would run for each row)
-        newest = func.row_number().over(partition_by=AdviceService.name,
-                                        order_by=(AdviceRequest.received_on.desc(), AdviceRequest.id.desc()))
-        ranked = (select(AdviceService.name, AdviceRequest.requested_on, AdviceRequest.received_on,
-                         newest.label("newest"))
-                  .join(AdviceService, AdviceService.id == AdviceRequest.service_id).where(*received).subquery())
-        stmt = select(ranked.c.name, ranked.c.requested_on, ranked.c.received_on).where(ranked.c.newest <= latest)
-    return [AdviceReturn(name, req, rec) for name, req, rec in session.execute(stmt).all() if rec is not None]
+    if dialect == "sqlite":
+        return _latest_by_service(since, latest)
+    # PostgreSQL ranks every return in one pass (a correlated LIMIT would run for each row)
+    newest = func.row_number().over(partition_by=AdviceService.name,
+                                    order_by=(AdviceRequest.received_on.desc(), AdviceRequest.id.desc()))
+    ranked = (select(AdviceService.name, AdviceRequest.requested_on, AdviceRequest.received_on,
+                     newest.label("newest"))
+              .join(AdviceService, AdviceService.id == AdviceRequest.service_id).where(*received).subquery())
+    return select(ranked.c.name, ranked.c.requested_on, ranked.c.received_on).where(ranked.c.newest <= latest)
 
 
 def _latest_by_service(since: date | None, latest: int) -> Select[str, date, date | None]:
