@@ -193,6 +193,11 @@ class MainWindow(QMainWindow):
 
     def _after_my_day_once(self) -> None:
         self.my_day.loaded.disconnect(self._after_my_day_once)
+        QTimer.singleShot(0, self._after_my_day_shown)  # once My day's rows are painted, not before
+
+    def _after_my_day_shown(self) -> None:
+        if not self.isVisible():
+            return  # closed in the moment since: nothing more to read
         self._build_other_pages()  # already, unless My day came in first
         # The Cases list now rather than on first opening it: 28,000 rows take seconds to read, and a
         # caseworker clicking Cases expects the list there, as it is on every later visit.
