@@ -25,7 +25,7 @@ from caseworker.errors import CaseworkerError
 from ui.banner import ContactBanner, banner_over
 from ui.context import DesktopContext
 from ui.step_menu import STEPS, add_step_actions
-from ui.widgets.frame_parts import fixed_width, opening_page
+from ui.widgets.frame_parts import fixed_width, opening_page, place_page
 from ui.window_size import fits_a_screen, place_on_screen
 
 if TYPE_CHECKING:
@@ -41,7 +41,8 @@ if TYPE_CHECKING:
 
 WHOLE_TEAM = "__team__"
 CASE_RECORD = "ui.panels.case_record"  # imported with the first case opened, not before the first paint
-FIXED_PAGES = ("My day", "Cases", "Letters to send")  # the tabs nobody closes, in their order
+FIXED_PAGES = ("My day", "Cases", "Letters to send", "Phase transfers")  # the tabs nobody closes, in order
+LEAD_PAGES = ("Team", "Staff")  # after them, for team leads and admins
 
 
 def help_dialogs() -> ModuleType:
@@ -87,7 +88,8 @@ class MainWindow(QMainWindow):
         self.tabs.currentChanged.connect(self._update_actions)
         self.banner = ContactBanner(self)  # says when the team database cannot be reached
         self.setCentralWidget(banner_over(self.banner, self.tabs))
-        for title in FIXED_PAGES:  # each replaced by its page in build_pages
+        # Each replaced by its page in build_pages; the pages only leads have too, so the tab bar keeps still.
+        for title in (*FIXED_PAGES, *(LEAD_PAGES if desktop.can_view_team else ())):
             index = self.tabs.addTab(opening_page(title, self), title)
             self.tabs.tabBar().setTabButton(index, self.tabs.tabBar().ButtonPosition.RightSide, None)
         self.reading_started = False
@@ -119,7 +121,7 @@ class MainWindow(QMainWindow):
         from ui.panels.my_day import MyDayPanel
 
         self.my_day = MyDayPanel(self.desktop, self, load_now=False)
-        self._put_in_place(0, self.my_day)
+        place_page(self.tabs, self.my_day, FIXED_PAGES[0])
         self.my_day.open_case.connect(self.open_case)
         # Once My day is in: the Cases list, the staff pickers and the count of letters waiting.
         self.my_day.loaded.connect(self._after_my_day_once)
@@ -139,8 +141,8 @@ class MainWindow(QMainWindow):
 
         self.cases = CasesPanel(self.desktop, self, load_now=False)
         self.letters_queue = LettersQueuePanel(self.desktop, self)
-        self._put_in_place(1, self.cases)
-        self._put_in_place(2, self.letters_queue)
+        place_page(self.tabs, self.cases, FIXED_PAGES[1])
+        place_page(self.tabs, self.letters_queue, FIXED_PAGES[2])
         self.cases.open_case.connect(self.open_case)
         self.letters_queue.open_letter.connect(self.open_letter)
         self.phase_transfers = attach_phase_transfers_tab(self)  # for everyone, loaded when first shown
@@ -153,16 +155,6 @@ class MainWindow(QMainWindow):
         self.has_pages = True
         self._update_actions()
         self.pages_built.emit()
-
-    def _put_in_place(self, index: int, page: QWidget) -> None:
-        """A fixed page where the frame's opening page for it was, the same tab still chosen."""
-        current, opening, bar = self.tabs.currentIndex(), self.tabs.widget(index), self.tabs.tabBar()
-        self.tabs.insertTab(index, page, FIXED_PAGES[index])
-        self.tabs.removeTab(index + 1)
-        if opening is not None:
-            opening.deleteLater()
-        bar.setTabButton(index, bar.ButtonPosition.RightSide, None)
-        self.tabs.setCurrentIndex(current)
 
     # --- the first reads, in the order a person needs them ------------------------------------------
     def paintEvent(self, event: QPaintEvent) -> None:

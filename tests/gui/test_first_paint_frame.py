@@ -21,7 +21,7 @@ from caseworker.store.database import open_database
 from tests.gui.builders import isolate_settings
 from tests.gui.conftest import add_staff
 from ui.context import DesktopContext
-from ui.main_window import FIXED_PAGES, MainWindow
+from ui.main_window import FIXED_PAGES, LEAD_PAGES, MainWindow
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -88,7 +88,8 @@ def test_the_frame_becomes_the_window_after_its_first_paint(qtbot: QtBot, app_ct
     qtbot.addWidget(window)
 
     assert not window.has_pages and not hasattr(window, "my_day")
-    assert [window.tabs.tabText(i) for i in range(window.tabs.count())] == list(FIXED_PAGES)
+    tabs = [*FIXED_PAGES, *LEAD_PAGES]  # a lead's: the frame has every tab the window will have
+    assert [window.tabs.tabText(i) for i in range(window.tabs.count())] == tabs
     opening = window.tabs.widget(1)
     assert isinstance(opening, QLabel) and opening.text() == "Opening Cases\u2026"
     assert window.tabs.currentIndex() == 1 and window.windowTitle() == "Caseworker"
@@ -101,10 +102,26 @@ def test_the_frame_becomes_the_window_after_its_first_paint(qtbot: QtBot, app_ct
     with qtbot.waitSignal(window.pages_built, timeout=10_000):
         window.show()
     assert window.has_pages
-    assert [window.tabs.tabText(i) for i in range(3)] == list(FIXED_PAGES)
+    assert [window.tabs.tabText(i) for i in range(window.tabs.count())] == tabs  # the tab bar kept still
     assert window.tabs.widget(0) is window.my_day and window.tabs.widget(1) is window.cases
+    assert window.tabs.widget(3) is window.phase_transfers
+    assert window.tabs.widget(4) is window.team and window.tabs.widget(5) is window.staff_page
     assert window.tabs.currentWidget() is window.cases  # still where the person was
-    assert window.tabs.indexOf(window.team) >= 0 and window.tabs.indexOf(window.staff_page) >= 0  # a lead's pages
     qtbot.waitUntil(lambda: window.my_day.has_loaded, timeout=10_000)  # and the day's work is read
+    window.close()
+    desktop.runner.wait(10_000)
+
+
+def test_a_caseworkers_frame_has_no_lead_pages(qtbot: QtBot, app_ctx: AppContext, tmp_path: Path) -> None:
+    isolate_settings(tmp_path)
+    desktop = DesktopContext(app_ctx, add_staff(app_ctx, "acw", "Ash Worker", "caseworker"))
+    window = MainWindow(desktop, pages_after_paint=True)
+    qtbot.addWidget(window)
+    assert [window.tabs.tabText(i) for i in range(window.tabs.count())] == list(FIXED_PAGES)
+    with qtbot.waitSignal(window.pages_built, timeout=10_000):
+        window.show()
+    assert [window.tabs.tabText(i) for i in range(window.tabs.count())] == list(FIXED_PAGES)
+    assert window.tabs.indexOf(window.team) < 0 and window.tabs.indexOf(window.staff_page) < 0
+    qtbot.waitUntil(lambda: window.my_day.has_loaded, timeout=10_000)
     window.close()
     desktop.runner.wait(10_000)

@@ -64,6 +64,7 @@ from ui.panels._transfer_columns import (
     transfer_columns,
 )
 from ui.table_model import RowTableModel
+from ui.widgets.frame_parts import place_page
 from ui.widgets.wording import short_date
 
 TITLE = "Phase transfers"
@@ -355,9 +356,9 @@ def attach_phase_transfers_tab(window: HasTabs) -> PhaseTransfersPanel:
     assert isinstance(window, QMainWindow)
     panel = PhaseTransfersPanel(window.desktop, window)
     panel.open_case.connect(window.open_case)
-    index = window.tabs.addTab(panel, TITLE)
-    bar = window.tabs.tabBar()
-    bar.setTabButton(index, bar.ButtonPosition.RightSide, None)
+    if place_page(window.tabs, panel, TITLE) < 0:  # no stand-in for it in the window's frame
+        index = window.tabs.addTab(panel, TITLE)
+        window.tabs.tabBar().setTabButton(index, window.tabs.tabBar().ButtonPosition.RightSide, None)
     show = QAction("&Phase transfers", window, shortcut=QKeySequence("Ctrl+5"))
     show.setObjectName("show_phase_transfers")
     show.triggered.connect(lambda: window.tabs.setCurrentWidget(panel))

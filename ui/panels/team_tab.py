@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QMainWindow, QMenu, QTabWidget, QWidget
 
 from ui.context import DesktopContext
 from ui.panels.team import TeamPanel
+from ui.widgets.frame_parts import drop_opening_page, place_page
 
 TITLE = "Team"
 
@@ -46,7 +47,9 @@ def attach_lead_tab(window: HasTabs, panel: QWidget, *, title: str, menu_text: s
         lead = window.desktop.can_view_team
         index = window.tabs.indexOf(panel)
         show.setVisible(lead)
-        if lead and index < 0:
+        if lead and index < 0 and place_page(window.tabs, panel, title) >= 0:
+            panel.load_when_shown()  # type: ignore[attr-defined]  # read when a lead opens it, not at start
+        elif lead and index < 0:
             # After the fixed pages (those without a close button), before any open case.
             bar = window.tabs.tabBar()
             at = next((i for i in range(window.tabs.count())
@@ -56,6 +59,8 @@ def attach_lead_tab(window: HasTabs, panel: QWidget, *, title: str, menu_text: s
             panel.load_when_shown()  # type: ignore[attr-defined]  # read when a lead opens it, not at start
         elif not lead and index >= 0:
             window.tabs.removeTab(index)
+        elif not lead:
+            drop_opening_page(window.tabs, title)  # the frame's stand-in, if it has one
 
     window.desktop.actor_changed.connect(place)
     place()
