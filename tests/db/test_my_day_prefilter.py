@@ -100,6 +100,19 @@ def born_not_moving(today: date) -> date:
     return born
 
 
+def read_exactly_the_plans_with_a_line(db: Database, today: date) -> tuple[dict[str, list[tuple[str, str, str]]],
+                                                                          set[str]]:
+    """Every plan's lines (from reading every plan) and the references with one, having checked that My
+    day's narrow read takes exactly those plans."""
+    ctx = AppContext(db=db, clock=fixed_clock(today))
+    everything = plan_work(ctx, today, every_plan=True)
+    with_lines = {ref for items in everything.values() for ref, _, _ in items}
+    with reading(db) as s:
+        read = {p.reference for p in plan_facts(s, among=may_have_work(ctx.engine.rules, today))}
+    assert read == with_lines
+    return everything, with_lines
+
+
 def test_meetings_and_amendments_are_read_from_the_clocks_own_days(db: Database) -> None:
     """Plans with nothing else to do (issued a month ago, the child not moving soon): a review meeting held
     five days before to five days after ``today``, and amendments noticed on each of 70 days before it, sent
@@ -122,12 +135,7 @@ def test_meetings_and_amendments_are_read_from_the_clocks_own_days(db: Database)
             s.add(PlanAmendment(case_id=case_id, notice_sent_on=sent,
                                 notice_served_on=sent + timedelta(days=served) if served else None,
                                 final_issued_on=sent + timedelta(days=20) if answered else None))
-    ctx = AppContext(db=db, clock=fixed_clock(today))
-    everything = plan_work(ctx, today, every_plan=True)
-    with_lines = {ref for items in everything.values() for ref, _, _ in items}
-    with reading(db) as s:
-        read = {p.reference for p in plan_facts(s, among=may_have_work(ctx.engine.rules, today))}
-    assert read == with_lines
+    everything, _ = read_exactly_the_plans_with_a_line(db, today)
     assert len(everything[REVIEW_DECISIONS]) == 6  # the meetings held up to today
     assert 0 < len(everything[AMENDMENTS_DUE]) < len(notices) // 2  # only some unanswered notices are due
 
@@ -154,11 +162,6 @@ def test_a_move_by_date_of_birth_is_read_while_no_recorded_transfer_is_shown(db:
         for case_id, recorded in zip(ids, transfers, strict=True):
             s.add_all(PhaseTransfer(case_id=case_id, kind="school", transfer_date=on, done_on=done)
                       for on, done in recorded)
-    ctx = AppContext(db=db, clock=fixed_clock(today))
-    everything = plan_work(ctx, today, every_plan=True)
-    with_lines = {ref for items in everything.values() for ref, _, _ in items}
-    with reading(db) as s:
-        read = {p.reference for p in plan_facts(s, among=may_have_work(ctx.engine.rules, today))}
-    assert read == with_lines
+    _, with_lines = read_exactly_the_plans_with_a_line(db, today)
     # Lines: none recorded, not done (at risk), done too long ago, the latest done too long ago.
     assert with_lines == {"EHC-0000", "EHC-0001", "EHC-0003", "EHC-0004"}
