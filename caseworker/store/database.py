@@ -60,6 +60,17 @@ def first_line(exc: BaseException) -> str:
     return text_[0] if text_ else type(reason).__name__
 
 
+def login_refused(exc: BaseException, url: URL) -> str | None:
+    """In plain words, when the server would not let this login into the database at all: after
+    `db init-team` only logins in one of the team's roles may connect, and a login joins one when an admin
+    puts its person on the staff list. None for any other fault."""
+    if "permission denied for database" not in first_line(exc):
+        return None
+    return (f"The login {url.username!r} may not use the team database {url.database!r} on "
+            f"{url.host or 'this computer'}: only people on the team's staff list can. Ask the team's admin "
+            "to add you (or to make you active again); they may need your login name.")
+
+
 def check_url(url: str) -> URL:
     """A URL Caseworker can use, or a DatabaseError saying what is wrong with it."""
     try:
@@ -286,6 +297,9 @@ class Database:
         try:
             yield
         except DBAPIError as exc:
+            refused = login_refused(exc, make_url(self.url))
+            if refused is not None:
+                raise DatabaseError(refused) from exc
             raise DatabaseError(f"cannot use the database at {self.describe()}: {first_line(exc)}") from exc
 
     def _copy_before_upgrade(self) -> Path | None:

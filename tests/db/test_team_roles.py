@@ -21,7 +21,7 @@ from caseworker.errors import PermissionDenied
 from caseworker.services import steps
 from caseworker.services.actor import Actor, resolve_actor
 from caseworker.store import team_roles
-from caseworker.store.database import Database, open_database
+from caseworker.store.database import Database, DatabaseError, open_database
 from caseworker.store.models import AdviceRequest, Case, Staff
 from tests.db.conftest import TODAY, _fresh_pg_database
 
@@ -370,3 +370,19 @@ def test_the_staff_screens_move_a_logins_group_with_the_record(team: Team) -> No
         assert member_of(team, "bea") == set()
     finally:
         ada.db.dispose()
+
+
+def test_a_login_outside_the_team_is_told_in_plain_words(team: Team, capsys: pytest.CaptureFixture[str]) -> None:
+    """init-team lets only the team's roles connect: a login nobody put on the staff list hears why, not
+    the server's "permission denied for database"."""
+    stranger = f"stranger_{team.suffix}"
+    superuser_run(team.server, f"CREATE ROLE {stranger} LOGIN")
+    try:
+        url = make_url(team.server).set(username=stranger, database=team.database).render_as_string(False)
+        with pytest.raises(DatabaseError, match=f"The login '{stranger}' may not use the team database") as refused_:
+            open_database(url)
+        assert "staff list" in str(refused_.value) and "permission denied" not in str(refused_.value)
+        assert main(["--database", url, "deadlines", "--json"]) != 0
+        assert "Ask the team's admin to add you" in capsys.readouterr().err
+    finally:
+        superuser_run(team.server, f"DROP ROLE IF EXISTS {stranger}")
