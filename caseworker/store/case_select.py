@@ -19,11 +19,21 @@ from sqlalchemy import Date, Integer, Select, String, cast, literal_column, null
 from sqlalchemy.orm import Session, aliased, contains_eager, joinedload
 
 from caseworker.store.database import Database
-from caseworker.store.models import AdviceRequest, Allocation, Case, Child, Consultation, School, Staff
+from caseworker.store.models import (
+    AdviceRequest,
+    Allocation,
+    Case,
+    Child,
+    Consultation,
+    CouncilSettingsRecord,
+    School,
+    Staff,
+)
 from caseworker.store.plan_models import PhaseTransfer, PlanAmendment, PlanCease, PlanReview
 
 # Which list a row of the union belongs to.
-CONSULTATION, ALLOCATION, STAFF, REVIEW, AMENDMENT, TRANSFER, CEASE = range(1, 8)
+CONSULTATION, ALLOCATION, STAFF, REVIEW, AMENDMENT, TRANSFER, CEASE, COUNCIL = range(1, 9)
+COUNCIL_ROW = 1  # the council's settings are one row (services.council_settings.ROW_ID)
 
 DATES = 6  # d1..d6
 TEXTS = 3  # t1..t3
@@ -104,6 +114,19 @@ def _plan_parts(ids: list[int]) -> list[Select[Any]]:
     ]
 
 
+def _under_fives_setting() -> Select[Any]:
+    """The council's under-5s review interval, as the settings row keeps it (text: the JSON value as written)."""
+    months = CouncilSettingsRecord.details["plans"]["under_fives_review_months"].as_string()
+    return select(*_labelled(_row(COUNCIL, cast(null(), Integer), CouncilSettingsRecord.id, texts=(months,)))) \
+        .where(CouncilSettingsRecord.id == COUNCIL_ROW)
+
+
+def _months(value: Any) -> int | None:
+    """A whole number of months from the settings row's JSON value; anything else is no interval set."""
+    text = str(value).strip() if value is not None else ""
+    return int(text) if text.isdigit() else None
+
+
 @dataclass(slots=True)
 class CaseLists:
     """The union's rows sorted into their lists, each in the order the record shows it."""
@@ -115,12 +138,15 @@ class CaseLists:
     amendments: dict[int, list[tuple[Any, ...]]] = field(default_factory=dict)
     transfers: dict[int, list[tuple[Any, ...]]] = field(default_factory=dict)
     ceases: dict[int, list[tuple[Any, ...]]] = field(default_factory=dict)
+    council_read: bool = False  # the settings row was asked for and found
+    under_fives_months: int | None = None  # its under-5s review interval (None: the timescales table's)
 
 
 def case_lists(s: Session, case_ids: Sequence[int], *, allocations: bool, staff: bool,
-               plans: Sequence[int] = ()) -> CaseLists:
+               plans: Sequence[int] = (), council: bool = False) -> CaseLists:
     """Every short list of the cases in one statement: consultations always; allocation spells and the
-    staff's names when asked; the plan rows of ``plans`` (issued cases among them)."""
+    staff's names when asked; the plan rows of ``plans`` (issued cases among them); with ``council`` the
+    council's under-5s review interval (a young child's plan needs it: one statement, not two)."""
     ids = list(case_ids)
     parts = [_consultations(ids)]
     if allocations:
@@ -129,6 +155,8 @@ def case_lists(s: Session, case_ids: Sequence[int], *, allocations: bool, staff:
         parts.append(_staff())
     if plans:
         parts += _plan_parts(list(plans))
+    if council:
+        parts.append(_under_fives_setting())
     out = CaseLists()
     if not ids:
         return out
@@ -139,6 +167,8 @@ def case_lists(s: Session, case_ids: Sequence[int], *, allocations: bool, staff:
         tag, case_id, row_id = row[0], row[1], row[2]
         if tag == STAFF:
             out.staff_names[row_id] = row[4 + DATES]
+        elif tag == COUNCIL:
+            out.council_read, out.under_fives_months = True, _months(row[4 + DATES])
         else:
             lists[tag].setdefault(case_id, []).append(tuple(row[2:]))
     for spells in out.allocations.values():

@@ -23,7 +23,7 @@ from caseworker.store.case_select import case_lists, cases_with_rows, dates_of, 
 from caseworker.store.models import AdviceRequest, AuditEvent, Case, School, Staff
 from caseworker.views.case_people import ChildRecord, child_record
 from caseworker.views.correction_words import ACTION_WORDS, correction_summary
-from caseworker.views.plan_detail import PlanDetail, plan_detail_of
+from caseworker.views.plan_detail import PlanDetail, plan_detail_of, under_five
 from caseworker.vocabulary import ADVICE_SHORT, short_date
 
 CONSULTATION_REPLY = timedelta(days=15)  # CoP 9.83, when a council's table has no "school_consultation" row
@@ -245,8 +245,9 @@ def load_case_details(ctx: AppContext, case_ids: Sequence[int], today: date, *,
         found = cases_with_rows(s, case_ids)
         cases = [c for c, _ in found]
         ids = [c.id for c in cases]
-        lists = case_lists(s, ids, allocations=with_history, staff=with_history,
-                           plans=issued(cases) if with_plan else ())
+        plans = issued(cases) if with_plan else []
+        young = with_plan and any(under_five(c.child.date_of_birth, today) for c in cases if c.final_issued_on)
+        lists = case_lists(s, ids, allocations=with_history, staff=with_history, plans=plans, council=young)
         trails = _history(s, ids) if with_history and ids else {}
         # Worked out while the connection is still held: a plan of a child under 5 reads the council's
         # review interval on it, one statement rather than a checkout and a transaction of its own.
@@ -254,7 +255,7 @@ def load_case_details(ctx: AppContext, case_ids: Sequence[int], today: date, *,
         details = {}
         for case, child_school in found:
             detail = _detail(ctx, case, today, child_school, trails.get(case.id, []), lists.staff_names)
-            plan = plan_detail_of(ctx, case, case_plan(case, lists), today, s) if with_plan else None
+            plan = plan_detail_of(ctx, case, case_plan(case, lists), today, s, lists) if with_plan else None
             details[case.id] = replace(
                 detail, allocations=tuple(_allocation(r) for r in lists.allocations.get(case.id, ())),
                 consultations=tuple(_consultation(r, period) for r in lists.consultations.get(case.id, ())),

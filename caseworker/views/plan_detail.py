@@ -38,7 +38,7 @@ from caseworker.statutory.plans import (
 )
 from caseworker.store import codes
 from caseworker.store.case_plan_select import CasePlan, TransferSetting, case_plan
-from caseworker.store.case_select import case_lists
+from caseworker.store.case_select import CaseLists, case_lists
 from caseworker.store.models import Case
 
 # The plan steps, by the names the case record and the Case menu use.
@@ -174,29 +174,39 @@ def load_plan_detail(s: Session, ctx: AppContext, case: Case, today: date) -> Pl
     """The plan of ``case`` (inside the caller's session), or None when its plan is not issued yet."""
     if case.final_issued_on is None:
         return None
-    return plan_detail_of(ctx, case, case_plan(case, case_lists(s, [case.id], allocations=False, staff=False,
-                                                                  plans=[case.id])), today, s)
+    lists = case_lists(s, [case.id], allocations=False, staff=False, plans=[case.id],
+                       council=under_five(case.child.date_of_birth, today))
+    return plan_detail_of(ctx, case, case_plan(case, lists), today, s, lists)
 
 
-def _under_fives_interval(ctx: AppContext, born: date, today: date, session: Session | None) -> int | None:
-    """The council's suggested review interval for a young child (CoP 9.178; guidance, never a breach),
-    read only for a child under 5 so that opening any other case costs no extra round trip (and in the
-    caller's ``session`` when given, so that it costs one statement, not a checkout and a transaction)."""
-    if today >= born + relativedelta(years=5):
+def under_five(born: date, today: date) -> bool:
+    """Young enough for the council's suggested review interval (CoP 9.178) to apply."""
+    return today < born + relativedelta(years=5)
+
+
+def _under_fives_interval(ctx: AppContext, born: date, today: date, session: Session | None,
+                          lists: CaseLists | None) -> int | None:
+    """The council's suggested review interval for a young child (guidance, never a breach), for a child
+    under 5 only: from ``lists`` when the record's own statement brought it (no round trip of its own), else
+    read (in the caller's ``session`` when given: one statement, not a checkout and a transaction)."""
+    if not under_five(born, today):
         return None
+    if lists is not None and lists.council_read:
+        return lists.under_fives_months
     return under_fives_months(ctx, session)
 
 
 def plan_detail_of(ctx: AppContext, case: Case, plan: CasePlan | None, today: date,
-                   session: Session | None = None) -> PlanDetail | None:
-    """The plan of ``case`` from its rows already read (``case_plan_select.case_plan``); ``session``, when
-    given, reads the council's under-5s interval if the child is under 5."""
+                   session: Session | None = None, lists: CaseLists | None = None) -> PlanDetail | None:
+    """The plan of ``case`` from its rows already read (``case_plan_select.case_plan``); the council's
+    under-5s interval, if the child is under 5, from ``lists`` (``case_lists(..., council=True)``) or read
+    in ``session``."""
     if plan is None or case.final_issued_on is None:
         return None
     facts = plan.facts
     if facts is None:
         return _ceased(ctx, case, plan.ceased, today)
-    interval = _under_fives_interval(ctx, facts.date_of_birth, today, session)
+    interval = _under_fives_interval(ctx, facts.date_of_birth, today, session, lists)
     clocks = clocks_for(ctx.engine.rules, ctx.engine.calendar, interval)
     schedule = clocks.schedule(facts, today)
     named = facts.named_setting

@@ -24,6 +24,7 @@ from caseworker.letters.settings_file import settings_document
 from caseworker.services import council_settings as cs
 from caseworker.services.actor import Actor
 from caseworker.services.letters import COUNCIL_ENV, load_letter_kit
+from caseworker.store.audit import now_utc
 from caseworker.store.models import AppMeta, AuditEvent, CouncilSettingsRecord
 from tests.db.conftest import add_staff
 
@@ -277,7 +278,7 @@ def test_the_database_itself_keeps_one_row_and_a_small_png_or_jpeg(ctx: AppConte
     from sqlalchemy.exc import IntegrityError
 
     row = {"id": 1, "details": {}, "blocks": {}, "logo": None, "logo_type": None,
-           "changed_at": cs.now_utc(), "version": 1}
+           "changed_at": now_utc(), "version": 1}
     with ctx.db.session() as s:
         s.execute(insert(CouncilSettingsRecord), row)
     with pytest.raises(IntegrityError, match=why), ctx.db.session() as s:

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import event, select
 
 from caseworker.context import AppContext, fixed_clock
 from caseworker.errors import ValidationError
@@ -20,6 +20,7 @@ from caseworker.services.actor import Actor
 from caseworker.store.models import Case
 from caseworker.store.records import CaseRecord
 from caseworker.store.writer import write_cases
+from caseworker.views.case_detail import load_case_detail
 from caseworker.views.plan_detail import load_plan_detail
 from tests.db.test_council_settings import admin, no_settings_file  # noqa: F401  (fixtures)
 from ui.panels._plan_rows import overdue_count, under_fives_line
@@ -108,3 +109,26 @@ def test_an_export_imports_back_byte_for_byte(ctx: AppContext, admin: Actor, tmp
     assert cs.under_fives_months(ctx) == 5
     cs.export_council(ctx, admin, second)
     assert second.read_bytes() == first.read_bytes()
+
+
+def test_the_record_reads_a_young_childs_interval_in_its_own_three_statements(ctx: AppContext,
+                                                                               admin: Actor) -> None:  # noqa: F811
+    """Opening the record of a child under 5 takes the council's interval from the record's own union of short
+    lists, not a fourth statement (a round trip over a council's network)."""
+    young_plan(ctx)
+    save_months(ctx, admin, 4)
+    with ctx.db.sessions() as s:
+        case_id = s.scalars(select(Case.id).where(Case.reference == "EHC-Y")).one()
+    statements: list[str] = []
+
+    def count(_conn: Any, _cursor: Any, sql: str, *_args: Any) -> None:
+        statements.append(sql)
+
+    event.listen(ctx.db.engine, "before_cursor_execute", count)
+    try:
+        detail = load_case_detail(AppContext(db=ctx.db, clock=fixed_clock(TODAY)), case_id, TODAY)
+    finally:
+        event.remove(ctx.db.engine, "before_cursor_execute", count)
+    assert detail.plan is not None and detail.plan.under_fives is not None
+    assert detail.plan.under_fives.due == date(2025, 7, 3)  # issued 3 March + 4 months
+    assert len(statements) == 3, statements
