@@ -29,7 +29,9 @@ def one_line(out: subprocess.CompletedProcess[str]) -> str:
     ("mysql://user@localhost/cases", "works with SQLite files and PostgreSQL"),
     ("sqlite:///", "give the SQLite file's path"),
     ("postgresql://[bad", "cannot use the database"),
-    (f"postgresql://nobody@127.0.0.1:{free_port()}/cases", "cannot use the database"),
+    # A port free at collection: its id is fixed, so parallel test workers collect the same tests.
+    pytest.param(f"postgresql://nobody@127.0.0.1:{free_port()}/cases", "cannot use the database",
+                 id="no-server-on-that-port"),
     ("postgresql://nobody@no-such-host.invalid/cases", "cannot use the database"),
 ])
 @pytest.mark.parametrize("command", [("deadlines", "--json"), ("caseload",), ("db", "upgrade")])
