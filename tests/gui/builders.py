@@ -69,8 +69,10 @@ def open_window(qtbot: QtBot, desktop: DesktopContext, settings: Path, *, size: 
     window.show()
     qtbot.waitExposed(window)
     window.activateWindow()
-    # The window reads nothing until it has painted, then My day; Cases and the staff once My day is in.
-    qtbot.waitUntil(lambda: window.reading_started and not window.my_day.is_loading, timeout=WAIT)
+    # The window reads nothing until it has painted, then My day; Cases and the staff once My day is shown
+    # (a turn of the event loop later: until then the runner can be idle with the Cases list not yet asked for).
+    qtbot.waitUntil(lambda: window.reading_started and window.my_day.has_loaded and window.cases.has_loaded,
+                    timeout=WAIT)
     wait_idle(qtbot, desktop)
     return window, failed
 
