@@ -31,7 +31,7 @@ from caseworker.statutory.rules import Rules
 from caseworker.store.plan_reads import plan_facts, read_rows
 from caseworker.store.plan_selects import plan_rows
 from caseworker.store.plan_work_reads import Among
-from caseworker.store.queries import advice_returns, advice_returns_select
+from caseworker.store.queries import advice_returns, advice_returns_select, returns_of
 from caseworker.store.reads import Dialect
 
 RETURNS, PLANS = "returns", "plans"
@@ -104,8 +104,8 @@ class MyDayReads:
         if self._thread is None:
             return advice_returns(self._session, since=self._since, latest=self._latest)
         day = Dialect("sqlite").day_reader()  # the driver's own rows: ISO text, not dates
-        return [AdviceReturn(name, day(requested), day(received))
-                for name, requested, received in self._rows(RETURNS).fetchall() if received is not None]
+        return returns_of((name, day(requested), day(received))
+                          for name, requested, received in self._rows(RETURNS).fetchall())
 
     def turnaround(self, rules: Rules) -> dict[str, int]:
         """Each service's typical days to return advice, from ``returns()`` (worked out once)."""
